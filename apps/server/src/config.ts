@@ -1,0 +1,92 @@
+import { z } from 'zod';
+
+const WEAK_SECRETS = new Set(['secret', 'changeme', 'change-me', 'jwt-secret', 'pigeon', 'development']);
+
+const postgresUrl = z
+  .url({ error: 'DATABASE_URL must be a URL.' })
+  .refine((u) => /^postgres(ql)?:\/\//.test(u), 'DATABASE_URL must start with postgres:// or postgresql://.');
+const redisUrl = z
+  .url({ error: 'REDIS_URL must be a URL.' })
+  .refine((u) => /^rediss?:\/\//.test(u), 'REDIS_URL must start with redis:// or rediss://.');
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+    DATABASE_URL: postgresUrl.optional(),
+    PIGEON_DATA_DIR: z.string().min(1).default('./.pigeon-data'),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    REDIS_URL: redisUrl.optional(),
+    REDIS_PREFIX: z.string().max(64).default('pigeon:'),
+    JWT_SECRET: z.string().optional(),
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
+    REFRESH_TOKEN_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(3_600)
+      .max(365 * 86_400)
+      .default(30 * 86_400),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  })
+  .superRefine((env, ctx) => {
+    const cluster = env.DATABASE_URL !== undefined || env.REDIS_URL !== undefined;
+    const mustHaveSecret = cluster || env.NODE_ENV === 'production';
+    if (env.JWT_SECRET === undefined) {
+      if (mustHaveSecret) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['JWT_SECRET'],
+          message: 'JWT_SECRET is required with DATABASE_URL/REDIS_URL or in production (32+ random characters).',
+        });
+      }
+      return;
+    }
+    if (env.JWT_SECRET.length < 32 || WEAK_SECRETS.has(env.JWT_SECRET.toLowerCase())) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_SECRET'],
+        message: 'JWT_SECRET must be at least 32 random characters (e.g. `openssl rand -base64 48`).',
+      });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  database: { url: string | undefined; dataDir: string; poolSize: number };
+  redis: { url: string; prefix: string } | undefined;
+  /** Undefined only in embedded mode, where a secret is generated into the data directory. */
+  jwtSecret: string | undefined;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  logLevel: Env['LOG_LEVEL'];
+  shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  // Treat VAR= (empty) as unset, as shells and compose files often produce it.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || 'env'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    database: { url: e.DATABASE_URL, dataDir: e.PIGEON_DATA_DIR, poolSize: e.DATABASE_POOL_SIZE },
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : undefined,
+    jwtSecret: e.JWT_SECRET,
+    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+    logLevel: e.LOG_LEVEL,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+  };
+}

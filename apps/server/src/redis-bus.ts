@@ -1,0 +1,100 @@
+import type { BusListener, EventBus, Logger } from '@pigeon/api';
+import type { StreamEvent } from '@pigeon/schema';
+import { Redis } from 'ioredis';
+
+/**
+ * Redis pub/sub bus for many instances. One subscriber connection per process (a subscribing
+ * connection cannot publish), fanned out locally to every stream of that user on this instance.
+ */
+export class RedisEventBus implements EventBus {
+  private readonly publisher: Redis;
+  private readonly subscriber: Redis;
+  private readonly channels = new Map<string, { listeners: Set<BusListener>; ready: Promise<unknown> }>();
+  private wasDisconnected = false;
+
+  constructor(
+    url: string,
+    private readonly prefix: string,
+    private readonly log: Logger,
+  ) {
+    // Publishing must never hold a request hostage during an outage: fail fast instead of
+    // queueing, since the event log already has the event.
+    this.publisher = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    this.subscriber = new Redis(url, { maxRetriesPerRequest: null });
+    for (const [name, conn] of [
+      ['publisher', this.publisher],
+      ['subscriber', this.subscriber],
+    ] as const) {
+      conn.on('error', (err) => log.warn({ err, connection: name }, 'redis error'));
+    }
+    this.subscriber.on('message', (channel: string, payload: string) => this.deliver(channel, payload));
+    this.subscriber.on('close', () => {
+      this.wasDisconnected = true;
+    });
+    this.subscriber.on('ready', () => {
+      if (!this.wasDisconnected) return;
+      // ioredis resubscribes by itself; whatever was published meanwhile is only in the log.
+      this.wasDisconnected = false;
+      log.info({}, 'redis subscriber reconnected; asking streams to resync');
+      for (const { listeners } of this.channels.values()) {
+        for (const listener of listeners) listener({ kind: 'resync' });
+      }
+    });
+  }
+
+  private channel(userId: string) {
+    return `${this.prefix}user:${userId}`;
+  }
+
+  private deliver(channel: string, payload: string) {
+    const entry = this.channels.get(channel);
+    if (!entry) return;
+    let event: StreamEvent;
+    try {
+      event = JSON.parse(payload) as StreamEvent;
+    } catch (err) {
+      this.log.warn({ err, channel }, 'dropping unreadable bus message');
+      return;
+    }
+    for (const listener of entry.listeners) listener({ kind: 'event', event });
+  }
+
+  async publish(userId: string, event: StreamEvent): Promise<void> {
+    await this.publisher.publish(this.channel(userId), JSON.stringify(event));
+  }
+
+  async subscribe(userId: string, listener: BusListener): Promise<() => void> {
+    const channel = this.channel(userId);
+    let entry = this.channels.get(channel);
+    if (!entry) {
+      entry = { listeners: new Set(), ready: this.subscriber.subscribe(channel) };
+      this.channels.set(channel, entry);
+    }
+    entry.listeners.add(listener);
+    const current = entry;
+    try {
+      await current.ready;
+    } catch (err) {
+      this.remove(channel, current, listener);
+      throw err;
+    }
+    return () => this.remove(channel, current, listener);
+  }
+
+  private remove(channel: string, entry: { listeners: Set<BusListener> }, listener: BusListener) {
+    entry.listeners.delete(listener);
+    if (entry.listeners.size > 0 || this.channels.get(channel) !== entry) return;
+    this.channels.delete(channel);
+    // Commands on one connection run in order, so a later SUBSCRIBE of the same channel wins.
+    this.subscriber.unsubscribe(channel).catch((err: unknown) => this.log.warn({ err }, 'redis unsubscribe failed'));
+  }
+
+  async ping(): Promise<void> {
+    await Promise.all([this.publisher.ping(), this.subscriber.status === 'ready' ? undefined : Promise.reject(new Error(`redis subscriber ${this.subscriber.status}`))]);
+  }
+
+  async close(): Promise<void> {
+    this.channels.clear();
+    await Promise.allSettled([this.publisher.quit(), this.subscriber.quit()]);
+  }
+}

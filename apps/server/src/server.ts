@@ -1,0 +1,154 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { appRouter, createContext, createTokenService, InProcessEventBus, type ApiDeps, type EventBus } from '@pigeon/api';
+import { createDb } from '@pigeon/db';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { applyWSSHandler } from '@trpc/server/adapters/ws';
+import { WebSocketServer } from 'ws';
+import type { ServerConfig } from './config';
+import type { Logger } from './logger';
+import { RedisEventBus } from './redis-bus';
+import { embeddedJwtSecret } from './secrets';
+
+const MAX_BODY_BYTES = 256 * 1024;
+const MAX_WS_MESSAGE_BYTES = 256 * 1024;
+/** Close code that tells the client to reconnect with a fresh token. */
+export const WS_CLOSE_TOKEN_EXPIRED = 4001;
+
+export type Readiness = 'starting' | 'ready' | 'draining';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  readiness(): Readiness;
+  /** Graceful: stop accepting, ask WebSocket clients to reconnect elsewhere, drain, close pools. */
+  close(): Promise<void>;
+}
+
+function bearer(header: string | undefined): string | null {
+  return header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : null;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
+  let readiness: Readiness = 'starting';
+  const database = createDb({
+    databaseUrl: config.database.url,
+    dataDir: config.database.dataDir,
+    maxConnections: config.database.poolSize,
+  });
+  await database.migrate();
+  log.info({ database: database.kind }, 'database migrated');
+
+  const bus: EventBus = config.redis
+    ? new RedisEventBus(config.redis.url, config.redis.prefix, log)
+    : new InProcessEventBus();
+  const tokens = createTokenService({
+    jwtSecret: config.jwtSecret ?? embeddedJwtSecret(config.database.dataDir),
+    accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+    refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+  });
+  const deps: ApiDeps = { db: database.db, bus, tokens, log };
+
+  const onError = ({ error, path }: { error: { code: string; message: string }; path?: string | undefined }) => {
+    if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error, path }, 'procedure failed');
+  };
+
+  const trpcHandler = createHTTPHandler({
+    router: appRouter,
+    basePath: '/trpc/',
+    maxBodySize: MAX_BODY_BYTES,
+    createContext: ({ req }) =>
+      createContext(deps, { accessToken: bearer(req.headers.authorization), userAgent: req.headers['user-agent'] }),
+    onError,
+  });
+
+  async function probe(res: ServerResponse) {
+    const checks = await Promise.allSettled([database.ping(), bus.ping()]);
+    const [db, redis] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'down'));
+    const ok = readiness === 'ready' && db === 'ok' && redis === 'ok';
+    sendJson(res, ok ? 200 : 503, { status: readiness, database: db, bus: redis });
+  }
+
+  const http = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (path === '/readyz') return void probe(res);
+    if (path?.startsWith('/trpc/')) return trpcHandler(req, res);
+    sendJson(res, 404, { error: 'Not found' });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES });
+  http.on('upgrade', (req, socket, head) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (readiness !== 'ready' || (path !== '/trpc' && path !== '/trpc/')) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  const wsHandler = applyWSSHandler({
+    wss,
+    router: appRouter,
+    keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 10_000 },
+    // Runs once per connection. It never throws (that makes clients reconnect in a storm):
+    // a bad token gives an anonymous context that the auth middleware refuses.
+    createContext: async ({ req, res, info }) => {
+      const token = info.connectionParams?.token;
+      const ctx = await createContext(deps, { accessToken: token, userAgent: req.headers['user-agent'] });
+      if (ctx.viewer) {
+        // The socket dies with its token; the client reconnects with a fresh one and resumes.
+        const timer = setTimeout(
+          () => res.close(WS_CLOSE_TOKEN_EXPIRED, 'access token expired'),
+          Math.max(0, ctx.viewer.expiresAt - Date.now()),
+        );
+        res.once('close', () => clearTimeout(timer));
+      }
+      return ctx;
+    },
+    onError,
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, config.host, () => resolve());
+  });
+  readiness = 'ready';
+  const { port } = http.address() as AddressInfo;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  log.info({ url, bus: config.redis ? 'redis' : 'in-process' }, 'pigeon listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    readiness: () => readiness,
+    close() {
+      closing ??= (async () => {
+        readiness = 'draining';
+        log.info({}, 'draining');
+        const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+        wsHandler.broadcastReconnectNotification();
+        http.closeIdleConnections();
+        // Give clients a moment to move, then end what is left.
+        const grace = setTimeout(() => {
+          for (const client of wss.clients) client.terminate();
+          http.closeAllConnections();
+        }, config.shutdownGraceMs);
+        for (const client of wss.clients) client.close(1012, 'server restarting');
+        await closed;
+        clearTimeout(grace);
+        wss.close();
+        await bus.close();
+        await database.close();
+        log.info({}, 'stopped');
+      })();
+      return closing;
+    },
+  };
+}

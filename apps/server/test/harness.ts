@@ -1,0 +1,183 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer as createTcpServer, connect, type Socket } from 'node:net';
+import { createPigeonClient, type PigeonClient, type StreamItem } from '@pigeon/client';
+import postgres from 'postgres';
+import WebSocket from 'ws';
+import type { ServerConfig } from '../src/config';
+import { createLogger } from '../src/logger';
+import { startServer, type RunningServer } from '../src/server';
+
+export type Backend = 'embedded' | 'cluster';
+
+/** Always PGlite; PostgreSQL + Redis too when the environment names them (as CI does). */
+export const backends: Backend[] =
+  process.env.DATABASE_URL && process.env.REDIS_URL ? ['embedded', 'cluster'] : ['embedded'];
+
+export const TEST_JWT_SECRET = 'test-secret-'.padEnd(48, 'x');
+
+/** A database of its own for one test file, dropped afterwards, so runs never collide. */
+export async function createScratchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) throw new Error('DATABASE_URL is not set');
+  const name = `pigeon_test_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const a = postgres(adminUrl, { max: 1, onnotice: () => undefined });
+      await a.unsafe(`drop database if exists ${name} with (force)`);
+      await a.end();
+    },
+  };
+}
+
+export interface TestServer {
+  server: RunningServer;
+  url: string;
+  config: ServerConfig;
+  client(opts?: { url?: string }): PigeonClient;
+  /** Registers a fresh user (unique name) and returns a logged-in client. */
+  user(prefix?: string): Promise<{ client: PigeonClient; id: string; username: string; password: string }>;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(backend: Backend, overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
+  const scratch = backend === 'cluster' ? await createScratchDatabase() : null;
+  const config: ServerConfig = {
+    host: '127.0.0.1',
+    port: 0,
+    database: { url: scratch?.url, dataDir: 'memory://', poolSize: 5 },
+    redis:
+      backend === 'cluster' && process.env.REDIS_URL
+        ? { url: process.env.REDIS_URL, prefix: `pigeon-test:${randomBytes(4).toString('hex')}:` }
+        : undefined,
+    jwtSecret: TEST_JWT_SECRET,
+    accessTokenTtlSeconds: 900,
+    refreshTokenTtlSeconds: 86_400,
+    logLevel: 'silent',
+    shutdownGraceMs: 1_000,
+    ...overrides,
+  };
+  const server = await startServer(config, createLogger(config.logLevel));
+  const clients: PigeonClient[] = [];
+  const client = (opts: { url?: string } = {}) => {
+    const c = createPigeonClient({ url: opts.url ?? server.url, WebSocket, retryDelayMs: () => 50 });
+    clients.push(c);
+    return c;
+  };
+  return {
+    server,
+    url: server.url,
+    config,
+    client,
+    async user(prefix = 'user') {
+      const c = client();
+      const username = `${prefix}_${randomBytes(4).toString('hex')}`;
+      const password = 'correct horse battery';
+      const session = await c.auth.register.mutate({ username, password });
+      return { client: c, id: session.user.id, username, password };
+    },
+    async close() {
+      await Promise.all(clients.map((c) => c.$close()));
+      await server.close();
+      await scratch?.drop();
+    },
+  };
+}
+
+/** Makes two registered users friends and opens their conversation. */
+export async function befriend(
+  a: { client: PigeonClient; username: string },
+  b: { client: PigeonClient },
+): Promise<string> {
+  const { request } = await b.client.friends.request.mutate({ username: a.username });
+  await a.client.friends.accept.mutate({ requestId: request.id });
+  const conversation = await a.client.conversations.open.mutate({ userId: request.from.id });
+  return conversation.id;
+}
+
+/** Collects a user's event stream; `until` waits for a condition on what has arrived. */
+export function collectEvents(client: PigeonClient, lastEventId: string | null = null) {
+  const items: StreamItem[] = [];
+  const errors: unknown[] = [];
+  let waiters: (() => void)[] = [];
+  const sub = client.events.subscribe.subscribe(
+    { lastEventId },
+    {
+      onData(envelope) {
+        items.push(envelope.data);
+        for (const w of waiters) w();
+      },
+      onError(err) {
+        errors.push(err);
+        for (const w of waiters) w();
+      },
+    },
+  );
+  const events = () => items.filter((i) => i.type !== 'stream.live');
+  return {
+    items,
+    errors,
+    events,
+    messages: () => events().flatMap((e) => (e.type === 'message.created' ? [e.message] : [])),
+    unsubscribe: () => sub.unsubscribe(),
+    async until(check: () => boolean, timeoutMs = 10_000, what = 'condition') {
+      const deadline = Date.now() + timeoutMs;
+      while (!check()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 100);
+          waiters.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+        waiters = [];
+      }
+    },
+  };
+}
+
+/** A TCP proxy the test can cut, to make a real network failure between client and server. */
+export async function startCuttableProxy(target: string) {
+  const { hostname, port } = new URL(target);
+  const sockets = new Set<Socket>();
+  let open = true;
+  const proxy = createTcpServer((inbound) => {
+    if (!open) return inbound.destroy();
+    const outbound = connect(Number(port), hostname);
+    for (const s of [inbound, outbound]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => undefined);
+    }
+    inbound.pipe(outbound).pipe(inbound);
+    inbound.on('close', () => outbound.destroy());
+    outbound.on('close', () => inbound.destroy());
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const address = proxy.address();
+  if (address === null || typeof address === 'string') throw new Error('proxy has no port');
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    /** Drops every connection and refuses new ones until `restore`. */
+    cut() {
+      open = false;
+      for (const s of sockets) s.destroy();
+    },
+    restore() {
+      open = true;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        proxy.close(() => resolve());
+      }),
+  };
+}
+
+export const newClientId = () => randomUUID();

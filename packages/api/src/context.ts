@@ -1,0 +1,39 @@
+import type { Database } from '@pigeon/db';
+import type { EventBus } from './bus';
+import type { TokenService } from './services/tokens';
+
+/** Who is calling, as proven by a valid access token. */
+export interface Viewer {
+  userId: string;
+  sessionId: string;
+  /** Epoch ms; checked on every operation, since one WebSocket outlives many tokens. */
+  expiresAt: number;
+}
+
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** What the server wires once at start and every procedure shares. */
+export interface ApiDeps {
+  db: Database;
+  bus: EventBus;
+  tokens: TokenService;
+  log: Logger;
+}
+
+export interface Context extends ApiDeps {
+  viewer: Viewer | null;
+  userAgent: string | null;
+}
+
+/** Builds a request's context from its bearer token; never throws (a bad token is just anonymous). */
+export async function createContext(
+  deps: ApiDeps,
+  request: { accessToken: string | null | undefined; userAgent?: string | null | undefined },
+): Promise<Context> {
+  const viewer = request.accessToken ? await deps.tokens.verifyAccessToken(request.accessToken) : null;
+  return { ...deps, viewer, userAgent: request.userAgent ?? null };
+}

@@ -1,0 +1,5 @@
+export { appRouter, type AppRouter } from './router';
+export { createContext, type ApiDeps, type Context, type Logger, type Viewer } from './context';
+export { InProcessEventBus, type BusListener, type BusSignal, type EventBus } from './bus';
+export { createTokenService, type TokenConfig, type TokenService } from './services/tokens';
+export type { StreamItem } from './services/stream';

@@ -1,0 +1,18 @@
+import { authRouter } from './routers/auth';
+import { conversationsRouter } from './routers/conversations';
+import { eventsRouter } from './routers/events';
+import { friendsRouter } from './routers/friends';
+import { messagesRouter } from './routers/messages';
+import { usersRouter } from './routers/users';
+import { router } from './trpc';
+
+export const appRouter = router({
+  auth: authRouter,
+  users: usersRouter,
+  friends: friendsRouter,
+  conversations: conversationsRouter,
+  messages: messagesRouter,
+  events: eventsRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,125 @@
+import { eventStreams, sessions, users, type Database } from '@pigeon/db';
+import type { AuthSession, LoginInput, Me, RegisterInput } from '@pigeon/schema';
+import { TRPCError } from '@trpc/server';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import type { TokenService } from './tokens';
+import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
+import { hashRefreshToken, newRefreshToken } from './tokens';
+
+const USER_AGENT_MAX = 256;
+
+function toMe(user: typeof users.$inferSelect): Me {
+  return { id: user.id, username: user.username, createdAt: user.createdAt.toISOString() };
+}
+
+async function startSession(
+  db: Database,
+  tokens: TokenService,
+  user: typeof users.$inferSelect,
+  userAgent: string | null,
+): Promise<AuthSession> {
+  const refresh = newRefreshToken();
+  const refreshTokenExpiresAt = new Date(Date.now() + tokens.refreshTokenTtlSeconds * 1000);
+  const [session] = await db
+    .insert(sessions)
+    .values({
+      userId: user.id,
+      refreshTokenHash: refresh.hash,
+      userAgent: userAgent?.slice(0, USER_AGENT_MAX) ?? null,
+      expiresAt: refreshTokenExpiresAt,
+    })
+    .returning({ id: sessions.id });
+  if (!session) throw new Error('session insert returned nothing');
+  const access = await tokens.signAccessToken({ userId: user.id, sessionId: session.id });
+  return {
+    user: toMe(user),
+    accessToken: access.token,
+    accessTokenExpiresAt: access.expiresAt.toISOString(),
+    refreshToken: refresh.token,
+    refreshTokenExpiresAt: refreshTokenExpiresAt.toISOString(),
+  };
+}
+
+export async function register(
+  db: Database,
+  tokens: TokenService,
+  input: RegisterInput,
+  userAgent: string | null,
+): Promise<AuthSession> {
+  const passwordHash = await hashPassword(input.password);
+  const user = await db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(users)
+      .values({ username: input.username, passwordHash })
+      .onConflictDoNothing()
+      .returning();
+    if (!created) throw new TRPCError({ code: 'CONFLICT', message: 'That username is taken.' });
+    await tx.insert(eventStreams).values({ userId: created.id });
+    return created;
+  });
+  return startSession(db, tokens, user, userAgent);
+}
+
+export async function findUserByUsername(db: Database, username: string) {
+  const [user] = await db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.username}) = ${username.toLowerCase()}`);
+  return user;
+}
+
+export async function login(
+  db: Database,
+  tokens: TokenService,
+  input: LoginInput,
+  userAgent: string | null,
+): Promise<AuthSession> {
+  const user = await findUserByUsername(db, input.username);
+  const ok = user ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDummy(input.password);
+  // One message for both cases: the response does not tell whether the name exists.
+  if (!user || !ok) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Wrong username or password.' });
+  return startSession(db, tokens, user, userAgent);
+}
+
+/** Swaps a refresh token for a new pair; the old refresh token stops working at once. */
+export async function refresh(db: Database, tokens: TokenService, refreshToken: string): Promise<AuthSession> {
+  const next = newRefreshToken();
+  const refreshTokenExpiresAt = new Date(Date.now() + tokens.refreshTokenTtlSeconds * 1000);
+  const [session] = await db
+    .update(sessions)
+    .set({ refreshTokenHash: next.hash, lastUsedAt: new Date(), expiresAt: refreshTokenExpiresAt })
+    .where(
+      and(
+        eq(sessions.refreshTokenHash, hashRefreshToken(refreshToken)),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, new Date()),
+      ),
+    )
+    .returning({ id: sessions.id, userId: sessions.userId });
+  if (!session) {
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This session has ended; log in again.' });
+  }
+  const [user] = await db.select().from(users).where(eq(users.id, session.userId));
+  if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
+  const access = await tokens.signAccessToken({ userId: user.id, sessionId: session.id });
+  return {
+    user: toMe(user),
+    accessToken: access.token,
+    accessTokenExpiresAt: access.expiresAt.toISOString(),
+    refreshToken: next.token,
+    refreshTokenExpiresAt: refreshTokenExpiresAt.toISOString(),
+  };
+}
+
+export async function logout(db: Database, sessionId: string): Promise<void> {
+  await db
+    .update(sessions)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
+}
+
+export async function getMe(db: Database, userId: string): Promise<Me> {
+  const [user] = await db.select().from(users).where(eq(users.id, userId));
+  if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
+  return toMe(user);
+}

@@ -1,0 +1,108 @@
+import { conversationMembers, conversations, messages, users, type Database } from '@pigeon/db';
+import type { Conversation } from '@pigeon/schema';
+import { limits } from '@pigeon/schema';
+import { TRPCError } from '@trpc/server';
+import { and, desc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { areFriends } from './friends';
+import type { Tx } from './events';
+import { toMessage } from './views';
+
+export function directKey(a: string, b: string): string {
+  return [a, b].sort().join(':');
+}
+
+/** The members of a conversation, or NOT_FOUND for anyone outside it (its existence is not revealed). */
+export async function requireMembership(db: Database | Tx, viewerId: string, conversationId: string) {
+  const rows = await db
+    .select({ userId: conversationMembers.userId, kind: conversations.kind })
+    .from(conversationMembers)
+    .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
+    .where(eq(conversationMembers.conversationId, conversationId));
+  if (!rows.some((r) => r.userId === viewerId)) {
+    throw new TRPCError({ code: 'NOT_FOUND', message: 'No such conversation.' });
+  }
+  return { kind: rows[0]?.kind ?? 'direct', memberIds: rows.map((r) => r.userId) };
+}
+
+export async function openDirectConversation(db: Database, viewerId: string, otherId: string) {
+  if (otherId === viewerId) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'A conversation needs someone else.' });
+  }
+  if (!(await areFriends(db, viewerId, otherId))) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'You can only start a conversation with a friend.' });
+  }
+  const key = directKey(viewerId, otherId);
+  const id = await db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(conversations)
+      .values({ kind: 'direct', directKey: key })
+      .onConflictDoNothing()
+      .returning({ id: conversations.id });
+    if (created) {
+      await tx.insert(conversationMembers).values([
+        { conversationId: created.id, userId: viewerId },
+        { conversationId: created.id, userId: otherId },
+      ]);
+      return created.id;
+    }
+    const [existing] = await tx
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(eq(conversations.directKey, key));
+    if (!existing) throw new Error('direct conversation vanished');
+    return existing.id;
+  });
+  const [conversation] = await loadConversations(db, viewerId, [id]);
+  if (!conversation) throw new Error('opened conversation not found');
+  return conversation;
+}
+
+export function listConversations(db: Database, viewerId: string): Promise<Conversation[]> {
+  return loadConversations(db, viewerId, null);
+}
+
+/** The viewer's conversations (all, or the given ids), newest activity first. */
+async function loadConversations(db: Database, viewerId: string, ids: string[] | null): Promise<Conversation[]> {
+  const activity = sql`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`;
+  const rows = await db
+    .select({ conversation: conversations, lastMessage: messages })
+    .from(conversationMembers)
+    .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
+    .leftJoin(messages, eq(messages.id, conversations.lastMessageId))
+    .where(
+      and(
+        eq(conversationMembers.userId, viewerId),
+        ids ? inArray(conversationMembers.conversationId, ids) : undefined,
+      ),
+    )
+    .orderBy(desc(activity))
+    .limit(limits.conversationsPage.max);
+  if (rows.length === 0) return [];
+  const members = await db
+    .select({
+      conversationId: conversationMembers.conversationId,
+      id: users.id,
+      username: users.username,
+    })
+    .from(conversationMembers)
+    .innerJoin(users, eq(users.id, conversationMembers.userId))
+    .where(
+      and(
+        inArray(
+          conversationMembers.conversationId,
+          rows.map((r) => r.conversation.id),
+        ),
+        ne(conversationMembers.userId, viewerId),
+      ),
+    );
+  return rows.map(({ conversation, lastMessage }) => ({
+    id: conversation.id,
+    kind: conversation.kind,
+    members: members
+      .filter((m) => m.conversationId === conversation.id)
+      .map((m) => ({ id: m.id, username: m.username })),
+    lastMessage: lastMessage ? toMessage(lastMessage) : null,
+    createdAt: conversation.createdAt.toISOString(),
+    updatedAt: (conversation.lastMessageAt ?? conversation.createdAt).toISOString(),
+  }));
+}

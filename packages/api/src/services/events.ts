@@ -1,0 +1,94 @@
+import { events, eventStreams, type Database } from '@pigeon/db';
+import type { PigeonEvent, StreamEvent } from '@pigeon/schema';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import type { Logger } from '../context';
+import type { EventBus } from '../bus';
+
+/** A transaction handle: the callback argument of `db.transaction`. */
+export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+export interface Delivery {
+  userId: string;
+  event: StreamEvent;
+}
+
+/**
+ * Writes events into each recipient's stream inside the caller's transaction. The stream heads
+ * are locked in a fixed order (no deadlocks), and held until commit, so each user's events
+ * become visible strictly in id order.
+ */
+export async function appendEvents(
+  tx: Tx,
+  entries: readonly { userId: string; event: PigeonEvent }[],
+): Promise<Delivery[]> {
+  if (entries.length === 0) return [];
+  const userIds = [...new Set(entries.map((e) => e.userId))].sort();
+  await tx
+    .select({ userId: eventStreams.userId })
+    .from(eventStreams)
+    .where(inArray(eventStreams.userId, userIds))
+    .orderBy(asc(eventStreams.userId))
+    .for('update');
+
+  const counts = new Map<string, number>();
+  for (const entry of entries) counts.set(entry.userId, (counts.get(entry.userId) ?? 0) + 1);
+  const heads = await tx
+    .update(eventStreams)
+    .set({
+      lastSeq: sql`${eventStreams.lastSeq} + (case ${eventStreams.userId} ${sql.join(
+        [...counts].map(([id, n]) => sql`when ${id}::uuid then ${n}::bigint`),
+        sql` `,
+      )} end)`,
+    })
+    .where(inArray(eventStreams.userId, userIds))
+    .returning({ userId: eventStreams.userId, lastSeq: eventStreams.lastSeq });
+
+  // Hand out ids from the first new one upwards, in the order the entries were given.
+  const next = new Map(heads.map((h) => [h.userId, h.lastSeq - (counts.get(h.userId) ?? 0) + 1]));
+  const deliveries = entries.map(({ userId, event }): Delivery => {
+    const id = next.get(userId);
+    if (id === undefined) throw new Error(`No event stream for user ${userId}`);
+    next.set(userId, id + 1);
+    return { userId, event: { ...event, id } };
+  });
+  await tx.insert(events).values(
+    deliveries.map(({ userId, event: { id, ...event } }) => ({
+      userId,
+      seq: id,
+      type: event.type,
+      payload: event,
+    })),
+  );
+  return deliveries;
+}
+
+/** Rings the bus after commit. A failed publish loses nothing: readers catch up from the log. */
+export async function publishDeliveries(bus: EventBus, log: Logger, deliveries: readonly Delivery[]) {
+  const results = await Promise.allSettled(deliveries.map((d) => bus.publish(d.userId, d.event)));
+  for (const result of results) {
+    if (result.status === 'rejected') log.warn({ err: result.reason }, 'event publish failed');
+  }
+}
+
+export async function readEventsAfter(
+  db: Database,
+  userId: string,
+  afterId: number,
+  limit: number,
+): Promise<StreamEvent[]> {
+  const rows = await db
+    .select({ seq: events.seq, payload: events.payload })
+    .from(events)
+    .where(and(eq(events.userId, userId), gt(events.seq, afterId)))
+    .orderBy(asc(events.seq))
+    .limit(limit);
+  return rows.map((row) => ({ ...(row.payload as PigeonEvent), id: row.seq }));
+}
+
+export async function currentEventId(db: Database, userId: string): Promise<number> {
+  const [head] = await db
+    .select({ lastSeq: eventStreams.lastSeq })
+    .from(eventStreams)
+    .where(eq(eventStreams.userId, userId));
+  return head?.lastSeq ?? 0;
+}

@@ -1,0 +1,111 @@
+import type { AppRouter } from '@pigeon/api';
+import {
+  createTRPCClient,
+  createWSClient,
+  httpBatchLink,
+  httpLink,
+  splitLink,
+  wsLink,
+  type TRPCClient,
+} from '@trpc/client';
+import { jitteredBackoff } from './backoff';
+import { sessionLink } from './links';
+import { SessionStore, type StoredSession } from './session';
+
+export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting';
+
+export interface PigeonClientOptions {
+  /** The server's base URL, e.g. `http://localhost:3000`. */
+  url: string;
+  /** A WebSocket class, for runtimes without a global one (Node 20: `import WebSocket from 'ws'`). */
+  WebSocket?: unknown;
+  /** Tokens saved from an earlier run, to resume without logging in. */
+  session?: StoredSession | null;
+  /** Called whenever the tokens change (login, refresh, logout), e.g. to persist them. */
+  onSessionChange?: (session: StoredSession | null) => void;
+  onConnectionStateChange?: (state: ConnectionState) => void;
+  /** Override the reconnect delay; defaults to jittered exponential back-off. */
+  retryDelayMs?: (attempt: number) => number;
+}
+
+export interface PigeonExtras {
+  /** The tokens this client holds (null when logged out). */
+  readonly $session: SessionStore;
+  /** Closes the WebSocket; the client stays usable over HTTP. */
+  $close(): Promise<void>;
+}
+
+export type PigeonClient = TRPCClient<AppRouter> & PigeonExtras;
+
+function toWebSocketUrl(base: string): string {
+  const url = new URL('trpc', base.endsWith('/') ? base : `${base}/`);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url.toString();
+}
+
+/**
+ * A typed Pigeon client: queries and mutations over HTTP (batched), the event subscription
+ * over a WebSocket that reconnects with jittered back-off and resumes from the last event id.
+ * Tokens from `auth.login`/`auth.register` are kept and refreshed inside.
+ */
+export function createPigeonClient(options: PigeonClientOptions): PigeonClient {
+  const httpUrl = new URL('trpc', options.url.endsWith('/') ? options.url : `${options.url}/`).toString();
+
+  // Refresh goes around the session link: it must not wait for a token it is fetching.
+  const refresher = createTRPCClient<AppRouter>({ links: [httpLink({ url: httpUrl })] });
+  const session = new SessionStore(options.session ?? null, (refreshToken) =>
+    refresher.auth.refresh.mutate({ refreshToken }),
+  );
+  if (options.onSessionChange) session.onChange(options.onSessionChange);
+
+  const authHeaders = async (): Promise<Record<string, string>> => {
+    const token = await session.accessToken();
+    return token ? { authorization: `Bearer ${token}` } : {};
+  };
+
+  const wsClient = createWSClient({
+    url: toWebSocketUrl(options.url),
+    ...(options.WebSocket ? { WebSocket: options.WebSocket as typeof WebSocket } : {}),
+    // Asked on every (re)connect, so a reconnect after token expiry carries a fresh token.
+    connectionParams: async () => {
+      const token = await session.accessToken();
+      return token ? { token } : null;
+    },
+    lazy: { enabled: true, closeMs: 5_000 },
+    keepAlive: { enabled: true, intervalMs: 20_000, pongTimeoutMs: 5_000 },
+    retryDelayMs: options.retryDelayMs ?? ((attempt) => jitteredBackoff(attempt)),
+  });
+  const onState = options.onConnectionStateChange;
+  if (onState) {
+    wsClient.connectionState.subscribe({
+      next(state) {
+        if (state.state === 'idle') onState('idle');
+        else if (state.state === 'pending') onState('connected');
+        else onState(state.error ? 'reconnecting' : 'connecting');
+      },
+    });
+  }
+
+  const trpc = createTRPCClient<AppRouter>({
+    links: [
+      sessionLink(session),
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: wsLink({ client: wsClient }),
+        false: httpBatchLink({ url: httpUrl, headers: authHeaders, maxURLLength: 4_000 }),
+      }),
+    ],
+  });
+
+  const extras: PigeonExtras = {
+    $session: session,
+    $close: () => wsClient.close(),
+  };
+  // The tRPC client is a proxy over procedure paths; the extras sit in front of it.
+  return new Proxy(trpc, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && key in extras) return extras[key as keyof PigeonExtras];
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  }) as PigeonClient;
+}

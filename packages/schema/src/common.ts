@@ -1,0 +1,15 @@
+import { z } from 'zod';
+
+export const userId = z.uuid({ error: 'Must be a user id (UUID).' });
+export const conversationId = z.uuid({ error: 'Must be a conversation id (UUID).' });
+export const requestId = z.uuid({ error: 'Must be a friend request id (UUID).' });
+/** Message ids are a database sequence: ordered, so history pages by id. */
+export const messageId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+/** Timestamps travel as ISO 8601 in UTC (`…Z`); the viewer's zone is applied on display. */
+export const timestamp = z.iso.datetime({ error: 'Must be an ISO 8601 UTC timestamp.' });
+
+export const publicUser = z.object({
+  id: userId,
+  username: z.string(),
+});
+export type PublicUser = z.infer<typeof publicUser>;

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { requestId } from './common';
+import { friend, friendRequest } from './friends';
+import { message } from './messages';
+
+/**
+ * The events of a user's stream. Every event carries `v`, the contract version of its shape;
+ * clients skip types they do not know, so the server can add new ones without breaking them.
+ */
+export const pigeonEvent = z.discriminatedUnion('type', [
+  z.object({ v: z.literal(1), type: z.literal('message.created'), message }),
+  z.object({ v: z.literal(1), type: z.literal('friend.request_received'), request: friendRequest }),
+  z.object({ v: z.literal(1), type: z.literal('friend.request_sent'), request: friendRequest }),
+  z.object({ v: z.literal(1), type: z.literal('friend.request_declined'), requestId }),
+  z.object({ v: z.literal(1), type: z.literal('friend.added'), requestId, friend }),
+]);
+export type PigeonEvent = z.infer<typeof pigeonEvent>;
+export type PigeonEventType = PigeonEvent['type'];
+
+/** An event as stored and delivered: `id` is its position in the user's stream. */
+export type StreamEvent = PigeonEvent & { id: number };
+
+export const eventsSubscribeInput = z.object({
+  /** The id of the last event the client has; tRPC fills it in on reconnect. */
+  lastEventId: z
+    .string()
+    .regex(/^\d{1,15}$/, 'lastEventId must be an event id.')
+    .nullish(),
+});
+export type EventsSubscribeInput = z.infer<typeof eventsSubscribeInput>;

@@ -1,0 +1,13 @@
+/** Every bound on user input lives here, so the server, the client and the web app agree on them. */
+export const limits = {
+  username: { min: 3, max: 32 },
+  /** Argon2 cost grows with input length; the upper bound keeps hashing a fixed price. */
+  password: { min: 8, max: 128 },
+  messageBody: { max: 4000 },
+  searchQuery: { max: 32 },
+  page: { default: 20, max: 100 },
+  historyPage: { default: 50, max: 100 },
+  conversationsPage: { max: 200 },
+  suggestions: { max: 20 },
+  refreshToken: { max: 128 },
+} as const;
