@@ -1,0 +1,145 @@
+import { createPigeonClient, TRPCClientError } from '@pigeon/client';
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { backends, collectEvents, startTestServer, TEST_JWT_SECRET, type TestServer } from './harness';
+
+function code(err: unknown): string | undefined {
+  return err instanceof TRPCClientError ? (err.data as { code?: string } | undefined)?.code : undefined;
+}
+
+const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+describe.each(backends)('accounts and tokens (%s)', (backend) => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer(backend);
+  });
+  afterAll(() => t.close());
+
+  /** A client that presents the given access token as-is, never refreshing it. */
+  function clientWithToken(accessToken: string) {
+    return createPigeonClient({
+      url: t.url,
+      WebSocket,
+      retryDelayMs: () => 50,
+      session: {
+        accessToken,
+        accessTokenExpiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+        refreshToken: 'none',
+        refreshTokenExpiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+        user: { id: '00000000-0000-4000-8000-000000000000', username: 'x', createdAt: new Date().toISOString() },
+      },
+    });
+  }
+
+  it('registers case-insensitively unique usernames', async () => {
+    const a = await t.user('Dup');
+    const err = await t
+      .client()
+      .auth.register.mutate({ username: a.username.toUpperCase(), password: 'another password' })
+      .catch((e: unknown) => e);
+    expect(code(err)).toBe('CONFLICT');
+    expect((err as Error).message).toBe('That username is taken.');
+    // The original account is untouched: its password still works, the new one does not.
+    await expect(t.client().auth.login.mutate({ username: a.username, password: a.password })).resolves.toBeTruthy();
+    await expect(
+      t.client().auth.login.mutate({ username: a.username, password: 'another password' }),
+    ).rejects.toSatisfy((e) => code(e) === 'UNAUTHORIZED');
+  });
+
+  it('explains invalid registrations field by field', async () => {
+    const err = await t
+      .client()
+      .auth.register.mutate({ username: 'a b', password: 'short' })
+      .catch((e: unknown) => e);
+    expect(code(err)).toBe('BAD_REQUEST');
+    const fields = (err as TRPCClientError<never>).data as { zodError: { fieldErrors: Record<string, string[]> } };
+    expect(fields.zodError.fieldErrors.username?.[0]).toMatch(/letters, digits/);
+    expect(fields.zodError.fieldErrors.password?.[0]).toMatch(/at least 8/);
+  });
+
+  it('gives the same answer for a wrong password and an unknown user', async () => {
+    const a = await t.user('login');
+    const wrong = await t.client().auth.login.mutate({ username: a.username, password: 'wrong password' }).catch((e: unknown) => e);
+    const unknown = await t.client().auth.login.mutate({ username: 'nobody_here', password: 'wrong password' }).catch((e: unknown) => e);
+    for (const err of [wrong, unknown]) {
+      expect(code(err)).toBe('UNAUTHORIZED');
+      expect((err as Error).message).toBe('Wrong username or password.');
+    }
+    const session = await t.client().auth.login.mutate({ username: a.username.toUpperCase(), password: a.password });
+    expect(session.user.id).toBe(a.id);
+  });
+
+  it('rotates refresh tokens and ends sessions on logout', async () => {
+    const a = await t.user('rot');
+    const first = a.client.$session.get();
+    if (!first) throw new Error('no session');
+    const next = await a.client.$session.refresh();
+    expect(next?.refreshToken).not.toBe(first.refreshToken);
+    // The used refresh token is dead.
+    await expect(t.client().auth.refresh.mutate({ refreshToken: first.refreshToken })).rejects.toSatisfy(
+      (e) => code(e) === 'UNAUTHORIZED',
+    );
+    expect((await a.client.auth.me.query()).id).toBe(a.id);
+    const last = a.client.$session.get();
+    await a.client.auth.logout.mutate({});
+    expect(a.client.$session.get()).toBeNull();
+    await expect(t.client().auth.refresh.mutate({ refreshToken: last?.refreshToken ?? '' })).rejects.toSatisfy(
+      (e) => code(e) === 'UNAUTHORIZED',
+    );
+    await expect(a.client.auth.me.query()).rejects.toSatisfy((e) => code(e) === 'UNAUTHORIZED');
+  });
+
+  it('refuses expired, tampered, wrong-key and alg:none tokens', async () => {
+    const a = await t.user('tok');
+    const good = a.client.$session.get()?.accessToken ?? '';
+    const [header, payload, signature] = good.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+    const key = new TextEncoder().encode(TEST_JWT_SECRET);
+    const sign = (k: Uint8Array, exp: number) =>
+      new SignJWT({ sid: claims.sid })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(a.id)
+        .setIssuer('pigeon')
+        .setAudience('pigeon')
+        .setIssuedAt(exp - 900)
+        .setExpirationTime(exp)
+        .sign(k);
+    const now = Math.floor(Date.now() / 1000);
+    const bad = {
+      expired: await sign(key, now - 10),
+      wrongKey: await sign(new TextEncoder().encode('another-secret'.padEnd(48, 'y')), now + 600),
+      tampered: `${header}.${base64url({ ...claims, sub: '00000000-0000-4000-8000-000000000001' })}.${signature}`,
+      algNone: `${base64url({ alg: 'none', typ: 'JWT' })}.${payload}.`,
+      garbage: 'not.a.token',
+    };
+    for (const [name, token] of Object.entries(bad)) {
+      const client = clientWithToken(token);
+      const err = await client.auth.me.query().catch((e: unknown) => e);
+      expect(code(err), name).toBe('UNAUTHORIZED');
+      const stream = collectEvents(client);
+      await stream.until(() => stream.errors.length > 0, 10_000, `${name} subscription refusal`);
+      expect(code(stream.errors[0]), name).toBe('UNAUTHORIZED');
+      expect(stream.items).toEqual([]);
+      await client.$close();
+    }
+    // The genuine token still works, so the refusals above were about the tokens.
+    expect((await clientWithToken(good).auth.me.query()).id).toBe(a.id);
+  });
+
+  it('refuses every user procedure without a token', async () => {
+    const anonymous = t.client();
+    const calls = [
+      () => anonymous.auth.me.query(),
+      () => anonymous.users.search.query({ query: 'a' }),
+      () => anonymous.friends.list.query(),
+      () => anonymous.friends.requests.query(),
+      () => anonymous.friends.suggestions.query(),
+      () => anonymous.conversations.list.query(),
+      () => anonymous.friends.request.mutate({ username: 'someone' }),
+      () => anonymous.messages.history.query({ conversationId: '00000000-0000-4000-8000-000000000000' }),
+    ];
+    for (const call of calls) await expect(call()).rejects.toSatisfy((e) => code(e) === 'UNAUTHORIZED');
+  });
+});

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  backends,
+  befriend,
+  collectEvents,
+  newClientId,
+  startCuttableProxy,
+  startTestServer,
+  type TestServer,
+} from './harness';
+
+describe.each(backends)('resuming the event stream (%s)', (backend) => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer(backend);
+  });
+  afterAll(() => t.close());
+
+  it('a client whose connection drops gets all 100 missed messages exactly once, in order', async () => {
+    const sender = await t.user('sender');
+    const receiver = await t.user('receiver');
+    const conversationId = await befriend(sender, receiver);
+
+    // The receiver talks to the server through a link the test can cut.
+    const proxy = await startCuttableProxy(t.url);
+    const viaProxy = t.client({ url: proxy.url });
+    viaProxy.$session.set(receiver.client.$session.get());
+    const stream = collectEvents(viaProxy);
+    await stream.until(() => stream.items.some((i) => i.type === 'stream.live'));
+
+    const first = await sender.client.messages.send.mutate({ conversationId, body: 'before', clientId: newClientId() });
+    await stream.until(() => stream.messages().length === 1);
+
+    proxy.cut();
+    const sent = [first];
+    for (let i = 0; i < 100; i++) {
+      sent.push(await sender.client.messages.send.mutate({ conversationId, body: `missed ${i}`, clientId: newClientId() }));
+    }
+    expect(stream.messages()).toHaveLength(1);
+    proxy.restore();
+
+    await stream.until(() => stream.messages().length >= 101, 20_000, 'the missed messages');
+    // A little longer, to catch duplicates arriving late.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(stream.messages().map((m) => m.id)).toEqual(sent.map((m) => m.id));
+    expect(stream.errors).toEqual([]);
+    stream.unsubscribe();
+    await proxy.close();
+  });
+
+  it('resumes from an explicit lastEventId after the client was gone', async () => {
+    const a = await t.user('ra');
+    const b = await t.user('rb');
+    const conversationId = await befriend(a, b);
+    const first = collectEvents(b.client);
+    await first.until(() => first.items.some((i) => i.type === 'stream.live'));
+    const live = first.items.find((i) => i.type === 'stream.live');
+    first.unsubscribe();
+
+    const bodies = Array.from({ length: 10 }, (_, i) => `while away ${i}`);
+    for (const body of bodies) await a.client.messages.send.mutate({ conversationId, body, clientId: newClientId() });
+
+    const again = collectEvents(b.client, String(live?.id));
+    await again.until(() => again.messages().length === bodies.length);
+    expect(again.messages().map((m) => m.body)).toEqual(bodies);
+    // Replay, then the live marker, then nothing else.
+    expect(again.items.at(-1)?.type).toBe('stream.live');
+    again.unsubscribe();
+  });
+
+  it('a fresh subscription starts at the head and does not replay old events', async () => {
+    const a = await t.user('ha');
+    const b = await t.user('hb');
+    const conversationId = await befriend(a, b);
+    await a.client.messages.send.mutate({ conversationId, body: 'old', clientId: newClientId() });
+    const stream = collectEvents(b.client);
+    await stream.until(() => stream.items.some((i) => i.type === 'stream.live'));
+    await a.client.messages.send.mutate({ conversationId, body: 'new', clientId: newClientId() });
+    await stream.until(() => stream.messages().length === 1);
+    expect(stream.messages().map((m) => m.body)).toEqual(['new']);
+    stream.unsubscribe();
+  });
+});
