@@ -38,7 +38,8 @@ const envSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['JWT_SECRET'],
-          message: 'JWT_SECRET is required with DATABASE_URL/REDIS_URL or in production (32+ random characters).',
+          message:
+            'JWT_SECRET is required with DATABASE_URL/REDIS_URL or in production (32+ random characters).',
         });
       }
       return;

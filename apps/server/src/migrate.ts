@@ -7,7 +7,11 @@ import { createLogger } from './logger';
 try {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
-  const db = createDb({ databaseUrl: config.database.url, dataDir: config.database.dataDir, maxConnections: 1 });
+  const db = createDb({
+    databaseUrl: config.database.url,
+    dataDir: config.database.dataDir,
+    maxConnections: 1,
+  });
   await db.migrate();
   await db.close();
   log.info({ database: db.kind }, 'migrations applied');

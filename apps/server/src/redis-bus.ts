@@ -86,11 +86,18 @@ export class RedisEventBus implements EventBus {
     if (entry.listeners.size > 0 || this.channels.get(channel) !== entry) return;
     this.channels.delete(channel);
     // Commands on one connection run in order, so a later SUBSCRIBE of the same channel wins.
-    this.subscriber.unsubscribe(channel).catch((err: unknown) => this.log.warn({ err }, 'redis unsubscribe failed'));
+    this.subscriber
+      .unsubscribe(channel)
+      .catch((err: unknown) => this.log.warn({ err }, 'redis unsubscribe failed'));
   }
 
   async ping(): Promise<void> {
-    await Promise.all([this.publisher.ping(), this.subscriber.status === 'ready' ? undefined : Promise.reject(new Error(`redis subscriber ${this.subscriber.status}`))]);
+    await Promise.all([
+      this.publisher.ping(),
+      this.subscriber.status === 'ready'
+        ? undefined
+        : Promise.reject(new Error(`redis subscriber ${this.subscriber.status}`)),
+    ]);
   }
 
   async close(): Promise<void> {

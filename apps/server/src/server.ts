@@ -1,6 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { appRouter, createContext, createTokenService, InProcessEventBus, type ApiDeps, type EventBus } from '@pigeon/api';
+import {
+  appRouter,
+  createContext,
+  createTokenService,
+  InProcessEventBus,
+  type ApiDeps,
+  type EventBus,
+} from '@pigeon/api';
 import { createDb } from '@pigeon/db';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
@@ -34,6 +41,20 @@ function sendJson(res: ServerResponse, status: number, body: unknown) {
   res.end(JSON.stringify(body));
 }
 
+/** Start-up waits for a dependency that is still coming up (as in a compose start) for a while. */
+async function waitUntilReachable(ping: () => Promise<void>, what: string, log: Logger, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await ping();
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`${what} unreachable`, { cause: err });
+      if (attempt % 10 === 0) log.warn({ err, what }, 'waiting for dependency');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
 export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
   let readiness: Readiness = 'starting';
   const database = createDb({
@@ -47,6 +68,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   const bus: EventBus = config.redis
     ? new RedisEventBus(config.redis.url, config.redis.prefix, log)
     : new InProcessEventBus();
+  await waitUntilReachable(() => bus.ping(), 'event bus', log);
   const tokens = createTokenService({
     jwtSecret: config.jwtSecret ?? embeddedJwtSecret(config.database.dataDir),
     accessTokenTtlSeconds: config.accessTokenTtlSeconds,
@@ -54,7 +76,13 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   });
   const deps: ApiDeps = { db: database.db, bus, tokens, log };
 
-  const onError = ({ error, path }: { error: { code: string; message: string }; path?: string | undefined }) => {
+  const onError = ({
+    error,
+    path,
+  }: {
+    error: { code: string; message: string };
+    path?: string | undefined;
+  }) => {
     if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error, path }, 'procedure failed');
   };
 
@@ -63,7 +91,10 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     basePath: '/trpc/',
     maxBodySize: MAX_BODY_BYTES,
     createContext: ({ req }) =>
-      createContext(deps, { accessToken: bearer(req.headers.authorization), userAgent: req.headers['user-agent'] }),
+      createContext(deps, {
+        accessToken: bearer(req.headers.authorization),
+        userAgent: req.headers['user-agent'],
+      }),
     onError,
   });
 

@@ -1,4 +1,4 @@
-import { createPigeonClient, TRPCClientError } from '@pigeon/client';
+import { createPigeonClient, TRPCClientError, type AppRouter } from '@pigeon/client';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -28,7 +28,11 @@ describe.each(backends)('accounts and tokens (%s)', (backend) => {
         accessTokenExpiresAt: new Date(Date.now() + 3_600_000).toISOString(),
         refreshToken: 'none',
         refreshTokenExpiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-        user: { id: '00000000-0000-4000-8000-000000000000', username: 'x', createdAt: new Date().toISOString() },
+        user: {
+          id: '00000000-0000-4000-8000-000000000000',
+          username: 'x',
+          createdAt: new Date().toISOString(),
+        },
       },
     });
   }
@@ -42,7 +46,9 @@ describe.each(backends)('accounts and tokens (%s)', (backend) => {
     expect(code(err)).toBe('CONFLICT');
     expect((err as Error).message).toBe('That username is taken.');
     // The original account is untouched: its password still works, the new one does not.
-    await expect(t.client().auth.login.mutate({ username: a.username, password: a.password })).resolves.toBeTruthy();
+    await expect(
+      t.client().auth.login.mutate({ username: a.username, password: a.password }),
+    ).resolves.toBeTruthy();
     await expect(
       t.client().auth.login.mutate({ username: a.username, password: 'another password' }),
     ).rejects.toSatisfy((e) => code(e) === 'UNAUTHORIZED');
@@ -54,20 +60,28 @@ describe.each(backends)('accounts and tokens (%s)', (backend) => {
       .auth.register.mutate({ username: 'a b', password: 'short' })
       .catch((e: unknown) => e);
     expect(code(err)).toBe('BAD_REQUEST');
-    const fields = (err as TRPCClientError<never>).data as { zodError: { fieldErrors: Record<string, string[]> } };
-    expect(fields.zodError.fieldErrors.username?.[0]).toMatch(/letters, digits/);
-    expect(fields.zodError.fieldErrors.password?.[0]).toMatch(/at least 8/);
+    const fieldErrors = (err as TRPCClientError<AppRouter>).data?.zodError?.fieldErrors;
+    expect(fieldErrors?.username?.[0]).toMatch(/letters, digits/);
+    expect(fieldErrors?.password?.[0]).toMatch(/at least 8/);
   });
 
   it('gives the same answer for a wrong password and an unknown user', async () => {
     const a = await t.user('login');
-    const wrong = await t.client().auth.login.mutate({ username: a.username, password: 'wrong password' }).catch((e: unknown) => e);
-    const unknown = await t.client().auth.login.mutate({ username: 'nobody_here', password: 'wrong password' }).catch((e: unknown) => e);
+    const wrong = await t
+      .client()
+      .auth.login.mutate({ username: a.username, password: 'wrong password' })
+      .catch((e: unknown) => e);
+    const unknown = await t
+      .client()
+      .auth.login.mutate({ username: 'nobody_here', password: 'wrong password' })
+      .catch((e: unknown) => e);
     for (const err of [wrong, unknown]) {
       expect(code(err)).toBe('UNAUTHORIZED');
       expect((err as Error).message).toBe('Wrong username or password.');
     }
-    const session = await t.client().auth.login.mutate({ username: a.username.toUpperCase(), password: a.password });
+    const session = await t
+      .client()
+      .auth.login.mutate({ username: a.username.toUpperCase(), password: a.password });
     expect(session.user.id).toBe(a.id);
   });
 
@@ -85,9 +99,9 @@ describe.each(backends)('accounts and tokens (%s)', (backend) => {
     const last = a.client.$session.get();
     await a.client.auth.logout.mutate({});
     expect(a.client.$session.get()).toBeNull();
-    await expect(t.client().auth.refresh.mutate({ refreshToken: last?.refreshToken ?? '' })).rejects.toSatisfy(
-      (e) => code(e) === 'UNAUTHORIZED',
-    );
+    await expect(
+      t.client().auth.refresh.mutate({ refreshToken: last?.refreshToken ?? '' }),
+    ).rejects.toSatisfy((e) => code(e) === 'UNAUTHORIZED');
     await expect(a.client.auth.me.query()).rejects.toSatisfy((e) => code(e) === 'UNAUTHORIZED');
   });
 

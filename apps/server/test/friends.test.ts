@@ -34,7 +34,9 @@ describe.each(backends)('friends and discovery (%s)', (backend) => {
     expect((await me.client.users.search.query({ query: `${tag}_0` })).users.map((u) => u.username)).toEqual([
       names[0],
     ]);
-    await expect(me.client.users.search.query({ query: '' })).rejects.toSatisfy((e) => code(e) === 'BAD_REQUEST');
+    await expect(me.client.users.search.query({ query: '' })).rejects.toSatisfy(
+      (e) => code(e) === 'BAD_REQUEST',
+    );
     await expect(me.client.users.search.query({ query: 'x'.repeat(33) })).rejects.toSatisfy(
       (e) => code(e) === 'BAD_REQUEST',
     );
@@ -57,7 +59,9 @@ describe.each(backends)('friends and discovery (%s)', (backend) => {
     const back = await b.client.friends.request.mutate({ userId: a.id });
     expect(back.status).toBe('accepted');
     expect((await a.client.friends.list.query()).map((f) => f.username)).toEqual([b.username]);
-    await expect(a.client.friends.request.mutate({ userId: b.id })).rejects.toSatisfy((e) => code(e) === 'CONFLICT');
+    await expect(a.client.friends.request.mutate({ userId: b.id })).rejects.toSatisfy(
+      (e) => code(e) === 'CONFLICT',
+    );
     await expect(b.client.friends.accept.mutate({ requestId: first.request.id })).rejects.toSatisfy(
       (e) => code(e) === 'CONFLICT',
     );

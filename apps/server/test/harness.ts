@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer as createTcpServer, connect, type Socket } from 'node:net';
 import { createPigeonClient, type PigeonClient, type StreamItem } from '@pigeon/client';
-import postgres from 'postgres';
+import { createScratchDatabase } from '@pigeon/db/testing';
 import WebSocket from 'ws';
 import type { ServerConfig } from '../src/config';
 import { createLogger } from '../src/logger';
@@ -15,26 +15,6 @@ export const backends: Backend[] =
 
 export const TEST_JWT_SECRET = 'test-secret-'.padEnd(48, 'x');
 
-/** A database of its own for one test file, dropped afterwards, so runs never collide. */
-export async function createScratchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) throw new Error('DATABASE_URL is not set');
-  const name = `pigeon_test_${randomBytes(6).toString('hex')}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const a = postgres(adminUrl, { max: 1, onnotice: () => undefined });
-      await a.unsafe(`drop database if exists ${name} with (force)`);
-      await a.end();
-    },
-  };
-}
-
 export interface TestServer {
   server: RunningServer;
   url: string;
@@ -45,8 +25,14 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(backend: Backend, overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
-  const scratch = backend === 'cluster' ? await createScratchDatabase() : null;
+export async function startTestServer(
+  backend: Backend,
+  overrides: Partial<ServerConfig> = {},
+): Promise<TestServer> {
+  const scratch =
+    backend === 'cluster' && process.env.DATABASE_URL
+      ? await createScratchDatabase(process.env.DATABASE_URL)
+      : null;
   const config: ServerConfig = {
     host: '127.0.0.1',
     port: 0,

@@ -23,13 +23,17 @@ describe.each(backends)('sending messages (%s)', (backend) => {
     const clientId = newClientId();
     const first = await a.client.messages.send.mutate({ conversationId, body: 'once', clientId });
     const retries = await Promise.all(
-      Array.from({ length: 5 }, () => a.client.messages.send.mutate({ conversationId, body: 'once', clientId })),
+      Array.from({ length: 5 }, () =>
+        a.client.messages.send.mutate({ conversationId, body: 'once', clientId }),
+      ),
     );
     expect(retries.every((m) => m.id === first.id)).toBe(true);
 
     const racing = newClientId();
     const raced = await Promise.all(
-      Array.from({ length: 5 }, () => a.client.messages.send.mutate({ conversationId, body: 'race', clientId: racing })),
+      Array.from({ length: 5 }, () =>
+        a.client.messages.send.mutate({ conversationId, body: 'race', clientId: racing }),
+      ),
     );
     expect(new Set(raced.map((m) => m.id)).size).toBe(1);
 
@@ -49,9 +53,9 @@ describe.each(backends)('sending messages (%s)', (backend) => {
     const withC = await befriend(a, c);
     const clientId = newClientId();
     await a.client.messages.send.mutate({ conversationId: withB, body: 'to b', clientId });
-    await expect(a.client.messages.send.mutate({ conversationId: withC, body: 'to c', clientId })).rejects.toSatisfy(
-      (err) => code(err) === 'CONFLICT',
-    );
+    await expect(
+      a.client.messages.send.mutate({ conversationId: withC, body: 'to c', clientId }),
+    ).rejects.toSatisfy((err) => code(err) === 'CONFLICT');
     expect((await c.client.messages.history.query({ conversationId: withC })).messages).toEqual([]);
   });
 

@@ -28,13 +28,23 @@ describe.each(backends)('resuming the event stream (%s)', (backend) => {
     const stream = collectEvents(viaProxy);
     await stream.until(() => stream.items.some((i) => i.type === 'stream.live'));
 
-    const first = await sender.client.messages.send.mutate({ conversationId, body: 'before', clientId: newClientId() });
+    const first = await sender.client.messages.send.mutate({
+      conversationId,
+      body: 'before',
+      clientId: newClientId(),
+    });
     await stream.until(() => stream.messages().length === 1);
 
     proxy.cut();
     const sent = [first];
     for (let i = 0; i < 100; i++) {
-      sent.push(await sender.client.messages.send.mutate({ conversationId, body: `missed ${i}`, clientId: newClientId() }));
+      sent.push(
+        await sender.client.messages.send.mutate({
+          conversationId,
+          body: `missed ${i}`,
+          clientId: newClientId(),
+        }),
+      );
     }
     expect(stream.messages()).toHaveLength(1);
     proxy.restore();
@@ -58,7 +68,8 @@ describe.each(backends)('resuming the event stream (%s)', (backend) => {
     first.unsubscribe();
 
     const bodies = Array.from({ length: 10 }, (_, i) => `while away ${i}`);
-    for (const body of bodies) await a.client.messages.send.mutate({ conversationId, body, clientId: newClientId() });
+    for (const body of bodies)
+      await a.client.messages.send.mutate({ conversationId, body, clientId: newClientId() });
 
     const again = collectEvents(b.client, String(live?.id));
     await again.until(() => again.messages().length === bodies.length);
@@ -78,6 +89,36 @@ describe.each(backends)('resuming the event stream (%s)', (backend) => {
     await a.client.messages.send.mutate({ conversationId, body: 'new', clientId: newClientId() });
     await stream.until(() => stream.messages().length === 1);
     expect(stream.messages().map((m) => m.body)).toEqual(['new']);
+    stream.unsubscribe();
+  });
+});
+
+describe.each(backends)('long-lived connections and short tokens (%s)', (backend) => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer(backend, { accessTokenTtlSeconds: 2 });
+  });
+  afterAll(() => t.close());
+
+  it('closes a socket when its token expires; the client comes back with a fresh token and misses nothing', async () => {
+    const a = await t.user('ta');
+    const b = await t.user('tb');
+    const conversationId = await befriend(a, b);
+    const tokenAtStart = b.client.$session.get()?.accessToken;
+    const stream = collectEvents(b.client);
+    await stream.until(() => stream.items.some((i) => i.type === 'stream.live'));
+    const lives = () => stream.items.filter((i) => i.type === 'stream.live').length;
+    // Past expiry the server closes the socket; the reconnect shows up as a second live marker.
+    await stream.until(() => lives() >= 2, 10_000, 'a reconnect after token expiry');
+    expect(b.client.$session.get()?.accessToken).not.toBe(tokenAtStart);
+    const sent = await a.client.messages.send.mutate({
+      conversationId,
+      body: 'still here',
+      clientId: newClientId(),
+    });
+    await stream.until(() => stream.messages().length === 1);
+    expect(stream.messages()).toEqual([sent]);
+    expect(stream.errors).toEqual([]);
     stream.unsubscribe();
   });
 });

@@ -14,7 +14,8 @@ const t = initTRPC.context<Context>().create({
       data: {
         ...shape.data,
         // Field-level messages the UI can show next to each input.
-        zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
+        zodError:
+          cause instanceof ZodError ? z.flattenError(cause as ZodError<Record<string, unknown>>) : null,
       },
     };
   },

@@ -32,7 +32,7 @@ export interface PigeonExtras {
   /** The tokens this client holds (null when logged out). */
   readonly $session: SessionStore;
   /** Closes the WebSocket; the client stays usable over HTTP. */
-  $close(): Promise<void>;
+  readonly $close: () => Promise<void>;
 }
 
 export type PigeonClient = TRPCClient<AppRouter> & PigeonExtras;
@@ -104,7 +104,8 @@ export function createPigeonClient(options: PigeonClientOptions): PigeonClient {
   // The tRPC client is a proxy over procedure paths; the extras sit in front of it.
   return new Proxy(trpc, {
     get(target, key, receiver) {
-      if (typeof key === 'string' && key in extras) return extras[key as keyof PigeonExtras];
+      if (key === '$session') return extras.$session;
+      if (key === '$close') return extras.$close;
       return Reflect.get(target, key, receiver) as unknown;
     },
   }) as PigeonClient;

@@ -1,3 +1,4 @@
+import type { PigeonEvent } from '@pigeon/schema';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -176,7 +177,7 @@ export const events = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     seq: bigint('seq', { mode: 'number' }).notNull(),
     type: text('type').notNull(),
-    payload: jsonb('payload').notNull(),
+    payload: jsonb('payload').$type<PigeonEvent>().notNull(),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.seq] })],

@@ -5,7 +5,11 @@ import { authedProcedure, router } from '../trpc';
 
 export const eventsRouter = router({
   /** The caller's own event stream; tRPC resends the last tracked id on reconnect. */
-  subscribe: authedProcedure.input(eventsSubscribeInput).subscription(async function* ({ ctx, input, signal }) {
+  subscribe: authedProcedure.input(eventsSubscribeInput).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }) {
     const stream = userEventStream({
       db: ctx.db,
       bus: ctx.bus,

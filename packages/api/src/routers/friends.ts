@@ -12,7 +12,9 @@ import * as friends from '../services/friends';
 import { authedProcedure, router } from '../trpc';
 
 export const friendsRouter = router({
-  list: authedProcedure.output(z.array(friend)).query(({ ctx }) => friends.listFriends(ctx.db, ctx.viewer.userId)),
+  list: authedProcedure
+    .output(z.array(friend))
+    .query(({ ctx }) => friends.listFriends(ctx.db, ctx.viewer.userId)),
   requests: authedProcedure
     .output(friendRequestsOutput)
     .query(({ ctx }) => friends.listRequests(ctx.db, ctx.viewer.userId)),
@@ -31,12 +33,20 @@ export const friendsRouter = router({
     .input(friendRequestRef)
     .output(friendRequest)
     .mutation(async ({ ctx, input }) => {
-      const { request, deliveries } = await friends.acceptFriendRequest(ctx.db, ctx.viewer.userId, input.requestId);
+      const { request, deliveries } = await friends.acceptFriendRequest(
+        ctx.db,
+        ctx.viewer.userId,
+        input.requestId,
+      );
       await publishDeliveries(ctx.bus, ctx.log, deliveries);
       return request;
     }),
   decline: authedProcedure.input(friendRequestRef).mutation(async ({ ctx, input }) => {
-    const { requestId, deliveries } = await friends.declineFriendRequest(ctx.db, ctx.viewer.userId, input.requestId);
+    const { requestId, deliveries } = await friends.declineFriendRequest(
+      ctx.db,
+      ctx.viewer.userId,
+      input.requestId,
+    );
     await publishDeliveries(ctx.bus, ctx.log, deliveries);
     return { requestId };
   }),

@@ -75,14 +75,20 @@ export async function login(
   userAgent: string | null,
 ): Promise<AuthSession> {
   const user = await findUserByUsername(db, input.username);
-  const ok = user ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDummy(input.password);
+  const ok = user
+    ? await verifyPassword(user.passwordHash, input.password)
+    : await verifyAgainstDummy(input.password);
   // One message for both cases: the response does not tell whether the name exists.
   if (!user || !ok) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Wrong username or password.' });
   return startSession(db, tokens, user, userAgent);
 }
 
 /** Swaps a refresh token for a new pair; the old refresh token stops working at once. */
-export async function refresh(db: Database, tokens: TokenService, refreshToken: string): Promise<AuthSession> {
+export async function refresh(
+  db: Database,
+  tokens: TokenService,
+  refreshToken: string,
+): Promise<AuthSession> {
   const next = newRefreshToken();
   const refreshTokenExpiresAt = new Date(Date.now() + tokens.refreshTokenTtlSeconds * 1000);
   const [session] = await db

@@ -62,7 +62,11 @@ export function listConversations(db: Database, viewerId: string): Promise<Conve
 }
 
 /** The viewer's conversations (all, or the given ids), newest activity first. */
-async function loadConversations(db: Database, viewerId: string, ids: string[] | null): Promise<Conversation[]> {
+async function loadConversations(
+  db: Database,
+  viewerId: string,
+  ids: string[] | null,
+): Promise<Conversation[]> {
   const activity = sql`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`;
   const rows = await db
     .select({ conversation: conversations, lastMessage: messages })

@@ -66,7 +66,7 @@ export async function appendEvents(
 export async function publishDeliveries(bus: EventBus, log: Logger, deliveries: readonly Delivery[]) {
   const results = await Promise.allSettled(deliveries.map((d) => bus.publish(d.userId, d.event)));
   for (const result of results) {
-    if (result.status === 'rejected') log.warn({ err: result.reason }, 'event publish failed');
+    if (result.status === 'rejected') log.warn({ err: result.reason as unknown }, 'event publish failed');
   }
 }
 
@@ -82,7 +82,7 @@ export async function readEventsAfter(
     .where(and(eq(events.userId, userId), gt(events.seq, afterId)))
     .orderBy(asc(events.seq))
     .limit(limit);
-  return rows.map((row) => ({ ...(row.payload as PigeonEvent), id: row.seq }));
+  return rows.map((row) => ({ ...row.payload, id: row.seq }));
 }
 
 export async function currentEventId(db: Database, userId: string): Promise<number> {

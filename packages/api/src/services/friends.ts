@@ -1,5 +1,11 @@
 import { friendRequests, friendships, users, type Database } from '@pigeon/db';
-import type { Friend, FriendRequest, FriendRequestInput, FriendRequestsOutput, Suggestion } from '@pigeon/schema';
+import type {
+  Friend,
+  FriendRequest,
+  FriendRequestInput,
+  FriendRequestsOutput,
+  Suggestion,
+} from '@pigeon/schema';
 import { limits } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, asc, desc, eq, notExists, or, sql } from 'drizzle-orm';
@@ -29,7 +35,10 @@ function toRequest(row: Row, from: UserRow, to: UserRow): FriendRequest {
 }
 
 async function loadUser(db: Database | Tx, id: string): Promise<UserRow | undefined> {
-  const [user] = await db.select({ id: users.id, username: users.username }).from(users).where(eq(users.id, id));
+  const [user] = await db
+    .select({ id: users.id, username: users.username })
+    .from(users)
+    .where(eq(users.id, id));
   return user;
 }
 
@@ -49,7 +58,8 @@ export async function sendFriendRequest(
   viewerId: string,
   input: FriendRequestInput,
 ): Promise<{ result: FriendRequestResult; deliveries: Delivery[] }> {
-  const target = 'userId' in input ? await loadUser(db, input.userId) : await findUserByUsername(db, input.username);
+  const target =
+    'userId' in input ? await loadUser(db, input.userId) : await findUserByUsername(db, input.username);
   if (!target) throw new TRPCError({ code: 'NOT_FOUND', message: 'No user with that name.' });
   if (target.id === viewerId) {
     throw new TRPCError({ code: 'BAD_REQUEST', message: 'You cannot send a friend request to yourself.' });
@@ -88,9 +98,13 @@ export async function sendFriendRequest(
           eq(friendRequests.status, 'pending'),
         ),
       );
-    if (existing) return { result: { status: 'pending', request: toRequest(existing, me, them) }, deliveries: [] };
+    if (existing)
+      return { result: { status: 'pending', request: toRequest(existing, me, them) }, deliveries: [] };
 
-    const [row] = await tx.insert(friendRequests).values({ fromUserId: me.id, toUserId: them.id }).returning();
+    const [row] = await tx
+      .insert(friendRequests)
+      .values({ fromUserId: me.id, toUserId: them.id })
+      .returning();
     if (!row) throw new Error('friend request insert returned nothing');
     const request = toRequest(row, me, them);
     const deliveries = await appendEvents(tx, [
@@ -178,13 +192,23 @@ export async function listRequests(db: Database, viewerId: string): Promise<Frie
   const pending = eq(friendRequests.status, 'pending');
   const [incoming, outgoing] = await Promise.all([
     db
-      .select({ id: friendRequests.id, createdAt: friendRequests.createdAt, userId: users.id, username: users.username })
+      .select({
+        id: friendRequests.id,
+        createdAt: friendRequests.createdAt,
+        userId: users.id,
+        username: users.username,
+      })
       .from(friendRequests)
       .innerJoin(users, eq(users.id, friendRequests.fromUserId))
       .where(and(eq(friendRequests.toUserId, viewerId), pending))
       .orderBy(desc(friendRequests.createdAt)),
     db
-      .select({ id: friendRequests.id, createdAt: friendRequests.createdAt, userId: users.id, username: users.username })
+      .select({
+        id: friendRequests.id,
+        createdAt: friendRequests.createdAt,
+        userId: users.id,
+        username: users.username,
+      })
       .from(friendRequests)
       .innerJoin(users, eq(users.id, friendRequests.toUserId))
       .where(and(eq(friendRequests.fromUserId, viewerId), pending))

@@ -1,0 +1,52 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config';
+
+const secret = 'a-long-random-secret-for-tests-'.padEnd(40, 'z');
+
+describe('configuration', () => {
+  it('defaults to an embedded database on 127.0.0.1:3000', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 3000, redis: undefined, jwtSecret: undefined });
+    expect(config.database).toMatchObject({ url: undefined, dataDir: './.pigeon-data' });
+  });
+
+  it('reads cluster settings', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://u@db:5432/pigeon',
+      REDIS_URL: 'redis://cache:6379',
+      JWT_SECRET: secret,
+      PORT: '4000',
+    });
+    expect(config.database.url).toBe('postgres://u@db:5432/pigeon');
+    expect(config.redis).toEqual({ url: 'redis://cache:6379', prefix: 'pigeon:' });
+    expect(config.port).toBe(4000);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /PORT/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with postgres/],
+    [{ DATABASE_URL: 'postgres://db/p' }, /JWT_SECRET is required/],
+    [{ REDIS_URL: 'redis://r' }, /JWT_SECRET is required/],
+    [{ NODE_ENV: 'production' }, /JWT_SECRET is required/],
+    [{ DATABASE_URL: 'postgres://db/p', JWT_SECRET: 'changeme' }, /at least 32/],
+    [{ JWT_SECRET: 'short' }, /at least 32/],
+  ])('refuses %o', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('exits non-zero with a readable message on bad configuration', () => {
+    const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+    const run = spawnSync(process.execPath, ['--import', 'tsx', main], {
+      env: { PATH: process.env.PATH, DATABASE_URL: 'postgres://127.0.0.1:1/x' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(78);
+    expect(run.stderr).toContain('Invalid configuration');
+    expect(run.stderr).toContain('JWT_SECRET is required');
+  });
+});

@@ -1,0 +1,93 @@
+import { createDb } from '@pigeon/db';
+import { createScratchDatabase } from '@pigeon/db/testing';
+import { Redis } from 'ioredis';
+import postgres from 'postgres';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../src/logger';
+import { RedisEventBus } from '../src/redis-bus';
+import { backends, befriend, collectEvents, newClientId, startTestServer } from './harness';
+
+const cluster = backends.includes('cluster');
+
+describe.each(backends)('server lifecycle (%s)', (backend) => {
+  it('reports readiness, then drains on shutdown with every sent message delivered', async () => {
+    const t = await startTestServer(backend);
+    const ready = await fetch(`${t.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', database: 'ok', bus: 'ok' });
+    expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${t.url}/nope`)).status).toBe(404);
+
+    const a = await t.user('ga');
+    const b = await t.user('gb');
+    const conversationId = await befriend(a, b);
+    const stream = collectEvents(b.client);
+    await stream.until(() => stream.items.some((i) => i.type === 'stream.live'));
+    const sent = await a.client.messages.send.mutate({
+      conversationId,
+      body: 'before shutdown',
+      clientId: newClientId(),
+    });
+    await stream.until(() => stream.messages().length === 1);
+    await t.close();
+    expect(stream.messages()).toEqual([sent]);
+    expect(t.server.readiness()).toBe('draining');
+  });
+});
+
+describe.runIf(cluster)('cluster plumbing', () => {
+  it('three instances migrating one empty database at once apply each migration exactly once', async () => {
+    const scratch = await createScratchDatabase(process.env.DATABASE_URL ?? '');
+    try {
+      const handles = [1, 2, 3].map(() => createDb({ databaseUrl: scratch.url, maxConnections: 2 }));
+      await Promise.all(handles.map((h) => h.migrate()));
+      await Promise.all(handles.map((h) => h.close()));
+      const sql = postgres(scratch.url, { max: 1, onnotice: () => undefined });
+      const applied = await sql`select hash from drizzle.__drizzle_migrations`;
+      const files =
+        await sql`select count(*)::int as n from information_schema.tables where table_name = 'messages'`;
+      await sql.end();
+      expect(new Set(applied.map((r) => r.hash as string)).size).toBe(applied.length);
+      expect(applied.length).toBeGreaterThan(0);
+      expect(files[0]?.n).toBe(1);
+    } finally {
+      await scratch.drop();
+    }
+  });
+
+  it('the Redis bus resubscribes after losing its connection and asks streams to resync', async () => {
+    const url = process.env.REDIS_URL ?? '';
+    const prefix = `pigeon-test:${newClientId()}:`;
+    const bus = new RedisEventBus(url, prefix, createLogger('silent'));
+    const heard: string[] = [];
+    const off = await bus.subscribe('u1', (s) =>
+      heard.push(s.kind === 'event' ? `event:${s.event.id}` : 'resync'),
+    );
+    const event = (id: number) => ({
+      v: 1 as const,
+      type: 'friend.request_declined' as const,
+      requestId: newClientId(),
+      id,
+    });
+    await bus.publish('u1', event(1));
+    await waitFor(() => heard.includes('event:1'));
+
+    const admin = new Redis(url);
+    await admin.client('KILL', 'TYPE', 'pubsub');
+    await waitFor(() => heard.includes('resync'));
+    await bus.publish('u1', event(2));
+    await waitFor(() => heard.includes('event:2'));
+    await bus.ping();
+    off();
+    await bus.close();
+    await admin.quit();
+  });
+});
+
+async function waitFor(check: () => boolean, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
