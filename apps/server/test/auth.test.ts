@@ -1,21 +1,13 @@
-import { createPigeonClient, TRPCClientError, type AppRouter } from '@pigeon/client';
+import { createPigeonClient, type AppRouter, type TRPCClientError } from '@pigeon/client';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { backends, collectEvents, startTestServer, TEST_JWT_SECRET, type TestServer } from './harness';
-
-function code(err: unknown): string | undefined {
-  return err instanceof TRPCClientError ? (err.data as { code?: string } | undefined)?.code : undefined;
-}
+import { backends, collectEvents, errorCode, TEST_JWT_SECRET, useTestServer } from './harness';
 
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describe.each(backends)('accounts and tokens (%s)', (backend) => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer(backend);
-  });
-  afterAll(() => t.close());
+  const t = useTestServer(backend);
 
   /** A client that presents the given access token as-is, never refreshing it. */
   function clientWithToken(accessToken: string) {
@@ -43,7 +35,7 @@ describe.each(backends)('accounts and tokens (%s)', (backend) => {
       .client()
       .auth.register.mutate({ username: a.username.toUpperCase(), password: 'another password' })
       .catch((e: unknown) => e);
-    expect(code(err)).toBe('CONFLICT');
+    expect(errorCode(err)).toBe('CONFLICT');
     expect((err as Error).message).toBe('That username is taken.');
     // The original account is untouched: its password still works, the new one does not.
     await expect(
@@ -51,7 +43,7 @@ describe.each(backends)('accounts and tokens (%s)', (backend) => {
     ).resolves.toBeTruthy();
     await expect(
       t.client().auth.login.mutate({ username: a.username, password: 'another password' }),
-    ).rejects.toSatisfy((e) => code(e) === 'UNAUTHORIZED');
+    ).rejects.toSatisfy((e) => errorCode(e) === 'UNAUTHORIZED');
   });
 
   it('explains invalid registrations field by field', async () => {
@@ -59,7 +51,7 @@ describe.each(backends)('accounts and tokens (%s)', (backend) => {
       .client()
       .auth.register.mutate({ username: 'a b', password: 'short' })
       .catch((e: unknown) => e);
-    expect(code(err)).toBe('BAD_REQUEST');
+    expect(errorCode(err)).toBe('BAD_REQUEST');
     const fieldErrors = (err as TRPCClientError<AppRouter>).data?.zodError?.fieldErrors;
     expect(fieldErrors?.username?.[0]).toMatch(/letters, digits/);
     expect(fieldErrors?.password?.[0]).toMatch(/at least 8/);
@@ -76,7 +68,7 @@ describe.each(backends)('accounts and tokens (%s)', (backend) => {
       .auth.login.mutate({ username: 'nobody_here', password: 'wrong password' })
       .catch((e: unknown) => e);
     for (const err of [wrong, unknown]) {
-      expect(code(err)).toBe('UNAUTHORIZED');
+      expect(errorCode(err)).toBe('UNAUTHORIZED');
       expect((err as Error).message).toBe('Wrong username or password.');
     }
     const session = await t
@@ -93,7 +85,7 @@ describe.each(backends)('accounts and tokens (%s)', (backend) => {
     expect(next?.refreshToken).not.toBe(first.refreshToken);
     // The used refresh token is dead.
     await expect(t.client().auth.refresh.mutate({ refreshToken: first.refreshToken })).rejects.toSatisfy(
-      (e) => code(e) === 'UNAUTHORIZED',
+      (e) => errorCode(e) === 'UNAUTHORIZED',
     );
     expect((await a.client.auth.me.query()).id).toBe(a.id);
     const last = a.client.$session.get();
@@ -101,8 +93,8 @@ describe.each(backends)('accounts and tokens (%s)', (backend) => {
     expect(a.client.$session.get()).toBeNull();
     await expect(
       t.client().auth.refresh.mutate({ refreshToken: last?.refreshToken ?? '' }),
-    ).rejects.toSatisfy((e) => code(e) === 'UNAUTHORIZED');
-    await expect(a.client.auth.me.query()).rejects.toSatisfy((e) => code(e) === 'UNAUTHORIZED');
+    ).rejects.toSatisfy((e) => errorCode(e) === 'UNAUTHORIZED');
+    await expect(a.client.auth.me.query()).rejects.toSatisfy((e) => errorCode(e) === 'UNAUTHORIZED');
   });
 
   it('refuses expired, tampered, wrong-key and alg:none tokens', async () => {
@@ -131,10 +123,10 @@ describe.each(backends)('accounts and tokens (%s)', (backend) => {
     for (const [name, token] of Object.entries(bad)) {
       const client = clientWithToken(token);
       const err = await client.auth.me.query().catch((e: unknown) => e);
-      expect(code(err), name).toBe('UNAUTHORIZED');
+      expect(errorCode(err), name).toBe('UNAUTHORIZED');
       const stream = collectEvents(client);
       await stream.until(() => stream.errors.length > 0, 10_000, `${name} subscription refusal`);
-      expect(code(stream.errors[0]), name).toBe('UNAUTHORIZED');
+      expect(errorCode(stream.errors[0]), name).toBe('UNAUTHORIZED');
       expect(stream.items).toEqual([]);
       await client.$close();
     }
@@ -154,6 +146,6 @@ describe.each(backends)('accounts and tokens (%s)', (backend) => {
       () => anonymous.friends.request.mutate({ username: 'someone' }),
       () => anonymous.messages.history.query({ conversationId: '00000000-0000-4000-8000-000000000000' }),
     ];
-    for (const call of calls) await expect(call()).rejects.toSatisfy((e) => code(e) === 'UNAUTHORIZED');
+    for (const call of calls) await expect(call()).rejects.toSatisfy((e) => errorCode(e) === 'UNAUTHORIZED');
   });
 });

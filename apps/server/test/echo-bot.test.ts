@@ -1,17 +1,13 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectEvents, newClientId, startTestServer, type TestServer } from './harness';
+import { describe, expect, it } from 'vitest';
+import { collectEvents, newClientId, useTestServer } from './harness';
 
 const botEntry = fileURLToPath(new URL('../../../examples/echo-bot/src/bot.ts', import.meta.url));
 const botDir = fileURLToPath(new URL('../../../examples/echo-bot/', import.meta.url));
 
 describe('the example echo bot', () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer('embedded');
-  });
-  afterAll(() => t.close());
+  const t = useTestServer('embedded');
 
   it('runs as its own process, accepts a friend request and echoes messages', async () => {
     const botName = `echo_${newClientId().slice(0, 8)}`;
@@ -31,7 +27,7 @@ describe('the example echo bot', () => {
       }
       const me = await t.user('human');
       const stream = collectEvents(me.client);
-      await stream.until(() => stream.items.some((i) => i.type === 'stream.live'));
+      await stream.live();
       await me.client.friends.request.mutate({ username: botName });
       await stream.until(
         () => stream.events().some((e) => e.type === 'friend.added'),

@@ -1,17 +1,8 @@
-import { TRPCClientError } from '@pigeon/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, befriend, collectEvents, startTestServer, type TestServer } from './harness';
-
-function code(err: unknown): string | undefined {
-  return err instanceof TRPCClientError ? (err.data as { code?: string } | undefined)?.code : undefined;
-}
+import { describe, expect, it } from 'vitest';
+import { backends, befriend, collectEvents, errorCode, useTestServer } from './harness';
 
 describe.each(backends)('friends and discovery (%s)', (backend) => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer(backend);
-  });
-  afterAll(() => t.close());
+  const t = useTestServer(backend);
 
   it('searches by prefix, case-insensitively, in pages, never returning the caller or private fields', async () => {
     const tag = `q${Math.random().toString(36).slice(2, 7)}`;
@@ -35,10 +26,10 @@ describe.each(backends)('friends and discovery (%s)', (backend) => {
       names[0],
     ]);
     await expect(me.client.users.search.query({ query: '' })).rejects.toSatisfy(
-      (e) => code(e) === 'BAD_REQUEST',
+      (e) => errorCode(e) === 'BAD_REQUEST',
     );
     await expect(me.client.users.search.query({ query: 'x'.repeat(33) })).rejects.toSatisfy(
-      (e) => code(e) === 'BAD_REQUEST',
+      (e) => errorCode(e) === 'BAD_REQUEST',
     );
   });
 
@@ -46,10 +37,10 @@ describe.each(backends)('friends and discovery (%s)', (backend) => {
     const a = await t.user('fa');
     const b = await t.user('fb');
     await expect(a.client.friends.request.mutate({ userId: a.id })).rejects.toSatisfy(
-      (e) => code(e) === 'BAD_REQUEST',
+      (e) => errorCode(e) === 'BAD_REQUEST',
     );
     await expect(a.client.friends.request.mutate({ username: 'no_such_user_x' })).rejects.toSatisfy(
-      (e) => code(e) === 'NOT_FOUND',
+      (e) => errorCode(e) === 'NOT_FOUND',
     );
     const first = await a.client.friends.request.mutate({ userId: b.id });
     const again = await a.client.friends.request.mutate({ username: b.username.toUpperCase() });
@@ -60,10 +51,10 @@ describe.each(backends)('friends and discovery (%s)', (backend) => {
     expect(back.status).toBe('accepted');
     expect((await a.client.friends.list.query()).map((f) => f.username)).toEqual([b.username]);
     await expect(a.client.friends.request.mutate({ userId: b.id })).rejects.toSatisfy(
-      (e) => code(e) === 'CONFLICT',
+      (e) => errorCode(e) === 'CONFLICT',
     );
     await expect(b.client.friends.accept.mutate({ requestId: first.request.id })).rejects.toSatisfy(
-      (e) => code(e) === 'CONFLICT',
+      (e) => errorCode(e) === 'CONFLICT',
     );
   });
 
@@ -74,20 +65,20 @@ describe.each(backends)('friends and discovery (%s)', (backend) => {
     const { request } = await a.client.friends.request.mutate({ userId: b.id });
     for (const who of [a, c]) {
       await expect(who.client.friends.accept.mutate({ requestId: request.id })).rejects.toSatisfy(
-        (e) => code(e) === 'NOT_FOUND',
+        (e) => errorCode(e) === 'NOT_FOUND',
       );
     }
     const bStream = collectEvents(b.client);
-    await bStream.until(() => bStream.items.some((i) => i.type === 'stream.live'));
+    await bStream.live();
     await b.client.friends.decline.mutate({ requestId: request.id });
     await bStream.until(() => bStream.events().some((e) => e.type === 'friend.request_declined'));
     expect(await b.client.friends.list.query()).toEqual([]);
     expect((await b.client.friends.requests.query()).incoming).toEqual([]);
     await expect(b.client.friends.accept.mutate({ requestId: request.id })).rejects.toSatisfy(
-      (e) => code(e) === 'CONFLICT',
+      (e) => errorCode(e) === 'CONFLICT',
     );
     await expect(a.client.conversations.open.mutate({ userId: b.id })).rejects.toSatisfy(
-      (e) => code(e) === 'FORBIDDEN',
+      (e) => errorCode(e) === 'FORBIDDEN',
     );
     bStream.unsubscribe();
   });

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer as createTcpServer, connect, type Socket } from 'node:net';
-import { createPigeonClient, type PigeonClient, type StreamItem } from '@pigeon/client';
+import { createPigeonClient, TRPCClientError, type PigeonClient, type StreamItem } from '@pigeon/client';
+import { afterAll, beforeAll } from 'vitest';
 import { createScratchDatabase } from '@pigeon/db/testing';
 import WebSocket from 'ws';
 import type { ServerConfig } from '../src/config';
@@ -75,6 +76,41 @@ export async function startTestServer(
   };
 }
 
+/**
+ * One server for a describe block: started before its tests, closed after. The returned object
+ * stands for the running server.
+ */
+export function useTestServer(backend: Backend, overrides: Partial<ServerConfig> = {}): TestServer {
+  let current: TestServer | undefined;
+  beforeAll(async () => {
+    current = await startTestServer(backend, overrides);
+  });
+  afterAll(() => current?.close());
+  const running = () => {
+    if (!current) throw new Error('the test server is not running');
+    return current;
+  };
+  return {
+    get server() {
+      return running().server;
+    },
+    get url() {
+      return running().url;
+    },
+    get config() {
+      return running().config;
+    },
+    client: (opts) => running().client(opts),
+    user: (prefix) => running().user(prefix),
+    close: () => running().close(),
+  };
+}
+
+/** The tRPC error code of a failed call (`UNAUTHORIZED`, `BAD_REQUEST`, …). */
+export function errorCode(err: unknown): string | undefined {
+  return err instanceof TRPCClientError ? (err.data as { code?: string } | undefined)?.code : undefined;
+}
+
 /** Makes two registered users friends and opens their conversation. */
 export async function befriend(
   a: { client: PigeonClient; username: string },
@@ -111,21 +147,25 @@ export function collectEvents(client: PigeonClient, lastEventId: string | null =
     events,
     messages: () => events().flatMap((e) => (e.type === 'message.created' ? [e.message] : [])),
     unsubscribe: () => sub.unsubscribe(),
-    async until(check: () => boolean, timeoutMs = 10_000, what = 'condition') {
-      const deadline = Date.now() + timeoutMs;
-      while (!check()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, 100);
-          waiters.push(() => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-        waiters = [];
-      }
-    },
+    /** Waits until the stream has caught up (its first `stream.live` marker). */
+    live: () => waitUntil(() => items.some((i) => i.type === 'stream.live'), 10_000, 'the stream to go live'),
+    until: waitUntil,
   };
+
+  async function waitUntil(check: () => boolean, timeoutMs = 10_000, what = 'condition') {
+    const deadline = Date.now() + timeoutMs;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 100);
+        waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      waiters = [];
+    }
+  }
 }
 
 /** A TCP proxy the test can cut, to make a real network failure between client and server. */

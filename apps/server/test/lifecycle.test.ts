@@ -22,7 +22,7 @@ describe.each(backends)('server lifecycle (%s)', (backend) => {
     const b = await t.user('gb');
     const conversationId = await befriend(a, b);
     const stream = collectEvents(b.client);
-    await stream.until(() => stream.items.some((i) => i.type === 'stream.live'));
+    await stream.live();
     const sent = await a.client.messages.send.mutate({
       conversationId,
       body: 'before shutdown',

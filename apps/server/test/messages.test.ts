@@ -1,24 +1,15 @@
-import { TRPCClientError } from '@pigeon/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, befriend, collectEvents, newClientId, startTestServer, type TestServer } from './harness';
-
-function code(err: unknown): string | undefined {
-  return err instanceof TRPCClientError ? (err.data as { code?: string } | undefined)?.code : undefined;
-}
+import { describe, expect, it } from 'vitest';
+import { backends, befriend, collectEvents, errorCode, newClientId, useTestServer } from './harness';
 
 describe.each(backends)('sending messages (%s)', (backend) => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer(backend);
-  });
-  afterAll(() => t.close());
+  const t = useTestServer(backend);
 
   it('stores a retried send once, even when the retries race', async () => {
     const a = await t.user('ia');
     const b = await t.user('ib');
     const conversationId = await befriend(a, b);
     const stream = collectEvents(b.client);
-    await stream.until(() => stream.items.some((i) => i.type === 'stream.live'));
+    await stream.live();
 
     const clientId = newClientId();
     const first = await a.client.messages.send.mutate({ conversationId, body: 'once', clientId });
@@ -55,7 +46,7 @@ describe.each(backends)('sending messages (%s)', (backend) => {
     await a.client.messages.send.mutate({ conversationId: withB, body: 'to b', clientId });
     await expect(
       a.client.messages.send.mutate({ conversationId: withC, body: 'to c', clientId }),
-    ).rejects.toSatisfy((err) => code(err) === 'CONFLICT');
+    ).rejects.toSatisfy((err) => errorCode(err) === 'CONFLICT');
     expect((await c.client.messages.history.query({ conversationId: withC })).messages).toEqual([]);
   });
 
@@ -65,20 +56,20 @@ describe.each(backends)('sending messages (%s)', (backend) => {
     const stranger = await t.user('stranger');
     const conversationId = await befriend(a, b);
     const strangerStream = collectEvents(stranger.client);
-    await strangerStream.until(() => strangerStream.items.some((i) => i.type === 'stream.live'));
+    await strangerStream.live();
 
     await expect(stranger.client.conversations.open.mutate({ userId: a.id })).rejects.toSatisfy(
-      (err) => code(err) === 'FORBIDDEN',
+      (err) => errorCode(err) === 'FORBIDDEN',
     );
     await expect(
       stranger.client.messages.send.mutate({ conversationId, body: 'let me in', clientId: newClientId() }),
-    ).rejects.toSatisfy((err) => code(err) === 'NOT_FOUND');
+    ).rejects.toSatisfy((err) => errorCode(err) === 'NOT_FOUND');
     await expect(stranger.client.messages.history.query({ conversationId })).rejects.toSatisfy(
-      (err) => code(err) === 'NOT_FOUND',
+      (err) => errorCode(err) === 'NOT_FOUND',
     );
 
     const bStream = collectEvents(b.client);
-    await bStream.until(() => bStream.items.some((i) => i.type === 'stream.live'));
+    await bStream.live();
     await a.client.messages.send.mutate({ conversationId, body: 'private', clientId: newClientId() });
     await bStream.until(() => bStream.messages().length === 1);
     await new Promise((r) => setTimeout(r, 300));
@@ -105,7 +96,7 @@ describe.each(backends)('sending messages (%s)', (backend) => {
     ];
     for (const [input, message] of attempts) {
       const err = await a.client.messages.send.mutate(input as never).catch((e: unknown) => e);
-      expect(code(err)).toBe('BAD_REQUEST');
+      expect(errorCode(err)).toBe('BAD_REQUEST');
       expect((err as Error).message).toMatch(message);
     }
     // A message of exactly the limit is fine.
@@ -119,7 +110,7 @@ describe.each(backends)('sending messages (%s)', (backend) => {
     const conversationId = await befriend(a, b);
     for (const limit of [0, 101, 1.5]) {
       await expect(a.client.messages.history.query({ conversationId, limit })).rejects.toSatisfy(
-        (err) => code(err) === 'BAD_REQUEST',
+        (err) => errorCode(err) === 'BAD_REQUEST',
       );
     }
   });

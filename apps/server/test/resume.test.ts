@@ -1,20 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  backends,
-  befriend,
-  collectEvents,
-  newClientId,
-  startCuttableProxy,
-  startTestServer,
-  type TestServer,
-} from './harness';
+import { describe, expect, it } from 'vitest';
+import { backends, befriend, collectEvents, newClientId, startCuttableProxy, useTestServer } from './harness';
 
 describe.each(backends)('resuming the event stream (%s)', (backend) => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer(backend);
-  });
-  afterAll(() => t.close());
+  const t = useTestServer(backend);
 
   it('a client whose connection drops gets all 100 missed messages exactly once, in order', async () => {
     const sender = await t.user('sender');
@@ -26,7 +14,7 @@ describe.each(backends)('resuming the event stream (%s)', (backend) => {
     const viaProxy = t.client({ url: proxy.url });
     viaProxy.$session.set(receiver.client.$session.get());
     const stream = collectEvents(viaProxy);
-    await stream.until(() => stream.items.some((i) => i.type === 'stream.live'));
+    await stream.live();
 
     const first = await sender.client.messages.send.mutate({
       conversationId,
@@ -63,7 +51,7 @@ describe.each(backends)('resuming the event stream (%s)', (backend) => {
     const b = await t.user('rb');
     const conversationId = await befriend(a, b);
     const first = collectEvents(b.client);
-    await first.until(() => first.items.some((i) => i.type === 'stream.live'));
+    await first.live();
     const live = first.items.find((i) => i.type === 'stream.live');
     first.unsubscribe();
 
@@ -85,7 +73,7 @@ describe.each(backends)('resuming the event stream (%s)', (backend) => {
     const conversationId = await befriend(a, b);
     await a.client.messages.send.mutate({ conversationId, body: 'old', clientId: newClientId() });
     const stream = collectEvents(b.client);
-    await stream.until(() => stream.items.some((i) => i.type === 'stream.live'));
+    await stream.live();
     await a.client.messages.send.mutate({ conversationId, body: 'new', clientId: newClientId() });
     await stream.until(() => stream.messages().length === 1);
     expect(stream.messages().map((m) => m.body)).toEqual(['new']);
@@ -94,11 +82,7 @@ describe.each(backends)('resuming the event stream (%s)', (backend) => {
 });
 
 describe.each(backends)('long-lived connections and short tokens (%s)', (backend) => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer(backend, { accessTokenTtlSeconds: 2 });
-  });
-  afterAll(() => t.close());
+  const t = useTestServer(backend, { accessTokenTtlSeconds: 2 });
 
   it('closes a socket when its token expires; the client comes back with a fresh token and misses nothing', async () => {
     const a = await t.user('ta');
@@ -106,7 +90,7 @@ describe.each(backends)('long-lived connections and short tokens (%s)', (backend
     const conversationId = await befriend(a, b);
     const tokenAtStart = b.client.$session.get()?.accessToken;
     const stream = collectEvents(b.client);
-    await stream.until(() => stream.items.some((i) => i.type === 'stream.live'));
+    await stream.live();
     const lives = () => stream.items.filter((i) => i.type === 'stream.live').length;
     // Past expiry the server closes the socket; the reconnect shows up as a second live marker.
     await stream.until(() => lives() >= 2, 10_000, 'a reconnect after token expiry');

@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, befriend, collectEvents, newClientId, startTestServer, type TestServer } from './harness';
+import { describe, expect, it } from 'vitest';
+import { backends, befriend, collectEvents, newClientId, useTestServer } from './harness';
 
 describe.each(backends)('the seed flow (%s)', (backend) => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer(backend);
-  });
-  afterAll(() => t.close());
+  const t = useTestServer(backend);
 
   it('registers, finds, befriends, chats live and reads history', async () => {
     const alice = await t.user('alice');
@@ -18,8 +14,8 @@ describe.each(backends)('the seed flow (%s)', (backend) => {
 
     const aliceEvents = collectEvents(alice.client);
     const bobEvents = collectEvents(bob.client);
-    await aliceEvents.until(() => aliceEvents.items.some((i) => i.type === 'stream.live'));
-    await bobEvents.until(() => bobEvents.items.some((i) => i.type === 'stream.live'));
+    await aliceEvents.live();
+    await bobEvents.live();
 
     const { status, request } = await bob.client.friends.request.mutate({ username: alice.username });
     expect(status).toBe('pending');

@@ -30,12 +30,23 @@ async function startSession(
     })
     .returning({ id: sessions.id });
   if (!session) throw new Error('session insert returned nothing');
-  const access = await tokens.signAccessToken({ userId: user.id, sessionId: session.id });
+  return issueTokens(tokens, user, session.id, refresh.token, refreshTokenExpiresAt);
+}
+
+/** A fresh access token beside the session's (new) refresh token. */
+async function issueTokens(
+  tokens: TokenService,
+  user: typeof users.$inferSelect,
+  sessionId: string,
+  refreshToken: string,
+  refreshTokenExpiresAt: Date,
+): Promise<AuthSession> {
+  const access = await tokens.signAccessToken({ userId: user.id, sessionId });
   return {
     user: toMe(user),
     accessToken: access.token,
     accessTokenExpiresAt: access.expiresAt.toISOString(),
-    refreshToken: refresh.token,
+    refreshToken,
     refreshTokenExpiresAt: refreshTokenExpiresAt.toISOString(),
   };
 }
@@ -107,14 +118,7 @@ export async function refresh(
   }
   const [user] = await db.select().from(users).where(eq(users.id, session.userId));
   if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
-  const access = await tokens.signAccessToken({ userId: user.id, sessionId: session.id });
-  return {
-    user: toMe(user),
-    accessToken: access.token,
-    accessTokenExpiresAt: access.expiresAt.toISOString(),
-    refreshToken: next.token,
-    refreshTokenExpiresAt: refreshTokenExpiresAt.toISOString(),
-  };
+  return issueTokens(tokens, user, session.id, next.token, refreshTokenExpiresAt);
 }
 
 export async function logout(db: Database, sessionId: string): Promise<void> {

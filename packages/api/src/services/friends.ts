@@ -188,43 +188,40 @@ export async function listFriends(db: Database, viewerId: string): Promise<Frien
   return rows.map((r) => ({ id: r.id, username: r.username, since: r.since.toISOString() }));
 }
 
+/** Pending requests on one side of the viewer: the other person and when it was sent. */
+function pendingRequests(db: Database, viewerId: string, viewerSide: 'from' | 'to') {
+  const [mine, theirs] =
+    viewerSide === 'to'
+      ? [friendRequests.toUserId, friendRequests.fromUserId]
+      : [friendRequests.fromUserId, friendRequests.toUserId];
+  return db
+    .select({
+      id: friendRequests.id,
+      createdAt: friendRequests.createdAt,
+      userId: users.id,
+      username: users.username,
+    })
+    .from(friendRequests)
+    .innerJoin(users, eq(users.id, theirs))
+    .where(and(eq(mine, viewerId), eq(friendRequests.status, 'pending')))
+    .orderBy(desc(friendRequests.createdAt))
+    .then((rows) =>
+      rows.map((r) => ({
+        id: r.id,
+        other: { id: r.userId, username: r.username },
+        createdAt: r.createdAt.toISOString(),
+      })),
+    );
+}
+
 export async function listRequests(db: Database, viewerId: string): Promise<FriendRequestsOutput> {
-  const pending = eq(friendRequests.status, 'pending');
   const [incoming, outgoing] = await Promise.all([
-    db
-      .select({
-        id: friendRequests.id,
-        createdAt: friendRequests.createdAt,
-        userId: users.id,
-        username: users.username,
-      })
-      .from(friendRequests)
-      .innerJoin(users, eq(users.id, friendRequests.fromUserId))
-      .where(and(eq(friendRequests.toUserId, viewerId), pending))
-      .orderBy(desc(friendRequests.createdAt)),
-    db
-      .select({
-        id: friendRequests.id,
-        createdAt: friendRequests.createdAt,
-        userId: users.id,
-        username: users.username,
-      })
-      .from(friendRequests)
-      .innerJoin(users, eq(users.id, friendRequests.toUserId))
-      .where(and(eq(friendRequests.fromUserId, viewerId), pending))
-      .orderBy(desc(friendRequests.createdAt)),
+    pendingRequests(db, viewerId, 'to'),
+    pendingRequests(db, viewerId, 'from'),
   ]);
   return {
-    incoming: incoming.map((r) => ({
-      id: r.id,
-      from: { id: r.userId, username: r.username },
-      createdAt: r.createdAt.toISOString(),
-    })),
-    outgoing: outgoing.map((r) => ({
-      id: r.id,
-      to: { id: r.userId, username: r.username },
-      createdAt: r.createdAt.toISOString(),
-    })),
+    incoming: incoming.map(({ other, ...r }) => ({ ...r, from: other })),
+    outgoing: outgoing.map(({ other, ...r }) => ({ ...r, to: other })),
   };
 }
 
