@@ -2,7 +2,7 @@ import { createPigeonClient, type AppRouter, type TRPCClientError } from '@pigeo
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { backends, collectEvents, errorCode, TEST_JWT_SECRET, useTestServer } from './harness';
+import { backends, befriend, collectEvents, errorCode, TEST_JWT_SECRET, useTestServer } from './harness';
 
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -130,6 +130,16 @@ describe.each(backends)('accounts and tokens (%s)', (backend) => {
       expect(stream.items).toEqual([]);
       await client.$close();
     }
+    // A forged token cannot write either: nothing reaches the conversation.
+    const friend = await t.user('tokfriend');
+    const conversationId = await befriend(a, friend);
+    for (const token of Object.values(bad)) {
+      const forged = clientWithToken(token);
+      await expect(
+        forged.messages.send.mutate({ conversationId, body: 'forged', clientId: crypto.randomUUID() }),
+      ).rejects.toSatisfy((e) => errorCode(e) === 'UNAUTHORIZED');
+    }
+    expect((await friend.client.messages.history.query({ conversationId })).messages).toEqual([]);
     // The genuine token still works, so the refusals above were about the tokens.
     expect((await clientWithToken(good).auth.me.query()).id).toBe(a.id);
   });
