@@ -1,4 +1,9 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+
+const defaultWebDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 const WEAK_SECRETS = new Set(['secret', 'changeme', 'change-me', 'jwt-secret', 'pigeon', 'development']);
 
@@ -29,6 +34,10 @@ const envSchema = z
       .default(30 * 86_400),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+    /** Mark cookies `Secure` (HTTPS only). Defaults to on in production. */
+    COOKIE_SECURE: z.enum(['true', 'false']).optional(),
+    /** The built web app to serve; defaults to apps/web/dist when it exists. */
+    WEB_DIST: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     const cluster = env.DATABASE_URL !== undefined || env.REDIS_URL !== undefined;
@@ -66,6 +75,9 @@ export interface ServerConfig {
   refreshTokenTtlSeconds: number;
   logLevel: Env['LOG_LEVEL'];
   shutdownGraceMs: number;
+  cookieSecure: boolean;
+  /** Directory of the built web app, or undefined to serve none. */
+  webDist: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -89,5 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    cookieSecure: e.COOKIE_SECURE ? e.COOKIE_SECURE === 'true' : e.NODE_ENV === 'production',
+    webDist: e.WEB_DIST ?? (existsSync(join(defaultWebDist, 'index.html')) ? defaultWebDist : undefined),
   };
 }

@@ -15,7 +15,9 @@ import { WebSocketServer } from 'ws';
 import type { ServerConfig } from './config';
 import type { Logger } from './logger';
 import { RedisEventBus } from './redis-bus';
+import { cookieJar } from './cookies';
 import { embeddedJwtSecret } from './secrets';
+import { webApp } from './static';
 
 const MAX_BODY_BYTES = 256 * 1024;
 const MAX_WS_MESSAGE_BYTES = 256 * 1024;
@@ -90,10 +92,11 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     router: appRouter,
     basePath: '/trpc/',
     maxBodySize: MAX_BODY_BYTES,
-    createContext: ({ req }) =>
+    createContext: ({ req, res }) =>
       createContext(deps, {
         accessToken: bearer(req.headers.authorization),
         userAgent: req.headers['user-agent'],
+        cookies: cookieJar(req, res, config.cookieSecure),
       }),
     onError,
   });
@@ -105,12 +108,15 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     sendJson(res, ok ? 200 : 503, { status: readiness, database: db, bus: redis });
   }
 
+  const web = config.webDist ? webApp(config.webDist) : null;
   const http = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (path === '/readyz') return void probe(res);
     if (path?.startsWith('/trpc/')) return trpcHandler(req, res);
-    sendJson(res, 404, { error: 'Not found' });
+    const notFound = () => sendJson(res, 404, { error: 'Not found' });
+    if (web && (req.method === 'GET' || req.method === 'HEAD')) return web(req, res, notFound);
+    notFound();
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES });
@@ -152,7 +158,10 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   readiness = 'ready';
   const { port } = http.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  log.info({ url, bus: config.redis ? 'redis' : 'in-process' }, 'pigeon listening');
+  log.info(
+    { url, bus: config.redis ? 'redis' : 'in-process', web: config.webDist ?? null },
+    'pigeon listening',
+  );
 
   let closing: Promise<void> | undefined;
   return {

@@ -1,4 +1,4 @@
-import { createPigeonClient, type AppRouter, type TRPCClientError } from '@pigeon/client';
+import { createPigeonClient, type AppRouter, type AuthSession, type TRPCClientError } from '@pigeon/client';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -80,7 +80,7 @@ describe.each(backends)('accounts and tokens (%s)', (backend) => {
   it('rotates refresh tokens and ends sessions on logout', async () => {
     const a = await t.user('rot');
     const first = a.client.$session.get();
-    if (!first) throw new Error('no session');
+    if (!first?.refreshToken) throw new Error('no session');
     const next = await a.client.$session.refresh();
     expect(next?.refreshToken).not.toBe(first.refreshToken);
     // The used refresh token is dead.
@@ -95,6 +95,41 @@ describe.each(backends)('accounts and tokens (%s)', (backend) => {
       t.client().auth.refresh.mutate({ refreshToken: last?.refreshToken ?? '' }),
     ).rejects.toSatisfy((e) => errorCode(e) === 'UNAUTHORIZED');
     await expect(a.client.auth.me.query()).rejects.toSatisfy((e) => errorCode(e) === 'UNAUTHORIZED');
+  });
+
+  it('keeps a browser refresh token in an httpOnly cookie, rotating it on refresh', async () => {
+    const a = await t.user('cookie');
+    const call = async (path: string, body: unknown, cookie?: string) => {
+      const res = await fetch(`${t.url}/trpc/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+        body: JSON.stringify(body),
+      });
+      const setCookie = res.headers.getSetCookie();
+      return {
+        status: res.status,
+        json: (await res.json()) as { result?: { data: AuthSession } },
+        setCookie,
+      };
+    };
+    const login = await call('auth.login', { username: a.username, password: a.password, cookie: true });
+    expect(login.status).toBe(200);
+    expect(login.json.result?.data.refreshToken).toBeNull();
+    expect(login.setCookie).toHaveLength(1);
+    const [cookie] = login.setCookie;
+    expect(cookie).toMatch(/^pigeon_refresh=[\w-]+; Max-Age=\d+; Path=\/trpc; HttpOnly; SameSite=Strict$/);
+    const pair = cookie?.split(';')[0] ?? '';
+
+    const refreshed = await call('auth.refresh', {}, pair);
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.json.result?.data.user.id).toBe(a.id);
+    const nextPair = refreshed.setCookie[0]?.split(';')[0] ?? '';
+    expect(nextPair).not.toBe(pair);
+    // The rotated-away cookie is refused and cleared.
+    const replay = await call('auth.refresh', {}, pair);
+    expect(replay.status).toBe(401);
+    expect(replay.setCookie[0]).toMatch(/^pigeon_refresh=; Max-Age=0/);
+    expect((await call('auth.refresh', {})).status).toBe(401);
   });
 
   it('refuses expired, tampered, wrong-key and alg:none tokens', async () => {

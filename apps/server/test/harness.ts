@@ -47,6 +47,8 @@ export async function startTestServer(
     refreshTokenTtlSeconds: 86_400,
     logLevel: 'silent',
     shutdownGraceMs: 1_000,
+    cookieSecure: false,
+    webDist: undefined,
     ...overrides,
   };
   const server = await startServer(config, createLogger(config.logLevel));

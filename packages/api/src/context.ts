@@ -24,16 +24,28 @@ export interface ApiDeps {
   log: Logger;
 }
 
+/** The HTTP cookies of one request; absent over WebSockets, which cannot set cookies. */
+export interface CookieJar {
+  get(name: string): string | undefined;
+  set(name: string, value: string, maxAgeSeconds: number): void;
+  clear(name: string): void;
+}
+
 export interface Context extends ApiDeps {
   viewer: Viewer | null;
   userAgent: string | null;
+  cookies: CookieJar | null;
 }
 
 /** Builds a request's context from its bearer token; never throws (a bad token is just anonymous). */
 export async function createContext(
   deps: ApiDeps,
-  request: { accessToken: string | null | undefined; userAgent?: string | null | undefined },
+  request: {
+    accessToken: string | null | undefined;
+    userAgent?: string | null | undefined;
+    cookies?: CookieJar | null | undefined;
+  },
 ): Promise<Context> {
   const viewer = request.accessToken ? await deps.tokens.verifyAccessToken(request.accessToken) : null;
-  return { ...deps, viewer, userAgent: request.userAgent ?? null };
+  return { ...deps, viewer, userAgent: request.userAgent ?? null, cookies: request.cookies ?? null };
 }

@@ -1,5 +1,13 @@
 export { appRouter, type AppRouter } from './router';
-export { createContext, type ApiDeps, type Context, type Logger, type Viewer } from './context';
+export {
+  createContext,
+  type ApiDeps,
+  type Context,
+  type CookieJar,
+  type Logger,
+  type Viewer,
+} from './context';
+export { REFRESH_COOKIE } from './routers/auth';
 export { InProcessEventBus, type BusListener, type BusSignal, type EventBus } from './bus';
 export { createTokenService, type TokenConfig, type TokenService } from './services/tokens';
 export type { StreamItem } from './services/stream';

@@ -54,7 +54,7 @@ export function createPigeonClient(options: PigeonClientOptions): PigeonClient {
   // Refresh goes around the session link: it must not wait for a token it is fetching.
   const refresher = createTRPCClient<AppRouter>({ links: [httpLink({ url: httpUrl })] });
   const session = new SessionStore(options.session ?? null, (refreshToken) =>
-    refresher.auth.refresh.mutate({ refreshToken }),
+    refresher.auth.refresh.mutate(refreshToken === null ? {} : { refreshToken }),
   );
   if (options.onSessionChange) session.onChange(options.onSessionChange);
 

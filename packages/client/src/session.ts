@@ -9,7 +9,8 @@ export type StoredSession = Pick<
 /** Refresh this long before the access token expires, to absorb clock skew and latency. */
 const REFRESH_MARGIN_MS = 30_000;
 
-export type RefreshFn = (refreshToken: string) => Promise<AuthSession>;
+/** Swaps a refresh token for new tokens; null means "the one in the httpOnly cookie". */
+export type RefreshFn = (refreshToken: string | null) => Promise<AuthSession>;
 
 /**
  * Holds the tokens, hands out a live access token, and refreshes it once however many
@@ -53,7 +54,19 @@ export class SessionStore {
   refresh(): Promise<StoredSession | null> {
     const session = this.current;
     if (!session) return Promise.resolve(null);
-    this.refreshing ??= this.refreshFn(session.refreshToken)
+    return this.exchange(session.refreshToken);
+  }
+
+  /**
+   * Picks up the session a browser keeps in its httpOnly refresh cookie (after a reload);
+   * resolves null when there is none.
+   */
+  resumeFromCookie(): Promise<StoredSession | null> {
+    return this.exchange(null);
+  }
+
+  private exchange(refreshToken: string | null): Promise<StoredSession | null> {
+    this.refreshing ??= this.refreshFn(refreshToken)
       .then(
         (next) => {
           this.set(next);

@@ -14,19 +14,27 @@ export const password = z
   .min(limits.password.min, `Password must be at least ${limits.password.min} characters.`)
   .max(limits.password.max, `Password must be at most ${limits.password.max} characters.`);
 
-export const registerInput = z.object({ username, password });
-export type RegisterInput = z.infer<typeof registerInput>;
+/**
+ * Browsers ask for `cookie: true`: the refresh token then travels only in an httpOnly cookie
+ * that scripts cannot read, and the response carries `refreshToken: null`.
+ */
+const cookie = z.boolean().default(false);
+
+export const registerInput = z.object({ username, password, cookie });
+export type RegisterInput = z.input<typeof registerInput>;
 
 /** Login checks only the bounds: the rules for new passwords must not lock out existing ones. */
 export const loginInput = z.object({
   username: z.string().trim().min(1, 'Username is required.').max(limits.username.max),
   password: z.string().min(1, 'Password is required.').max(limits.password.max),
+  cookie,
 });
 export type LoginInput = z.infer<typeof loginInput>;
 
 export const refreshToken = z.string().min(1).max(limits.refreshToken.max);
-export const refreshInput = z.object({ refreshToken });
-export const logoutInput = z.object({ refreshToken: refreshToken.optional() });
+/** Without a token in the body, the refresh token is read from the httpOnly cookie. */
+export const refreshInput = z.object({ refreshToken: refreshToken.optional() });
+export const logoutInput = z.object({}).optional();
 
 export const me = z.object({
   id: userId,
@@ -39,7 +47,8 @@ export const authSession = z.object({
   user: me,
   accessToken: z.string(),
   accessTokenExpiresAt: timestamp,
-  refreshToken: z.string(),
+  /** Null when the refresh token was put in the httpOnly cookie instead. */
+  refreshToken: z.string().nullable(),
   refreshTokenExpiresAt: timestamp,
 });
 export type AuthSession = z.infer<typeof authSession>;
