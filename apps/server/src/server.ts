@@ -11,7 +11,7 @@ import {
 import { createDb } from '@pigeon/db';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { ServerConfig } from './config';
 import type { Logger } from './logger';
 import { RedisEventBus } from './redis-bus';
@@ -140,11 +140,13 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       const ctx = await createContext(deps, { accessToken: token, userAgent: req.headers['user-agent'] });
       if (ctx.viewer) {
         // The socket dies with its token; the client reconnects with a fresh one and resumes.
+        // tRPC's adapter hands us the `ws` socket, though its types may not resolve `ws` for us.
+        const socket = res as unknown as WebSocket;
         const timer = setTimeout(
-          () => res.close(WS_CLOSE_TOKEN_EXPIRED, 'access token expired'),
+          () => socket.close(WS_CLOSE_TOKEN_EXPIRED, 'access token expired'),
           Math.max(0, ctx.viewer.expiresAt - Date.now()),
         );
-        res.once('close', () => clearTimeout(timer));
+        socket.once('close', () => clearTimeout(timer));
       }
       return ctx;
     },

@@ -1,0 +1,75 @@
+import type { PigeonClient } from '@pigeon/client';
+import { lazy, Suspense, type ReactNode } from 'react';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { Shell } from './components/shell';
+import { Spinner } from './components/spinner';
+import { AuthPage } from './pages/auth';
+import { useAppSelector, type AppStore } from './store';
+
+// The chat screens load after login, keeping the login page's first download small.
+const ChatsPage = lazy(() => import('./pages/chats'));
+const PeoplePage = lazy(() => import('./pages/people'));
+
+function RequireSession({ children }: { children: ReactNode }) {
+  const status = useAppSelector((s) => s.session.status);
+  if (status === 'unknown') return <Spinner label="Loading your session" />;
+  if (status === 'anonymous') return <Navigate to="/login" replace />;
+  return children;
+}
+
+function PublicOnly({ children }: { children: ReactNode }) {
+  const status = useAppSelector((s) => s.session.status);
+  if (status === 'unknown') return <Spinner label="Loading your session" />;
+  if (status === 'authenticated') return <Navigate to="/chats" replace />;
+  return children;
+}
+
+export function App({ client, store }: { client: PigeonClient; store: AppStore }) {
+  return (
+    <BrowserRouter>
+      <Routes>
+        <Route
+          path="/login"
+          element={
+            <PublicOnly>
+              <AuthPage mode="login" client={client} />
+            </PublicOnly>
+          }
+        />
+        <Route
+          path="/register"
+          element={
+            <PublicOnly>
+              <AuthPage mode="register" client={client} />
+            </PublicOnly>
+          }
+        />
+        <Route
+          element={
+            <RequireSession>
+              <Shell client={client} store={store} />
+            </RequireSession>
+          }
+        >
+          <Route
+            path="/chats/:conversationId?"
+            element={
+              <Suspense fallback={<Spinner label="Loading chats" />}>
+                <ChatsPage />
+              </Suspense>
+            }
+          />
+          <Route
+            path="/people"
+            element={
+              <Suspense fallback={<Spinner label="Loading people" />}>
+                <PeoplePage />
+              </Suspense>
+            }
+          />
+        </Route>
+        <Route path="*" element={<Navigate to="/chats" replace />} />
+      </Routes>
+    </BrowserRouter>
+  );
+}

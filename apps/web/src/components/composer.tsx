@@ -1,0 +1,54 @@
+import { limits } from '@pigeon/schema';
+import { useState, type KeyboardEvent } from 'react';
+
+/** Enter sends, Shift+Enter starts a new line. */
+export function Composer({ onSend, label }: { onSend: (body: string) => void; label: string }) {
+  const [body, setBody] = useState('');
+  const tooLong = body.length > limits.messageBody.max;
+  const send = () => {
+    if (body.trim().length === 0 || tooLong) return;
+    onSend(body);
+    setBody('');
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      send();
+    }
+  };
+  return (
+    <form
+      className="flex items-end gap-2 border-t border-slate-200 p-3 dark:border-slate-800"
+      onSubmit={(e) => {
+        e.preventDefault();
+        send();
+      }}
+    >
+      <label htmlFor="composer" className="sr-only">
+        {label}
+      </label>
+      <textarea
+        id="composer"
+        rows={1}
+        value={body}
+        onChange={(e) => setBody(e.target.value)}
+        onKeyDown={onKeyDown}
+        placeholder="Write a message"
+        aria-invalid={tooLong}
+        className="max-h-40 min-h-10 flex-1 resize-none rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"
+      />
+      <button
+        type="submit"
+        disabled={body.trim().length === 0 || tooLong}
+        className="rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
+      >
+        Send
+      </button>
+      {tooLong && (
+        <p role="alert" className="sr-only">
+          A message can be at most {limits.messageBody.max} characters.
+        </p>
+      )}
+    </form>
+  );
+}

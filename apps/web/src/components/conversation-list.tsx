@@ -1,0 +1,54 @@
+import type { Conversation } from '@pigeon/schema';
+import { NavLink } from 'react-router';
+import { shortTime } from '../lib/time';
+
+export function conversationTitle(conversation: Conversation): string {
+  return conversation.members.map((m) => m.username).join(', ') || 'Just you';
+}
+
+export function ConversationList({
+  conversations,
+  meId,
+}: {
+  conversations: Conversation[];
+  meId: string | undefined;
+}) {
+  if (conversations.length === 0) {
+    return (
+      <p className="p-4 text-sm text-slate-500 dark:text-slate-400">
+        No conversations yet. Add a friend on the People page, then say hello.
+      </p>
+    );
+  }
+  return (
+    <ul aria-label="Conversations" className="divide-y divide-slate-100 dark:divide-slate-800">
+      {conversations.map((c) => (
+        <li key={c.id}>
+          <NavLink
+            to={`/chats/${c.id}`}
+            className={({ isActive }) =>
+              `block px-4 py-3 hover:bg-slate-50 dark:hover:bg-slate-900 ${isActive ? 'bg-indigo-50 dark:bg-indigo-950' : ''}`
+            }
+          >
+            <span className="flex items-baseline justify-between gap-2">
+              <span className="truncate font-medium">{conversationTitle(c)}</span>
+              {c.lastMessage && (
+                <time
+                  dateTime={c.lastMessage.createdAt}
+                  className="shrink-0 text-xs text-slate-500 dark:text-slate-400"
+                >
+                  {shortTime(c.lastMessage.createdAt)}
+                </time>
+              )}
+            </span>
+            <span className="block truncate text-sm text-slate-600 dark:text-slate-300">
+              {c.lastMessage
+                ? `${c.lastMessage.senderId === meId ? 'You: ' : ''}${c.lastMessage.body}`
+                : 'No messages yet'}
+            </span>
+          </NavLink>
+        </li>
+      ))}
+    </ul>
+  );
+}

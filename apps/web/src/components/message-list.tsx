@@ -1,0 +1,167 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useLayoutEffect, useRef } from 'react';
+import type { ChatRow } from '../lib/messages';
+import { fullTime, shortTime } from '../lib/time';
+
+const NEAR_BOTTOM_PX = 120;
+const LOAD_OLDER_PX = 300;
+
+interface Props {
+  rows: ChatRow[];
+  meId: string | undefined;
+  hasOlder: boolean;
+  loadingOlder: boolean;
+  onLoadOlder: () => void;
+  onRetry: (clientId: string) => void;
+}
+
+/**
+ * The messages of one conversation, virtualized: only the rows in view are in the DOM, so a
+ * conversation of thousands of messages scrolls as smoothly as a short one. Loading older
+ * history keeps the row you were reading where it was.
+ */
+export function MessageList({ rows, meId, hasOlder, loadingOlder, onLoadOlder, onRetry }: Props) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => 64,
+    getItemKey: (index) => rows[index]?.key ?? index,
+    overscan: 10,
+  });
+
+  // Where we were, to restore after rows are added above or below.
+  const previous = useRef<{ firstKey: string | undefined; count: number; atBottom: boolean }>({
+    firstKey: undefined,
+    count: 0,
+    atBottom: true,
+  });
+
+  useLayoutEffect(() => {
+    const before = previous.current;
+    const firstKey = rows[0]?.key;
+    const last = rows.at(-1);
+    const mineJustSent =
+      last?.kind === 'pending' || (last?.kind === 'message' && last.message.senderId === meId);
+    if (
+      before.count === 0 ||
+      (rows.length > before.count && firstKey === before.firstKey && (before.atBottom || mineJustSent))
+    ) {
+      if (rows.length > 0) virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
+    } else if (firstKey !== before.firstKey && before.firstKey !== undefined) {
+      // Older messages arrived above: keep the previously first row in place.
+      const index = rows.findIndex((r) => r.key === before.firstKey);
+      if (index > 0) virtualizer.scrollToIndex(index, { align: 'start' });
+    }
+    previous.current = { firstKey, count: rows.length, atBottom: previous.current.atBottom };
+  }, [rows, meId, virtualizer]);
+
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const onScroll = () => {
+      previous.current.atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
+      if (el.scrollTop < LOAD_OLDER_PX && hasOlder && !loadingOlder) onLoadOlder();
+    };
+    onScroll();
+    el.addEventListener('scroll', onScroll, { passive: true });
+    return () => el.removeEventListener('scroll', onScroll);
+  }, [hasOlder, loadingOlder, onLoadOlder]);
+
+  return (
+    <div
+      ref={scroller}
+      className="min-h-0 flex-1 overflow-y-auto px-3"
+      role="log"
+      aria-label="Messages"
+      aria-live="polite"
+    >
+      {loadingOlder && <p className="py-2 text-center text-xs text-slate-500">Loading older messages…</p>}
+      {!hasOlder && rows.length > 0 && (
+        <p className="py-2 text-center text-xs text-slate-500 dark:text-slate-400">
+          Start of the conversation
+        </p>
+      )}
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {virtualizer.getVirtualItems().map((item) => {
+          const row = rows[item.index];
+          if (!row) return null;
+          return (
+            <div
+              key={item.key}
+              data-index={item.index}
+              ref={virtualizer.measureElement}
+              style={{
+                position: 'absolute',
+                top: 0,
+                left: 0,
+                width: '100%',
+                transform: `translateY(${item.start}px)`,
+              }}
+            >
+              <MessageBubble
+                row={row}
+                mine={row.kind === 'pending' || row.message.senderId === meId}
+                onRetry={onRetry}
+              />
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+function MessageBubble({
+  row,
+  mine,
+  onRetry,
+}: {
+  row: ChatRow;
+  mine: boolean;
+  onRetry: (clientId: string) => void;
+}) {
+  const body = row.kind === 'message' ? row.message.body : row.pending.body;
+  const createdAt = row.kind === 'message' ? row.message.createdAt : row.pending.createdAt;
+  return (
+    <div
+      className={`flex py-1 ${mine ? 'justify-end' : 'justify-start'}`}
+      data-testid="message"
+      data-state={row.kind === 'message' ? 'sent' : row.pending.status}
+    >
+      <div
+        className={`max-w-[80%] rounded-2xl px-3 py-2 ${
+          mine
+            ? 'bg-indigo-600 text-white'
+            : 'bg-slate-100 text-slate-900 dark:bg-slate-800 dark:text-slate-100'
+        }`}
+      >
+        <p className="whitespace-pre-wrap break-words" data-testid="message-body">
+          {body}
+        </p>
+        <p
+          className={`mt-0.5 text-right text-[11px] ${mine ? 'text-indigo-100' : 'text-slate-600 dark:text-slate-300'}`}
+        >
+          {row.kind === 'pending' && row.pending.status === 'sending' && 'Sending…'}
+          {row.kind === 'pending' && row.pending.status === 'failed' && (
+            <>
+              Not sent.{' '}
+              <button
+                type="button"
+                className="font-semibold underline"
+                onClick={() => onRetry(row.pending.clientId)}
+              >
+                Retry
+              </button>
+            </>
+          )}
+          {row.kind === 'message' && (
+            <time dateTime={createdAt} title={fullTime(createdAt)}>
+              {shortTime(createdAt)}
+            </time>
+          )}
+        </p>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+import type { PigeonClient } from '@pigeon/client';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { NavLink, Outlet } from 'react-router';
+import { startEventStream } from '../lib/events';
+import { useTRPC } from '../lib/trpc';
+import { useAppSelector, type AppStore } from '../store';
+import { ConnectionBadge } from './connection-badge';
+
+const navLink = ({ isActive }: { isActive: boolean }) =>
+  `rounded-md px-3 py-1.5 text-sm font-medium ${
+    isActive
+      ? 'bg-indigo-600 text-white'
+      : 'text-slate-700 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800'
+  }`;
+
+/** The signed-in frame: navigation, connection state, and the one live event stream. */
+export function Shell({ client, store }: { client: PigeonClient; store: AppStore }) {
+  const user = useAppSelector((s) => s.session.user);
+  const queryClient = useQueryClient();
+  const trpc = useTRPC();
+
+  useEffect(() => startEventStream({ client, queryClient, trpc, store }), [client, queryClient, trpc, store]);
+
+  return (
+    <div className="flex h-full flex-col">
+      <header className="flex flex-wrap items-center gap-3 border-b border-slate-200 px-4 py-2 dark:border-slate-800">
+        <span className="text-lg font-semibold text-indigo-600 dark:text-indigo-400">Pigeon</span>
+        <nav aria-label="Main" className="flex gap-1">
+          <NavLink to="/chats" className={navLink}>
+            Chats
+          </NavLink>
+          <NavLink to="/people" className={navLink}>
+            People
+          </NavLink>
+        </nav>
+        <div className="ml-auto flex items-center gap-3">
+          <ConnectionBadge />
+          <span className="text-sm text-slate-600 dark:text-slate-300" data-testid="me">
+            {user?.username}
+          </span>
+          <button
+            type="button"
+            onClick={() => {
+              void client.auth.logout.mutate().finally(() => queryClient.clear());
+            }}
+            className="rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+          >
+            Log out
+          </button>
+        </div>
+      </header>
+      <main className="min-h-0 flex-1">
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+import type { PigeonClient, StreamItem } from '@pigeon/client';
+import type { Conversation } from '@pigeon/schema';
+import type { QueryClient } from '@tanstack/react-query';
+import type { TRPCOptionsProxy } from '@trpc/tanstack-react-query';
+import type { AppRouter } from '@pigeon/client';
+import type { AppStore } from '../store';
+import { confirmed } from '../store/outbox';
+import { addToHistory, type HistoryPages } from './messages';
+
+export const HISTORY_PAGE = 50;
+
+/**
+ * Applies the user's event stream to the query cache, so every screen updates live. The
+ * subscription resumes by itself after a reconnect (tRPC resends the last event id).
+ */
+export function startEventStream(opts: {
+  client: PigeonClient;
+  queryClient: QueryClient;
+  trpc: TRPCOptionsProxy<AppRouter>;
+  store: AppStore;
+}): () => void {
+  const { client, queryClient, trpc, store } = opts;
+  const apply = (item: StreamItem) => {
+    switch (item.type) {
+      case 'message.created': {
+        const { message } = item;
+        store.dispatch(confirmed(message.clientId));
+        const historyKey = trpc.messages.history.infiniteQueryKey({
+          conversationId: message.conversationId,
+          limit: HISTORY_PAGE,
+        });
+        if (queryClient.getQueryData(historyKey)) {
+          queryClient.setQueryData<HistoryPages>(historyKey, (data) => addToHistory(data, message));
+        } else {
+          // Loading right now, perhaps from before this message: fetch again rather than miss it.
+          void queryClient.invalidateQueries({ queryKey: historyKey });
+        }
+        const listKey = trpc.conversations.list.queryKey();
+        const list = queryClient.getQueryData<Conversation[]>(listKey);
+        const known = list?.find((c) => c.id === message.conversationId);
+        if (!list || !known) {
+          void queryClient.invalidateQueries({ queryKey: listKey });
+        } else if ((known.lastMessage?.id ?? 0) < message.id) {
+          const updated = { ...known, lastMessage: message, updatedAt: message.createdAt };
+          queryClient.setQueryData(listKey, [updated, ...list.filter((c) => c.id !== known.id)]);
+        }
+        break;
+      }
+      case 'friend.request_received':
+      case 'friend.request_sent':
+      case 'friend.request_declined':
+      case 'friend.added':
+        void queryClient.invalidateQueries({ queryKey: trpc.friends.pathKey() });
+        break;
+      case 'stream.live':
+        break;
+      default:
+        // A newer server may send types this build does not know: skip them.
+        break;
+    }
+  };
+  const subscription = client.events.subscribe.subscribe(
+    { lastEventId: null },
+    { onData: ({ data }) => apply(data) },
+  );
+  return () => subscription.unsubscribe();
+}

@@ -1,0 +1,158 @@
+import type { PigeonClient } from '@pigeon/client';
+import { TRPCClientError } from '@pigeon/client';
+import { loginInput, registerInput } from '@pigeon/schema';
+import { useState, type SubmitEvent } from 'react';
+import { Link } from 'react-router';
+
+type Mode = 'login' | 'register';
+type FieldErrors = Partial<Record<'username' | 'password', string>>;
+
+const COPY = {
+  login: {
+    title: 'Log in to Pigeon',
+    action: 'Log in',
+    other: 'No account yet?',
+    otherLink: 'Create one',
+    to: '/register',
+  },
+  register: {
+    title: 'Create your account',
+    action: 'Create account',
+    other: 'Have an account?',
+    otherLink: 'Log in',
+    to: '/login',
+  },
+} as const;
+
+function firstIssuePerField(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of issues) {
+    const field = issue.path[0];
+    if ((field === 'username' || field === 'password') && !errors[field]) errors[field] = issue.message;
+  }
+  return errors;
+}
+
+/** Login and registration: the shared Zod schemas check fields before anything is sent. */
+export function AuthPage({ mode, client }: { mode: Mode; client: PigeonClient }) {
+  const copy = COPY[mode];
+  const [fields, setFields] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: SubmitEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const text = (name: string) => {
+      const value = form.get(name);
+      return typeof value === 'string' ? value : '';
+    };
+    const values = { username: text('username'), password: text('password'), cookie: true };
+    const parsed = (mode === 'register' ? registerInput : loginInput).safeParse(values);
+    if (!parsed.success) {
+      setFields(firstIssuePerField(parsed.error.issues));
+      setFormError(null);
+      return;
+    }
+    setFields({});
+    setFormError(null);
+    setBusy(true);
+    try {
+      // The session link stores the tokens; the store then routes to the chats.
+      if (mode === 'register') await client.auth.register.mutate(parsed.data);
+      else await client.auth.login.mutate(parsed.data);
+    } catch (err) {
+      if (err instanceof TRPCClientError) {
+        const zod = (err.data as { zodError?: { fieldErrors?: Record<string, string[]> } } | undefined)
+          ?.zodError;
+        if (zod?.fieldErrors)
+          setFields({ username: zod.fieldErrors.username?.[0], password: zod.fieldErrors.password?.[0] });
+        setFormError(err.message);
+      } else {
+        setFormError('Could not reach the server. Check your connection and try again.');
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const input =
+    'mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-base dark:border-slate-700 dark:bg-slate-900 aria-[invalid=true]:border-rose-500';
+  return (
+    <div className="flex min-h-full items-center justify-center p-4">
+      <main className="w-full max-w-sm">
+        <p className="mb-6 text-center text-3xl font-bold text-indigo-600 dark:text-indigo-400">Pigeon</p>
+        <h1 className="mb-4 text-xl font-semibold">{copy.title}</h1>
+        <form
+          noValidate
+          onSubmit={(e) => void submit(e)}
+          className="space-y-4"
+          aria-describedby={formError ? 'form-error' : undefined}
+        >
+          <div>
+            <label htmlFor="username" className="text-sm font-medium">
+              Username
+            </label>
+            <input
+              id="username"
+              name="username"
+              autoComplete="username"
+              autoFocus
+              className={input}
+              aria-invalid={Boolean(fields.username)}
+              aria-describedby={fields.username ? 'username-error' : undefined}
+            />
+            {fields.username && (
+              <p id="username-error" className="mt-1 text-sm text-rose-700 dark:text-rose-400">
+                {fields.username}
+              </p>
+            )}
+          </div>
+          <div>
+            <label htmlFor="password" className="text-sm font-medium">
+              Password
+            </label>
+            <input
+              id="password"
+              name="password"
+              type="password"
+              className={input}
+              autoComplete={mode === 'register' ? 'new-password' : 'current-password'}
+              aria-invalid={Boolean(fields.password)}
+              aria-describedby={fields.password ? 'password-error' : undefined}
+            />
+            {fields.password && (
+              <p id="password-error" className="mt-1 text-sm text-rose-700 dark:text-rose-400">
+                {fields.password}
+              </p>
+            )}
+          </div>
+          {formError && (
+            <p
+              id="form-error"
+              role="alert"
+              className="rounded-md bg-rose-50 p-2 text-sm text-rose-800 dark:bg-rose-950 dark:text-rose-200"
+            >
+              {formError}
+            </p>
+          )}
+          <button
+            type="submit"
+            disabled={busy}
+            className="w-full rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-60"
+          >
+            {busy ? 'Please wait…' : copy.action}
+          </button>
+        </form>
+        <p className="mt-4 text-center text-sm text-slate-600 dark:text-slate-300">
+          {copy.other}{' '}
+          <Link to={copy.to} className="font-medium text-indigo-700 underline dark:text-indigo-300">
+            {copy.otherLink}
+          </Link>
+        </p>
+      </main>
+    </div>
+  );
+}

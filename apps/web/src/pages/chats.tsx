@@ -1,0 +1,128 @@
+import type { Conversation, Message } from '@pigeon/schema';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useMemo } from 'react';
+import { Link, useParams } from 'react-router';
+import { Composer } from '../components/composer';
+import { ConversationList, conversationTitle } from '../components/conversation-list';
+import { MessageList } from '../components/message-list';
+import { Spinner } from '../components/spinner';
+import { HISTORY_PAGE } from '../lib/events';
+import { newClientId } from '../lib/ids';
+import { addToHistory, chatRows, type HistoryPages } from '../lib/messages';
+import { useTRPC } from '../lib/trpc';
+import { useAppDispatch, useAppSelector } from '../store';
+import { confirmed, failed, pendingById, pendingIn, queued, retried } from '../store/outbox';
+
+const titleOf = (conversation: Conversation | undefined) =>
+  conversation ? conversationTitle(conversation) : '';
+
+export default function ChatsPage() {
+  const { conversationId } = useParams();
+  const trpc = useTRPC();
+  const me = useAppSelector((s) => s.session.user);
+  const conversations = useQuery(trpc.conversations.list.queryOptions());
+
+  return (
+    <div className="flex h-full">
+      <aside
+        aria-label="Your conversations"
+        className={`w-full shrink-0 overflow-y-auto border-r border-slate-200 md:block md:w-80 dark:border-slate-800 ${conversationId ? 'hidden' : 'block'}`}
+      >
+        <h1 className="px-4 pt-4 pb-2 text-lg font-semibold">Chats</h1>
+        {conversations.isPending ? (
+          <Spinner label="Loading conversations" />
+        ) : (
+          <ConversationList conversations={conversations.data ?? []} meId={me?.id} />
+        )}
+      </aside>
+      <section className={`min-w-0 flex-1 flex-col ${conversationId ? 'flex' : 'hidden md:flex'}`}>
+        {conversationId ? (
+          <ConversationView
+            key={conversationId}
+            conversationId={conversationId}
+            title={titleOf(conversations.data?.find((c) => c.id === conversationId))}
+          />
+        ) : (
+          <p className="m-auto p-8 text-slate-500 dark:text-slate-400">Pick a conversation.</p>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function ConversationView({ conversationId, title }: { conversationId: string; title: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const dispatch = useAppDispatch();
+  const me = useAppSelector((s) => s.session.user);
+  const outbox = useAppSelector((s) => s.outbox);
+
+  const input = { conversationId, limit: HISTORY_PAGE };
+  const history = useInfiniteQuery(
+    trpc.messages.history.infiniteQueryOptions(input, {
+      getNextPageParam: (page) => page.nextCursor ?? undefined,
+    }),
+  );
+  const pending = useMemo(() => pendingIn(outbox, conversationId), [outbox, conversationId]);
+  const rows = useMemo(() => chatRows(history.data, pending), [history.data, pending]);
+
+  // Sends are idempotent on clientId, so a retry after a failure can never store a double.
+  const send = useMutation(
+    trpc.messages.send.mutationOptions({
+      onSuccess: (message: Message) => {
+        queryClient.setQueryData<HistoryPages>(trpc.messages.history.infiniteQueryKey(input), (data) =>
+          addToHistory(data, message),
+        );
+        dispatch(confirmed(message.clientId));
+      },
+      onError: (_error, variables) => dispatch(failed(variables.clientId)),
+    }),
+  );
+  const deliver = (clientId: string, body: string) => send.mutate({ conversationId, body, clientId });
+
+  const { fetchNextPage, hasNextPage, isFetchingNextPage } = history;
+  const loadOlder = useCallback(() => void fetchNextPage(), [fetchNextPage]);
+
+  if (history.isError) {
+    return (
+      <p role="alert" className="m-auto p-8 text-rose-700 dark:text-rose-400">
+        {history.error.message}
+      </p>
+    );
+  }
+  return (
+    <>
+      <header className="flex items-center gap-3 border-b border-slate-200 px-4 py-3 dark:border-slate-800">
+        <Link to="/chats" className="text-sm text-indigo-700 underline md:hidden dark:text-indigo-300">
+          Back
+        </Link>
+        <h2 className="truncate font-semibold">{title}</h2>
+      </header>
+      {history.isPending ? (
+        <Spinner label="Loading messages" />
+      ) : (
+        <MessageList
+          rows={rows}
+          meId={me?.id}
+          hasOlder={hasNextPage}
+          loadingOlder={isFetchingNextPage}
+          onLoadOlder={loadOlder}
+          onRetry={(clientId) => {
+            const message = pendingById(outbox, clientId);
+            if (!message) return;
+            dispatch(retried(clientId));
+            deliver(clientId, message.body);
+          }}
+        />
+      )}
+      <Composer
+        label={`Message ${title}`}
+        onSend={(body) => {
+          const clientId = newClientId();
+          dispatch(queued({ clientId, conversationId, body, createdAt: new Date().toISOString() }));
+          deliver(clientId, body);
+        }}
+      />
+    </>
+  );
+}
