@@ -16,6 +16,7 @@ describe('registerInput', () => {
     expect(registerInput.parse({ username: '  alice_1 ', password: 'long enough' })).toEqual({
       username: 'alice_1',
       password: 'long enough',
+      cookie: false,
     });
   });
 
