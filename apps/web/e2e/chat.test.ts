@@ -98,7 +98,7 @@ describe('two people chatting in Chromium', () => {
       .getByRole('button', { name: `Message ${alice.username}` })
       .click();
     await b.waitForURL('**/chats/*');
-    const composer = b.getByLabel(`Message ${alice.username}`);
+    const composer = b.getByRole('textbox', { name: `Message ${alice.username}` });
     await composer.fill('hi alice');
     await composer.press('Enter');
     await waitForBodies(b, ['hi alice']);
@@ -113,8 +113,8 @@ describe('two people chatting in Chromium', () => {
     await a.getByRole('link', { name: 'Chats' }).click();
     await a.getByRole('list', { name: 'Conversations' }).getByText(bob.username).click();
     await waitForBodies(a, ['hi alice', 'line one\nline two']);
-    await a.getByLabel(`Message ${bob.username}`).fill('hello bob');
-    await a.getByLabel(`Message ${bob.username}`).press('Enter');
+    await a.getByRole('textbox', { name: `Message ${bob.username}` }).fill('hello bob');
+    await a.getByRole('textbox', { name: `Message ${bob.username}` }).press('Enter');
     await waitForBodies(b, ['hi alice', 'line one\nline two', 'hello bob']);
     await expect.poll(() => b.getByTestId('message').last().getAttribute('data-state')).toBe('sent');
     expect(await seriousViolations(a)).toEqual([]);
@@ -143,10 +143,10 @@ describe('two people chatting in Chromium', () => {
         .poll(() => page.locator('[data-connection]').getAttribute('data-connection'), { timeout: 30_000 })
         .toBe('connected');
     }
-    await a.getByLabel(`Message ${bob.username}`).fill('after restart from alice');
-    await a.getByLabel(`Message ${bob.username}`).press('Enter');
-    await b.getByLabel(`Message ${alice.username}`).fill('after restart from bob');
-    await b.getByLabel(`Message ${alice.username}`).press('Enter');
+    await a.getByRole('textbox', { name: `Message ${bob.username}` }).fill('after restart from alice');
+    await a.getByRole('textbox', { name: `Message ${bob.username}` }).press('Enter');
+    await b.getByRole('textbox', { name: `Message ${alice.username}` }).fill('after restart from bob');
+    await b.getByRole('textbox', { name: `Message ${alice.username}` }).press('Enter');
     const all = [
       'hi alice',
       'line one\nline two',
