@@ -28,22 +28,17 @@ export function App({ client, store }: { client: PigeonClient; store: AppStore }
   return (
     <BrowserRouter>
       <Routes>
-        <Route
-          path="/login"
-          element={
-            <PublicOnly>
-              <AuthPage mode="login" client={client} />
-            </PublicOnly>
-          }
-        />
-        <Route
-          path="/register"
-          element={
-            <PublicOnly>
-              <AuthPage mode="register" client={client} />
-            </PublicOnly>
-          }
-        />
+        {(['login', 'register'] as const).map((mode) => (
+          <Route
+            key={mode}
+            path={`/${mode}`}
+            element={
+              <PublicOnly>
+                <AuthPage mode={mode} client={client} />
+              </PublicOnly>
+            }
+          />
+        ))}
         <Route
           element={
             <RequireSession>

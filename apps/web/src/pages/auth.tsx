@@ -1,7 +1,7 @@
 import type { PigeonClient } from '@pigeon/client';
 import { TRPCClientError } from '@pigeon/client';
 import { loginInput, registerInput } from '@pigeon/schema';
-import { useState, type SubmitEvent } from 'react';
+import { useState, type InputHTMLAttributes, type SubmitEvent } from 'react';
 import { Link } from 'react-router';
 
 type Mode = 'login' | 'register';
@@ -33,6 +33,39 @@ function firstIssuePerField(
     if ((field === 'username' || field === 'password') && !errors[field]) errors[field] = issue.message;
   }
   return errors;
+}
+
+/** A labelled input whose error message is tied to it for screen readers. */
+function Field({
+  name,
+  label,
+  error,
+  ...props
+}: {
+  name: 'username' | 'password';
+  label: string;
+  error: string | undefined;
+} & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <div>
+      <label htmlFor={name} className="text-sm font-medium">
+        {label}
+      </label>
+      <input
+        id={name}
+        name={name}
+        className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-base aria-[invalid=true]:border-rose-500 dark:border-slate-700 dark:bg-slate-900"
+        aria-invalid={Boolean(error)}
+        aria-describedby={error ? `${name}-error` : undefined}
+        {...props}
+      />
+      {error && (
+        <p id={`${name}-error`} className="mt-1 text-sm text-rose-700 dark:text-rose-400">
+          {error}
+        </p>
+      )}
+    </div>
+  );
 }
 
 /** Login and registration: the shared Zod schemas check fields before anything is sent. */
@@ -78,8 +111,6 @@ export function AuthPage({ mode, client }: { mode: Mode; client: PigeonClient })
     }
   }
 
-  const input =
-    'mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-base dark:border-slate-700 dark:bg-slate-900 aria-[invalid=true]:border-rose-500';
   return (
     <div className="flex min-h-full items-center justify-center p-4">
       <main className="w-full max-w-sm">
@@ -91,44 +122,14 @@ export function AuthPage({ mode, client }: { mode: Mode; client: PigeonClient })
           className="space-y-4"
           aria-describedby={formError ? 'form-error' : undefined}
         >
-          <div>
-            <label htmlFor="username" className="text-sm font-medium">
-              Username
-            </label>
-            <input
-              id="username"
-              name="username"
-              autoComplete="username"
-              autoFocus
-              className={input}
-              aria-invalid={Boolean(fields.username)}
-              aria-describedby={fields.username ? 'username-error' : undefined}
-            />
-            {fields.username && (
-              <p id="username-error" className="mt-1 text-sm text-rose-700 dark:text-rose-400">
-                {fields.username}
-              </p>
-            )}
-          </div>
-          <div>
-            <label htmlFor="password" className="text-sm font-medium">
-              Password
-            </label>
-            <input
-              id="password"
-              name="password"
-              type="password"
-              className={input}
-              autoComplete={mode === 'register' ? 'new-password' : 'current-password'}
-              aria-invalid={Boolean(fields.password)}
-              aria-describedby={fields.password ? 'password-error' : undefined}
-            />
-            {fields.password && (
-              <p id="password-error" className="mt-1 text-sm text-rose-700 dark:text-rose-400">
-                {fields.password}
-              </p>
-            )}
-          </div>
+          <Field name="username" label="Username" error={fields.username} autoComplete="username" autoFocus />
+          <Field
+            name="password"
+            label="Password"
+            type="password"
+            error={fields.password}
+            autoComplete={mode === 'register' ? 'new-password' : 'current-password'}
+          />
           {formError && (
             <p
               id="form-error"
