@@ -81,7 +81,7 @@ export default function PeoplePage() {
   };
 
   return (
-    <div className="mx-auto grid h-full max-w-5xl gap-4 overflow-y-auto p-4 md:grid-cols-2">
+    <div className="mx-auto grid h-full max-w-5xl content-start items-start gap-4 overflow-y-auto p-4 md:grid-cols-2">
       <Section title="Find people">
         <label htmlFor="people-search" className="sr-only">
           Search by username
