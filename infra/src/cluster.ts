@@ -1,0 +1,111 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, openSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startNginx } from './nginx';
+import { freePort, httpOk, waitFor } from './ports';
+
+const serverDir = fileURLToPath(new URL('../../apps/server/', import.meta.url));
+
+export interface ClusterOptions {
+  instances?: number;
+  databaseUrl: string;
+  redisUrl: string;
+  redisPrefix?: string;
+  jwtSecret: string;
+  /** NGINX's port; a free one when 0 or absent. */
+  port?: number;
+  logLevel?: string;
+  /** Where logs and nginx's files go; a new temporary folder when absent. */
+  dir?: string;
+  env?: Record<string, string>;
+}
+
+/** One Pigeon server process; it can be killed and started again on the same port. */
+export class Instance {
+  child: ChildProcess | null = null;
+  private exited: Promise<number | null> = Promise.resolve(null);
+
+  constructor(
+    readonly index: number,
+    readonly port: number,
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly logFile: string,
+  ) {}
+
+  get url() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    const log = openSync(this.logFile, 'a');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: serverDir,
+      env: { ...this.env, PORT: String(this.port) },
+      stdio: ['ignore', log, log],
+    });
+    this.child = child;
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    await waitFor(`instance ${this.index}`, async () => {
+      if (child.exitCode !== null) throw new Error(`instance ${this.index} exited with ${child.exitCode}; see ${this.logFile}`);
+      return httpOk(`${this.url}/readyz`);
+    });
+  }
+
+  /** Sends a signal and waits for the process to end (SIGKILL: at once; SIGTERM: after draining). */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    if (!this.child || this.child.exitCode !== null) return this.child?.exitCode ?? null;
+    this.child.kill(signal);
+    const code = await this.exited;
+    return code;
+  }
+}
+
+export interface Cluster {
+  url: string;
+  instances: Instance[];
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The production topology with real processes on loopback: N server instances on PostgreSQL
+ * and Redis, behind NGINX with the deployment's own config.
+ */
+export async function startCluster(options: ClusterOptions): Promise<Cluster> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'pigeon-cluster-'));
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    DATABASE_URL: options.databaseUrl,
+    REDIS_URL: options.redisUrl,
+    REDIS_PREFIX: options.redisPrefix ?? 'pigeon:',
+    JWT_SECRET: options.jwtSecret,
+    LOG_LEVEL: options.logLevel ?? 'warn',
+    SHUTDOWN_GRACE_MS: '3000',
+    ...options.env,
+  };
+  const count = options.instances ?? 3;
+  const instances: Instance[] = [];
+  for (let i = 0; i < count; i++) {
+    instances.push(new Instance(i + 1, await freePort(), env, join(dir, `api${i + 1}.log`)));
+  }
+  // All at once, as a deployment would: the advisory lock keeps the migrations single.
+  await Promise.all(instances.map((instance) => instance.start()));
+  const nginx = await startNginx({
+    port: options.port || (await freePort()),
+    upstreams: instances.map((i) => i.port),
+    dir: join(dir, 'nginx'),
+  });
+  return {
+    url: nginx.url,
+    instances,
+    dir,
+    async stop() {
+      await nginx.stop();
+      await Promise.all(instances.map((i) => i.stop('SIGTERM')));
+    },
+  };
+}
