@@ -16,6 +16,7 @@ import type { ServerConfig } from './config';
 import type { Logger } from './logger';
 import { RedisEventBus } from './redis-bus';
 import { cookieJar } from './cookies';
+import { createMetrics } from './metrics';
 import { embeddedJwtSecret } from './secrets';
 import { webApp } from './static';
 
@@ -76,7 +77,13 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     accessTokenTtlSeconds: config.accessTokenTtlSeconds,
     refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
   });
-  const deps: ApiDeps = { db: database.db, bus, tokens, log };
+  // Assigned below, once the WebSocket server exists; read only at scrape time.
+  let openConnections = () => 0;
+  const metrics = createMetrics({
+    connections: () => openConnections(),
+    ping: { database: () => database.ping(), bus: () => bus.ping() },
+  });
+  const deps: ApiDeps = { db: database.db, bus, tokens, log, metrics: metrics.api };
 
   const onError = ({
     error,
@@ -85,6 +92,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     error: { code: string; message: string };
     path?: string | undefined;
   }) => {
+    metrics.procedureFailed(error.code);
     if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error, path }, 'procedure failed');
   };
 
@@ -113,6 +121,13 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (path === '/readyz') return void probe(res);
+    if (path === '/metrics') {
+      void metrics.registry.metrics().then((text) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(text);
+      });
+      return;
+    }
     if (path?.startsWith('/trpc/')) return trpcHandler(req, res);
     const notFound = () => sendJson(res, 404, { error: 'Not found' });
     if (web && (req.method === 'GET' || req.method === 'HEAD')) return web(req, res, notFound);
@@ -120,6 +135,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES });
+  openConnections = () => wss.clients.size;
   http.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '/').split('?')[0];
     if (readiness !== 'ready' || (path !== '/trpc' && path !== '/trpc/')) {

@@ -29,6 +29,15 @@ describe.each(backends)('server lifecycle (%s)', (backend) => {
       clientId: newClientId(),
     });
     await stream.until(() => stream.messages().length === 1);
+
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1]);
+    expect(value('pigeon_messages_sent_total')).toBe(1);
+    expect(value('pigeon_websocket_connections')).toBe(1);
+    expect(value('pigeon_subscriptions_active')).toBe(1);
+    expect(metrics).toMatch(/^pigeon_events_delivered_total\{type="message.created"\} 1$/m);
+    expect(metrics).toMatch(/^pigeon_event_delivery_lag_seconds_count 1$/m);
+    expect(value('pigeon_dependency_ping_seconds{dependency="database"}')).toBeGreaterThanOrEqual(0);
     await t.close();
     expect(stream.messages()).toEqual([sent]);
     expect(t.server.readiness()).toBe('draining');

@@ -1,5 +1,6 @@
 import type { Database } from '@pigeon/db';
 import type { EventBus } from './bus';
+import type { ApiMetrics } from './metrics';
 import type { TokenService } from './services/tokens';
 
 /** Who is calling, as proven by a valid access token. */
@@ -22,6 +23,7 @@ export interface ApiDeps {
   bus: EventBus;
   tokens: TokenService;
   log: Logger;
+  metrics: ApiMetrics;
 }
 
 /** The HTTP cookies of one request; absent over WebSockets, which cannot set cookies. */

@@ -11,3 +11,4 @@ export { REFRESH_COOKIE } from './routers/auth';
 export { InProcessEventBus, type BusListener, type BusSignal, type EventBus } from './bus';
 export { createTokenService, type TokenConfig, type TokenService } from './services/tokens';
 export type { StreamItem } from './services/stream';
+export { noMetrics, type ApiMetrics } from './metrics';

@@ -17,6 +17,14 @@ export const eventsRouter = router({
       lastEventId: input.lastEventId ? Number(input.lastEventId) : null,
       signal,
     });
-    for await (const item of stream) yield tracked(String(item.id), item);
+    ctx.metrics.subscriptionOpened();
+    try {
+      for await (const item of stream) {
+        ctx.metrics.eventDelivered(item);
+        yield tracked(String(item.id), item);
+      }
+    } finally {
+      ctx.metrics.subscriptionClosed();
+    }
   }),
 });

@@ -13,6 +13,7 @@ export const messagesRouter = router({
     .output(message)
     .mutation(async ({ ctx, input }) => {
       const { message, deliveries } = await sendMessage(ctx.db, ctx.viewer.userId, input);
+      if (deliveries.length > 0) ctx.metrics.messageSent();
       await publishDeliveries(ctx.bus, ctx.log, deliveries);
       return message;
     }),
