@@ -5,7 +5,10 @@ import { startCluster } from './cluster';
 
 /** Without DATABASE_URL: a `pigeon` database on the local server, made if missing. */
 async function localDatabase(): Promise<string> {
-  const admin = postgres('postgres://postgres@127.0.0.1:5432/postgres', { max: 1, onnotice: () => undefined });
+  const admin = postgres('postgres://postgres@127.0.0.1:5432/postgres', {
+    max: 1,
+    onnotice: () => undefined,
+  });
   const [row] = await admin`select 1 as found from pg_database where datname = 'pigeon'`;
   if (!row) await admin.unsafe('create database pigeon');
   await admin.end();

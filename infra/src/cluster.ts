@@ -48,7 +48,8 @@ export class Instance {
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     await waitFor(`instance ${this.index}`, async () => {
-      if (child.exitCode !== null) throw new Error(`instance ${this.index} exited with ${child.exitCode}; see ${this.logFile}`);
+      if (child.exitCode !== null)
+        throw new Error(`instance ${this.index} exited with ${child.exitCode}; see ${this.logFile}`);
       return httpOk(`${this.url}/readyz`);
     });
   }

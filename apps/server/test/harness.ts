@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer as createTcpServer, connect, type Socket } from 'node:net';
 import { createPigeonClient, TRPCClientError, type PigeonClient, type StreamItem } from '@pigeon/client';
 import { afterAll, beforeAll } from 'vitest';
 import { createScratchDatabase } from '@pigeon/db/testing';
+export { startCuttableProxy } from '@pigeon/infra/tcp-proxy';
 import WebSocket from 'ws';
 import type { ServerConfig } from '../src/config';
 import { createLogger } from '../src/logger';
@@ -168,44 +168,6 @@ export function collectEvents(client: PigeonClient, lastEventId: string | null =
       waiters = [];
     }
   }
-}
-
-/** A TCP proxy the test can cut, to make a real network failure between client and server. */
-export async function startCuttableProxy(target: string) {
-  const { hostname, port } = new URL(target);
-  const sockets = new Set<Socket>();
-  let open = true;
-  const proxy = createTcpServer((inbound) => {
-    if (!open) return inbound.destroy();
-    const outbound = connect(Number(port), hostname);
-    for (const s of [inbound, outbound]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      s.on('error', () => undefined);
-    }
-    inbound.pipe(outbound).pipe(inbound);
-    inbound.on('close', () => outbound.destroy());
-    outbound.on('close', () => inbound.destroy());
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  const address = proxy.address();
-  if (address === null || typeof address === 'string') throw new Error('proxy has no port');
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    /** Drops every connection and refuses new ones until `restore`. */
-    cut() {
-      open = false;
-      for (const s of sockets) s.destroy();
-    },
-    restore() {
-      open = true;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        proxy.close(() => resolve());
-      }),
-  };
 }
 
 export const newClientId = () => randomUUID();

@@ -22,10 +22,47 @@ const t = initTRPC.context<Context>().create({
 });
 
 export const router = t.router;
-export const publicProcedure = t.procedure;
+
+/** Error codes of a lost or refused database connection (node, postgres.js). */
+const CONNECTION_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  '57P01', // admin_shutdown
+  '57P03', // cannot_connect_now
+]);
+
+function isConnectionError(error: unknown): boolean {
+  for (let e = error, depth = 0; e && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && CONNECTION_ERRORS.has(code)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** An outage is not a bug: callers get SERVICE_UNAVAILABLE (retry later), not a bare 500. */
+const outagesAreUnavailable = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.code === 'INTERNAL_SERVER_ERROR' && isConnectionError(result.error.cause)) {
+    throw new TRPCError({
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'The database cannot be reached right now; nothing was saved. Try again shortly.',
+      cause: result.error.cause,
+    });
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(outagesAreUnavailable);
 
 /** Every procedure that touches user data goes through here: a live token, checked per call. */
-export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   const viewer = ctx.viewer;
   if (!viewer) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Log in first.' });
   if (viewer.expiresAt <= Date.now()) {

@@ -1,0 +1,243 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  createPigeonClient,
+  TRPCClientError,
+  type Message,
+  type PigeonClient,
+  type StreamItem,
+} from '@pigeon/client';
+import { createScratchDatabase } from '@pigeon/db/testing';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startCluster, type Cluster } from '../src/cluster';
+import { freePort, httpOk, waitFor } from '../src/ports';
+import { startCuttableProxy } from '../src/tcp-proxy';
+
+const adminUrl = process.env.DATABASE_URL;
+const hasNginx = spawnSync('nginx', ['-v']).status === 0;
+const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
+
+/** A Redis of this test's own, so it can be stopped and started without disturbing anyone. */
+async function startPrivateRedis(port: number): Promise<ChildProcess> {
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  await waitFor('redis', async () => {
+    const { Redis } = await import('ioredis');
+    const probe = new Redis(port, '127.0.0.1', {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    probe.on('error', () => undefined);
+    try {
+      await probe.connect();
+      await probe.ping();
+      return true;
+    } finally {
+      probe.disconnect();
+    }
+  });
+  return child;
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+const isCode = (err: unknown, code: string) =>
+  err instanceof TRPCClientError && (err.data as { code?: string } | undefined)?.code === code;
+
+describe.runIf(adminUrl && hasNginx && hasRedis)('three instances behind NGINX, under faults', () => {
+  let cluster: Cluster;
+  let redis: ChildProcess;
+  let redisPort: number;
+  let dbProxy: Awaited<ReturnType<typeof startCuttableProxy>>;
+  let dropDatabase: () => Promise<void>;
+  let databaseUrl: string;
+  const clients: PigeonClient[] = [];
+
+  const client = (url = cluster.url) => {
+    const c = createPigeonClient({ url, WebSocket, retryDelayMs: () => 100 });
+    clients.push(c);
+    return c;
+  };
+
+  async function user(url?: string) {
+    const c = client(url);
+    const username = `u_${randomBytes(5).toString('hex')}`;
+    const session = await c.auth.register.mutate({ username, password: 'cluster password' });
+    return { client: c, id: session.user.id, username };
+  }
+
+  async function pair() {
+    const a = await user();
+    const b = await user();
+    const { request } = await a.client.friends.request.mutate({ userId: b.id });
+    await b.client.friends.accept.mutate({ requestId: request.id });
+    const conversation = await a.client.conversations.open.mutate({ userId: b.id });
+    return { a, b, conversationId: conversation.id };
+  }
+
+  function listen(c: PigeonClient) {
+    const items: StreamItem[] = [];
+    const sub = c.events.subscribe.subscribe(
+      { lastEventId: null },
+      { onData: ({ data }) => items.push(data) },
+    );
+    return {
+      items,
+      messages: () => items.flatMap((i) => (i.type === 'message.created' ? [i.message] : [])),
+      lives: () => items.filter((i) => i.type === 'stream.live').length,
+      stop: () => sub.unsubscribe(),
+    };
+  }
+
+  /** Sends until acknowledged, retrying with the same clientId: what a careful client does. */
+  async function sendSurely(c: PigeonClient, conversationId: string, body: string): Promise<Message> {
+    const clientId = randomUUID();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await c.messages.send.mutate({ conversationId, body, clientId });
+      } catch (err) {
+        if (attempt > 100) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  }
+
+  async function metric(url: string, name: string): Promise<number> {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  }
+
+  beforeAll(async () => {
+    const scratch = await createScratchDatabase(adminUrl ?? '');
+    dropDatabase = scratch.drop;
+    databaseUrl = scratch.url;
+    dbProxy = await startCuttableProxy(scratch.url);
+    const proxied = new URL(scratch.url);
+    proxied.port = new URL(dbProxy.url).port;
+    redisPort = await freePort();
+    redis = await startPrivateRedis(redisPort);
+    cluster = await startCluster({
+      databaseUrl: proxied.toString(),
+      redisUrl: `redis://127.0.0.1:${redisPort}`,
+      jwtSecret: randomBytes(48).toString('base64url'),
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.$close()));
+    await cluster.stop();
+    await stopProcess(redis);
+    await dbProxy.close();
+    await dropDatabase();
+  }, 60_000);
+
+  it('migrated exactly once although the three instances started together', async () => {
+    const sql = postgres(databaseUrl, { max: 1, onnotice: () => undefined });
+    const rows = await sql`select hash from drizzle.__drizzle_migrations`;
+    await sql.end();
+    expect(rows.length).toBeGreaterThan(0);
+    expect(new Set(rows.map((r) => r.hash as string)).size).toBe(rows.length);
+  });
+
+  it('delivers live between clients on different instances', async () => {
+    const [one, two] = cluster.instances;
+    const a = await user(one?.url);
+    const b = await user(two?.url);
+    const { request } = await a.client.friends.request.mutate({ userId: b.id });
+    await b.client.friends.accept.mutate({ requestId: request.id });
+    const { id: conversationId } = await a.client.conversations.open.mutate({ userId: b.id });
+    const stream = listen(b.client);
+    await waitFor('live', () => Promise.resolve(stream.lives() > 0), 10_000);
+    const sent = await a.client.messages.send.mutate({
+      conversationId,
+      body: 'across',
+      clientId: randomUUID(),
+    });
+    await waitFor('delivery', () => Promise.resolve(stream.messages().length === 1), 10_000);
+    expect(stream.messages()).toEqual([sent]);
+    stream.stop();
+  });
+
+  for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
+    it(`moves a client off an instance hit by ${signal} with every acknowledged message once, in order`, async () => {
+      const { a, b, conversationId } = await pair();
+      const stream = listen(b.client);
+      await waitFor('live', () => Promise.resolve(stream.lives() > 0), 10_000);
+      // Find the instance holding the receiver's socket: the only one with a subscription.
+      let victim: Cluster['instances'][number] | undefined;
+      for (const instance of cluster.instances) {
+        if ((await metric(instance.url, 'pigeon_subscriptions_active')) === 1) victim = instance;
+      }
+      if (!victim) throw new Error('no instance holds the subscription');
+
+      const acknowledged: Message[] = [];
+      const sending = (async () => {
+        for (let i = 0; i < 60; i++) acknowledged.push(await sendSurely(a.client, conversationId, `m${i}`));
+      })();
+      await waitFor('some traffic', () => Promise.resolve(acknowledged.length >= 15), 20_000);
+      await victim.stop(signal);
+      await sending;
+      await waitFor(
+        'every message',
+        () => Promise.resolve(stream.messages().length >= acknowledged.length),
+        30_000,
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      expect(stream.messages().map((m) => m.id)).toEqual(acknowledged.map((m) => m.id));
+      expect(stream.lives()).toBeGreaterThanOrEqual(2); // it did reconnect
+      stream.stop();
+      await victim.start();
+    });
+  }
+
+  it('delivers messages sent while Redis was down once it is back, none lost or doubled', async () => {
+    const { a, b, conversationId } = await pair();
+    const stream = listen(b.client);
+    await waitFor('live', () => Promise.resolve(stream.lives() > 0), 10_000);
+    const before = await sendSurely(a.client, conversationId, 'before');
+    await stopProcess(redis);
+    const during: Message[] = [];
+    for (let i = 0; i < 10; i++) during.push(await sendSurely(a.client, conversationId, `during ${i}`));
+    redis = await startPrivateRedis(redisPort);
+    const after = await sendSurely(a.client, conversationId, 'after');
+    const expected = [before, ...during, after].map((m) => m.id);
+    await waitFor('catch-up', () => Promise.resolve(stream.messages().length >= expected.length), 30_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(stream.messages().map((m) => m.id)).toEqual(expected);
+    for (const instance of cluster.instances) await waitFor('ready', () => httpOk(`${instance.url}/readyz`));
+    stream.stop();
+  });
+
+  it('refuses sends with SERVICE_UNAVAILABLE while PostgreSQL is unreachable, and recovers', async () => {
+    const { a, b, conversationId } = await pair();
+    const first = await sendSurely(a.client, conversationId, 'stored');
+    dbProxy.cut();
+    const err = await a.client.messages.send
+      .mutate({ conversationId, body: 'not stored', clientId: randomUUID() })
+      .catch((e: unknown) => e);
+    expect(isCode(err, 'SERVICE_UNAVAILABLE')).toBe(true);
+    const [instance] = cluster.instances;
+    const ready = await fetch(`${instance?.url ?? ''}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ database: 'down' });
+    dbProxy.restore();
+    const second = await sendSurely(a.client, conversationId, 'stored again');
+    const history = await b.client.messages.history.query({ conversationId });
+    expect(history.messages.map((m) => m.id)).toEqual([second.id, first.id]);
+    await waitFor('ready again', () => httpOk(`${instance?.url ?? ''}/readyz`));
+  });
+});
