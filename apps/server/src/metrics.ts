@@ -45,7 +45,7 @@ export function createMetrics(opts: {
     labelNames: ['code'],
     registers: [registry],
   });
-  const pingSeconds = new Gauge({
+  new Gauge({
     name: 'pigeon_dependency_ping_seconds',
     help: 'Round trip to a dependency, measured at scrape time (-1: unreachable).',
     labelNames: ['dependency'],
@@ -64,7 +64,6 @@ export function createMetrics(opts: {
       );
     },
   });
-  void pingSeconds;
 
   const api: ApiMetrics = {
     messageSent: () => messagesSent.inc(),
