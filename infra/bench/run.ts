@@ -89,6 +89,7 @@ try {
 
   log(`sending ${config.rate} messages/s for ${config.seconds} s`);
   const before = await Promise.all(cluster.instances.map((i) => processUsage(i.child?.pid ?? 0)));
+  const generatorBefore = process.cpuUsage();
   let acked = 0;
   let failed = 0;
   let inFlight = 0;
@@ -125,6 +126,8 @@ try {
     await sleep(50);
   const elapsed = (performance.now() - startedAt) / 1000;
   const after = await Promise.all(cluster.instances.map((i) => processUsage(i.child?.pid ?? 0)));
+  const generator = process.cpuUsage(generatorBefore);
+  const generatorCores = (generator.user + generator.system) / 1e6 / elapsed;
   for (const s of subscriptions) s.unsubscribe();
 
   log('catch-up after a gap');
@@ -225,6 +228,7 @@ try {
       const cpu = ((after[i]?.cpuSeconds ?? 0) - (before[i]?.cpuSeconds ?? 0)) / elapsed;
       return `| api${inst.index}: CPU (cores) / RSS | ${cpu.toFixed(2)} / ${fmt((after[i]?.rssBytes ?? 0) / 2 ** 20)} MiB |`;
     }),
+    `| Load generator CPU (cores) | ${generatorCores.toFixed(2)} |`,
     `| PostgreSQL alone, same write (pgbench, 16 clients) | ${fmt(ceiling.tps)} tx/s, ${fmt(ceiling.latencyMs)} ms average |`,
     `| **Ratio: Pigeon throughput / PostgreSQL ceiling** | **${(throughput / ceiling.tps).toFixed(2)}** |`,
     `| Catch-up of ${config.catchUp} missed events | ${fmt(catchUpMs)} ms (${caught} received) |`,
