@@ -21,7 +21,14 @@ export interface TokenService {
 }
 
 export function createTokenService(config: TokenConfig): TokenService {
-  const key = new TextEncoder().encode(config.jwtSecret);
+  // Imported once: jose would otherwise import the raw secret on every sign and verify.
+  const key = crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(config.jwtSecret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign', 'verify'],
+  );
   return {
     refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
     async signAccessToken({ userId, sessionId }) {
@@ -33,13 +40,13 @@ export function createTokenService(config: TokenConfig): TokenService {
         .setAudience(AUDIENCE)
         .setIssuedAt()
         .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
-        .sign(key);
+        .sign(await key);
       return { token, expiresAt };
     },
     async verifyAccessToken(token) {
       try {
         // The algorithm is pinned: a token naming `none` or another algorithm is refused.
-        const { payload } = await jwtVerify(token, key, {
+        const { payload } = await jwtVerify(token, await key, {
           algorithms: [ALGORITHM],
           issuer: ISSUER,
           audience: AUDIENCE,
