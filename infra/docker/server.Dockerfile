@@ -14,7 +14,16 @@ COPY packages/db/package.json packages/db/
 COPY packages/api/package.json packages/api/
 COPY packages/client/package.json packages/client/
 COPY examples/echo-bot/package.json examples/echo-bot/
+COPY apps/web/package.json apps/web/
+COPY infra/package.json infra/
 RUN pnpm install --frozen-lockfile --prod --filter "@pigeon/server..."
+
+# The web app is built here (it needs dev dependencies) and only its static files move on.
+FROM node:20-bookworm-slim AS web
+RUN npm install -g pnpm@10.34.9
+WORKDIR /app
+COPY . .
+RUN pnpm install --frozen-lockfile --filter "@pigeon/web..." && pnpm --filter @pigeon/web build
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
@@ -30,6 +39,8 @@ COPY packages/schema/tsconfig.json packages/schema/
 COPY packages/db/tsconfig.json packages/db/
 COPY packages/api/tsconfig.json packages/api/
 COPY apps/server/tsconfig.json apps/server/
+# Served by the server from the same port (it looks in apps/web/dist).
+COPY --from=web /app/apps/web/dist apps/web/dist
 USER node
 WORKDIR /app/apps/server
 EXPOSE 3000

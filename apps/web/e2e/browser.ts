@@ -45,8 +45,9 @@ export async function startWebServer() {
   const port = server.port;
   return {
     url: server.url,
-    async restart() {
-      await server.close();
+    /** Stops the server; `start` brings it back on the same port and data. */
+    stop: () => server.close(),
+    async start() {
       server = await startServer({ ...config, port }, createLogger('silent'));
     },
     async close() {
