@@ -52,7 +52,7 @@ async function waitUntilReachable(ping: () => Promise<void>, what: string, log: 
       return await ping();
     } catch (err) {
       if (Date.now() > deadline) throw new Error(`${what} unreachable`, { cause: err });
-      if (attempt % 10 === 0) log.warn({ err, what }, 'waiting for dependency');
+      if (attempt > 0 && attempt % 10 === 0) log.warn({ err, what }, 'waiting for dependency');
       await new Promise((r) => setTimeout(r, 200));
     }
   }

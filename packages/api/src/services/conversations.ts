@@ -1,4 +1,4 @@
-import { conversationMembers, conversations, messages, users, type Database } from '@pigeon/db';
+import { conversationMembers, conversations, friendships, messages, users, type Database } from '@pigeon/db';
 import type { Conversation } from '@pigeon/schema';
 import { limits } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
@@ -11,17 +11,28 @@ export function directKey(a: string, b: string): string {
   return [a, b].sort().join(':');
 }
 
-/** The members of a conversation, or NOT_FOUND for anyone outside it (its existence is not revealed). */
+/**
+ * The members of a conversation, and which of them are the viewer's friends (one round trip:
+ * the send path needs both), or NOT_FOUND for anyone outside it (its existence is not revealed).
+ */
 export async function requireMembership(db: Database | Tx, viewerId: string, conversationId: string) {
   const rows = await db
-    .select({ userId: conversationMembers.userId, kind: conversations.kind })
+    .select({ userId: conversationMembers.userId, kind: conversations.kind, friendId: friendships.friendId })
     .from(conversationMembers)
     .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
+    .leftJoin(
+      friendships,
+      and(eq(friendships.userId, viewerId), eq(friendships.friendId, conversationMembers.userId)),
+    )
     .where(eq(conversationMembers.conversationId, conversationId));
   if (!rows.some((r) => r.userId === viewerId)) {
     throw new TRPCError({ code: 'NOT_FOUND', message: 'No such conversation.' });
   }
-  return { kind: rows[0]?.kind ?? 'direct', memberIds: rows.map((r) => r.userId) };
+  return {
+    kind: rows[0]?.kind ?? 'direct',
+    memberIds: rows.map((r) => r.userId),
+    friendIds: new Set(rows.flatMap((r) => (r.friendId ? [r.friendId] : []))),
+  };
 }
 
 export async function openDirectConversation(db: Database, viewerId: string, otherId: string) {

@@ -4,7 +4,6 @@ import { TRPCError } from '@trpc/server';
 import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import { requireMembership } from './conversations';
 import { appendEvents, type Delivery, type Tx } from './events';
-import { areFriends } from './friends';
 import { toMessage } from './views';
 
 async function findByClientId(db: Database | Tx, senderId: string, clientId: string) {
@@ -32,10 +31,10 @@ export async function sendMessage(
   input: SendMessageInput,
 ): Promise<{ message: Message; deliveries: Delivery[] }> {
   return db.transaction(async (tx) => {
-    const { kind, memberIds } = await requireMembership(tx, viewerId, input.conversationId);
+    const { kind, memberIds, friendIds } = await requireMembership(tx, viewerId, input.conversationId);
     if (kind === 'direct') {
       const otherId = memberIds.find((id) => id !== viewerId);
-      if (otherId === undefined || !(await areFriends(tx, viewerId, otherId))) {
+      if (otherId === undefined || !friendIds.has(otherId)) {
         // A retry of a send that was stored before the friendship ended still gets its answer.
         const earlier = await findByClientId(tx, viewerId, input.clientId);
         if (earlier) return { message: sameSend(earlier, input), deliveries: [] };

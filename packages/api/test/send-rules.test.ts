@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import { createDb, eventStreams, friendships, users, type DbHandle } from '@pigeon/db';
+import { TRPCError } from '@trpc/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDirectConversation } from '../src/services/conversations';
+import { sendMessage } from '../src/services/messages';
+
+let handle: DbHandle;
+beforeAll(async () => {
+  handle = createDb({ dataDir: 'memory://' });
+  await handle.migrate();
+});
+afterAll(() => handle.close());
+
+async function user(name: string) {
+  const [row] = await handle.db
+    .insert(users)
+    .values({ username: `${name}_${randomUUID().slice(0, 6)}`, passwordHash: 'x' })
+    .returning();
+  if (!row) throw new Error('no user');
+  await handle.db.insert(eventStreams).values({ userId: row.id });
+  return row.id;
+}
+
+async function befriend(a: string, b: string) {
+  await handle.db.insert(friendships).values([
+    { userId: a, friendId: b },
+    { userId: b, friendId: a },
+  ]);
+}
+
+const code = (err: unknown) => (err instanceof TRPCError ? err.code : undefined);
+
+describe('sending in a 1:1 conversation', () => {
+  it('stops once the two are no longer friends, but still answers a retry of an earlier send', async () => {
+    const a = await user('a');
+    const b = await user('b');
+    await befriend(a, b);
+    const { id: conversationId } = await openDirectConversation(handle.db, a, b);
+    const earlier = { conversationId, body: 'before', clientId: randomUUID() };
+    const { message } = await sendMessage(handle.db, a, earlier);
+
+    await handle.db.delete(friendships); // the friendship ends (unfriend/block come later)
+    const refused = await sendMessage(handle.db, a, {
+      conversationId,
+      body: 'after',
+      clientId: randomUUID(),
+    }).catch((e: unknown) => e);
+    expect(code(refused)).toBe('FORBIDDEN');
+    const retried = await sendMessage(handle.db, a, earlier);
+    expect(retried.message).toEqual(message);
+    expect(retried.deliveries).toEqual([]);
+  });
+});
