@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -37,6 +38,14 @@ export interface RunningServer {
 
 function bearer(header: string | undefined): string | null {
   return header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : null;
+}
+
+/** NGINX's X-Request-Id when it is sane, else a new one; echoed so clients can quote it. */
+function requestIdOf(req: IncomingMessage, res: ServerResponse | null): string {
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
+  res?.setHeader('x-request-id', id);
+  return id;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown) {
@@ -88,12 +97,16 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   const onError = ({
     error,
     path,
+    ctx,
   }: {
     error: { code: string; message: string };
     path?: string | undefined;
+    ctx?: { requestId: string | null } | undefined;
   }) => {
     metrics.procedureFailed(error.code);
-    if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error, path }, 'procedure failed');
+    if (error.code === 'INTERNAL_SERVER_ERROR') {
+      log.error({ err: error, path, requestId: ctx?.requestId }, 'procedure failed');
+    }
   };
 
   const trpcHandler = createHTTPHandler({
@@ -105,6 +118,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
         accessToken: bearer(req.headers.authorization),
         userAgent: req.headers['user-agent'],
         cookies: cookieJar(req, res, config.cookieSecure),
+        requestId: requestIdOf(req, res),
       }),
     onError,
   });
@@ -153,7 +167,11 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     // a bad token gives an anonymous context that the auth middleware refuses.
     createContext: async ({ req, res, info }) => {
       const token = info.connectionParams?.token;
-      const ctx = await createContext(deps, { accessToken: token, userAgent: req.headers['user-agent'] });
+      const ctx = await createContext(deps, {
+        accessToken: token,
+        userAgent: req.headers['user-agent'],
+        requestId: requestIdOf(req, null),
+      });
       if (ctx.viewer) {
         // The socket dies with its token; the client reconnects with a fresh one and resumes.
         // tRPC's adapter hands us the `ws` socket, though its types may not resolve `ws` for us.

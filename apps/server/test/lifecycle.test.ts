@@ -17,6 +17,11 @@ describe.each(backends)('server lifecycle (%s)', (backend) => {
     expect(await ready.json()).toEqual({ status: 'ready', database: 'ok', bus: 'ok' });
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
     expect((await fetch(`${t.url}/nope`)).status).toBe(404);
+    // Request ids: NGINX's is kept, a missing or odd one is replaced.
+    const traced = await fetch(`${t.url}/trpc/auth.me`, { headers: { 'x-request-id': 'abcdef0123456789' } });
+    expect(traced.headers.get('x-request-id')).toBe('abcdef0123456789');
+    const fresh = await fetch(`${t.url}/trpc/auth.me`, { headers: { 'x-request-id': 'bad id!' } });
+    expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
 
     const a = await t.user('ga');
     const b = await t.user('gb');

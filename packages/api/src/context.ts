@@ -37,6 +37,8 @@ export interface Context extends ApiDeps {
   viewer: Viewer | null;
   userAgent: string | null;
   cookies: CookieJar | null;
+  /** Ties log lines to one HTTP request or one WebSocket connection. */
+  requestId: string | null;
 }
 
 /** Builds a request's context from its bearer token; never throws (a bad token is just anonymous). */
@@ -46,8 +48,15 @@ export async function createContext(
     accessToken: string | null | undefined;
     userAgent?: string | null | undefined;
     cookies?: CookieJar | null | undefined;
+    requestId?: string | null | undefined;
   },
 ): Promise<Context> {
   const viewer = request.accessToken ? await deps.tokens.verifyAccessToken(request.accessToken) : null;
-  return { ...deps, viewer, userAgent: request.userAgent ?? null, cookies: request.cookies ?? null };
+  return {
+    ...deps,
+    viewer,
+    userAgent: request.userAgent ?? null,
+    cookies: request.cookies ?? null,
+    requestId: request.requestId ?? null,
+  };
 }
