@@ -18,6 +18,8 @@ const config = {
   seconds: env('BENCH_SECONDS', 15),
   idle: env('BENCH_IDLE', 2000),
   catchUp: env('BENCH_CATCHUP', 1000),
+  /** 0: open loop at BENCH_RATE. n > 0: closed loop, each pair keeps n sends in flight. */
+  closedLoop: env('BENCH_CLOSED_LOOP', 0),
 };
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -97,27 +99,40 @@ try {
   const tickMs = 10;
   let due = 0;
   let next = 0;
-  while (performance.now() - startedAt < config.seconds * 1000) {
+  const send = (pair: (typeof pairs)[number]) => {
+    const clientId = randomUUID();
+    const t0 = performance.now();
+    sentAt.set(clientId, t0);
+    inFlight++;
+    return pair.sender.messages.send
+      .mutate({ conversationId: pair.conversationId, body: `bench ${next++}`, clientId })
+      .then(
+        () => {
+          ack.push(performance.now() - t0);
+          acked++;
+        },
+        () => failed++,
+      )
+      .finally(() => inFlight--);
+  };
+  if (config.closedLoop > 0) {
+    const until = startedAt + config.seconds * 1000;
+    await Promise.all(
+      pairs.flatMap((pair) =>
+        Array.from({ length: config.closedLoop }, async () => {
+          while (performance.now() < until) await send(pair);
+        }),
+      ),
+    );
+  }
+  while (config.closedLoop === 0 && performance.now() - startedAt < config.seconds * 1000) {
     due += (config.rate * tickMs) / 1000;
     while (due >= 1) {
       due--;
       if (inFlight > 5_000) continue; // open loop, but bounded
-      const pair = pairs[next++ % pairs.length];
+      const pair = pairs[next % pairs.length];
       if (!pair) break;
-      const clientId = randomUUID();
-      const t0 = performance.now();
-      sentAt.set(clientId, t0);
-      inFlight++;
-      pair.sender.messages.send
-        .mutate({ conversationId: pair.conversationId, body: `bench ${next}`, clientId })
-        .then(
-          () => {
-            ack.push(performance.now() - t0);
-            acked++;
-          },
-          () => failed++,
-        )
-        .finally(() => inFlight--);
+      void send(pair);
     }
     await sleep(tickMs);
   }
@@ -216,7 +231,9 @@ try {
     `## Run of ${new Date().toISOString()}`,
     '',
     `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}.`,
-    `Load: ${config.pairs} friend pairs through NGINX → ${cluster.instances.length} instances; target ${config.rate} messages/s for ${config.seconds} s (open loop, ≤ 5,000 in flight).`,
+    config.closedLoop > 0
+      ? `Load: ${config.pairs} friend pairs through NGINX → ${cluster.instances.length} instances; closed loop, ${config.closedLoop} send(s) in flight per pair, for ${config.seconds} s.`
+      : `Load: ${config.pairs} friend pairs through NGINX → ${cluster.instances.length} instances; target ${config.rate} messages/s for ${config.seconds} s (open loop, ≤ 5,000 in flight).`,
     '',
     '| Measure | Value |',
     '| --- | --- |',
