@@ -124,7 +124,13 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   });
 
   async function probe(res: ServerResponse) {
-    const checks = await Promise.allSettled([database.ping(), bus.ping()]);
+    // A blackholed dependency must not hang the probe: past 2 s it counts as down.
+    const within = (check: Promise<void>) =>
+      Promise.race([
+        check,
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2_000)),
+      ]);
+    const checks = await Promise.allSettled([within(database.ping()), within(bus.ping())]);
     const [db, redis] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'down'));
     const ok = readiness === 'ready' && db === 'ok' && redis === 'ok';
     sendJson(res, ok ? 200 : 503, { status: readiness, database: db, bus: redis });
