@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
   createPigeonClient,
@@ -13,47 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startCluster, type Cluster } from '../src/cluster';
 import { freePort, httpOk, waitFor } from '../src/ports';
+import { startPrivateRedis, stopProcess } from '../src/redis';
 import { startCuttableProxy } from '../src/tcp-proxy';
 
 const adminUrl = process.env.DATABASE_URL;
 const hasNginx = spawnSync('nginx', ['-v']).status === 0;
 const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
-
-/** A Redis of this test's own, so it can be stopped and started without disturbing anyone. */
-async function startPrivateRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  await waitFor('redis', async () => {
-    const { Redis } = await import('ioredis');
-    const probe = new Redis(port, '127.0.0.1', {
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    });
-    probe.on('error', () => undefined);
-    try {
-      await probe.connect();
-      await probe.ping();
-      return true;
-    } finally {
-      probe.disconnect();
-    }
-  });
-  return child;
-}
-
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
 
 const isCode = (err: unknown, code: string) =>
   err instanceof TRPCClientError && (err.data as { code?: string } | undefined)?.code === code;

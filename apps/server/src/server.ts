@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   appRouter,
@@ -69,6 +69,44 @@ async function waitUntilReachable(ping: () => Promise<void>, what: string, log: 
 
 export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
   let readiness: Readiness = 'starting';
+  // Listen at once, so orchestrators see "alive, starting" while migrations and connections
+  // are under way; every route but the probes answers 503 until the server is ready.
+  let route = (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    sendJson(res, 503, { status: readiness });
+  };
+  const http = createServer((req: IncomingMessage, res: ServerResponse) => route(req, res));
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, config.host, () => resolve());
+  });
+  try {
+    return await finishStart(config, log, http, {
+      get: () => readiness,
+      set: (next) => {
+        readiness = next;
+      },
+      route: (next) => {
+        route = next;
+      },
+    });
+  } catch (err) {
+    await new Promise<void>((resolve) => http.close(() => resolve()));
+    throw err;
+  }
+}
+
+async function finishStart(
+  config: ServerConfig,
+  log: Logger,
+  http: Server,
+  state: {
+    get: () => Readiness;
+    set: (next: Readiness) => void;
+    route: (next: (req: IncomingMessage, res: ServerResponse) => void) => void;
+  },
+): Promise<RunningServer> {
   const database = createDb({
     databaseUrl: config.database.url,
     dataDir: config.database.dataDir,
@@ -132,12 +170,12 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       ]);
     const checks = await Promise.allSettled([within(database.ping()), within(bus.ping())]);
     const [db, redis] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'down'));
-    const ok = readiness === 'ready' && db === 'ok' && redis === 'ok';
-    sendJson(res, ok ? 200 : 503, { status: readiness, database: db, bus: redis });
+    const ok = state.get() === 'ready' && db === 'ok' && redis === 'ok';
+    sendJson(res, ok ? 200 : 503, { status: state.get(), database: db, bus: redis });
   }
 
   const web = config.webDist ? webApp(config.webDist) : null;
-  const http = createServer((req: IncomingMessage, res: ServerResponse) => {
+  state.route((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (path === '/readyz') return void probe(res);
@@ -158,7 +196,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   openConnections = () => wss.clients.size;
   http.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (readiness !== 'ready' || (path !== '/trpc' && path !== '/trpc/')) {
+    if (state.get() !== 'ready' || (path !== '/trpc' && path !== '/trpc/')) {
       socket.end('HTTP/1.1 503 Service Unavailable\r\n\r\n');
       return;
     }
@@ -193,11 +231,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     onError,
   });
 
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(config.port, config.host, () => resolve());
-  });
-  readiness = 'ready';
+  state.set('ready');
   const { port } = http.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   log.info(
@@ -209,10 +243,10 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   return {
     url,
     port,
-    readiness: () => readiness,
+    readiness: state.get,
     close() {
       closing ??= (async () => {
-        readiness = 'draining';
+        state.set('draining');
         log.info({}, 'draining');
         const closed = new Promise<void>((resolve) => http.close(() => resolve()));
         wsHandler.broadcastReconnectNotification();
