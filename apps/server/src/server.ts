@@ -163,11 +163,17 @@ async function finishStart(
 
   async function probe(res: ServerResponse) {
     // A blackholed dependency must not hang the probe: past 2 s it counts as down.
-    const within = (check: Promise<void>) =>
-      Promise.race([
-        check,
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2_000)),
-      ]);
+    const within = async (check: Promise<void>) => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), 2_000);
+      });
+      try {
+        await Promise.race([check, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    };
     const checks = await Promise.allSettled([within(database.ping()), within(bus.ping())]);
     const [db, redis] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'down'));
     const ok = state.get() === 'ready' && db === 'ok' && redis === 'ok';
