@@ -67,30 +67,32 @@ async function waitUntilReachable(ping: () => Promise<void>, what: string, log: 
   }
 }
 
+type Route = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** What requests see of the server: its readiness, and the routes that answer them. */
+interface Lifecycle {
+  readiness: Readiness;
+  route: Route;
+}
+
 export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
-  let readiness: Readiness = 'starting';
   // Listen at once, so orchestrators see "alive, starting" while migrations and connections
   // are under way; every route but the probes answers 503 until the server is ready.
-  let route = (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    sendJson(res, 503, { status: readiness });
+  const state: Lifecycle = {
+    readiness: 'starting',
+    route: (req, res) => {
+      const path = (req.url ?? '/').split('?')[0];
+      if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+      sendJson(res, 503, { status: state.readiness });
+    },
   };
-  const http = createServer((req: IncomingMessage, res: ServerResponse) => route(req, res));
+  const http = createServer((req, res) => state.route(req, res));
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, () => resolve());
   });
   try {
-    return await finishStart(config, log, http, {
-      get: () => readiness,
-      set: (next) => {
-        readiness = next;
-      },
-      route: (next) => {
-        route = next;
-      },
-    });
+    return await finishStart(config, log, http, state);
   } catch (err) {
     await new Promise<void>((resolve) => http.close(() => resolve()));
     throw err;
@@ -101,11 +103,7 @@ async function finishStart(
   config: ServerConfig,
   log: Logger,
   http: Server,
-  state: {
-    get: () => Readiness;
-    set: (next: Readiness) => void;
-    route: (next: (req: IncomingMessage, res: ServerResponse) => void) => void;
-  },
+  state: Lifecycle,
 ): Promise<RunningServer> {
   const database = createDb({
     databaseUrl: config.database.url,
@@ -176,12 +174,12 @@ async function finishStart(
     };
     const checks = await Promise.allSettled([within(database.ping()), within(bus.ping())]);
     const [db, redis] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'down'));
-    const ok = state.get() === 'ready' && db === 'ok' && redis === 'ok';
-    sendJson(res, ok ? 200 : 503, { status: state.get(), database: db, bus: redis });
+    const ok = state.readiness === 'ready' && db === 'ok' && redis === 'ok';
+    sendJson(res, ok ? 200 : 503, { status: state.readiness, database: db, bus: redis });
   }
 
   const web = config.webDist ? webApp(config.webDist) : null;
-  state.route((req: IncomingMessage, res: ServerResponse) => {
+  state.route = (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (path === '/readyz') return void probe(res);
@@ -196,13 +194,13 @@ async function finishStart(
     const notFound = () => sendJson(res, 404, { error: 'Not found' });
     if (web && (req.method === 'GET' || req.method === 'HEAD')) return web(req, res, notFound);
     notFound();
-  });
+  };
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES });
   openConnections = () => wss.clients.size;
   http.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (state.get() !== 'ready' || (path !== '/trpc' && path !== '/trpc/')) {
+    if (state.readiness !== 'ready' || (path !== '/trpc' && path !== '/trpc/')) {
       socket.end('HTTP/1.1 503 Service Unavailable\r\n\r\n');
       return;
     }
@@ -237,7 +235,7 @@ async function finishStart(
     onError,
   });
 
-  state.set('ready');
+  state.readiness = 'ready';
   const { port } = http.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   log.info(
@@ -249,10 +247,10 @@ async function finishStart(
   return {
     url,
     port,
-    readiness: state.get,
+    readiness: () => state.readiness,
     close() {
       closing ??= (async () => {
-        state.set('draining');
+        state.readiness = 'draining';
         log.info({}, 'draining');
         const closed = new Promise<void>((resolve) => http.close(() => resolve()));
         wsHandler.broadcastReconnectNotification();

@@ -1,5 +1,5 @@
 import type { PigeonClient, StreamItem } from '@pigeon/client';
-import type { Conversation } from '@pigeon/schema';
+import type { Conversation, Message } from '@pigeon/schema';
 import type { QueryClient } from '@tanstack/react-query';
 import type { TRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import type { AppRouter } from '@pigeon/client';
@@ -8,6 +8,36 @@ import { confirmed } from '../store/outbox';
 import { addToHistory, type HistoryPages } from './messages';
 
 export const HISTORY_PAGE = 50;
+
+type CacheDeps = { queryClient: QueryClient; trpc: TRPCOptionsProxy<AppRouter>; store: AppStore };
+
+/**
+ * The server has this message (from the send's answer or from the event stream, whichever
+ * comes first; both are idempotent): confirm the outbox entry, add it to the cached history
+ * and move its conversation to the top of the list.
+ */
+export function applyStoredMessage({ queryClient, trpc, store }: CacheDeps, message: Message): void {
+  store.dispatch(confirmed(message.clientId));
+  const historyKey = trpc.messages.history.infiniteQueryKey({
+    conversationId: message.conversationId,
+    limit: HISTORY_PAGE,
+  });
+  if (queryClient.getQueryData(historyKey)) {
+    queryClient.setQueryData<HistoryPages>(historyKey, (data) => addToHistory(data, message));
+  } else {
+    // Loading right now, perhaps from before this message: fetch again rather than miss it.
+    void queryClient.invalidateQueries({ queryKey: historyKey });
+  }
+  const listKey = trpc.conversations.list.queryKey();
+  const list = queryClient.getQueryData<Conversation[]>(listKey);
+  const known = list?.find((c) => c.id === message.conversationId);
+  if (!list || !known) {
+    void queryClient.invalidateQueries({ queryKey: listKey });
+  } else if ((known.lastMessage?.id ?? 0) < message.id) {
+    const updated = { ...known, lastMessage: message, updatedAt: message.createdAt };
+    queryClient.setQueryData(listKey, [updated, ...list.filter((c) => c.id !== known.id)]);
+  }
+}
 
 /**
  * Applies the user's event stream to the query cache, so every screen updates live. The
@@ -22,30 +52,9 @@ export function startEventStream(opts: {
   const { client, queryClient, trpc, store } = opts;
   const apply = (item: StreamItem) => {
     switch (item.type) {
-      case 'message.created': {
-        const { message } = item;
-        store.dispatch(confirmed(message.clientId));
-        const historyKey = trpc.messages.history.infiniteQueryKey({
-          conversationId: message.conversationId,
-          limit: HISTORY_PAGE,
-        });
-        if (queryClient.getQueryData(historyKey)) {
-          queryClient.setQueryData<HistoryPages>(historyKey, (data) => addToHistory(data, message));
-        } else {
-          // Loading right now, perhaps from before this message: fetch again rather than miss it.
-          void queryClient.invalidateQueries({ queryKey: historyKey });
-        }
-        const listKey = trpc.conversations.list.queryKey();
-        const list = queryClient.getQueryData<Conversation[]>(listKey);
-        const known = list?.find((c) => c.id === message.conversationId);
-        if (!list || !known) {
-          void queryClient.invalidateQueries({ queryKey: listKey });
-        } else if ((known.lastMessage?.id ?? 0) < message.id) {
-          const updated = { ...known, lastMessage: message, updatedAt: message.createdAt };
-          queryClient.setQueryData(listKey, [updated, ...list.filter((c) => c.id !== known.id)]);
-        }
+      case 'message.created':
+        applyStoredMessage({ queryClient, trpc, store }, item.message);
         break;
-      }
       case 'friend.request_received':
       case 'friend.request_sent':
       case 'friend.request_declined':

@@ -24,9 +24,10 @@ export function createBrowserClient(store: AppStore, url = window.location.origi
 /** After a reload: picks the session back up from the refresh cookie, if there is one. */
 export async function restoreSession(client: PigeonClient, store: AppStore): Promise<void> {
   try {
-    const session = await client.$session.resumeFromCookie();
-    if (!session) store.dispatch(loggedOut());
+    // A refused cookie clears the session, which the onChange listener reports as logged out.
+    await client.$session.resumeFromCookie();
   } catch {
+    // The server is unreachable: show the login page rather than wait forever.
     store.dispatch(loggedOut());
   }
 }

@@ -6,12 +6,12 @@ import { Composer } from '../components/composer';
 import { ConversationList, conversationTitle } from '../components/conversation-list';
 import { MessageList } from '../components/message-list';
 import { Spinner } from '../components/spinner';
-import { HISTORY_PAGE } from '../lib/events';
+import { applyStoredMessage, HISTORY_PAGE } from '../lib/events';
 import { newClientId } from '../lib/ids';
-import { addToHistory, chatRows, type HistoryPages } from '../lib/messages';
+import { chatRows } from '../lib/messages';
 import { useTRPC } from '../lib/trpc';
-import { useAppDispatch, useAppSelector } from '../store';
-import { confirmed, failed, pendingById, pendingIn, queued, retried } from '../store/outbox';
+import { useAppDispatch, useAppSelector, useAppStore } from '../store';
+import { failed, pendingById, pendingIn, queued, retried } from '../store/outbox';
 
 const titleOf = (conversation: Conversation | undefined) =>
   conversation ? conversationTitle(conversation) : '';
@@ -54,6 +54,7 @@ function ConversationView({ conversationId, title }: { conversationId: string; t
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const dispatch = useAppDispatch();
+  const store = useAppStore();
   const me = useAppSelector((s) => s.session.user);
   const outbox = useAppSelector((s) => s.outbox);
 
@@ -69,12 +70,7 @@ function ConversationView({ conversationId, title }: { conversationId: string; t
   // Sends are idempotent on clientId, so a retry after a failure can never store a double.
   const send = useMutation(
     trpc.messages.send.mutationOptions({
-      onSuccess: (message: Message) => {
-        queryClient.setQueryData<HistoryPages>(trpc.messages.history.infiniteQueryKey(input), (data) =>
-          addToHistory(data, message),
-        );
-        dispatch(confirmed(message.clientId));
-      },
+      onSuccess: (message: Message) => applyStoredMessage({ queryClient, trpc, store }, message),
       onError: (_error, variables) => dispatch(failed(variables.clientId)),
     }),
   );
