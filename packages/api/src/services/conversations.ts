@@ -4,12 +4,9 @@ import { limits } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { areFriends } from './friends';
+import { pairKey } from './pair';
 import type { Tx } from './events';
 import { toMessage } from './views';
-
-export function directKey(a: string, b: string): string {
-  return [a, b].sort().join(':');
-}
 
 /**
  * The members of a conversation, and which of them are the viewer's friends (one round trip:
@@ -42,7 +39,7 @@ export async function openDirectConversation(db: Database, viewerId: string, oth
   if (!(await areFriends(db, viewerId, otherId))) {
     throw new TRPCError({ code: 'FORBIDDEN', message: 'You can only start a conversation with a friend.' });
   }
-  const key = directKey(viewerId, otherId);
+  const key = pairKey(viewerId, otherId);
   const id = await db.transaction(async (tx) => {
     const [created] = await tx
       .insert(conversations)

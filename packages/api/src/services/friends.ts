@@ -12,6 +12,7 @@ import { and, asc, desc, eq, notExists, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { appendEvents, type Delivery, type Tx } from './events';
 import { findUserByUsername } from './auth';
+import { pairKey } from './pair';
 
 type Row = typeof friendRequests.$inferSelect;
 type UserRow = { id: string; username: string };
@@ -44,8 +45,7 @@ async function loadUser(db: Database | Tx, id: string): Promise<UserRow | undefi
 
 /** Serialises every change between one pair of users, whichever of them starts it. */
 async function lockPair(tx: Tx, a: string, b: string) {
-  const key = [a, b].sort().join(':');
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${pairKey(a, b)}, 0))`);
 }
 
 export interface FriendRequestResult {
