@@ -39,6 +39,12 @@ export function createMetrics(opts: {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
+  const sendBatches = new Histogram({
+    name: 'pigeon_send_batch_size',
+    help: 'Messages committed together in one transaction (group commit).',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+    registers: [registry],
+  });
   const errors = new Counter({
     name: 'pigeon_procedure_errors_total',
     help: 'Procedure calls that ended in an error, by tRPC code.',
@@ -76,5 +82,10 @@ export function createMetrics(opts: {
     subscriptionOpened: () => subscriptions.inc(),
     subscriptionClosed: () => subscriptions.dec(),
   };
-  return { registry, api, procedureFailed: (code: string) => errors.inc({ code }) };
+  return {
+    registry,
+    api,
+    procedureFailed: (code: string) => errors.inc({ code }),
+    sendBatchCommitted: (size: number) => sendBatches.observe(size),
+  };
 }

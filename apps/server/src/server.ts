@@ -6,6 +6,8 @@ import {
   createContext,
   createTokenService,
   InProcessEventBus,
+  SendQueue,
+  withVerifiedTokenCache,
   type ApiDeps,
   type EventBus,
 } from '@pigeon/api';
@@ -117,18 +119,27 @@ async function finishStart(
     ? new RedisEventBus(config.redis.url, config.redis.prefix, log)
     : new InProcessEventBus();
   await waitUntilReachable(() => bus.ping(), 'event bus', log);
-  const tokens = createTokenService({
-    jwtSecret: config.jwtSecret ?? embeddedJwtSecret(config.database.dataDir),
-    accessTokenTtlSeconds: config.accessTokenTtlSeconds,
-    refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
-  });
+  const tokens = withVerifiedTokenCache(
+    createTokenService({
+      jwtSecret: config.jwtSecret ?? embeddedJwtSecret(config.database.dataDir),
+      accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+      refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+    }),
+  );
   // Assigned below, once the WebSocket server exists; read only at scrape time.
   let openConnections = () => 0;
   const metrics = createMetrics({
     connections: () => openConnections(),
     ping: { database: () => database.ping(), bus: () => bus.ping() },
   });
-  const deps: ApiDeps = { db: database.db, bus, tokens, log, metrics: metrics.api };
+  const deps: ApiDeps = {
+    db: database.db,
+    bus,
+    tokens,
+    log,
+    metrics: metrics.api,
+    sends: new SendQueue(database.db, { onBatch: metrics.sendBatchCommitted }),
+  };
 
   const onError = ({
     error,

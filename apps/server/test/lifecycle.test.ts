@@ -42,6 +42,7 @@ describe.each(backends)('server lifecycle (%s)', (backend) => {
     expect(value('pigeon_subscriptions_active')).toBe(1);
     expect(metrics).toMatch(/^pigeon_events_delivered_total\{type="message.created"\} 1$/m);
     expect(metrics).toMatch(/^pigeon_event_delivery_lag_seconds_count 1$/m);
+    expect(metrics).toMatch(/^pigeon_send_batch_size_sum 1$/m);
     expect(value('pigeon_dependency_ping_seconds{dependency="database"}')).toBeGreaterThanOrEqual(0);
     await t.close();
     expect(stream.messages()).toEqual([sent]);

@@ -1,6 +1,7 @@
 import type { Database } from '@pigeon/db';
 import type { EventBus } from './bus';
 import type { ApiMetrics } from './metrics';
+import type { SendQueue } from './services/send-queue';
 import type { TokenService } from './services/tokens';
 
 /** Who is calling, as proven by a valid access token. */
@@ -24,6 +25,8 @@ export interface ApiDeps {
   tokens: TokenService;
   log: Logger;
   metrics: ApiMetrics;
+  /** Message sends, committed in groups under load. */
+  sends: SendQueue;
 }
 
 /** The HTTP cookies of one request; absent over WebSockets, which cannot set cookies. */

@@ -10,5 +10,7 @@ export {
 export { REFRESH_COOKIE } from './routers/auth';
 export { InProcessEventBus, type BusListener, type BusSignal, type EventBus } from './bus';
 export { createTokenService, type TokenConfig, type TokenService } from './services/tokens';
+export { withVerifiedTokenCache } from './services/token-cache';
 export type { StreamItem } from './services/stream';
 export { noMetrics, type ApiMetrics } from './metrics';
+export { SendQueue, type SendQueueOptions } from './services/send-queue';

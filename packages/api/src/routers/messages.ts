@@ -1,6 +1,6 @@
 import { historyInput, historyOutput, message, sendMessageInput } from '@pigeon/schema';
 import { publishDeliveries } from '../services/events';
-import { messageHistory, sendMessage } from '../services/messages';
+import { messageHistory } from '../services/messages';
 import { authedProcedure, router } from '../trpc';
 
 export const messagesRouter = router({
@@ -12,7 +12,7 @@ export const messagesRouter = router({
     .input(sendMessageInput)
     .output(message)
     .mutation(async ({ ctx, input }) => {
-      const { message, deliveries } = await sendMessage(ctx.db, ctx.viewer.userId, input);
+      const { message, deliveries } = await ctx.sends.send(ctx.viewer.userId, input);
       if (deliveries.length > 0) ctx.metrics.messageSent();
       await publishDeliveries(ctx.bus, ctx.log, deliveries);
       return message;

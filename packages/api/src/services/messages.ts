@@ -1,78 +1,25 @@
-import { conversations, messages, type Database } from '@pigeon/db';
+import { messages, type Database } from '@pigeon/db';
 import type { HistoryOutput, Message, SendMessageInput } from '@pigeon/schema';
-import { TRPCError } from '@trpc/server';
-import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
+import { and, desc, eq, lt } from 'drizzle-orm';
 import { requireMembership } from './conversations';
-import { appendEvents, type Delivery, type Tx } from './events';
+import type { Delivery } from './events';
+import { sendMessages } from './send-batch';
 import { toMessage } from './views';
 
-async function findByClientId(db: Database | Tx, senderId: string, clientId: string) {
-  const [row] = await db
-    .select()
-    .from(messages)
-    .where(and(eq(messages.senderId, senderId), eq(messages.clientId, clientId)));
-  return row;
-}
-
-function sameSend(row: typeof messages.$inferSelect, input: SendMessageInput): Message {
-  if (row.conversationId !== input.conversationId) {
-    throw new TRPCError({ code: 'CONFLICT', message: 'This clientId was already used for another message.' });
-  }
-  return toMessage(row);
-}
-
 /**
- * Stores a message and its events in one transaction and resolves after commit. Idempotent on
- * (sender, clientId): a retry gets the stored message back and no second copy or event.
+ * Stores one message and its events in one transaction and resolves after commit. Idempotent on
+ * (sender, clientId): a retry gets the stored message back and no second copy or event. Under
+ * load the server sends through a `SendQueue`, which commits many of these together.
  */
 export async function sendMessage(
   db: Database,
   viewerId: string,
   input: SendMessageInput,
 ): Promise<{ message: Message; deliveries: Delivery[] }> {
-  return db.transaction(async (tx) => {
-    const { kind, memberIds, friendIds } = await requireMembership(tx, viewerId, input.conversationId);
-    if (kind === 'direct') {
-      const otherId = memberIds.find((id) => id !== viewerId);
-      if (otherId === undefined || !friendIds.has(otherId)) {
-        // A retry of a send that was stored before the friendship ended still gets its answer.
-        const earlier = await findByClientId(tx, viewerId, input.clientId);
-        if (earlier) return { message: sameSend(earlier, input), deliveries: [] };
-        throw new TRPCError({ code: 'FORBIDDEN', message: 'You can only message friends.' });
-      }
-    }
-    const [row] = await tx
-      .insert(messages)
-      .values({
-        conversationId: input.conversationId,
-        senderId: viewerId,
-        clientId: input.clientId,
-        body: input.body,
-      })
-      .onConflictDoNothing()
-      .returning();
-    if (!row) {
-      const earlier = await findByClientId(tx, viewerId, input.clientId);
-      if (!earlier) throw new Error('conflicting message not found');
-      return { message: sameSend(earlier, input), deliveries: [] };
-    }
-    await tx
-      .update(conversations)
-      .set({ lastMessageId: row.id, lastMessageAt: row.createdAt })
-      // Concurrent sends may commit out of id order; only ever move the pointer forward.
-      .where(
-        and(
-          eq(conversations.id, input.conversationId),
-          or(isNull(conversations.lastMessageId), lt(conversations.lastMessageId, row.id)),
-        ),
-      );
-    const message = toMessage(row);
-    const deliveries = await appendEvents(
-      tx,
-      memberIds.map((userId) => ({ userId, event: { v: 1, type: 'message.created', message } })),
-    );
-    return { message, deliveries };
-  });
+  const [outcome] = await sendMessages(db, [{ senderId: viewerId, input }]);
+  if (!outcome) throw new Error('the send got no outcome');
+  if (!outcome.ok) throw outcome.error;
+  return outcome;
 }
 
 export async function messageHistory(

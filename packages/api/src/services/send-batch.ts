@@ -1,0 +1,237 @@
+import { conversationMembers, conversations, friendships, messages, type Database } from '@pigeon/db';
+import type { Message, SendMessageInput } from '@pigeon/schema';
+import { TRPCError } from '@trpc/server';
+import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { appendEvents, type Delivery, type Tx } from './events';
+import { toMessage } from './views';
+
+export interface SendJob {
+  senderId: string;
+  input: SendMessageInput;
+}
+
+export type SendOutcome =
+  { ok: true; message: Message; deliveries: Delivery[] } | { ok: false; error: TRPCError };
+
+type MessageRow = typeof messages.$inferSelect;
+
+const sendKey = (senderId: string, clientId: string) => `${senderId}/${clientId}`;
+
+/** A retry of an earlier send: the stored message, or CONFLICT if the clientId meant another chat. */
+function earlierSend(row: MessageRow, input: SendMessageInput): SendOutcome {
+  if (row.conversationId !== input.conversationId) {
+    return {
+      ok: false,
+      error: new TRPCError({
+        code: 'CONFLICT',
+        message: 'This clientId was already used for another message.',
+      }),
+    };
+  }
+  return { ok: true, message: toMessage(row), deliveries: [] };
+}
+
+/**
+ * Stores many sends in one transaction (group commit): a fixed number of statements per batch
+ * instead of per message. Each job still gets its own answer: a refused send refuses only itself.
+ * Idempotent on (sender, clientId), within a batch as across batches.
+ */
+export function sendMessages(db: Database, jobs: readonly SendJob[]): Promise<SendOutcome[]> {
+  return db.transaction((tx) => sendInTransaction(tx, jobs));
+}
+
+async function sendInTransaction(tx: Tx, jobs: readonly SendJob[]): Promise<SendOutcome[]> {
+  const conversationIds = [...new Set(jobs.map((j) => j.input.conversationId))].sort();
+  // Lock the conversations first and in id order: concurrent batches then queue on them instead
+  // of deadlocking, and the membership read below cannot go stale before commit.
+  const memberRows = await tx
+    .select({
+      conversationId: conversations.id,
+      kind: conversations.kind,
+      userId: conversationMembers.userId,
+    })
+    .from(conversations)
+    .innerJoin(conversationMembers, eq(conversationMembers.conversationId, conversations.id))
+    .where(inArray(conversations.id, conversationIds))
+    .orderBy(asc(conversations.id))
+    .for('update', { of: conversations });
+  const byConversation = new Map<string, { kind: 'direct' | 'group'; memberIds: string[] }>();
+  for (const row of memberRows) {
+    const entry = byConversation.get(row.conversationId) ?? { kind: row.kind, memberIds: [] };
+    entry.memberIds.push(row.userId);
+    byConversation.set(row.conversationId, entry);
+  }
+  const friendPairs = await directFriendPairs(tx, jobs, byConversation);
+
+  const outcomes = new Array<SendOutcome | undefined>(jobs.length);
+  const accepted: number[] = [];
+  const needEarlier: number[] = [];
+  jobs.forEach((job, i) => {
+    const conversation = byConversation.get(job.input.conversationId);
+    if (!conversation?.memberIds.includes(job.senderId)) {
+      // Outsiders learn nothing about the conversation, not even that it exists.
+      outcomes[i] = {
+        ok: false,
+        error: new TRPCError({ code: 'NOT_FOUND', message: 'No such conversation.' }),
+      };
+      return;
+    }
+    if (conversation.kind === 'direct') {
+      const otherId = conversation.memberIds.find((id) => id !== job.senderId);
+      if (otherId === undefined || !friendPairs.has(sendKey(job.senderId, otherId))) {
+        // Refused, unless it is a retry of a send stored before the friendship ended.
+        needEarlier.push(i);
+        return;
+      }
+    }
+    accepted.push(i);
+  });
+
+  const inserted = accepted.length
+    ? await tx
+        .insert(messages)
+        .values(
+          accepted.map((i) => {
+            const { senderId, input } = jobs[i] as SendJob;
+            return {
+              conversationId: input.conversationId,
+              senderId,
+              clientId: input.clientId,
+              body: input.body,
+            };
+          }),
+        )
+        .onConflictDoNothing()
+        .returning()
+    : [];
+  // Ids ascend in commit-visible order within a conversation; events follow the same order.
+  inserted.sort((a, b) => a.id - b.id);
+  const insertedByKey = new Map(inserted.map((row) => [sendKey(row.senderId, row.clientId), row]));
+  const fresh: { index: number; row: MessageRow }[] = [];
+  for (const i of accepted) {
+    const { senderId, input } = jobs[i] as SendJob;
+    const key = sendKey(senderId, input.clientId);
+    const row = insertedByKey.get(key);
+    if (row) {
+      insertedByKey.delete(key); // a second job with the same clientId is a retry of this one
+      fresh.push({ index: i, row });
+    } else {
+      needEarlier.push(i);
+    }
+  }
+  fresh.sort((a, b) => a.row.id - b.row.id);
+
+  await resolveEarlierSends(tx, jobs, needEarlier, outcomes);
+  await advanceConversationPointers(
+    tx,
+    fresh.map((f) => f.row),
+  );
+
+  const entries = fresh.flatMap(({ row }) => {
+    const message = toMessage(row);
+    const memberIds = byConversation.get(row.conversationId)?.memberIds ?? [];
+    return memberIds.map((userId) => ({
+      userId,
+      event: { v: 1 as const, type: 'message.created' as const, message },
+    }));
+  });
+  const deliveries = await appendEvents(tx, entries);
+  let next = 0;
+  for (const { index, row } of fresh) {
+    const count = byConversation.get(row.conversationId)?.memberIds.length ?? 0;
+    outcomes[index] = { ok: true, message: toMessage(row), deliveries: deliveries.slice(next, next + count) };
+    next += count;
+  }
+  return outcomes.map((o) => {
+    if (!o) throw new Error('a send in the batch got no outcome');
+    return o;
+  });
+}
+
+/** "sender/other" for every direct-conversation send whose two members are friends. */
+async function directFriendPairs(
+  tx: Tx,
+  jobs: readonly SendJob[],
+  byConversation: Map<string, { kind: 'direct' | 'group'; memberIds: string[] }>,
+): Promise<Set<string>> {
+  const pairs: [string, string][] = [];
+  for (const { senderId, input } of jobs) {
+    const conversation = byConversation.get(input.conversationId);
+    if (conversation?.kind !== 'direct') continue;
+    const otherId = conversation.memberIds.find((id) => id !== senderId);
+    if (otherId !== undefined) pairs.push([senderId, otherId]);
+  }
+  if (pairs.length === 0) return new Set();
+  const rows = await tx
+    .select({ userId: friendships.userId, friendId: friendships.friendId })
+    .from(friendships)
+    .where(
+      and(
+        inArray(friendships.userId, [...new Set(pairs.map(([a]) => a))]),
+        inArray(friendships.friendId, [...new Set(pairs.map(([, b]) => b))]),
+      ),
+    );
+  return new Set(rows.map((r) => sendKey(r.userId, r.friendId)));
+}
+
+/** Answers retries (and refusals) from the messages already stored under the same clientIds. */
+async function resolveEarlierSends(
+  tx: Tx,
+  jobs: readonly SendJob[],
+  indexes: readonly number[],
+  outcomes: (SendOutcome | undefined)[],
+) {
+  if (indexes.length === 0) return;
+  const wanted = indexes.map((i) => jobs[i] as SendJob);
+  const rows = await tx
+    .select()
+    .from(messages)
+    .where(
+      and(
+        inArray(messages.senderId, [...new Set(wanted.map((j) => j.senderId))]),
+        inArray(messages.clientId, [...new Set(wanted.map((j) => j.input.clientId))]),
+      ),
+    );
+  const stored = new Map(rows.map((row) => [sendKey(row.senderId, row.clientId), row]));
+  for (const i of indexes) {
+    const { senderId, input } = jobs[i] as SendJob;
+    const row = stored.get(sendKey(senderId, input.clientId));
+    outcomes[i] = row
+      ? earlierSend(row, input)
+      : { ok: false, error: new TRPCError({ code: 'FORBIDDEN', message: 'You can only message friends.' }) };
+  }
+}
+
+/** Moves each conversation's last-message pointer to its newest message of this batch. */
+async function advanceConversationPointers(tx: Tx, rows: readonly MessageRow[]) {
+  if (rows.length === 0) return;
+  const newest = new Map<string, MessageRow>();
+  for (const row of rows) {
+    const current = newest.get(row.conversationId);
+    if (!current || current.id < row.id) newest.set(row.conversationId, row);
+  }
+  const ids = [...newest.keys()];
+  const caseOf = (pick: (row: MessageRow) => unknown, type: string) =>
+    sql.join(
+      [
+        sql`case ${conversations.id}`,
+        ...[...newest].map(([id, row]) => sql`when ${id}::uuid then ${pick(row)}::${sql.raw(type)}`),
+        sql`end`,
+      ],
+      sql` `,
+    );
+  const newestId = caseOf((row) => row.id, 'bigint');
+  await tx
+    .update(conversations)
+    .set({
+      lastMessageId: sql`${newestId}`,
+      lastMessageAt: sql`${caseOf((row) => row.createdAt.toISOString(), 'timestamptz')}`,
+    })
+    // Another batch may have committed a newer message already: only ever move forward.
+    .where(
+      and(
+        inArray(conversations.id, ids),
+        or(isNull(conversations.lastMessageId), lt(conversations.lastMessageId, newestId)),
+      ),
+    );
+}

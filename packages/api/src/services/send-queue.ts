@@ -1,0 +1,83 @@
+import type { Database } from '@pigeon/db';
+import type { Message, SendMessageInput } from '@pigeon/schema';
+import type { Delivery } from './events';
+import { sendMessages, type SendJob, type SendOutcome } from './send-batch';
+
+export interface SendQueueOptions {
+  /** Transactions writing sends at once; more only wait on the same locks and connections. */
+  maxInFlight?: number;
+  /** Sends per transaction at most. */
+  maxBatch?: number;
+  /** Told the size of every batch written (for metrics). */
+  onBatch?: (size: number) => void;
+}
+
+interface Waiting extends SendJob {
+  resolve(result: { message: Message; deliveries: Delivery[] }): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Group commit for sends. While transactions are in flight, new sends wait here and go
+ * together into the next one, so under load the cost of a transaction (round trips, the
+ * commit's flush to disk) is shared by many messages, and with no load a send goes at once.
+ */
+export class SendQueue {
+  private readonly waiting: Waiting[] = [];
+  private inFlight = 0;
+  private readonly maxInFlight: number;
+  private readonly maxBatch: number;
+  private readonly onBatch: (size: number) => void;
+
+  constructor(
+    private readonly db: Database,
+    options: SendQueueOptions = {},
+  ) {
+    // One transaction at a time measured best (docs/benchmarks.md): sends arriving meanwhile
+    // make the next batch bigger, and more transactions would only queue on the same rows.
+    this.maxInFlight = options.maxInFlight ?? 1;
+    this.maxBatch = options.maxBatch ?? 256;
+    this.onBatch = options.onBatch ?? (() => undefined);
+  }
+
+  /** Resolves after commit, with the stored message and the events to publish. */
+  send(senderId: string, input: SendMessageInput): Promise<{ message: Message; deliveries: Delivery[] }> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ senderId, input, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump() {
+    while (this.inFlight < this.maxInFlight && this.waiting.length > 0) {
+      const batch = this.waiting.splice(0, this.maxBatch);
+      this.inFlight++;
+      void this.run(batch).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  private async run(batch: Waiting[]) {
+    let outcomes: SendOutcome[];
+    try {
+      outcomes = await sendMessages(this.db, batch);
+      this.onBatch(batch.length);
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]?.reject(error);
+        return;
+      }
+      // One send must not fail the others: alone, each gets its own answer (and its own error).
+      await Promise.all(batch.map((job) => this.run([job])));
+      return;
+    }
+    outcomes.forEach((outcome, i) => {
+      const job = batch[i];
+      if (!job) return;
+      if (outcome.ok) job.resolve({ message: outcome.message, deliveries: outcome.deliveries });
+      else job.reject(outcome.error);
+    });
+  }
+}

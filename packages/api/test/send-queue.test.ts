@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import { createDb, eventStreams, events, friendships, messages, users, type DbHandle } from '@pigeon/db';
+import { createScratchDatabase } from '@pigeon/db/testing';
+import { TRPCError } from '@trpc/server';
+import { asc, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDirectConversation } from '../src/services/conversations';
+import { SendQueue } from '../src/services/send-queue';
+
+const drivers = process.env.DATABASE_URL ? (['pglite', 'postgres'] as const) : (['pglite'] as const);
+
+describe.each(drivers)('group commit of sends (%s)', (driver) => {
+  let handle: DbHandle;
+  let dropScratch: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    if (driver === 'postgres' && process.env.DATABASE_URL) {
+      const scratch = await createScratchDatabase(process.env.DATABASE_URL);
+      dropScratch = scratch.drop;
+      handle = createDb({ databaseUrl: scratch.url, maxConnections: 8 });
+    } else {
+      handle = createDb({ dataDir: 'memory://' });
+    }
+    await handle.migrate();
+  });
+  afterAll(async () => {
+    await handle.close();
+    await dropScratch?.();
+  });
+
+  async function user(name: string) {
+    const [row] = await handle.db
+      .insert(users)
+      .values({ username: `${name}_${randomUUID().slice(0, 8)}`, passwordHash: 'x' })
+      .returning();
+    if (!row) throw new Error('no user');
+    await handle.db.insert(eventStreams).values({ userId: row.id });
+    return row.id;
+  }
+
+  async function friends(a: string, b: string) {
+    await handle.db.insert(friendships).values([
+      { userId: a, friendId: b },
+      { userId: b, friendId: a },
+    ]);
+    return (await openDirectConversation(handle.db, a, b)).id;
+  }
+
+  const codeOf = (result: PromiseSettledResult<unknown>) =>
+    result.status === 'rejected' && result.reason instanceof TRPCError ? result.reason.code : result.status;
+
+  it('gives every send of a mixed batch its own answer, and stores only the accepted ones', async () => {
+    const [a, b, c, stranger] = await Promise.all([user('a'), user('b'), user('c'), user('x')]);
+    const ab = await friends(a, b);
+    const cb = await friends(c, b);
+    await handle.db.delete(friendships).where(eq(friendships.userId, c)); // c and b fall out
+    await handle.db.delete(friendships).where(eq(friendships.friendId, c));
+    const queue = new SendQueue(handle.db, { maxInFlight: 1, maxBatch: 100 });
+
+    const reused = randomUUID();
+    const plan = [
+      { sender: a, input: { conversationId: ab, body: 'one', clientId: randomUUID() }, expect: 'fulfilled' },
+      {
+        sender: stranger,
+        input: { conversationId: ab, body: 'no', clientId: randomUUID() },
+        expect: 'NOT_FOUND',
+      },
+      { sender: c, input: { conversationId: cb, body: 'no', clientId: randomUUID() }, expect: 'FORBIDDEN' },
+      { sender: a, input: { conversationId: ab, body: 'twice', clientId: reused }, expect: 'fulfilled' },
+      { sender: a, input: { conversationId: ab, body: 'twice', clientId: reused }, expect: 'fulfilled' },
+      { sender: b, input: { conversationId: ab, body: 'two', clientId: randomUUID() }, expect: 'fulfilled' },
+      {
+        sender: a,
+        input: { conversationId: randomUUID(), body: 'nowhere', clientId: randomUUID() },
+        expect: 'NOT_FOUND',
+      },
+    ];
+    // A first send occupies the only transaction slot, so the rest queue up and commit together.
+    const first = queue.send(a, { conversationId: ab, body: 'first', clientId: randomUUID() });
+    const results = await Promise.allSettled(plan.map((p) => queue.send(p.sender, p.input)));
+    await first;
+
+    expect(results.map(codeOf)).toEqual(plan.map((p) => p.expect));
+    const [r3, r4] = [results[3], results[4]];
+    if (r3?.status !== 'fulfilled' || r4?.status !== 'fulfilled') throw new Error('unreachable');
+    expect(r4.value.message).toEqual(r3.value.message); // the duplicate is answered as a retry
+    expect(r4.value.deliveries).toEqual([]);
+    expect(r3.value.deliveries.map((d) => d.userId).sort()).toEqual([a, b].sort());
+
+    const stored = await handle.db.select().from(messages).where(eq(messages.conversationId, ab));
+    expect(stored.map((m) => m.body).sort()).toEqual(['first', 'one', 'twice', 'two'].sort());
+    expect(await handle.db.select().from(messages).where(eq(messages.conversationId, cb))).toEqual([]);
+
+    // A clientId reused for another conversation is a conflict, not a silent second message.
+    const ad = await friends(a, await user('d'));
+    const conflict = await queue
+      .send(a, { conversationId: ad, body: 'x', clientId: reused })
+      .catch((e: unknown) => e);
+    expect(conflict instanceof TRPCError ? conflict.code : conflict).toBe('CONFLICT');
+  });
+
+  it('keeps each user’s events gapless and in message order per conversation across concurrent batches', async () => {
+    const hub = await user('hub');
+    const others = await Promise.all([1, 2, 3, 4].map((n) => user(`o${n}`)));
+    const conversations = await Promise.all(others.map((o) => friends(hub, o)));
+    const queue = new SendQueue(handle.db, { maxInFlight: 4, maxBatch: 7 });
+
+    const sends = Array.from({ length: 120 }, (_, i) => {
+      const index = i % others.length;
+      const [sender, conversationId] =
+        i % 2 ? [hub, conversations[index]] : [others[index], conversations[index]];
+      if (!sender || !conversationId) throw new Error('unreachable');
+      return queue.send(sender, { conversationId, body: `m${i}`, clientId: randomUUID() });
+    });
+    const answers = await Promise.all(sends);
+    expect(new Set(answers.map((a) => a.message.id)).size).toBe(120);
+
+    // The hub is in every conversation: its stream holds all 120 with gapless ids, and within each
+    // conversation the messages arrive in id order (the order every member sees in history).
+    const stream = await handle.db
+      .select({ seq: events.seq, payload: events.payload })
+      .from(events)
+      .where(eq(events.userId, hub))
+      .orderBy(asc(events.seq));
+    const created = stream.flatMap((e) => (e.payload.type === 'message.created' ? [e.payload.message] : []));
+    expect(created).toHaveLength(120);
+    expect(stream.map((e) => e.seq)).toEqual(stream.map((_, i) => i + 1));
+    for (const conversationId of conversations) {
+      const ids = created.filter((m) => m.conversationId === conversationId).map((m) => m.id);
+      expect(ids).toHaveLength(30);
+      expect(ids).toEqual([...ids].sort((x, y) => x - y));
+    }
+  });
+});
