@@ -37,6 +37,8 @@ const cluster = await startCluster({
   redisPrefix: `pigeon-bench:${randomBytes(4).toString('hex')}:`,
   jwtSecret: randomBytes(48).toString('base64url'),
   env: { DATABASE_POOL_SIZE: '20' },
+  // BENCH_CPU_PROF=<dir>: each instance writes a V8 CPU profile there when it stops.
+  nodeArgs: process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [],
 });
 const clients: PigeonClient[] = [];
 const client = (url = cluster.url) => {

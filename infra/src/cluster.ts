@@ -20,6 +20,8 @@ export interface ClusterOptions {
   /** Where logs and nginx's files go; a new temporary folder when absent. */
   dir?: string;
   env?: Record<string, string>;
+  /** Extra Node flags for every instance (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
 }
 
 /** One Pigeon server process; it can be killed and started again on the same port. */
@@ -32,6 +34,7 @@ export class Instance {
     readonly port: number,
     private readonly env: NodeJS.ProcessEnv,
     private readonly logFile: string,
+    private readonly nodeArgs: readonly string[] = [],
   ) {}
 
   get url() {
@@ -40,7 +43,7 @@ export class Instance {
 
   async start(): Promise<void> {
     const log = openSync(this.logFile, 'a');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    const child = spawn(process.execPath, [...this.nodeArgs, '--import', 'tsx', 'src/main.ts'], {
       cwd: serverDir,
       env: { ...this.env, PORT: String(this.port) },
       stdio: ['ignore', log, log],
@@ -91,7 +94,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const count = options.instances ?? 3;
   const instances: Instance[] = [];
   for (let i = 0; i < count; i++) {
-    instances.push(new Instance(i + 1, await freePort(), env, join(dir, `api${i + 1}.log`)));
+    instances.push(
+      new Instance(i + 1, await freePort(), env, join(dir, `api${i + 1}.log`), options.nodeArgs),
+    );
   }
   // All at once, as a deployment would: the advisory lock keeps the migrations single.
   await Promise.all(instances.map((instance) => instance.start()));

@@ -30,7 +30,7 @@ it.runIf(adminUrl && hasRedis)(
     const base = `http://127.0.0.1:${port}`;
     const probe = async (path: string) => {
       const res = await fetch(`${base}${path}`);
-      return { status: res.status, body: (await res.json()) };
+      return { status: res.status, body: await res.json() };
     };
     let redis: Awaited<ReturnType<typeof startPrivateRedis>> | undefined;
     try {
