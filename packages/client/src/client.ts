@@ -4,13 +4,16 @@ import {
   createWSClient,
   httpBatchLink,
   httpLink,
-  splitLink,
   wsLink,
   type TRPCClient,
 } from '@trpc/client';
 import { jitteredBackoff } from './backoff';
 import { sessionLink } from './links';
 import { SessionStore, type StoredSession } from './session';
+import { socketFirstLink } from './socket-first-link';
+
+/** Calls worth the WebSocket while it is open: frequent, and safe to repeat over HTTP. */
+const SOCKET_CALLS = new Set(['messages.send']);
 
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting';
 
@@ -44,9 +47,10 @@ function toWebSocketUrl(base: string): string {
 }
 
 /**
- * A typed Pigeon client: queries and mutations over HTTP (batched), the event subscription
- * over a WebSocket that reconnects with jittered back-off and resumes from the last event id.
- * Tokens from `auth.login`/`auth.register` are kept and refreshed inside.
+ * A typed Pigeon client: the event subscription over a WebSocket that reconnects with jittered
+ * back-off and resumes from the last event id; sends over that socket while it is open; other
+ * queries and mutations over HTTP (batched). Tokens from `auth.login`/`auth.register` are kept
+ * and refreshed inside.
  */
 export function createPigeonClient(options: PigeonClientOptions): PigeonClient {
   const httpUrl = new URL('trpc', options.url.endsWith('/') ? options.url : `${options.url}/`).toString();
@@ -63,17 +67,26 @@ export function createPigeonClient(options: PigeonClientOptions): PigeonClient {
     return token ? { authorization: `Bearer ${token}` } : {};
   };
 
+  // Whose token the open socket was authenticated with: calls go over it only for that user.
+  let socketUserId: string | null = null;
+  let socketOpen = false;
   const wsClient = createWSClient({
     url: toWebSocketUrl(options.url),
     ...(options.WebSocket ? { WebSocket: options.WebSocket as typeof WebSocket } : {}),
     // Asked on every (re)connect, so a reconnect after token expiry carries a fresh token.
     connectionParams: async () => {
       const token = await session.accessToken();
+      socketUserId = token ? (session.get()?.user.id ?? null) : null;
       return token ? { token } : null;
     },
     lazy: { enabled: true, closeMs: 5_000 },
     keepAlive: { enabled: true, intervalMs: 20_000, pongTimeoutMs: 5_000 },
     retryDelayMs: options.retryDelayMs ?? ((attempt) => jitteredBackoff(attempt)),
+  });
+  wsClient.connectionState.subscribe({
+    next(state) {
+      socketOpen = state.state === 'pending';
+    },
   });
   const onState = options.onConnectionStateChange;
   if (onState) {
@@ -89,10 +102,15 @@ export function createPigeonClient(options: PigeonClientOptions): PigeonClient {
   const trpc = createTRPCClient<AppRouter>({
     links: [
       sessionLink(session),
-      splitLink({
-        condition: (op) => op.type === 'subscription',
-        true: wsLink({ client: wsClient }),
-        false: httpBatchLink({ url: httpUrl, headers: authHeaders, maxURLLength: 4_000 }),
+      socketFirstLink({
+        viaSocket: (op) =>
+          op.type === 'subscription' ||
+          (SOCKET_CALLS.has(op.path) &&
+            socketOpen &&
+            socketUserId !== null &&
+            socketUserId === session.get()?.user.id),
+        socket: wsLink({ client: wsClient }),
+        http: httpBatchLink({ url: httpUrl, headers: authHeaders, maxURLLength: 4_000 }),
       }),
     ],
   });
