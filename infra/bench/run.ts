@@ -89,7 +89,15 @@ try {
       },
     ),
   );
-  while (live < pairs.length) await sleep(50);
+  // Senders keep their own stream open too, as a chat app does (they see their other devices' sends).
+  let sendersLive = 0;
+  const senderStreams = pairs.map((p) =>
+    p.sender.events.subscribe.subscribe(
+      { lastEventId: null },
+      { onData: ({ data }) => void (data.type === 'stream.live' && sendersLive++) },
+    ),
+  );
+  while (live < pairs.length || sendersLive < pairs.length) await sleep(50);
 
   log(`sending ${config.rate} messages/s for ${config.seconds} s`);
   const before = await Promise.all(cluster.instances.map((i) => processUsage(i.child?.pid ?? 0)));
@@ -145,7 +153,7 @@ try {
   const after = await Promise.all(cluster.instances.map((i) => processUsage(i.child?.pid ?? 0)));
   const generator = process.cpuUsage(generatorBefore);
   const generatorCores = (generator.user + generator.system) / 1e6 / elapsed;
-  for (const s of subscriptions) s.unsubscribe();
+  for (const s of [...subscriptions, ...senderStreams]) s.unsubscribe();
 
   log('catch-up after a gap');
   const [first] = pairs;

@@ -169,6 +169,36 @@ describe.runIf(adminUrl && hasNginx && hasRedis)('three instances behind NGINX, 
     });
   }
 
+  it('keeps a sender whose socket’s instance is killed sending, each message stored once', async () => {
+    const { a, b, conversationId } = await pair();
+    // The sender's own stream is open, so its sends travel over that socket.
+    const own = listen(a.client);
+    await waitFor('live', () => Promise.resolve(own.lives() > 0), 10_000);
+    let victim: Cluster['instances'][number] | undefined;
+    for (const instance of cluster.instances) {
+      if ((await metric(instance.url, 'pigeon_subscriptions_active')) === 1) victim = instance;
+    }
+    if (!victim) throw new Error('no instance holds the subscription');
+
+    const acknowledged: Message[] = [];
+    const sending = (async () => {
+      for (let i = 0; i < 60; i++) acknowledged.push(await sendSurely(a.client, conversationId, `s${i}`));
+    })();
+    await waitFor('some traffic', () => Promise.resolve(acknowledged.length >= 15), 20_000);
+    await victim.stop('SIGKILL');
+    await sending;
+    const history = await b.client.messages.history.query({ conversationId, limit: 100 });
+    expect(history.messages.map((m) => m.id).reverse()).toEqual(acknowledged.map((m) => m.id));
+    await waitFor(
+      'every message',
+      () => Promise.resolve(own.messages().length >= acknowledged.length),
+      30_000,
+    );
+    expect(own.messages().map((m) => m.id)).toEqual(acknowledged.map((m) => m.id));
+    own.stop();
+    await victim.start();
+  });
+
   it('delivers messages sent while Redis was down once it is back, none lost or doubled', async () => {
     const { a, b, conversationId } = await pair();
     const stream = listen(b.client);
