@@ -1,0 +1,259 @@
+// The authorization matrix: every procedure of the router, called by someone who must not get
+// through. The cases are keyed by procedure path and checked against the router itself, so a new
+// procedure without a row here fails the suite.
+import { appRouter } from '@pigeon/api';
+import type { PigeonClient } from '@pigeon/client';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { backends, befriend, collectEvents, errorCode, newClientId, useTestServer } from './harness';
+
+type User = Awaited<ReturnType<ReturnType<typeof useTestServer>['user']>>;
+
+/** The owner's world that outsiders try to reach. */
+interface World {
+  owner: User;
+  friend: User;
+  /** Wants to be the owner's friend: their request waits for the owner's answer. */
+  suitor: User;
+  /** Known to nobody: anyone may ask them for friendship. */
+  loner: User;
+  conversationId: string;
+  requestId: string;
+}
+
+/** How an outsider must be answered: a refusal code, or 'own' when the call only touches their own data. */
+type Expected = 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'own' | 'public';
+
+interface Row {
+  /** The call, with the owner's ids; made as the owner first to prove it is well-formed. */
+  call: (client: PigeonClient, w: World) => Promise<unknown>;
+  anonymous: Expected;
+  stranger: Expected;
+  /** For 'own' calls: what the stranger gets must not reveal the owner's world. */
+  revealsNothing?: (result: unknown, w: World) => void;
+  /** Calls that change the owner's state are proven on a copy of the world, not the shared one. */
+  consumes?: true;
+}
+
+const noOwnerIds = (result: unknown, w: World) => {
+  const text = JSON.stringify(result);
+  expect(text).not.toContain(w.conversationId);
+  expect(text).not.toContain(w.requestId);
+};
+
+const matrix: Record<string, Row> = {
+  // Public calls are made with a fresh client each: they would replace a client's session.
+  'auth.register': {
+    call: (c) =>
+      c.auth.register.mutate({ username: `new_${newClientId().slice(0, 8)}`, password: 'a long password' }),
+    anonymous: 'public',
+    stranger: 'public',
+  },
+  'auth.login': {
+    call: (c, w) => c.auth.login.mutate({ username: w.owner.username, password: w.owner.password }),
+    anonymous: 'public',
+    stranger: 'public',
+  },
+  'auth.refresh': {
+    call: async (c, w) => {
+      const { refreshToken } = await c.auth.login.mutate({
+        username: w.owner.username,
+        password: w.owner.password,
+      });
+      return c.auth.refresh.mutate({ refreshToken: refreshToken ?? '' });
+    },
+    anonymous: 'public',
+    stranger: 'public',
+  },
+  'auth.logout': {
+    call: (c) => c.auth.logout.mutate(),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'own',
+    consumes: true,
+  },
+  'auth.me': {
+    call: (c) => c.auth.me.query(),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'own',
+    revealsNothing: (result, w) => expect(JSON.stringify(result)).not.toContain(w.owner.id),
+  },
+  'users.search': {
+    call: (c, w) => c.users.search.query({ query: w.owner.username }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'public',
+  },
+  'friends.list': {
+    call: (c) => c.friends.list.query(),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'own',
+    revealsNothing: (result, w) => expect(JSON.stringify(result)).not.toContain(w.friend.id),
+  },
+  'friends.requests': {
+    call: (c) => c.friends.requests.query(),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'own',
+    revealsNothing: noOwnerIds,
+  },
+  'friends.suggestions': {
+    call: (c) => c.friends.suggestions.query(),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'own',
+    revealsNothing: noOwnerIds,
+  },
+  'friends.request': {
+    call: (c, w) => c.friends.request.mutate({ userId: w.loner.id }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'public', // anyone may ask; the one asked decides
+  },
+  'friends.accept': {
+    call: (c, w) => c.friends.accept.mutate({ requestId: w.requestId }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'NOT_FOUND',
+    consumes: true,
+  },
+  'friends.decline': {
+    call: (c, w) => c.friends.decline.mutate({ requestId: w.requestId }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'NOT_FOUND',
+    consumes: true,
+  },
+  'conversations.open': {
+    call: (c, w) => c.conversations.open.mutate({ userId: w.friend.id }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'FORBIDDEN', // not the friend's friend
+  },
+  'conversations.list': {
+    call: (c) => c.conversations.list.query(),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'own',
+    revealsNothing: noOwnerIds,
+  },
+  'messages.send': {
+    call: (c, w) =>
+      c.messages.send.mutate({ conversationId: w.conversationId, body: 'hi', clientId: newClientId() }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'NOT_FOUND',
+  },
+  'messages.history': {
+    call: (c, w) => c.messages.history.query({ conversationId: w.conversationId }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'NOT_FOUND',
+  },
+  'events.subscribe': {
+    call: (c) =>
+      new Promise((resolve, reject) => {
+        const sub = c.events.subscribe.subscribe(
+          { lastEventId: null },
+          {
+            onData: ({ data }) => {
+              if (data.type !== 'stream.live') return;
+              sub.unsubscribe();
+              resolve(data);
+            },
+            onError: reject,
+          },
+        );
+      }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'own', // a stream is always the caller's own; see the event test below
+  },
+};
+
+const paths = Object.keys(appRouter._def.procedures).sort();
+
+async function outcome(promise: Promise<unknown>): Promise<{ code: string | undefined; result?: unknown }> {
+  try {
+    return { code: undefined, result: await promise };
+  } catch (err) {
+    return { code: errorCode(err) ?? String(err) };
+  }
+}
+
+describe('the authorization matrix', () => {
+  it('has a row for every procedure of the router, and no row for one that is gone', () => {
+    expect(Object.keys(matrix).sort()).toEqual(paths);
+  });
+});
+
+describe.each(backends)('authorization (%s)', (backend) => {
+  const t = useTestServer(backend);
+
+  async function makeWorld(): Promise<World> {
+    const owner = await t.user('owner');
+    const friend = await t.user('friend');
+    const suitor = await t.user('suitor');
+    const loner = await t.user('loner');
+    const conversationId = await befriend(owner, friend);
+    const { request } = await suitor.client.friends.request.mutate({ userId: owner.id });
+    return { owner, friend, suitor, loner, conversationId, requestId: request.id };
+  }
+
+  let world: World;
+  let stranger: User;
+  beforeAll(async () => {
+    world = await makeWorld();
+    stranger = await t.user('stranger');
+  });
+
+  it.each(paths)('%s: the owner’s call is well-formed', async (path) => {
+    const row = matrix[path];
+    if (!row) throw new Error(`no matrix row for ${path}`);
+    const w = row.consumes ? await makeWorld() : world;
+    const caller = row.anonymous === 'public' ? t.client() : w.owner.client;
+    expect((await outcome(row.call(caller, w))).code).toBeUndefined();
+  });
+
+  it.each(paths)('%s: refused to a caller without a token', async (path) => {
+    const row = matrix[path];
+    if (!row) throw new Error(`no matrix row for ${path}`);
+    if (row.anonymous === 'public') return;
+    const { code } = await outcome(row.call(t.client(), world));
+    expect(code).toBe(row.anonymous);
+  });
+
+  it.each(paths)('%s: a stranger gets nothing of the owner’s', async (path) => {
+    const row = matrix[path];
+    if (!row) throw new Error(`no matrix row for ${path}`);
+    const w = row.consumes ? await makeWorld() : world;
+    const outsider =
+      row.anonymous === 'public'
+        ? t.client()
+        : row.consumes
+          ? (await t.user('stranger')).client
+          : stranger.client;
+    const { code, result } = await outcome(row.call(outsider, w));
+    if (row.stranger === 'own' || row.stranger === 'public') {
+      expect(code).toBeUndefined();
+      row.revealsNothing?.(result, w);
+    } else {
+      expect(code).toBe(row.stranger);
+    }
+  });
+
+  it('delivers no event about a conversation to anyone outside it', async () => {
+    const w = await makeWorld();
+    const outsider = await t.user('outsider');
+    const stream = collectEvents(outsider.client);
+    await stream.live();
+    const watcher = collectEvents(w.friend.client);
+    await watcher.live();
+    const sent = await w.owner.client.messages.send.mutate({
+      conversationId: w.conversationId,
+      body: 'for members only',
+      clientId: newClientId(),
+    });
+    await outcome(
+      outsider.client.messages.send.mutate({
+        conversationId: w.conversationId,
+        body: 'let me in',
+        clientId: newClientId(),
+      }),
+    );
+    await outcome(w.owner.client.friends.accept.mutate({ requestId: w.requestId }));
+    // The member got it, so it was published; the outsider's stream stayed empty.
+    await watcher.until(() => watcher.messages().some((m) => m.id === sent.id));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(stream.events()).toEqual([]);
+    stream.unsubscribe();
+    watcher.unsubscribe();
+  });
+});
