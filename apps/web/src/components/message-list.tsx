@@ -2,6 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { ChatRow } from '../lib/messages';
 import { fullTime, shortTime } from '../lib/time';
+import { MessageText } from './message-text';
 
 const NEAR_BOTTOM_PX = 120;
 const LOAD_OLDER_PX = 300;
@@ -136,9 +137,7 @@ function MessageBubble({
             : 'bg-slate-100 text-slate-900 dark:bg-slate-800 dark:text-slate-100'
         }`}
       >
-        <p className="whitespace-pre-wrap break-words" data-testid="message-body">
-          {body}
-        </p>
+        <MessageText body={body} className="break-words" />
         <p
           className={`mt-0.5 text-right text-[11px] ${mine ? 'text-indigo-100' : 'text-slate-600 dark:text-slate-300'}`}
         >

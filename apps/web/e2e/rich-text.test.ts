@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { createPigeonClient } from '@pigeon/client';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { launchChromium, startWebServer } from './browser';
+
+let server: Awaited<ReturnType<typeof startWebServer>>;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startWebServer();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser.close();
+  await server.close();
+});
+
+const HOSTILE = [
+  '<script>window.__pwned = 1</script>',
+  '<img src=x onerror="window.__pwned = 1">',
+  '<svg onload="window.__pwned = 1"></svg>',
+  '[click me](javascript:window.__pwned=1)',
+  '<a href="javascript:window.__pwned=1">html link</a>',
+  '<iframe src="javascript:window.__pwned=1"></iframe>',
+];
+
+it('renders the Markdown subset and never runs what a hostile message carries', async () => {
+  const tag = randomUUID().slice(0, 6);
+  const reader = { username: `reader_${tag}`, password: 'reader password' };
+  const writer = createPigeonClient({ url: server.url, WebSocket });
+  const me = createPigeonClient({ url: server.url, WebSocket });
+  const { user: writerUser } = await writer.auth.register.mutate({
+    username: `writer_${tag}`,
+    password: 'writer password',
+  });
+  await me.auth.register.mutate(reader);
+  const { request } = await me.friends.request.mutate({ userId: writerUser.id });
+  await writer.friends.accept.mutate({ requestId: request.id });
+  const conversation = await writer.conversations.open.mutate({ userId: request.from.id });
+  for (const body of [
+    ...HOSTILE,
+    '**bold** and _soft_ with `code`\nsecond line [docs](https://example.com/docs)',
+  ]) {
+    await writer.messages.send.mutate({ conversationId: conversation.id, body, clientId: randomUUID() });
+  }
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const dialogs: string[] = [];
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await page.goto(`${server.url}/login`);
+  await page.getByLabel('Username').fill(reader.username);
+  await page.getByLabel('Password').fill(reader.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL('**/chats');
+  await page.goto(`${server.url}/chats/${conversation.id}`);
+
+  const log = page.getByRole('log', { name: 'Messages' });
+  await log.locator('strong', { hasText: 'bold' }).waitFor();
+  expect(await log.locator('em').first().textContent()).toBe('soft');
+  expect(await log.locator('code').first().textContent()).toBe('code');
+  const docs = log.getByRole('link', { name: 'docs' });
+  expect(await docs.getAttribute('href')).toBe('https://example.com/docs');
+  expect(await docs.getAttribute('rel')).toBe('noopener noreferrer nofollow');
+  expect(await docs.getAttribute('target')).toBe('_blank');
+
+  // The hostile ones show as text (or nothing), with no element or link that could run code.
+  await log.getByText('click me').waitFor();
+  expect(await log.locator('script, img, svg, iframe').count()).toBe(0);
+  const hrefs = await log.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
+  expect(hrefs.every((href) => /^https?:/.test(href))).toBe(true);
+  await log.getByText('click me').click();
+  expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+  expect(dialogs).toEqual([]);
+
+  // What the reader types is rendered the same way.
+  await page.getByLabel(`Message writer_${tag}`).fill('reply with **emphasis**');
+  await page.keyboard.press('Enter');
+  await log.locator('strong', { hasText: 'emphasis' }).waitFor();
+  await context.close();
+  await Promise.all([writer.$close(), me.$close()]);
+});
