@@ -1,5 +1,5 @@
-import type { BusListener, EventBus, Logger } from '@pigeon/api';
-import type { StreamEvent } from '@pigeon/schema';
+import type { BusListener, BusSignal, EventBus, Logger } from '@pigeon/api';
+import type { EphemeralEvent, StreamEvent } from '@pigeon/schema';
 import { Redis } from 'ioredis';
 
 /**
@@ -49,18 +49,27 @@ export class RedisEventBus implements EventBus {
   private deliver(channel: string, payload: string) {
     const entry = this.channels.get(channel);
     if (!entry) return;
-    let event: StreamEvent;
+    let signal: BusSignal;
     try {
-      event = JSON.parse(payload) as StreamEvent;
+      // Stored events travel bare; ephemeral ones in an envelope, so the two cannot be confused.
+      const parsed = JSON.parse(payload) as StreamEvent | { ephemeral: EphemeralEvent };
+      signal =
+        'ephemeral' in parsed
+          ? { kind: 'ephemeral', event: parsed.ephemeral }
+          : { kind: 'event', event: parsed };
     } catch (err) {
       this.log.warn({ err, channel }, 'dropping unreadable bus message');
       return;
     }
-    for (const listener of entry.listeners) listener({ kind: 'event', event });
+    for (const listener of entry.listeners) listener(signal);
   }
 
   async publish(userId: string, event: StreamEvent): Promise<void> {
     await this.publisher.publish(this.channel(userId), JSON.stringify(event));
+  }
+
+  async publishEphemeral(userId: string, event: EphemeralEvent): Promise<void> {
+    await this.publisher.publish(this.channel(userId), JSON.stringify({ ephemeral: event }));
   }
 
   async subscribe(userId: string, listener: BusListener): Promise<() => void> {

@@ -127,6 +127,11 @@ const matrix: Record<string, Row> = {
     stranger: 'own',
     revealsNothing: noOwnerIds,
   },
+  'conversations.typing': {
+    call: (c, w) => c.conversations.typing.mutate({ conversationId: w.conversationId }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'NOT_FOUND',
+  },
   'messages.send': {
     call: (c, w) =>
       c.messages.send.mutate({ conversationId: w.conversationId, body: 'hi', clientId: newClientId() }),
@@ -249,8 +254,11 @@ describe.each(backends)('authorization (%s)', (backend) => {
       }),
     );
     await outcome(w.owner.client.friends.accept.mutate({ requestId: w.requestId }));
+    await w.owner.client.conversations.typing.mutate({ conversationId: w.conversationId });
+    await outcome(outsider.client.conversations.typing.mutate({ conversationId: w.conversationId }));
     // The member got it, so it was published; the outsider's stream stayed empty.
     await watcher.until(() => watcher.messages().some((m) => m.id === sent.id));
+    await watcher.until(() => watcher.events().some((e) => e.type === 'typing'));
     await new Promise((r) => setTimeout(r, 300));
     expect(stream.events()).toEqual([]);
     stream.unsubscribe();

@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, startServer, type RunningServer, type ServerConfig } from '@pigeon/server';
-import { chromium, type Browser } from 'playwright-core';
+import { createPigeonClient } from '@pigeon/client';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import WebSocket from 'ws';
 
 export const webDist = fileURLToPath(new URL('../dist', import.meta.url));
 
@@ -54,5 +57,37 @@ export async function startWebServer() {
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** Logs in through the login form and waits for the chats screen. */
+export async function logIn(page: Page, baseUrl: string, user: { username: string; password: string }) {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('Username').fill(user.username);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL('**/chats');
+}
+
+/**
+ * Two friends with a conversation, made through the typed client as a bot would; returns their
+ * credentials and the conversation, for tests that then log in through the UI.
+ */
+export async function friendsWithConversation(baseUrl: string, prefix: string) {
+  const tag = randomUUID().slice(0, 6);
+  const one = { username: `${prefix}1_${tag}`, password: `${prefix} password one` };
+  const two = { username: `${prefix}2_${tag}`, password: `${prefix} password two` };
+  const first = createPigeonClient({ url: baseUrl, WebSocket });
+  const second = createPigeonClient({ url: baseUrl, WebSocket });
+  const { user: oneUser } = await first.auth.register.mutate(one);
+  const { user: twoUser } = await second.auth.register.mutate(two);
+  const { request } = await second.friends.request.mutate({ userId: oneUser.id });
+  await first.friends.accept.mutate({ requestId: request.id });
+  const conversation = await first.conversations.open.mutate({ userId: twoUser.id });
+  return {
+    one: { ...one, id: oneUser.id, client: first },
+    two: { ...two, id: twoUser.id, client: second },
+    conversationId: conversation.id,
+    close: () => Promise.all([first.$close(), second.$close()]),
   };
 }

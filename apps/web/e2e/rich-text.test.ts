@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createPigeonClient } from '@pigeon/client';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { launchChromium, startWebServer } from './browser';
+import { friendsWithConversation, launchChromium, logIn, startWebServer } from './browser';
 
 let server: Awaited<ReturnType<typeof startWebServer>>;
 let browser: Browser;
@@ -27,23 +25,17 @@ const HOSTILE = [
 ];
 
 it('renders the Markdown subset and never runs what a hostile message carries', async () => {
-  const tag = randomUUID().slice(0, 6);
-  const reader = { username: `reader_${tag}`, password: 'reader password' };
-  const writer = createPigeonClient({ url: server.url, WebSocket });
-  const me = createPigeonClient({ url: server.url, WebSocket });
-  const { user: writerUser } = await writer.auth.register.mutate({
-    username: `writer_${tag}`,
-    password: 'writer password',
-  });
-  await me.auth.register.mutate(reader);
-  const { request } = await me.friends.request.mutate({ userId: writerUser.id });
-  await writer.friends.accept.mutate({ requestId: request.id });
-  const conversation = await writer.conversations.open.mutate({ userId: request.from.id });
+  const {
+    one: writer,
+    two: reader,
+    conversationId,
+    close,
+  } = await friendsWithConversation(server.url, 'rich');
   for (const body of [
     ...HOSTILE,
     '**bold** and _soft_ with `code`\nsecond line [docs](https://example.com/docs)',
   ]) {
-    await writer.messages.send.mutate({ conversationId: conversation.id, body, clientId: randomUUID() });
+    await writer.client.messages.send.mutate({ conversationId, body, clientId: randomUUID() });
   }
 
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -53,12 +45,8 @@ it('renders the Markdown subset and never runs what a hostile message carries', 
     dialogs.push(dialog.message());
     void dialog.dismiss();
   });
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('Username').fill(reader.username);
-  await page.getByLabel('Password').fill(reader.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.waitForURL('**/chats');
-  await page.goto(`${server.url}/chats/${conversation.id}`);
+  await logIn(page, server.url, reader);
+  await page.goto(`${server.url}/chats/${conversationId}`);
 
   const log = page.getByRole('log', { name: 'Messages' });
   await log.locator('strong', { hasText: 'bold' }).waitFor();
@@ -79,9 +67,9 @@ it('renders the Markdown subset and never runs what a hostile message carries', 
   expect(dialogs).toEqual([]);
 
   // What the reader types is rendered the same way.
-  await page.getByLabel(`Message writer_${tag}`).fill('reply with **emphasis**');
+  await page.getByLabel(`Message ${writer.username}`).fill('reply with **emphasis**');
   await page.keyboard.press('Enter');
   await log.locator('strong', { hasText: 'emphasis' }).waitFor();
   await context.close();
-  await Promise.all([writer.$close(), me.$close()]);
+  await close();
 });

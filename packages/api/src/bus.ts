@@ -1,10 +1,12 @@
-import type { StreamEvent } from '@pigeon/schema';
+import type { EphemeralEvent, StreamEvent } from '@pigeon/schema';
 
 /**
- * What a subscriber hears: a new event of its user's stream, or `resync` when the bus may have
- * missed some (e.g. after a Redis reconnect) and the database must be read again.
+ * What a subscriber hears: a new event of its user's stream, an ephemeral signal (typing) that
+ * exists only on the bus, or `resync` when the bus may have missed some events (e.g. after a
+ * Redis reconnect) and the database must be read again.
  */
-export type BusSignal = { kind: 'event'; event: StreamEvent } | { kind: 'resync' };
+export type BusSignal =
+  { kind: 'event'; event: StreamEvent } | { kind: 'ephemeral'; event: EphemeralEvent } | { kind: 'resync' };
 export type BusListener = (signal: BusSignal) => void;
 
 /**
@@ -13,6 +15,8 @@ export type BusListener = (signal: BusSignal) => void;
  */
 export interface EventBus {
   publish(userId: string, event: StreamEvent): Promise<void>;
+  /** Best effort, to whoever is connected now; lost on an outage, which is fine for these. */
+  publishEphemeral(userId: string, event: EphemeralEvent): Promise<void>;
   /** Resolves once the subscription is live, so a backlog read after it cannot miss an event. */
   subscribe(userId: string, listener: BusListener): Promise<() => void>;
   ping(): Promise<void>;
@@ -24,7 +28,15 @@ export class InProcessEventBus implements EventBus {
   private readonly listeners = new Map<string, Set<BusListener>>();
 
   publish(userId: string, event: StreamEvent): Promise<void> {
-    for (const listener of this.listeners.get(userId) ?? []) listener({ kind: 'event', event });
+    return this.signal(userId, { kind: 'event', event });
+  }
+
+  publishEphemeral(userId: string, event: EphemeralEvent): Promise<void> {
+    return this.signal(userId, { kind: 'ephemeral', event });
+  }
+
+  private signal(userId: string, signal: BusSignal): Promise<void> {
+    for (const listener of this.listeners.get(userId) ?? []) listener(signal);
     return Promise.resolve();
   }
 

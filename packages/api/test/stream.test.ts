@@ -12,6 +12,9 @@ class ManualBus implements EventBus {
   publish() {
     return Promise.resolve();
   }
+  publishEphemeral() {
+    return Promise.resolve();
+  }
   subscribe(_userId: string, listener: BusListener) {
     this.listeners.add(listener);
     return Promise.resolve(() => this.listeners.delete(listener));
@@ -118,6 +121,26 @@ describe.each(backends)('userEventStream (%s)', (backend) => {
     expect(rest.map((i) => i.id)).toEqual([e4.id]);
     abort.abort();
     expect((await stream.next()).done).toBe(true);
+  });
+
+  it('passes ephemeral signals through at the current position, without a log read or a gap fill', async () => {
+    const bus = new ManualBus();
+    const stream = userEventStream({ db: handle.db, bus, userId, lastEventId: null, signal: undefined });
+    const live = await untilLive(stream);
+    const typing = {
+      v: 1,
+      type: 'typing',
+      conversationId: crypto.randomUUID(),
+      userId: crypto.randomUUID(),
+      expiresAt: new Date().toISOString(),
+    } as const;
+    bus.ring({ kind: 'ephemeral', event: typing });
+    expect((await stream.next()).value).toEqual({ ...typing, id: live?.id });
+    const [next] = await append(1);
+    if (!next) throw new Error('append failed');
+    bus.ring({ kind: 'event', event: next });
+    expect((await stream.next()).value).toEqual(next);
+    await stream.return(undefined);
   });
 
   it('re-reads the log on a resync signal', async () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requestId } from './common';
+import { conversationId, requestId, timestamp, userId } from './common';
 import { friend, friendRequest } from './friends';
 import { message } from './messages';
 
@@ -28,3 +28,17 @@ export const eventsSubscribeInput = z.object({
     .nullish(),
 });
 export type EventsSubscribeInput = z.infer<typeof eventsSubscribeInput>;
+
+/** How long a typing signal holds unless renewed: it can never get stuck on screen. */
+export const TYPING_TTL_MS = 6_000;
+
+/**
+ * Signals that are never stored: they travel on the bus to whoever is connected, are never
+ * replayed, and carry the stream's current position as their `id` (like `stream.live`).
+ */
+export const ephemeralEvent = z.discriminatedUnion('type', [
+  z.object({ v: z.literal(1), type: z.literal('typing'), conversationId, userId, expiresAt: timestamp }),
+]);
+export type EphemeralEvent = z.infer<typeof ephemeralEvent>;
+
+export const typingInput = z.object({ conversationId });

@@ -1,8 +1,16 @@
 import { limits } from '@pigeon/schema';
 import { useState, type KeyboardEvent } from 'react';
 
-/** Enter sends, Shift+Enter starts a new line. */
-export function Composer({ onSend, label }: { onSend: (body: string) => void; label: string }) {
+/** Enter sends, Shift+Enter starts a new line. `onTyping` fires on every edit that leaves text. */
+export function Composer({
+  onSend,
+  onTyping,
+  label,
+}: {
+  onSend: (body: string) => void;
+  onTyping?: () => void;
+  label: string;
+}) {
   const [body, setBody] = useState('');
   const tooLong = body.length > limits.messageBody.max;
   const send = () => {
@@ -31,7 +39,10 @@ export function Composer({ onSend, label }: { onSend: (body: string) => void; la
         id="composer"
         rows={1}
         value={body}
-        onChange={(e) => setBody(e.target.value)}
+        onChange={(e) => {
+          setBody(e.target.value);
+          if (e.target.value.trim().length > 0) onTyping?.();
+        }}
         onKeyDown={onKeyDown}
         placeholder="Write a message"
         aria-invalid={tooLong}

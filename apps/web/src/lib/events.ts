@@ -5,6 +5,7 @@ import type { TRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import type { AppRouter } from '@pigeon/client';
 import type { AppStore } from '../store';
 import { confirmed } from '../store/outbox';
+import { typingEnded, typingSeen } from '../store/typing';
 import { addToHistory, type HistoryPages } from './messages';
 
 export const HISTORY_PAGE = 50;
@@ -54,6 +55,14 @@ export function startEventStream(opts: {
     switch (item.type) {
       case 'message.created':
         applyStoredMessage({ queryClient, trpc, store }, item.message);
+        store.dispatch(
+          typingEnded({ conversationId: item.message.conversationId, userId: item.message.senderId }),
+        );
+        break;
+      case 'typing':
+        store.dispatch(
+          typingSeen({ conversationId: item.conversationId, userId: item.userId, expiresAt: item.expiresAt }),
+        );
         break;
       case 'friend.request_received':
       case 'friend.request_sent':

@@ -1,10 +1,11 @@
-import type { Conversation, Message } from '@pigeon/schema';
+import type { Conversation, Message, PublicUser } from '@pigeon/schema';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useRef } from 'react';
 import { Link, useParams } from 'react-router';
 import { Composer } from '../components/composer';
 import { ConversationList, conversationTitle } from '../components/conversation-list';
 import { MessageList } from '../components/message-list';
+import { TypingLine } from '../components/typing-line';
 import { Spinner } from '../components/spinner';
 import { applyStoredMessage, HISTORY_PAGE } from '../lib/events';
 import { newClientId } from '../lib/ids';
@@ -41,6 +42,7 @@ export default function ChatsPage() {
             key={conversationId}
             conversationId={conversationId}
             title={titleOf(conversations.data?.find((c) => c.id === conversationId))}
+            members={conversations.data?.find((c) => c.id === conversationId)?.members ?? []}
           />
         ) : (
           <p className="m-auto p-8 text-slate-500 dark:text-slate-400">Pick a conversation.</p>
@@ -50,7 +52,18 @@ export default function ChatsPage() {
   );
 }
 
-function ConversationView({ conversationId, title }: { conversationId: string; title: string }) {
+/** A typing signal lasts 6 s; renewing it every 3 s while typing keeps it steady without chatter. */
+const TYPING_RENEW_MS = 3_000;
+
+function ConversationView({
+  conversationId,
+  title,
+  members,
+}: {
+  conversationId: string;
+  title: string;
+  members: PublicUser[];
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const dispatch = useAppDispatch();
@@ -74,7 +87,19 @@ function ConversationView({ conversationId, title }: { conversationId: string; t
       onError: (_error, variables) => dispatch(failed(variables.clientId)),
     }),
   );
-  const deliver = (clientId: string, body: string) => send.mutate({ conversationId, body, clientId });
+  const deliver = (clientId: string, body: string) => {
+    lastTyping.current = 0; // the message ends the signal on the other side; typing again renews it
+    send.mutate({ conversationId, body, clientId });
+  };
+
+  const typing = useMutation(trpc.conversations.typing.mutationOptions());
+  const lastTyping = useRef(0);
+  const onTyping = () => {
+    const now = Date.now();
+    if (now - lastTyping.current < TYPING_RENEW_MS) return;
+    lastTyping.current = now;
+    typing.mutate({ conversationId });
+  };
 
   const { fetchNextPage, hasNextPage, isFetchingNextPage } = history;
   const loadOlder = useCallback(() => void fetchNextPage(), [fetchNextPage]);
@@ -111,8 +136,10 @@ function ConversationView({ conversationId, title }: { conversationId: string; t
           }}
         />
       )}
+      <TypingLine conversationId={conversationId} members={members} />
       <Composer
         label={`Message ${title}`}
+        onTyping={onTyping}
         onSend={(body) => {
           const clientId = newClientId();
           dispatch(queued({ clientId, conversationId, body, createdAt: new Date().toISOString() }));

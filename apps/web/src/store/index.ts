@@ -3,6 +3,7 @@ import { useDispatch, useSelector, useStore } from 'react-redux';
 import { connectionSlice } from './connection';
 import { outboxSlice } from './outbox';
 import { sessionSlice } from './session';
+import { typingSlice } from './typing';
 
 export function createStore() {
   return configureStore({
@@ -10,6 +11,7 @@ export function createStore() {
       session: sessionSlice.reducer,
       connection: connectionSlice.reducer,
       outbox: outboxSlice.reducer,
+      typing: typingSlice.reducer,
     },
   });
 }

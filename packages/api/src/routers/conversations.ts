@@ -1,6 +1,7 @@
-import { conversation, openConversationInput } from '@pigeon/schema';
+import { conversation, openConversationInput, typingInput } from '@pigeon/schema';
 import { z } from 'zod';
 import { listConversations, openDirectConversation } from '../services/conversations';
+import { announceTyping } from '../services/typing';
 import { authedProcedure, router } from '../trpc';
 
 export const conversationsRouter = router({
@@ -11,4 +12,8 @@ export const conversationsRouter = router({
   list: authedProcedure
     .output(z.array(conversation))
     .query(({ ctx }) => listConversations(ctx.db, ctx.viewer.userId)),
+  /** "I am typing": call it at most every few seconds while the person types. */
+  typing: authedProcedure
+    .input(typingInput)
+    .mutation(({ ctx, input }) => announceTyping(ctx, ctx.viewer.userId, input.conversationId)),
 });

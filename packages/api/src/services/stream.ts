@@ -1,5 +1,5 @@
 import type { Database } from '@pigeon/db';
-import type { StreamEvent } from '@pigeon/schema';
+import type { EphemeralEvent, StreamEvent } from '@pigeon/schema';
 import type { BusSignal, EventBus } from '../bus';
 import { currentEventId, readEventsAfter } from './events';
 
@@ -7,7 +7,11 @@ const BACKLOG_PAGE = 500;
 /** A reader this far behind the bus stops buffering and re-reads the log instead. */
 const MAX_BUFFERED_SIGNALS = 1_000;
 
-export type StreamItem = StreamEvent | { v: 1; type: 'stream.live'; id: number };
+export type StreamItem =
+  | StreamEvent
+  | { v: 1; type: 'stream.live'; id: number }
+  /** Never stored: `id` is the stream's position when it passed, so resuming is unaffected. */
+  | (EphemeralEvent & { id: number });
 
 /**
  * A user's event stream from `lastEventId` on, exactly once and in order.
@@ -47,6 +51,10 @@ export async function* userEventStream(opts: {
     for (;;) {
       const next = await inbox.next();
       if (next === 'closed') return;
+      if (next.kind === 'ephemeral') {
+        yield { ...next.event, id: last };
+        continue;
+      }
       if (next.kind === 'event' && next.event.id <= last) continue;
       if (next.kind === 'event' && next.event.id === last + 1) {
         last = next.event.id;
