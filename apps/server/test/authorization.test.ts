@@ -17,6 +17,8 @@ interface World {
   /** Known to nobody: anyone may ask them for friendship. */
   loner: User;
   conversationId: string;
+  /** A message of the friend's in the conversation. */
+  messageId: number;
   requestId: string;
 }
 
@@ -127,6 +129,12 @@ const matrix: Record<string, Row> = {
     stranger: 'own',
     revealsNothing: noOwnerIds,
   },
+  'conversations.markRead': {
+    call: (c, w) =>
+      c.conversations.markRead.mutate({ conversationId: w.conversationId, messageId: w.messageId }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'NOT_FOUND',
+  },
   'conversations.typing': {
     call: (c, w) => c.conversations.typing.mutate({ conversationId: w.conversationId }),
     anonymous: 'UNAUTHORIZED',
@@ -142,6 +150,12 @@ const matrix: Record<string, Row> = {
     call: (c, w) => c.messages.history.query({ conversationId: w.conversationId }),
     anonymous: 'UNAUTHORIZED',
     stranger: 'NOT_FOUND',
+  },
+  'settings.get': { call: (c) => c.settings.get.query(), anonymous: 'UNAUTHORIZED', stranger: 'own' },
+  'settings.update': {
+    call: (c) => c.settings.update.mutate({ sendReadReceipts: true }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'own',
   },
   'events.subscribe': {
     call: (c) =>
@@ -189,7 +203,12 @@ describe.each(backends)('authorization (%s)', (backend) => {
     const loner = await t.user('loner');
     const conversationId = await befriend(owner, friend);
     const { request } = await suitor.client.friends.request.mutate({ userId: owner.id });
-    return { owner, friend, suitor, loner, conversationId, requestId: request.id };
+    const { id: messageId } = await friend.client.messages.send.mutate({
+      conversationId,
+      body: 'hello owner',
+      clientId: newClientId(),
+    });
+    return { owner, friend, suitor, loner, conversationId, messageId, requestId: request.id };
   }
 
   let world: World;

@@ -3,6 +3,7 @@ import { conversationsRouter } from './routers/conversations';
 import { eventsRouter } from './routers/events';
 import { friendsRouter } from './routers/friends';
 import { messagesRouter } from './routers/messages';
+import { settingsRouter } from './routers/settings';
 import { usersRouter } from './routers/users';
 import { router } from './trpc';
 
@@ -13,6 +14,7 @@ export const appRouter = router({
   conversations: conversationsRouter,
   messages: messagesRouter,
   events: eventsRouter,
+  settings: settingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

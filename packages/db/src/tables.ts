@@ -2,6 +2,7 @@ import type { PigeonEvent } from '@pigeon/schema';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   check,
   index,
   jsonb,
@@ -23,6 +24,8 @@ export const users = pgTable(
     username: text('username').notNull(),
     passwordHash: text('password_hash').notNull(),
     createdAt: createdAt(),
+    /** Off: the user's reads are not shown to others, and they see no one else's (symmetric). */
+    sendReadReceipts: boolean('send_read_receipts').notNull().default(true),
   },
   (t) => [
     // One index serves both case-insensitive uniqueness and prefix search (LIKE 'abc%').
@@ -128,6 +131,8 @@ export const conversationMembers = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The newest message this member has read; only ever moves forward. */
+    lastReadMessageId: bigint('last_read_message_id', { mode: 'number' }),
   },
   (t) => [
     primaryKey({ columns: [t.conversationId, t.userId] }),

@@ -50,6 +50,11 @@ describe('query plans', () => {
       'events_user_id_seq_pk',
     ],
     [
+      'unread count',
+      sql`select 1 from messages where conversation_id = ${someone}::uuid and id > 5 and sender_id <> ${someone}::uuid limit 100`,
+      'messages_conversation_id_idx',
+    ],
+    [
       'idempotent send lookup',
       sql`select * from messages where sender_id = ${someone}::uuid and client_id = ${someone}::uuid`,
       'messages_sender_client_id_key',

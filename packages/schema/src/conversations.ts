@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { conversationId, publicUser, timestamp, userId } from './common';
+import { conversationId, messageId, publicUser, timestamp, userId } from './common';
 import { message } from './messages';
 
 export const conversationKind = z.enum(['direct', 'group']);
@@ -10,9 +10,20 @@ export const conversation = z.object({
   /** Everyone in the conversation except the caller. */
   members: z.array(publicUser),
   lastMessage: message.nullable(),
+  /** Messages from others after the caller's read marker, counted up to `limits.unreadCount.max`. */
+  unreadCount: z.number().int().nonnegative(),
+  /** The caller's read marker. */
+  lastReadMessageId: messageId.nullable(),
+  /**
+   * Everyone else has read up to here ("seen"); null when read receipts are off on either side.
+   */
+  seenUpTo: messageId.nullable(),
   createdAt: timestamp,
   updatedAt: timestamp,
 });
 export type Conversation = z.infer<typeof conversation>;
 
 export const openConversationInput = z.object({ userId });
+
+export const markReadInput = z.object({ conversationId, messageId });
+export type MarkReadInput = z.infer<typeof markReadInput>;

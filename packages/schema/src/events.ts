@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { conversationId, requestId, timestamp, userId } from './common';
+import { conversationId, messageId, requestId, timestamp, userId } from './common';
 import { friend, friendRequest } from './friends';
 import { message } from './messages';
 
@@ -13,6 +13,14 @@ export const pigeonEvent = z.discriminatedUnion('type', [
   z.object({ v: z.literal(1), type: z.literal('friend.request_sent'), request: friendRequest }),
   z.object({ v: z.literal(1), type: z.literal('friend.request_declined'), requestId }),
   z.object({ v: z.literal(1), type: z.literal('friend.added'), requestId, friend }),
+  /** A member's read marker moved: to the reader's own devices, and to others if both share receipts. */
+  z.object({
+    v: z.literal(1),
+    type: z.literal('conversation.read'),
+    conversationId,
+    userId,
+    lastReadMessageId: messageId,
+  }),
 ]);
 export type PigeonEvent = z.infer<typeof pigeonEvent>;
 export type PigeonEventType = PigeonEvent['type'];

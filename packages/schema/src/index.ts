@@ -5,4 +5,5 @@ export * from './events';
 export * from './friends';
 export * from './limits';
 export * from './messages';
+export * from './settings';
 export * from './users';

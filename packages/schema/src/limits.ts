@@ -9,5 +9,7 @@ export const limits = {
   historyPage: { default: 50, max: 100 },
   conversationsPage: { max: 200 },
   suggestions: { max: 20 },
+  /** Unread counts stop here (shown as "99+"): counting further costs a scan for nothing. */
+  unreadCount: { max: 100 },
   refreshToken: { max: 128 },
 } as const;

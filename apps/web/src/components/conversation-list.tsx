@@ -1,9 +1,14 @@
-import type { Conversation } from '@pigeon/schema';
+import { limits, type Conversation } from '@pigeon/schema';
 import { NavLink } from 'react-router';
 import { shortTime } from '../lib/time';
 
 export function conversationTitle(conversation: Conversation): string {
   return conversation.members.map((m) => m.username).join(', ') || 'Just you';
+}
+
+/** "3", or "99+" past the server's counting cap. */
+export function unreadLabel(count: number): string {
+  return count >= limits.unreadCount.max ? `${limits.unreadCount.max - 1}+` : String(count);
 }
 
 export function ConversationList({
@@ -41,10 +46,23 @@ export function ConversationList({
                 </time>
               )}
             </span>
-            <span className="block truncate text-sm text-slate-600 dark:text-slate-300">
-              {c.lastMessage
-                ? `${c.lastMessage.senderId === meId ? 'You: ' : ''}${c.lastMessage.body}`
-                : 'No messages yet'}
+            <span className="flex items-center justify-between gap-2">
+              <span
+                className={`block truncate text-sm ${c.unreadCount > 0 ? 'font-semibold text-slate-900 dark:text-white' : 'text-slate-600 dark:text-slate-300'}`}
+              >
+                {c.lastMessage
+                  ? `${c.lastMessage.senderId === meId ? 'You: ' : ''}${c.lastMessage.body}`
+                  : 'No messages yet'}
+              </span>
+              {c.unreadCount > 0 && (
+                <span
+                  className="shrink-0 rounded-full bg-indigo-600 px-2 text-xs font-semibold text-white"
+                  data-testid="unread"
+                >
+                  {unreadLabel(c.unreadCount)}
+                  <span className="sr-only"> unread</span>
+                </span>
+              )}
             </span>
           </NavLink>
         </li>

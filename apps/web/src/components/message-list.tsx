@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import type { ChatRow } from '../lib/messages';
 import { fullTime, shortTime } from '../lib/time';
 import { MessageText } from './message-text';
@@ -10,6 +10,8 @@ const LOAD_OLDER_PX = 300;
 interface Props {
   rows: ChatRow[];
   meId: string | undefined;
+  /** Everyone else has read up to this message id; null when receipts are not shared. */
+  seenUpTo?: number | null;
   hasOlder: boolean;
   loadingOlder: boolean;
   onLoadOlder: () => void;
@@ -21,7 +23,25 @@ interface Props {
  * conversation of thousands of messages scrolls as smoothly as a short one. Loading older
  * history keeps the row you were reading where it was.
  */
-export function MessageList({ rows, meId, hasOlder, loadingOlder, onLoadOlder, onRetry }: Props) {
+export function MessageList({
+  rows,
+  meId,
+  seenUpTo = null,
+  hasOlder,
+  loadingOlder,
+  onLoadOlder,
+  onRetry,
+}: Props) {
+  // "Seen" goes under the newest of my messages that the others have read.
+  const seenId = useMemo(() => {
+    if (seenUpTo === null) return undefined;
+    let id: number | undefined;
+    for (const row of rows) {
+      if (row.kind === 'message' && row.message.senderId === meId && row.message.id <= seenUpTo)
+        id = row.message.id;
+    }
+    return id;
+  }, [rows, meId, seenUpTo]);
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -103,6 +123,7 @@ export function MessageList({ rows, meId, hasOlder, loadingOlder, onLoadOlder, o
               <MessageBubble
                 row={row}
                 mine={row.kind === 'pending' || row.message.senderId === meId}
+                seen={row.kind === 'message' && row.message.id === seenId}
                 onRetry={onRetry}
               />
             </div>
@@ -116,10 +137,12 @@ export function MessageList({ rows, meId, hasOlder, loadingOlder, onLoadOlder, o
 function MessageBubble({
   row,
   mine,
+  seen,
   onRetry,
 }: {
   row: ChatRow;
   mine: boolean;
+  seen: boolean;
   onRetry: (clientId: string) => void;
 }) {
   const body = row.kind === 'message' ? row.message.body : row.pending.body;
@@ -159,6 +182,7 @@ function MessageBubble({
               {shortTime(createdAt)}
             </time>
           )}
+          {seen && <span data-testid="seen"> · Seen</span>}
         </p>
       </div>
     </div>

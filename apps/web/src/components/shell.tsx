@@ -4,6 +4,7 @@ import { useEffect } from 'react';
 import { NavLink, Outlet } from 'react-router';
 import { startEventStream } from '../lib/events';
 import { useTRPC } from '../lib/trpc';
+import { useUnreadTitle } from '../lib/unread-title';
 import { useAppSelector, type AppStore } from '../store';
 import { ConnectionBadge } from './connection-badge';
 
@@ -21,6 +22,7 @@ export function Shell({ client, store }: { client: PigeonClient; store: AppStore
   const trpc = useTRPC();
 
   useEffect(() => startEventStream({ client, queryClient, trpc, store }), [client, queryClient, trpc, store]);
+  useUnreadTitle();
 
   return (
     <div className="flex h-full flex-col">

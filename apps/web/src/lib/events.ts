@@ -35,7 +35,14 @@ export function applyStoredMessage({ queryClient, trpc, store }: CacheDeps, mess
   if (!list || !known) {
     void queryClient.invalidateQueries({ queryKey: listKey });
   } else if ((known.lastMessage?.id ?? 0) < message.id) {
-    const updated = { ...known, lastMessage: message, updatedAt: message.createdAt };
+    const fromOthers = message.senderId !== store.getState().session.user?.id;
+    const updated = {
+      ...known,
+      lastMessage: message,
+      updatedAt: message.createdAt,
+      // Counted here at once; the read marker (when the conversation is open) sets it right.
+      unreadCount: known.unreadCount + (fromOthers && message.id > (known.lastReadMessageId ?? 0) ? 1 : 0),
+    };
     queryClient.setQueryData(listKey, [updated, ...list.filter((c) => c.id !== known.id)]);
   }
 }
@@ -58,6 +65,10 @@ export function startEventStream(opts: {
         store.dispatch(
           typingEnded({ conversationId: item.message.conversationId, userId: item.message.senderId }),
         );
+        break;
+      case 'conversation.read':
+        // Unread counts and "seen" are the server's to compute: fetch the list again.
+        void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.queryKey() });
         break;
       case 'typing':
         store.dispatch(

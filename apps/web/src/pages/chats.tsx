@@ -1,6 +1,6 @@
 import type { Conversation, Message, PublicUser } from '@pigeon/schema';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { Link, useParams } from 'react-router';
 import { Composer } from '../components/composer';
 import { ConversationList, conversationTitle } from '../components/conversation-list';
@@ -41,8 +41,7 @@ export default function ChatsPage() {
           <ConversationView
             key={conversationId}
             conversationId={conversationId}
-            title={titleOf(conversations.data?.find((c) => c.id === conversationId))}
-            members={conversations.data?.find((c) => c.id === conversationId)?.members ?? []}
+            conversation={conversations.data?.find((c) => c.id === conversationId)}
           />
         ) : (
           <p className="m-auto p-8 text-slate-500 dark:text-slate-400">Pick a conversation.</p>
@@ -55,15 +54,17 @@ export default function ChatsPage() {
 /** A typing signal lasts 6 s; renewing it every 3 s while typing keeps it steady without chatter. */
 const TYPING_RENEW_MS = 3_000;
 
+const NO_MEMBERS: PublicUser[] = [];
+
 function ConversationView({
   conversationId,
-  title,
-  members,
+  conversation,
 }: {
   conversationId: string;
-  title: string;
-  members: PublicUser[];
+  conversation: Conversation | undefined;
 }) {
+  const title = titleOf(conversation);
+  const members = conversation?.members ?? NO_MEMBERS;
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const dispatch = useAppDispatch();
@@ -101,6 +102,29 @@ function ConversationView({
     typing.mutate({ conversationId });
   };
 
+  // Read up to the newest message from someone else, whenever this tab is actually seen.
+  const { mutate: markRead } = useMutation(trpc.conversations.markRead.mutationOptions());
+  const lastRead = conversation?.lastReadMessageId ?? 0;
+  const newestFromOthers = useMemo(
+    () =>
+      history.data?.pages
+        .flatMap((page) => page.messages)
+        .reduce((max, m) => (m.senderId !== me?.id && m.id > max ? m.id : max), 0) ?? 0,
+    [history.data, me?.id],
+  );
+  const marked = useRef(0);
+  useEffect(() => {
+    const read = () => {
+      if (document.visibilityState !== 'visible') return;
+      if (newestFromOthers <= Math.max(lastRead, marked.current)) return;
+      marked.current = newestFromOthers;
+      markRead({ conversationId, messageId: newestFromOthers });
+    };
+    read();
+    document.addEventListener('visibilitychange', read);
+    return () => document.removeEventListener('visibilitychange', read);
+  }, [conversationId, newestFromOthers, lastRead, markRead]);
+
   const { fetchNextPage, hasNextPage, isFetchingNextPage } = history;
   const loadOlder = useCallback(() => void fetchNextPage(), [fetchNextPage]);
 
@@ -125,6 +149,7 @@ function ConversationView({
         <MessageList
           rows={rows}
           meId={me?.id}
+          seenUpTo={conversation?.seenUpTo ?? null}
           hasOlder={hasNextPage}
           loadingOlder={isFetchingNextPage}
           onLoadOlder={loadOlder}

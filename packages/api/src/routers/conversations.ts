@@ -1,6 +1,8 @@
-import { conversation, openConversationInput, typingInput } from '@pigeon/schema';
+import { conversation, markReadInput, openConversationInput, typingInput } from '@pigeon/schema';
 import { z } from 'zod';
 import { listConversations, openDirectConversation } from '../services/conversations';
+import { publishDeliveries } from '../services/events';
+import { markRead } from '../services/read-markers';
 import { announceTyping } from '../services/typing';
 import { authedProcedure, router } from '../trpc';
 
@@ -12,6 +14,12 @@ export const conversationsRouter = router({
   list: authedProcedure
     .output(z.array(conversation))
     .query(({ ctx }) => listConversations(ctx.db, ctx.viewer.userId)),
+  /** "I have read up to here": moves the caller's read marker forward, never back. */
+  markRead: authedProcedure.input(markReadInput).mutation(async ({ ctx, input }) => {
+    const { lastReadMessageId, deliveries } = await markRead(ctx.db, ctx.viewer.userId, input);
+    await publishDeliveries(ctx.bus, ctx.log, deliveries);
+    return { lastReadMessageId };
+  }),
   /** "I am typing": call it at most every few seconds while the person types. */
   typing: authedProcedure
     .input(typingInput)

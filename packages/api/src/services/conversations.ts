@@ -2,7 +2,7 @@ import { conversationMembers, conversations, friendships, messages, users, type 
 import type { Conversation } from '@pigeon/schema';
 import { limits } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
-import { and, desc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { areFriends } from './friends';
 import { pairKey } from './pair';
 import type { Tx } from './events';
@@ -76,8 +76,19 @@ async function loadConversations(
   ids: string[] | null,
 ): Promise<Conversation[]> {
   const activity = sql`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`;
+  // Others' messages after the viewer's marker, counted no further than the cap (index range).
+  const unread = sql<number>`(select count(*)::int from (select 1 from ${messages} unread
+    where unread.conversation_id = ${conversations.id}
+      and unread.id > coalesce(${conversationMembers.lastReadMessageId}, 0)
+      and unread.sender_id <> ${viewerId}
+    limit ${limits.unreadCount.max}) as capped)`;
   const rows = await db
-    .select({ conversation: conversations, lastMessage: messages })
+    .select({
+      conversation: conversations,
+      lastMessage: messages,
+      lastRead: conversationMembers.lastReadMessageId,
+      unread,
+    })
     .from(conversationMembers)
     .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
     .leftJoin(messages, eq(messages.id, conversations.lastMessageId))
@@ -90,31 +101,43 @@ async function loadConversations(
     .orderBy(desc(activity))
     .limit(limits.conversationsPage.max);
   if (rows.length === 0) return [];
-  const members = await db
+  const everyone = await db
     .select({
       conversationId: conversationMembers.conversationId,
       id: users.id,
       username: users.username,
+      lastRead: conversationMembers.lastReadMessageId,
+      sharesReceipts: users.sendReadReceipts,
     })
     .from(conversationMembers)
     .innerJoin(users, eq(users.id, conversationMembers.userId))
     .where(
-      and(
-        inArray(
-          conversationMembers.conversationId,
-          rows.map((r) => r.conversation.id),
-        ),
-        ne(conversationMembers.userId, viewerId),
+      inArray(
+        conversationMembers.conversationId,
+        rows.map((r) => r.conversation.id),
       ),
     );
-  return rows.map(({ conversation, lastMessage }) => ({
-    id: conversation.id,
-    kind: conversation.kind,
-    members: members
-      .filter((m) => m.conversationId === conversation.id)
-      .map((m) => ({ id: m.id, username: m.username })),
-    lastMessage: lastMessage ? toMessage(lastMessage) : null,
-    createdAt: conversation.createdAt.toISOString(),
-    updatedAt: (conversation.lastMessageAt ?? conversation.createdAt).toISOString(),
-  }));
+  const viewerShares = everyone.find((m) => m.id === viewerId)?.sharesReceipts ?? false;
+  return rows.map(({ conversation, lastMessage, lastRead, unread }) => {
+    const others = everyone.filter((m) => m.conversationId === conversation.id && m.id !== viewerId);
+    return {
+      id: conversation.id,
+      kind: conversation.kind,
+      members: others.map((m) => ({ id: m.id, username: m.username })),
+      lastMessage: lastMessage ? toMessage(lastMessage) : null,
+      unreadCount: unread,
+      lastReadMessageId: lastRead,
+      seenUpTo: seenByAll(viewerShares, others),
+      createdAt: conversation.createdAt.toISOString(),
+      updatedAt: (conversation.lastMessageAt ?? conversation.createdAt).toISOString(),
+    };
+  });
+}
+
+/** How far every other member has read, if read receipts are shared both ways; else null. */
+function seenByAll(viewerShares: boolean, others: { lastRead: number | null; sharesReceipts: boolean }[]) {
+  if (!viewerShares || others.length === 0 || others.some((m) => !m.sharesReceipts)) return null;
+  const marks = others.map((m) => m.lastRead);
+  if (marks.some((m) => m === null)) return null;
+  return Math.min(...marks.map((m) => m ?? 0));
 }

@@ -1,0 +1,22 @@
+import { useQuery } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { unreadLabel } from '../components/conversation-list';
+import { useTRPC } from './trpc';
+
+const BASE_TITLE = 'Pigeon';
+
+/** "(3) Pigeon" in the tab while messages wait unread, so a background tab shows it too. */
+export function useUnreadTitle(): void {
+  const trpc = useTRPC();
+  const { data } = useQuery(trpc.conversations.list.queryOptions());
+  const total = data?.reduce((sum, c) => sum + c.unreadCount, 0) ?? 0;
+  useEffect(() => {
+    document.title = total > 0 ? `(${unreadLabel(total)}) ${BASE_TITLE}` : BASE_TITLE;
+  }, [total]);
+  useEffect(
+    () => () => {
+      document.title = BASE_TITLE;
+    },
+    [],
+  );
+}

@@ -1,0 +1,11 @@
+import { settings, updateSettingsInput } from '@pigeon/schema';
+import { getSettings, updateSettings } from '../services/settings';
+import { authedProcedure, router } from '../trpc';
+
+export const settingsRouter = router({
+  get: authedProcedure.output(settings).query(({ ctx }) => getSettings(ctx.db, ctx.viewer.userId)),
+  update: authedProcedure
+    .input(updateSettingsInput)
+    .output(settings)
+    .mutation(({ ctx, input }) => updateSettings(ctx.db, ctx.viewer.userId, input)),
+});

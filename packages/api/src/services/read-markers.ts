@@ -1,0 +1,75 @@
+import { conversationMembers, messages, users, type Database } from '@pigeon/db';
+import type { MarkReadInput, PigeonEvent } from '@pigeon/schema';
+import { TRPCError } from '@trpc/server';
+import { and, eq, inArray, isNull, lt, or } from 'drizzle-orm';
+import { requireMembership } from './conversations';
+import { appendEvents, type Delivery } from './events';
+
+/**
+ * Moves the viewer's read marker forward to `messageId` (never back). The viewer's other devices
+ * hear of it (their badges clear too); other members only when both sides share read receipts.
+ */
+export async function markRead(
+  db: Database,
+  viewerId: string,
+  input: MarkReadInput,
+): Promise<{ lastReadMessageId: number; deliveries: Delivery[] }> {
+  return db.transaction(async (tx) => {
+    const { memberIds } = await requireMembership(tx, viewerId, input.conversationId);
+    const [message] = await tx
+      .select({ id: messages.id })
+      .from(messages)
+      .where(and(eq(messages.id, input.messageId), eq(messages.conversationId, input.conversationId)));
+    if (!message)
+      throw new TRPCError({ code: 'NOT_FOUND', message: 'No such message in this conversation.' });
+
+    const [moved] = await tx
+      .update(conversationMembers)
+      .set({ lastReadMessageId: input.messageId })
+      .where(
+        and(
+          eq(conversationMembers.conversationId, input.conversationId),
+          eq(conversationMembers.userId, viewerId),
+          or(
+            isNull(conversationMembers.lastReadMessageId),
+            lt(conversationMembers.lastReadMessageId, input.messageId),
+          ),
+        ),
+      )
+      .returning({ lastReadMessageId: conversationMembers.lastReadMessageId });
+    if (!moved) {
+      // Already read that far (another device got there first): nothing changes, nobody is told.
+      const [current] = await tx
+        .select({ lastReadMessageId: conversationMembers.lastReadMessageId })
+        .from(conversationMembers)
+        .where(
+          and(
+            eq(conversationMembers.conversationId, input.conversationId),
+            eq(conversationMembers.userId, viewerId),
+          ),
+        );
+      return { lastReadMessageId: current?.lastReadMessageId ?? input.messageId, deliveries: [] };
+    }
+
+    const sharing = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(and(inArray(users.id, memberIds), eq(users.sendReadReceipts, true)));
+    const shares = new Set(sharing.map((u) => u.id));
+    const recipients = shares.has(viewerId)
+      ? memberIds.filter((id) => id === viewerId || shares.has(id))
+      : [viewerId];
+    const event: PigeonEvent = {
+      v: 1,
+      type: 'conversation.read',
+      conversationId: input.conversationId,
+      userId: viewerId,
+      lastReadMessageId: input.messageId,
+    };
+    const deliveries = await appendEvents(
+      tx,
+      recipients.map((userId) => ({ userId, event })),
+    );
+    return { lastReadMessageId: input.messageId, deliveries };
+  });
+}

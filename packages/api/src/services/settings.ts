@@ -1,0 +1,27 @@
+import { users, type Database } from '@pigeon/db';
+import type { Settings, UpdateSettingsInput } from '@pigeon/schema';
+import { TRPCError } from '@trpc/server';
+import { eq } from 'drizzle-orm';
+
+const columns = { sendReadReceipts: users.sendReadReceipts };
+
+export async function getSettings(db: Database, viewerId: string): Promise<Settings> {
+  const [row] = await db.select(columns).from(users).where(eq(users.id, viewerId));
+  if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such user.' });
+  return row;
+}
+
+export async function updateSettings(
+  db: Database,
+  viewerId: string,
+  input: UpdateSettingsInput,
+): Promise<Settings> {
+  if (input.sendReadReceipts === undefined) return getSettings(db, viewerId);
+  const [row] = await db
+    .update(users)
+    .set({ sendReadReceipts: input.sendReadReceipts })
+    .where(eq(users.id, viewerId))
+    .returning(columns);
+  if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such user.' });
+  return row;
+}
