@@ -94,7 +94,11 @@ try {
   const senderStreams = pairs.map((p) =>
     p.sender.events.subscribe.subscribe(
       { lastEventId: null },
-      { onData: ({ data }) => void (data.type === 'stream.live' && sendersLive++) },
+      {
+        onData: ({ data }) => {
+          if (data.type === 'stream.live') sendersLive++;
+        },
+      },
     ),
   );
   while (live < pairs.length || sendersLive < pairs.length) await sleep(50);

@@ -19,6 +19,8 @@ interface World {
   conversationId: string;
   /** A message of the friend's in the conversation. */
   messageId: number;
+  /** A message of the owner's in the conversation. */
+  ownMessageId: number;
   requestId: string;
 }
 
@@ -146,6 +148,22 @@ const matrix: Record<string, Row> = {
     anonymous: 'UNAUTHORIZED',
     stranger: 'NOT_FOUND',
   },
+  'messages.edit': {
+    call: (c, w) => c.messages.edit.mutate({ messageId: w.ownMessageId, body: 'changed' }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'NOT_FOUND',
+  },
+  'messages.delete': {
+    call: (c, w) => c.messages.delete.mutate({ messageId: w.ownMessageId }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'NOT_FOUND',
+    consumes: true,
+  },
+  'messages.react': {
+    call: (c, w) => c.messages.react.mutate({ messageId: w.messageId, emoji: '❤️', on: true }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'NOT_FOUND',
+  },
   'messages.history': {
     call: (c, w) => c.messages.history.query({ conversationId: w.conversationId }),
     anonymous: 'UNAUTHORIZED',
@@ -208,7 +226,12 @@ describe.each(backends)('authorization (%s)', (backend) => {
       body: 'hello owner',
       clientId: newClientId(),
     });
-    return { owner, friend, suitor, loner, conversationId, messageId, requestId: request.id };
+    const { id: ownMessageId } = await owner.client.messages.send.mutate({
+      conversationId,
+      body: 'hello friend',
+      clientId: newClientId(),
+    });
+    return { owner, friend, suitor, loner, conversationId, messageId, ownMessageId, requestId: request.id };
   }
 
   let world: World;

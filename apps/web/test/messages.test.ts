@@ -11,6 +11,10 @@ const message = (id: number): Message => ({
   clientId: `c${id}`,
   body: `m${id}`,
   createdAt: new Date(1_700_000_000_000 + id).toISOString(),
+  editedAt: null,
+  deletedAt: null,
+  replyTo: null,
+  reactions: [],
 });
 const pages = (...ids: number[][]): HistoryPages => ({
   pages: ids.map((group) => ({ messages: group.map(message), nextCursor: null })),

@@ -153,6 +153,11 @@ export const messages = pgTable(
     clientId: uuid('client_id').notNull(),
     body: text('body').notNull(),
     createdAt: createdAt(),
+    /** The message this one answers, in the same conversation (checked on send). */
+    replyToId: bigint('reply_to_id', { mode: 'number' }),
+    editedAt: timestamp('edited_at', { withTimezone: true }),
+    /** Deleted by its sender: the body is blanked, the row stays so replies and ids hold. */
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
   },
   (t) => [
     // Idempotent sends: a retried clientId finds the stored row instead of making a second one.
@@ -186,4 +191,20 @@ export const events = pgTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.seq] })],
+);
+
+/** One person's reaction to one message: toggling it on twice is still one row. */
+export const reactions = pgTable(
+  'reactions',
+  {
+    messageId: bigint('message_id', { mode: 'number' })
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    emoji: text('emoji').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.messageId, t.userId, t.emoji] })],
 );

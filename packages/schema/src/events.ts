@@ -9,6 +9,8 @@ import { message } from './messages';
  */
 export const pigeonEvent = z.discriminatedUnion('type', [
   z.object({ v: z.literal(1), type: z.literal('message.created'), message }),
+  /** Edited, deleted or reacted to: the message as it is now, to replace the old copy. */
+  z.object({ v: z.literal(1), type: z.literal('message.updated'), message }),
   z.object({ v: z.literal(1), type: z.literal('friend.request_received'), request: friendRequest }),
   z.object({ v: z.literal(1), type: z.literal('friend.request_sent'), request: friendRequest }),
   z.object({ v: z.literal(1), type: z.literal('friend.request_declined'), requestId }),

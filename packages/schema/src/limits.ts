@@ -4,6 +4,8 @@ export const limits = {
   /** Argon2 cost grows with input length; the upper bound keeps hashing a fixed price. */
   password: { min: 8, max: 128 },
   messageBody: { max: 4000 },
+  /** How much of an answered message a reply quotes. */
+  replyExcerpt: { max: 140 },
   searchQuery: { max: 32 },
   page: { default: 20, max: 100 },
   historyPage: { default: 50, max: 100 },

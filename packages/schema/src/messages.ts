@@ -7,13 +7,31 @@ export const messageBody = z
   .max(limits.messageBody.max, `A message can be at most ${limits.messageBody.max} characters.`)
   .refine((body) => body.trim().length > 0, 'A message cannot be empty.');
 
+/** The small set of reactions on offer (toggle one on or off per message). */
+export const REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'] as const;
+export const reactionEmoji = z.enum(REACTIONS, { error: `A reaction is one of ${REACTIONS.join(' ')}.` });
+
+/** Enough of the answered message to quote it; `body` is cut to `limits.replyExcerpt.max`. */
+export const replyQuote = z.object({
+  id: messageId,
+  senderId: userId,
+  body: z.string(),
+  deleted: z.boolean(),
+});
+export type ReplyQuote = z.infer<typeof replyQuote>;
+
 export const message = z.object({
   id: messageId,
   conversationId,
   senderId: userId,
   clientId: z.uuid(),
+  /** Empty once deleted. */
   body: z.string(),
   createdAt: timestamp,
+  editedAt: timestamp.nullable(),
+  deletedAt: timestamp.nullable(),
+  replyTo: replyQuote.nullable(),
+  reactions: z.array(z.object({ emoji: reactionEmoji, userIds: z.array(userId) })),
 });
 export type Message = z.infer<typeof message>;
 
@@ -22,6 +40,8 @@ export const sendMessageInput = z.object({
   body: messageBody,
   /** Made by the client once per message; a retry with the same id returns the stored message. */
   clientId: z.uuid({ error: 'clientId must be a UUID made by the client.' }),
+  /** Answer an earlier message of the same conversation. */
+  replyToId: messageId.optional(),
 });
 export type SendMessageInput = z.infer<typeof sendMessageInput>;
 
@@ -38,3 +58,16 @@ export const historyOutput = z.object({
   nextCursor: messageId.nullable(),
 });
 export type HistoryOutput = z.infer<typeof historyOutput>;
+
+export const editMessageInput = z.object({ messageId, body: messageBody });
+export type EditMessageInput = z.infer<typeof editMessageInput>;
+
+export const deleteMessageInput = z.object({ messageId });
+
+export const reactInput = z.object({
+  messageId,
+  emoji: reactionEmoji,
+  /** On or off, rather than a toggle: a retry lands where the first try meant to. */
+  on: z.boolean(),
+});
+export type ReactInput = z.infer<typeof reactInput>;

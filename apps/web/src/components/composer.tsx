@@ -6,12 +6,18 @@ export function Composer({
   onSend,
   onTyping,
   label,
+  initialBody = '',
+  context,
 }: {
   onSend: (body: string) => void;
   onTyping?: () => void;
   label: string;
+  /** Text to start from (an edit); remount with a new `key` to start over. */
+  initialBody?: string;
+  /** What the next send does besides a plain message (a reply, an edit), with a way out. */
+  context?: { label: string; onCancel: () => void } | undefined;
 }) {
-  const [body, setBody] = useState('');
+  const [body, setBody] = useState(initialBody);
   const tooLong = body.length > limits.messageBody.max;
   const send = () => {
     if (body.trim().length === 0 || tooLong) return;
@@ -19,47 +25,65 @@ export function Composer({
     setBody('');
   };
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Escape' && context) {
+      e.preventDefault();
+      context.onCancel();
+      return;
+    }
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       send();
     }
   };
   return (
-    <form
-      className="flex items-end gap-2 border-t border-slate-200 p-3 dark:border-slate-800"
-      onSubmit={(e) => {
-        e.preventDefault();
-        send();
-      }}
-    >
-      <label htmlFor="composer" className="sr-only">
-        {label}
-      </label>
-      <textarea
-        id="composer"
-        rows={1}
-        value={body}
-        onChange={(e) => {
-          setBody(e.target.value);
-          if (e.target.value.trim().length > 0) onTyping?.();
-        }}
-        onKeyDown={onKeyDown}
-        placeholder="Write a message"
-        aria-invalid={tooLong}
-        className="max-h-40 min-h-10 flex-1 resize-none rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"
-      />
-      <button
-        type="submit"
-        disabled={body.trim().length === 0 || tooLong}
-        className="rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
-      >
-        Send
-      </button>
-      {tooLong && (
-        <p role="alert" className="sr-only">
-          A message can be at most {limits.messageBody.max} characters.
-        </p>
+    <div className="border-t border-slate-200 dark:border-slate-800">
+      {context && (
+        <div
+          className="flex items-center gap-2 px-3 pt-2 text-xs text-slate-700 dark:text-slate-200"
+          data-testid="composer-context"
+        >
+          <span className="min-w-0 flex-1 truncate">{context.label}</span>
+          <button type="button" className="underline" onClick={context.onCancel}>
+            Cancel
+          </button>
+        </div>
       )}
-    </form>
+      <form
+        className="flex items-end gap-2 p-3"
+        onSubmit={(e) => {
+          e.preventDefault();
+          send();
+        }}
+      >
+        <label htmlFor="composer" className="sr-only">
+          {label}
+        </label>
+        <textarea
+          id="composer"
+          rows={1}
+          value={body}
+          onChange={(e) => {
+            setBody(e.target.value);
+            if (e.target.value.trim().length > 0) onTyping?.();
+          }}
+          onKeyDown={onKeyDown}
+          placeholder="Write a message"
+          aria-invalid={tooLong}
+          className="max-h-40 min-h-10 flex-1 resize-none rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"
+        />
+        <button
+          type="submit"
+          disabled={body.trim().length === 0 || tooLong}
+          className="rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
+        >
+          Send
+        </button>
+        {tooLong && (
+          <p role="alert" className="sr-only">
+            A message can be at most {limits.messageBody.max} characters.
+          </p>
+        )}
+      </form>
+    </div>
   );
 }

@@ -51,7 +51,7 @@ export function ConversationList({
                 className={`block truncate text-sm ${c.unreadCount > 0 ? 'font-semibold text-slate-900 dark:text-white' : 'text-slate-600 dark:text-slate-300'}`}
               >
                 {c.lastMessage
-                  ? `${c.lastMessage.senderId === meId ? 'You: ' : ''}${c.lastMessage.body}`
+                  ? `${c.lastMessage.senderId === meId ? 'You: ' : ''}${c.lastMessage.deletedAt ? 'Message deleted' : c.lastMessage.body}`
                   : 'No messages yet'}
               </span>
               {c.unreadCount > 0 && (

@@ -2,6 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import type { ChatRow } from '../lib/messages';
 import { fullTime, shortTime } from '../lib/time';
+import { MessageActions, ReactionChips, type MessageActionHandlers } from './message-actions';
 import { MessageText } from './message-text';
 
 const NEAR_BOTTOM_PX = 120;
@@ -16,6 +17,9 @@ interface Props {
   loadingOlder: boolean;
   onLoadOlder: () => void;
   onRetry: (clientId: string) => void;
+  actions: MessageActionHandlers;
+  /** Usernames by id, for reply quotes. */
+  names: Record<string, string>;
 }
 
 /**
@@ -31,6 +35,8 @@ export function MessageList({
   loadingOlder,
   onLoadOlder,
   onRetry,
+  actions,
+  names,
 }: Props) {
   // "Seen" goes under the newest of my messages that the others have read.
   const seenId = useMemo(() => {
@@ -125,6 +131,9 @@ export function MessageList({
                 mine={row.kind === 'pending' || row.message.senderId === meId}
                 seen={row.kind === 'message' && row.message.id === seenId}
                 onRetry={onRetry}
+                meId={meId}
+                actions={actions}
+                names={names}
               />
             </div>
           );
@@ -139,20 +148,33 @@ function MessageBubble({
   mine,
   seen,
   onRetry,
+  meId,
+  actions,
+  names,
 }: {
   row: ChatRow;
   mine: boolean;
   seen: boolean;
   onRetry: (clientId: string) => void;
+  meId: string | undefined;
+  actions: MessageActionHandlers;
+  names: Record<string, string>;
 }) {
-  const body = row.kind === 'message' ? row.message.body : row.pending.body;
-  const createdAt = row.kind === 'message' ? row.message.createdAt : row.pending.createdAt;
+  const message = row.kind === 'message' ? row.message : undefined;
+  const body = message ? message.body : row.kind === 'pending' ? row.pending.body : '';
+  const createdAt = message ? message.createdAt : row.kind === 'pending' ? row.pending.createdAt : '';
   return (
     <div
-      className={`flex py-1 ${mine ? 'justify-end' : 'justify-start'}`}
+      className={`group flex flex-col py-1 ${mine ? 'items-end' : 'items-start'}`}
       data-testid="message"
       data-state={row.kind === 'message' ? 'sent' : row.pending.status}
     >
+      {message && (
+        // Shown on hover and on keyboard focus within the message, so it is reachable without a mouse.
+        <div className="hidden group-focus-within:block group-hover:block">
+          <MessageActions message={message} mine={mine} meId={meId} handlers={actions} />
+        </div>
+      )}
       <div
         className={`max-w-[80%] rounded-2xl px-3 py-2 ${
           mine
@@ -160,7 +182,22 @@ function MessageBubble({
             : 'bg-slate-100 text-slate-900 dark:bg-slate-800 dark:text-slate-100'
         }`}
       >
-        <MessageText body={body} className="break-words" />
+        {message?.replyTo && (
+          <blockquote
+            className={`mb-1 border-l-2 pl-2 text-xs ${mine ? 'border-indigo-200 text-indigo-100' : 'border-slate-400 text-slate-600 dark:text-slate-300'}`}
+            data-testid="reply-quote"
+          >
+            <span className="font-semibold">{names[message.replyTo.senderId] ?? 'Someone'}</span>{' '}
+            {message.replyTo.deleted ? <em>deleted message</em> : message.replyTo.body}
+          </blockquote>
+        )}
+        {message?.deletedAt ? (
+          <p className="italic opacity-80" data-testid="message-body">
+            This message was deleted.
+          </p>
+        ) : (
+          <MessageText body={body} className="break-words" />
+        )}
         <p
           className={`mt-0.5 text-right text-[11px] ${mine ? 'text-indigo-100' : 'text-slate-600 dark:text-slate-300'}`}
         >
@@ -182,9 +219,13 @@ function MessageBubble({
               {shortTime(createdAt)}
             </time>
           )}
+          {message?.editedAt && !message.deletedAt && <span data-testid="edited"> · edited</span>}
           {seen && <span data-testid="seen"> · Seen</span>}
         </p>
       </div>
+      {message && !message.deletedAt && (
+        <ReactionChips message={message} meId={meId} onReact={actions.onReact} />
+      )}
     </div>
   );
 }

@@ -6,7 +6,7 @@ import type { AppRouter } from '@pigeon/client';
 import type { AppStore } from '../store';
 import { confirmed } from '../store/outbox';
 import { typingEnded, typingSeen } from '../store/typing';
-import { addToHistory, type HistoryPages } from './messages';
+import { addToHistory, replaceInHistory, type HistoryPages } from './messages';
 
 export const HISTORY_PAGE = 50;
 
@@ -47,6 +47,19 @@ export function applyStoredMessage({ queryClient, trpc, store }: CacheDeps, mess
   }
 }
 
+/** An edited, deleted or reacted-to message: replace the cached copies (history and list). */
+export function applyUpdatedMessage({ queryClient, trpc }: Omit<CacheDeps, 'store'>, message: Message): void {
+  const historyKey = trpc.messages.history.infiniteQueryKey({
+    conversationId: message.conversationId,
+    limit: HISTORY_PAGE,
+  });
+  queryClient.setQueryData<HistoryPages>(historyKey, (data) => replaceInHistory(data, message));
+  const listKey = trpc.conversations.list.queryKey();
+  queryClient.setQueryData<Conversation[]>(listKey, (list) =>
+    list?.map((c) => (c.lastMessage?.id === message.id ? { ...c, lastMessage: message } : c)),
+  );
+}
+
 /**
  * Applies the user's event stream to the query cache, so every screen updates live. The
  * subscription resumes by itself after a reconnect (tRPC resends the last event id).
@@ -65,6 +78,9 @@ export function startEventStream(opts: {
         store.dispatch(
           typingEnded({ conversationId: item.message.conversationId, userId: item.message.senderId }),
         );
+        break;
+      case 'message.updated':
+        applyUpdatedMessage({ queryClient, trpc }, item.message);
         break;
       case 'conversation.read':
         // Unread counts and "seen" are the server's to compute: fetch the list again.

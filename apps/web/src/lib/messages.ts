@@ -1,4 +1,4 @@
-import type { HistoryOutput, Message } from '@pigeon/schema';
+import { limits, type HistoryOutput, type Message } from '@pigeon/schema';
 import type { InfiniteData } from '@tanstack/react-query';
 import type { PendingMessage } from '../store/outbox';
 
@@ -20,6 +20,32 @@ export function addToHistory(data: HistoryPages | undefined, message: Message): 
   if (!first) return data;
   const messages = [...first.messages, message].sort((a, b) => b.id - a.id);
   return { ...data, pages: [{ ...first, messages }, ...rest] };
+}
+
+/** Swaps in the new state of an edited, deleted or reacted-to message, wherever it is cached. */
+export function replaceInHistory(data: HistoryPages | undefined, message: Message): HistoryPages | undefined {
+  if (!data?.pages.some((page) => page.messages.some((m) => m.id === message.id))) return data;
+  return {
+    ...data,
+    pages: data.pages.map((page) => ({
+      ...page,
+      messages: page.messages.map((m) => {
+        if (m.id === message.id) return message;
+        // Replies quoting it follow along (an edit changes the quote; a delete blanks it).
+        if (m.replyTo?.id === message.id) {
+          return {
+            ...m,
+            replyTo: {
+              ...m.replyTo,
+              body: message.body.slice(0, limits.replyExcerpt.max),
+              deleted: message.deletedAt !== null,
+            },
+          };
+        }
+        return m;
+      }),
+    })),
+  };
 }
 
 /** The rows to show, oldest first: stored history, then unconfirmed sends not yet in it. */

@@ -11,6 +11,7 @@ import { applyStoredMessage, HISTORY_PAGE } from '../lib/events';
 import { newClientId } from '../lib/ids';
 import { chatRows } from '../lib/messages';
 import { useTRPC } from '../lib/trpc';
+import { useMessageActions } from '../lib/use-message-actions';
 import { useAppDispatch, useAppSelector, useAppStore } from '../store';
 import { failed, pendingById, pendingIn, queued, retried } from '../store/outbox';
 
@@ -88,10 +89,15 @@ function ConversationView({
       onError: (_error, variables) => dispatch(failed(variables.clientId)),
     }),
   );
-  const deliver = (clientId: string, body: string) => {
+  const deliver = (clientId: string, body: string, replyToId?: number) => {
     lastTyping.current = 0; // the message ends the signal on the other side; typing again renews it
-    send.mutate({ conversationId, body, clientId });
+    send.mutate({ conversationId, body, clientId, ...(replyToId === undefined ? {} : { replyToId }) });
   };
+  const actions = useMessageActions();
+  const names = useMemo(
+    () => Object.fromEntries([...members, ...(me ? [me] : [])].map((u) => [u.id, u.username])),
+    [members, me],
+  );
 
   const typing = useMutation(trpc.conversations.typing.mutationOptions());
   const lastTyping = useRef(0);
@@ -157,18 +163,48 @@ function ConversationView({
             const message = pendingById(outbox, clientId);
             if (!message) return;
             dispatch(retried(clientId));
-            deliver(clientId, message.body);
+            deliver(clientId, message.body, message.replyToId);
           }}
+          actions={actions.handlers}
+          names={names}
         />
       )}
       <TypingLine conversationId={conversationId} members={members} />
+      {actions.error && (
+        <p role="alert" className="px-4 text-sm text-rose-700 dark:text-rose-400">
+          {actions.error}
+        </p>
+      )}
       <Composer
+        key={actions.editing ? `edit-${actions.editing.id}` : 'new'}
         label={`Message ${title}`}
+        initialBody={actions.editing?.body}
+        context={
+          actions.editing
+            ? { label: 'Editing your message', onCancel: actions.cancel }
+            : actions.replyingTo
+              ? {
+                  label: `Replying to ${names[actions.replyingTo.senderId] ?? 'someone'}: ${actions.replyingTo.body.slice(0, 80)}`,
+                  onCancel: actions.cancel,
+                }
+              : undefined
+        }
         onTyping={onTyping}
         onSend={(body) => {
+          if (actions.finishEdit(body)) return;
           const clientId = newClientId();
-          dispatch(queued({ clientId, conversationId, body, createdAt: new Date().toISOString() }));
-          deliver(clientId, body);
+          const replyToId = actions.replyingTo?.id;
+          dispatch(
+            queued({
+              clientId,
+              conversationId,
+              body,
+              createdAt: new Date().toISOString(),
+              ...(replyToId === undefined ? {} : { replyToId }),
+            }),
+          );
+          deliver(clientId, body, replyToId);
+          actions.cancel();
         }}
       />
     </>

@@ -5,6 +5,8 @@ export interface PendingMessage {
   clientId: string;
   conversationId: string;
   body: string;
+  /** The message this one answers, kept for a retry. */
+  replyToId?: number;
   createdAt: string;
   status: 'sending' | 'failed';
 }

@@ -1,4 +1,13 @@
-import { historyInput, historyOutput, message, sendMessageInput } from '@pigeon/schema';
+import {
+  deleteMessageInput,
+  editMessageInput,
+  historyInput,
+  historyOutput,
+  message,
+  reactInput,
+  sendMessageInput,
+} from '@pigeon/schema';
+import { deleteMessage, editMessage, react } from '../services/message-actions';
 import { publishDeliveries } from '../services/events';
 import { messageHistory } from '../services/messages';
 import { authedProcedure, router } from '../trpc';
@@ -14,6 +23,32 @@ export const messagesRouter = router({
     .mutation(async ({ ctx, input }) => {
       const { message, deliveries } = await ctx.sends.send(ctx.viewer.userId, input);
       if (deliveries.length > 0) ctx.metrics.messageSent();
+      await publishDeliveries(ctx.bus, ctx.log, deliveries);
+      return message;
+    }),
+  /** Your own messages only; everyone in the conversation sees the new text, marked edited. */
+  edit: authedProcedure
+    .input(editMessageInput)
+    .output(message)
+    .mutation(async ({ ctx, input }) => {
+      const { message, deliveries } = await editMessage(ctx.db, ctx.viewer.userId, input);
+      await publishDeliveries(ctx.bus, ctx.log, deliveries);
+      return message;
+    }),
+  /** Your own messages only; the others see a "deleted" placeholder in its place. */
+  delete: authedProcedure
+    .input(deleteMessageInput)
+    .output(message)
+    .mutation(async ({ ctx, input }) => {
+      const { message, deliveries } = await deleteMessage(ctx.db, ctx.viewer.userId, input.messageId);
+      await publishDeliveries(ctx.bus, ctx.log, deliveries);
+      return message;
+    }),
+  react: authedProcedure
+    .input(reactInput)
+    .output(message)
+    .mutation(async ({ ctx, input }) => {
+      const { message, deliveries } = await react(ctx.db, ctx.viewer.userId, input);
       await publishDeliveries(ctx.bus, ctx.log, deliveries);
       return message;
     }),

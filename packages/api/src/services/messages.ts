@@ -4,7 +4,7 @@ import { and, desc, eq, lt } from 'drizzle-orm';
 import { requireMembership } from './conversations';
 import type { Delivery } from './events';
 import { sendMessages } from './send-batch';
-import { toMessage } from './views';
+import { messageViews } from './views';
 
 /**
  * Stores one message and its events in one transaction and resolves after commit. Idempotent on
@@ -42,7 +42,7 @@ export async function messageHistory(
   const page = rows.slice(0, input.limit);
   const oldest = page.at(-1);
   return {
-    messages: page.map(toMessage),
+    messages: await messageViews(db, page),
     nextCursor: rows.length > input.limit && oldest ? oldest.id : null,
   };
 }

@@ -1,9 +1,9 @@
 import { conversationMembers, conversations, friendships, messages, type Database } from '@pigeon/db';
-import type { Message, SendMessageInput } from '@pigeon/schema';
+import type { Message, ReplyQuote, SendMessageInput } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { appendEvents, type Delivery, type Tx } from './events';
-import { toMessage } from './views';
+import { messageViews, toMessage, toQuote } from './views';
 
 export interface SendJob {
   senderId: string;
@@ -18,8 +18,8 @@ type MessageRow = typeof messages.$inferSelect;
 const sendKey = (senderId: string, clientId: string) => `${senderId}/${clientId}`;
 
 /** A retry of an earlier send: the stored message, or CONFLICT if the clientId meant another chat. */
-function earlierSend(row: MessageRow, input: SendMessageInput): SendOutcome {
-  if (row.conversationId !== input.conversationId) {
+function earlierSend(message: Message, input: SendMessageInput): SendOutcome {
+  if (message.conversationId !== input.conversationId) {
     return {
       ok: false,
       error: new TRPCError({
@@ -28,7 +28,7 @@ function earlierSend(row: MessageRow, input: SendMessageInput): SendOutcome {
       }),
     };
   }
-  return { ok: true, message: toMessage(row), deliveries: [] };
+  return { ok: true, message, deliveries: [] };
 }
 
 /**
@@ -64,7 +64,7 @@ async function sendInTransaction(tx: Tx, jobs: readonly SendJob[]): Promise<Send
   const friendPairs = await directFriendPairs(tx, jobs, byConversation);
 
   const outcomes = new Array<SendOutcome | undefined>(jobs.length);
-  const accepted: number[] = [];
+  let accepted: number[] = [];
   const needEarlier: number[] = [];
   jobs.forEach((job, i) => {
     const conversation = byConversation.get(job.input.conversationId);
@@ -86,6 +86,8 @@ async function sendInTransaction(tx: Tx, jobs: readonly SendJob[]): Promise<Send
     }
     accepted.push(i);
   });
+  const quotes = await replyTargets(tx, jobs, accepted, outcomes);
+  accepted = accepted.filter((i) => outcomes[i] === undefined);
 
   const inserted = accepted.length
     ? await tx
@@ -98,6 +100,7 @@ async function sendInTransaction(tx: Tx, jobs: readonly SendJob[]): Promise<Send
               senderId,
               clientId: input.clientId,
               body: input.body,
+              replyToId: input.replyToId ?? null,
             };
           }),
         )
@@ -127,8 +130,10 @@ async function sendInTransaction(tx: Tx, jobs: readonly SendJob[]): Promise<Send
     fresh.map((f) => f.row),
   );
 
+  const view = (row: MessageRow) =>
+    toMessage(row, { replyTo: row.replyToId === null ? null : (quotes.get(row.replyToId) ?? null) });
   const entries = fresh.flatMap(({ row }) => {
-    const message = toMessage(row);
+    const message = view(row);
     const memberIds = byConversation.get(row.conversationId)?.memberIds ?? [];
     return memberIds.map((userId) => ({
       userId,
@@ -139,7 +144,7 @@ async function sendInTransaction(tx: Tx, jobs: readonly SendJob[]): Promise<Send
   let next = 0;
   for (const { index, row } of fresh) {
     const count = byConversation.get(row.conversationId)?.memberIds.length ?? 0;
-    outcomes[index] = { ok: true, message: toMessage(row), deliveries: deliveries.slice(next, next + count) };
+    outcomes[index] = { ok: true, message: view(row), deliveries: deliveries.slice(next, next + count) };
     next += count;
   }
   return outcomes.map((o) => {
@@ -174,6 +179,36 @@ async function directFriendPairs(
   return new Set(rows.map((r) => sendKey(r.userId, r.friendId)));
 }
 
+/**
+ * The messages being answered, as quotes. A reply to a message that is not in the same
+ * conversation is refused (NOT_FOUND: other conversations' ids reveal nothing).
+ */
+async function replyTargets(
+  tx: Tx,
+  jobs: readonly SendJob[],
+  accepted: readonly number[],
+  outcomes: (SendOutcome | undefined)[],
+): Promise<Map<number, ReplyQuote>> {
+  const ids = [...new Set(accepted.flatMap((i) => jobs[i]?.input.replyToId ?? []))];
+  if (ids.length === 0) return new Map();
+  const rows = await tx.select().from(messages).where(inArray(messages.id, ids));
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  for (const i of accepted) {
+    const { input } = jobs[i] as SendJob;
+    if (input.replyToId === undefined) continue;
+    if (byId.get(input.replyToId)?.conversationId !== input.conversationId) {
+      outcomes[i] = {
+        ok: false,
+        error: new TRPCError({
+          code: 'NOT_FOUND',
+          message: 'No such message to reply to in this conversation.',
+        }),
+      };
+    }
+  }
+  return new Map(rows.map((row) => [row.id, toQuote(row)]));
+}
+
 /** Answers retries (and refusals) from the messages already stored under the same clientIds. */
 async function resolveEarlierSends(
   tx: Tx,
@@ -192,12 +227,13 @@ async function resolveEarlierSends(
         inArray(messages.clientId, [...new Set(wanted.map((j) => j.input.clientId))]),
       ),
     );
-  const stored = new Map(rows.map((row) => [sendKey(row.senderId, row.clientId), row]));
+  const views = await messageViews(tx, rows);
+  const stored = new Map(views.map((m) => [sendKey(m.senderId, m.clientId), m]));
   for (const i of indexes) {
     const { senderId, input } = jobs[i] as SendJob;
-    const row = stored.get(sendKey(senderId, input.clientId));
-    outcomes[i] = row
-      ? earlierSend(row, input)
+    const earlier = stored.get(sendKey(senderId, input.clientId));
+    outcomes[i] = earlier
+      ? earlierSend(earlier, input)
       : { ok: false, error: new TRPCError({ code: 'FORBIDDEN', message: 'You can only message friends.' }) };
   }
 }

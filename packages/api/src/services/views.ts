@@ -1,14 +1,70 @@
-import type { messages } from '@pigeon/db';
-import type { Message } from '@pigeon/schema';
+import { messages, reactions, type Database } from '@pigeon/db';
+import { limits, type Message, type ReplyQuote } from '@pigeon/schema';
+import { asc, inArray } from 'drizzle-orm';
+import type { Tx } from './events';
+
+type MessageRow = typeof messages.$inferSelect;
 
 /** Database rows to wire shapes: the one place that decides what leaves the server. */
-export function toMessage(row: typeof messages.$inferSelect): Message {
+export function toMessage(
+  row: MessageRow,
+  extras: { replyTo?: ReplyQuote | null; reactions?: Message['reactions'] } = {},
+): Message {
   return {
     id: row.id,
     conversationId: row.conversationId,
     senderId: row.senderId,
     clientId: row.clientId,
-    body: row.body,
+    body: row.deletedAt ? '' : row.body,
     createdAt: row.createdAt.toISOString(),
+    editedAt: row.editedAt?.toISOString() ?? null,
+    deletedAt: row.deletedAt?.toISOString() ?? null,
+    replyTo: extras.replyTo ?? null,
+    reactions: extras.reactions ?? [],
   };
+}
+
+export function toQuote(row: MessageRow): ReplyQuote {
+  const deleted = row.deletedAt !== null;
+  return {
+    id: row.id,
+    senderId: row.senderId,
+    body: deleted ? '' : row.body.slice(0, limits.replyExcerpt.max),
+    deleted,
+  };
+}
+
+/** Rows to messages with their reply quotes and reactions: two queries for any number of rows. */
+export async function messageViews(db: Database | Tx, rows: readonly MessageRow[]): Promise<Message[]> {
+  if (rows.length === 0) return [];
+  const replyIds = [...new Set(rows.flatMap((r) => (r.replyToId === null ? [] : [r.replyToId])))];
+  const [quoted, reacted] = await Promise.all([
+    replyIds.length ? db.select().from(messages).where(inArray(messages.id, replyIds)) : Promise.resolve([]),
+    db
+      .select({ messageId: reactions.messageId, userId: reactions.userId, emoji: reactions.emoji })
+      .from(reactions)
+      .where(
+        inArray(
+          reactions.messageId,
+          rows.map((r) => r.id),
+        ),
+      )
+      .orderBy(asc(reactions.createdAt)),
+  ]);
+  const quotes = new Map(quoted.map((q) => [q.id, toQuote(q)]));
+  const byMessage = new Map<number, Message['reactions']>();
+  for (const { messageId, userId, emoji } of reacted) {
+    const list = byMessage.get(messageId) ?? [];
+    const entry = list.find((r) => r.emoji === emoji);
+    // Stored emoji passed the schema on the way in.
+    if (entry) entry.userIds.push(userId);
+    else list.push({ emoji: emoji as Message['reactions'][number]['emoji'], userIds: [userId] });
+    byMessage.set(messageId, list);
+  }
+  return rows.map((row) =>
+    toMessage(row, {
+      replyTo: row.replyToId === null ? null : (quotes.get(row.replyToId) ?? null),
+      reactions: byMessage.get(row.id) ?? [],
+    }),
+  );
 }

@@ -1,0 +1,61 @@
+import type { Message } from '@pigeon/schema';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { MessageActionHandlers } from '../components/message-actions';
+import { applyUpdatedMessage } from './events';
+import { useTRPC } from './trpc';
+
+/**
+ * Reply, edit, delete and react for one conversation: the mutations (their answers update the
+ * cache at once; the event stream tells the other devices) and what the composer is doing.
+ */
+export function useMessageActions() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [replyingTo, setReplyingTo] = useState<Message | null>(null);
+  const [editing, setEditing] = useState<Message | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const options = {
+    onSuccess: (message: Message) => {
+      setError(null);
+      applyUpdatedMessage({ queryClient, trpc }, message);
+    },
+    onError: (err: { message: string }) => setError(err.message),
+  };
+  const edit = useMutation(trpc.messages.edit.mutationOptions(options));
+  const remove = useMutation(trpc.messages.delete.mutationOptions(options));
+  const react = useMutation(trpc.messages.react.mutationOptions(options));
+
+  const handlers: MessageActionHandlers = {
+    onReply: (message) => {
+      setEditing(null);
+      setReplyingTo(message);
+    },
+    onEdit: (message) => {
+      setReplyingTo(null);
+      setEditing(message);
+    },
+    onDelete: (message) => {
+      if (window.confirm('Delete this message for everyone?')) remove.mutate({ messageId: message.id });
+    },
+    onReact: (message, emoji, on) => react.mutate({ messageId: message.id, emoji, on }),
+  };
+
+  return {
+    handlers,
+    replyingTo,
+    editing,
+    error,
+    cancel: () => {
+      setReplyingTo(null);
+      setEditing(null);
+    },
+    /** Sends the composer's text as the edit in progress; false when there is none. */
+    finishEdit: (body: string): boolean => {
+      if (!editing) return false;
+      edit.mutate({ messageId: editing.id, body });
+      setEditing(null);
+      return true;
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import { conversationMembers, friendships, messages, reactions, type Database } from '@pigeon/db';
+import type { EditMessageInput, Message, ReactInput } from '@pigeon/schema';
+import { TRPCError } from '@trpc/server';
+import { and, eq } from 'drizzle-orm';
+import { appendEvents, type Delivery, type Tx } from './events';
+import { messageViews } from './views';
+
+type Change = { message: Message; deliveries: Delivery[] };
+
+const notFound = () => new TRPCError({ code: 'NOT_FOUND', message: 'No such message.' });
+
+/**
+ * The message, locked for the change, if the viewer is a member of its conversation (and, in a
+ * 1:1, still the other's friend); NOT_FOUND otherwise, revealing nothing.
+ */
+async function lockForChange(tx: Tx, viewerId: string, messageId: number) {
+  const [row] = await tx.select().from(messages).where(eq(messages.id, messageId)).for('update');
+  if (!row) throw notFound();
+  const members = await tx
+    .select({ userId: conversationMembers.userId })
+    .from(conversationMembers)
+    .where(eq(conversationMembers.conversationId, row.conversationId));
+  const memberIds = members.map((m) => m.userId);
+  if (!memberIds.includes(viewerId)) throw notFound();
+  return { row, memberIds };
+}
+
+async function requireFriendsInDirect(tx: Tx, viewerId: string, memberIds: string[]) {
+  const others = memberIds.filter((id) => id !== viewerId);
+  if (others.length !== 1) return; // groups: membership is enough
+  const [other] = others;
+  const [friendship] = await tx
+    .select({ userId: friendships.userId })
+    .from(friendships)
+    .where(and(eq(friendships.userId, viewerId), eq(friendships.friendId, other ?? '')));
+  if (!friendship) throw new TRPCError({ code: 'FORBIDDEN', message: 'You can only message friends.' });
+}
+
+/** Writes the new state of the message to every member's stream, in the same transaction. */
+async function announce(tx: Tx, messageId: number, memberIds: string[]): Promise<Change> {
+  const [row] = await tx.select().from(messages).where(eq(messages.id, messageId));
+  if (!row) throw notFound();
+  const [message] = await messageViews(tx, [row]);
+  if (!message) throw notFound();
+  const deliveries = await appendEvents(
+    tx,
+    memberIds.map((userId) => ({ userId, event: { v: 1, type: 'message.updated', message } })),
+  );
+  return { message, deliveries };
+}
+
+function requireOwnLiveMessage(row: typeof messages.$inferSelect, viewerId: string, what: string) {
+  if (row.senderId !== viewerId) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: `You can only ${what} your own messages.` });
+  }
+  if (row.deletedAt) throw new TRPCError({ code: 'CONFLICT', message: 'That message was deleted.' });
+}
+
+export function editMessage(db: Database, viewerId: string, input: EditMessageInput): Promise<Change> {
+  return db.transaction(async (tx) => {
+    const { row, memberIds } = await lockForChange(tx, viewerId, input.messageId);
+    requireOwnLiveMessage(row, viewerId, 'edit');
+    await requireFriendsInDirect(tx, viewerId, memberIds);
+    await tx.update(messages).set({ body: input.body, editedAt: new Date() }).where(eq(messages.id, row.id));
+    return announce(tx, row.id, memberIds);
+  });
+}
+
+/** Blanks the body and keeps the row, so replies and the conversation's ids still hold. */
+export function deleteMessage(db: Database, viewerId: string, messageId: number): Promise<Change> {
+  return db.transaction(async (tx) => {
+    const { row, memberIds } = await lockForChange(tx, viewerId, messageId);
+    if (row.senderId !== viewerId) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: 'You can only delete your own messages.' });
+    }
+    if (row.deletedAt) {
+      // Deleting twice is deleting once: the same answer, nobody told again.
+      const [message] = await messageViews(tx, [row]);
+      if (!message) throw notFound();
+      return { message, deliveries: [] };
+    }
+    await tx.update(messages).set({ body: '', deletedAt: new Date() }).where(eq(messages.id, row.id));
+    await tx.delete(reactions).where(eq(reactions.messageId, row.id));
+    return announce(tx, row.id, memberIds);
+  });
+}
+
+/** Sets one reaction on or off; asking for the state it is already in changes and announces nothing. */
+export function react(db: Database, viewerId: string, input: ReactInput): Promise<Change> {
+  return db.transaction(async (tx) => {
+    const { row, memberIds } = await lockForChange(tx, viewerId, input.messageId);
+    if (row.deletedAt) throw new TRPCError({ code: 'CONFLICT', message: 'That message was deleted.' });
+    await requireFriendsInDirect(tx, viewerId, memberIds);
+    const mine = and(
+      eq(reactions.messageId, row.id),
+      eq(reactions.userId, viewerId),
+      eq(reactions.emoji, input.emoji),
+    );
+    const changed = input.on
+      ? await tx
+          .insert(reactions)
+          .values({ messageId: row.id, userId: viewerId, emoji: input.emoji })
+          .onConflictDoNothing()
+          .returning({ emoji: reactions.emoji })
+      : await tx.delete(reactions).where(mine).returning({ emoji: reactions.emoji });
+    if (changed.length === 0) {
+      const [message] = await messageViews(tx, [row]);
+      if (!message) throw notFound();
+      return { message, deliveries: [] };
+    }
+    return announce(tx, row.id, memberIds);
+  });
+}
