@@ -16,6 +16,10 @@ interface World {
   suitor: User;
   /** Known to nobody: anyone may ask them for friendship. */
   loner: User;
+  /** Blocked by the owner. */
+  blockedUser: User;
+  /** The owner's own pending request, to the loner. */
+  outgoingRequestId: string;
   conversationId: string;
   /** A message of the friend's in the conversation. */
   messageId: number;
@@ -120,6 +124,36 @@ const matrix: Record<string, Row> = {
     stranger: 'NOT_FOUND',
     consumes: true,
   },
+  'friends.cancel': {
+    call: (c, w) => c.friends.cancel.mutate({ requestId: w.outgoingRequestId }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'NOT_FOUND', // only its sender may withdraw it
+    consumes: true,
+  },
+  'friends.remove': {
+    call: (c, w) => c.friends.remove.mutate({ userId: w.friend.id }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'NOT_FOUND', // a stranger cannot end someone else's friendship
+    consumes: true,
+  },
+  'friends.blocked': {
+    call: (c) => c.friends.blocked.query(),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'own',
+    revealsNothing: (result, w) => expect(JSON.stringify(result)).not.toContain(w.loner.id),
+  },
+  'friends.block': {
+    call: (c, w) => c.friends.block.mutate({ userId: w.loner.id }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'own', // anyone may block anyone: it only shields the blocker
+    consumes: true,
+  },
+  'friends.unblock': {
+    call: (c, w) => c.friends.unblock.mutate({ userId: w.blockedUser.id }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'NOT_FOUND', // only the blocker can lift a block
+    consumes: true,
+  },
   'conversations.open': {
     call: (c, w) => c.conversations.open.mutate({ userId: w.friend.id }),
     anonymous: 'UNAUTHORIZED',
@@ -219,6 +253,7 @@ describe.each(backends)('authorization (%s)', (backend) => {
     const friend = await t.user('friend');
     const suitor = await t.user('suitor');
     const loner = await t.user('loner');
+    const blockedUser = await t.user('blocked');
     const conversationId = await befriend(owner, friend);
     const { request } = await suitor.client.friends.request.mutate({ userId: owner.id });
     const { id: messageId } = await friend.client.messages.send.mutate({
@@ -231,7 +266,20 @@ describe.each(backends)('authorization (%s)', (backend) => {
       body: 'hello friend',
       clientId: newClientId(),
     });
-    return { owner, friend, suitor, loner, conversationId, messageId, ownMessageId, requestId: request.id };
+    await owner.client.friends.block.mutate({ userId: blockedUser.id });
+    const { request: outgoing } = await owner.client.friends.request.mutate({ userId: loner.id });
+    return {
+      owner,
+      friend,
+      suitor,
+      loner,
+      blockedUser,
+      conversationId,
+      messageId,
+      ownMessageId,
+      requestId: request.id,
+      outgoingRequestId: outgoing.id,
+    };
   }
 
   let world: World;

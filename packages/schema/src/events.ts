@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { conversationId, messageId, requestId, timestamp, userId } from './common';
+import { conversationId, messageId, publicUser, requestId, timestamp, userId } from './common';
 import { friend, friendRequest } from './friends';
 import { message } from './messages';
 
@@ -15,6 +15,13 @@ export const pigeonEvent = z.discriminatedUnion('type', [
   z.object({ v: z.literal(1), type: z.literal('friend.request_sent'), request: friendRequest }),
   z.object({ v: z.literal(1), type: z.literal('friend.request_declined'), requestId }),
   z.object({ v: z.literal(1), type: z.literal('friend.added'), requestId, friend }),
+  /** The sender withdrew a pending request (to both sides). */
+  z.object({ v: z.literal(1), type: z.literal('friend.request_cancelled'), requestId }),
+  /** The friendship ended, by either side (to both; a block ends it too). */
+  z.object({ v: z.literal(1), type: z.literal('friend.removed'), userId }),
+  /** The viewer blocked or unblocked someone (to the viewer's own devices only). */
+  z.object({ v: z.literal(1), type: z.literal('user.blocked'), user: publicUser }),
+  z.object({ v: z.literal(1), type: z.literal('user.unblocked'), userId }),
   /** A member's read marker moved: to the reader's own devices, and to others if both share receipts. */
   z.object({
     v: z.literal(1),

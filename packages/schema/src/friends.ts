@@ -31,3 +31,6 @@ export type FriendRequestsOutput = z.infer<typeof friendRequestsOutput>;
 
 export const suggestion = publicUser.extend({ mutualFriends: z.number().int().nonnegative() });
 export type Suggestion = z.infer<typeof suggestion>;
+
+/** Someone the caller means: a friend to remove, a user to block or unblock. */
+export const userRef = z.object({ userId });

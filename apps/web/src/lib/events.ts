@@ -95,6 +95,10 @@ export function startEventStream(opts: {
       case 'friend.request_sent':
       case 'friend.request_declined':
       case 'friend.added':
+      case 'friend.request_cancelled':
+      case 'friend.removed':
+      case 'user.blocked':
+      case 'user.unblocked':
         void queryClient.invalidateQueries({ queryKey: trpc.friends.pathKey() });
         break;
       case 'stream.live':

@@ -48,6 +48,14 @@ export default function PeoplePage() {
   const request = useMutation(trpc.friends.request.mutationOptions({ onSuccess: refreshFriends }));
   const accept = useMutation(trpc.friends.accept.mutationOptions({ onSuccess: refreshFriends }));
   const decline = useMutation(trpc.friends.decline.mutationOptions({ onSuccess: refreshFriends }));
+  const cancel = useMutation(trpc.friends.cancel.mutationOptions({ onSuccess: refreshFriends }));
+  const unfriend = useMutation(trpc.friends.remove.mutationOptions({ onSuccess: refreshFriends }));
+  const block = useMutation(trpc.friends.block.mutationOptions({ onSuccess: refreshFriends }));
+  const unblock = useMutation(trpc.friends.unblock.mutationOptions({ onSuccess: refreshFriends }));
+  const blocked = useQuery(trpc.friends.blocked.queryOptions());
+  const confirmThen = (question: string, act: () => void) => {
+    if (window.confirm(question)) act();
+  };
   const open = useMutation(
     trpc.conversations.open.mutationOptions({
       onSuccess: (conversation) => {
@@ -139,6 +147,12 @@ export default function PeoplePage() {
           {requests.data?.outgoing.map((r) => (
             <PersonRow key={r.id} user={r.to}>
               <span className="text-sm text-slate-500 dark:text-slate-400">Waiting for an answer</span>
+              <Button
+                onClick={() => cancel.mutate({ requestId: r.id })}
+                aria-label={`Cancel the request to ${r.to.username}`}
+              >
+                Cancel
+              </Button>
             </PersonRow>
           ))}
         </ul>
@@ -150,10 +164,44 @@ export default function PeoplePage() {
           {friends.data?.map((f) => (
             <PersonRow key={f.id} user={f}>
               {actionFor(f)}
+              <Button
+                onClick={() =>
+                  confirmThen(`Remove ${f.username} from your friends?`, () =>
+                    unfriend.mutate({ userId: f.id }),
+                  )
+                }
+                aria-label={`Unfriend ${f.username}`}
+              >
+                Unfriend
+              </Button>
+              <Button
+                onClick={() =>
+                  confirmThen(`Block ${f.username}? They will not be able to find, ask or message you.`, () =>
+                    block.mutate({ userId: f.id }),
+                  )
+                }
+                aria-label={`Block ${f.username}`}
+              >
+                Block
+              </Button>
             </PersonRow>
           ))}
         </ul>
       </Section>
+
+      {(blocked.data?.length ?? 0) > 0 && (
+        <Section title="Blocked">
+          <ul aria-label="Blocked people">
+            {blocked.data?.map((u) => (
+              <PersonRow key={u.id} user={u}>
+                <Button onClick={() => unblock.mutate({ userId: u.id })} aria-label={`Unblock ${u.username}`}>
+                  Unblock
+                </Button>
+              </PersonRow>
+            ))}
+          </ul>
+        </Section>
+      )}
 
       <Section title="Suggestions">
         {suggestions.data?.length === 0 && empty('No suggestions right now.')}

@@ -4,8 +4,17 @@ import {
   friendRequestInput,
   friendRequestRef,
   friendRequestsOutput,
+  publicUser,
   suggestion,
+  userRef,
 } from '@pigeon/schema';
+import {
+  blockUser,
+  cancelFriendRequest,
+  listBlocked,
+  removeFriend,
+  unblockUser,
+} from '../services/relationships';
 import { z } from 'zod';
 import { publishDeliveries } from '../services/events';
 import * as friends from '../services/friends';
@@ -49,5 +58,32 @@ export const friendsRouter = router({
     );
     await publishDeliveries(ctx.bus, ctx.log, deliveries);
     return { requestId };
+  }),
+  /** Withdraws your own pending request. */
+  cancel: authedProcedure.input(friendRequestRef).mutation(async ({ ctx, input }) => {
+    const { requestId, deliveries } = await cancelFriendRequest(ctx.db, ctx.viewer.userId, input.requestId);
+    await publishDeliveries(ctx.bus, ctx.log, deliveries);
+    return { requestId };
+  }),
+  remove: authedProcedure.input(userRef).mutation(async ({ ctx, input }) => {
+    const { userId, deliveries } = await removeFriend(ctx.db, ctx.viewer.userId, input.userId);
+    await publishDeliveries(ctx.bus, ctx.log, deliveries);
+    return { userId };
+  }),
+  blocked: authedProcedure
+    .output(z.array(publicUser))
+    .query(({ ctx }) => listBlocked(ctx.db, ctx.viewer.userId)),
+  block: authedProcedure
+    .input(userRef)
+    .output(publicUser)
+    .mutation(async ({ ctx, input }) => {
+      const { user, deliveries } = await blockUser(ctx.db, ctx.viewer.userId, input.userId);
+      await publishDeliveries(ctx.bus, ctx.log, deliveries);
+      return user;
+    }),
+  unblock: authedProcedure.input(userRef).mutation(async ({ ctx, input }) => {
+    const { userId, deliveries } = await unblockUser(ctx.db, ctx.viewer.userId, input.userId);
+    await publishDeliveries(ctx.bus, ctx.log, deliveries);
+    return { userId };
   }),
 });

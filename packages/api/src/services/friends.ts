@@ -12,7 +12,7 @@ import { and, asc, desc, eq, notExists, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { appendEvents, type Delivery, type Tx } from './events';
 import { findUserByUsername } from './auth';
-import { pairKey } from './pair';
+import { blockedEitherWay, lockPair, notBlockedWith, notPossible } from './relationships';
 
 type Row = typeof friendRequests.$inferSelect;
 type UserRow = { id: string; username: string };
@@ -43,11 +43,6 @@ async function loadUser(db: Database | Tx, id: string): Promise<UserRow | undefi
   return user;
 }
 
-/** Serialises every change between one pair of users, whichever of them starts it. */
-async function lockPair(tx: Tx, a: string, b: string) {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${pairKey(a, b)}, 0))`);
-}
-
 export interface FriendRequestResult {
   status: 'pending' | 'accepted';
   request: FriendRequest;
@@ -70,6 +65,7 @@ export async function sendFriendRequest(
 
   return db.transaction(async (tx) => {
     await lockPair(tx, me.id, them.id);
+    if (await blockedEitherWay(tx, me.id, them.id)) throw notPossible();
     if (await areFriends(tx, me.id, them.id)) {
       throw new TRPCError({ code: 'CONFLICT', message: `You are already friends with ${them.username}.` });
     }
@@ -232,6 +228,7 @@ export async function suggestFriends(db: Database, viewerId: string): Promise<Su
   const candidate = (id: typeof users.id) =>
     and(
       sql`${id} <> ${viewerId}`,
+      notBlockedWith(viewerId, id),
       notExists(
         db
           .select({ one: sql`1` })

@@ -1,6 +1,7 @@
 import { users, type Database } from '@pigeon/db';
 import type { PublicUser, UserSearchOutput } from '@pigeon/schema';
 import { and, ne, sql } from 'drizzle-orm';
+import { notBlockedWith } from './relationships';
 
 const usernameKey = sql<string>`lower(${users.username})`;
 
@@ -24,6 +25,7 @@ export async function searchUsers(
         from === null ? sql`${usernameKey} ~>=~ ${prefix}` : sql`${usernameKey} ~>~ ${from}`,
         sql`${usernameKey} ~<~ ${prefix + '\u007f'}`,
         ne(users.id, viewerId),
+        notBlockedWith(viewerId, users.id),
       ),
     )
     .orderBy(sql`${usernameKey} using ~<~`)

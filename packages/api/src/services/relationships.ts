@@ -1,0 +1,165 @@
+import { blocks, friendRequests, friendships, users, type Database } from '@pigeon/db';
+import type { PublicUser } from '@pigeon/schema';
+import { TRPCError } from '@trpc/server';
+import { and, asc, eq, or, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { appendEvents, type Delivery, type Tx } from './events';
+import { pairKey } from './pair';
+
+/** The one answer a blocked person gets, whichever side blocked: nothing more is revealed. */
+export const notPossible = () => new TRPCError({ code: 'FORBIDDEN', message: 'That is not possible.' });
+
+/** Serialises every change between one pair of users (the same lock friend requests take). */
+export async function lockPair(tx: Tx, a: string, b: string) {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${pairKey(a, b)}, 0))`);
+}
+
+export async function blockedEitherWay(db: Database | Tx, a: string, b: string): Promise<boolean> {
+  const rows = await db
+    .select({ one: sql`1` })
+    .from(blocks)
+    .where(
+      or(
+        and(eq(blocks.blockerId, a), eq(blocks.blockedId, b)),
+        and(eq(blocks.blockerId, b), eq(blocks.blockedId, a)),
+      ),
+    );
+  return rows.length > 0;
+}
+
+/** A filter for user lists: nobody the viewer blocked, and nobody who blocked the viewer. */
+export function notBlockedWith(viewerId: string, id: AnyPgColumn): SQL {
+  return sql`not exists (select 1 from ${blocks} where (${blocks.blockerId} = ${viewerId} and ${blocks.blockedId} = ${id}) or (${blocks.blockerId} = ${id} and ${blocks.blockedId} = ${viewerId}))`;
+}
+
+async function loadUser(db: Database | Tx, id: string): Promise<PublicUser | undefined> {
+  const [user] = await db
+    .select({ id: users.id, username: users.username })
+    .from(users)
+    .where(eq(users.id, id));
+  return user;
+}
+
+/** Ends a friendship inside the caller's transaction; both sides hear of it. */
+async function endFriendship(tx: Tx, a: string, b: string): Promise<Delivery[]> {
+  const removed = await tx
+    .delete(friendships)
+    .where(
+      or(
+        and(eq(friendships.userId, a), eq(friendships.friendId, b)),
+        and(eq(friendships.userId, b), eq(friendships.friendId, a)),
+      ),
+    )
+    .returning({ userId: friendships.userId });
+  if (removed.length === 0) return [];
+  return appendEvents(tx, [
+    { userId: a, event: { v: 1, type: 'friend.removed', userId: b } },
+    { userId: b, event: { v: 1, type: 'friend.removed', userId: a } },
+  ]);
+}
+
+/** Withdraws the viewer's own pending request; both sides' lists drop it. */
+export function cancelFriendRequest(db: Database, viewerId: string, requestId: string) {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .delete(friendRequests)
+      .where(
+        and(
+          eq(friendRequests.id, requestId),
+          eq(friendRequests.fromUserId, viewerId),
+          eq(friendRequests.status, 'pending'),
+        ),
+      )
+      .returning();
+    if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such pending request of yours.' });
+    const deliveries = await appendEvents(
+      tx,
+      [row.fromUserId, row.toUserId].map((userId) => ({
+        userId,
+        event: { v: 1, type: 'friend.request_cancelled', requestId: row.id } as const,
+      })),
+    );
+    return { requestId: row.id, deliveries };
+  });
+}
+
+/** Unfriends: the conversation stays (history is kept) but neither can send in it any more. */
+export function removeFriend(db: Database, viewerId: string, userId: string) {
+  return db.transaction(async (tx) => {
+    await lockPair(tx, viewerId, userId);
+    const deliveries = await endFriendship(tx, viewerId, userId);
+    if (deliveries.length === 0) throw new TRPCError({ code: 'NOT_FOUND', message: 'You are not friends.' });
+    return { userId, deliveries };
+  });
+}
+
+/**
+ * Blocks someone: ends any friendship and pending request between the two, and from then on
+ * neither finds, asks or messages the other. The blocked person is not told; they only see
+ * the friendship end, as after an unfriend.
+ */
+export function blockUser(db: Database, viewerId: string, userId: string) {
+  if (userId === viewerId) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'You cannot block yourself.' });
+  }
+  return db.transaction(async (tx) => {
+    const target = await loadUser(tx, userId);
+    if (!target) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such user.' });
+    await lockPair(tx, viewerId, userId);
+    const [added] = await tx
+      .insert(blocks)
+      .values({ blockerId: viewerId, blockedId: userId })
+      .onConflictDoNothing()
+      .returning();
+    if (!added) return { user: target, deliveries: [] };
+    const cancelled = await tx
+      .delete(friendRequests)
+      .where(
+        and(
+          eq(friendRequests.status, 'pending'),
+          or(
+            and(eq(friendRequests.fromUserId, viewerId), eq(friendRequests.toUserId, userId)),
+            and(eq(friendRequests.fromUserId, userId), eq(friendRequests.toUserId, viewerId)),
+          ),
+        ),
+      )
+      .returning({ id: friendRequests.id });
+    const deliveries = [
+      ...(await endFriendship(tx, viewerId, userId)),
+      ...(await appendEvents(tx, [
+        ...cancelled.flatMap(({ id }) =>
+          [viewerId, userId].map((to) => ({
+            userId: to,
+            event: { v: 1, type: 'friend.request_cancelled', requestId: id } as const,
+          })),
+        ),
+        { userId: viewerId, event: { v: 1, type: 'user.blocked', user: target } },
+      ])),
+    ];
+    return { user: target, deliveries };
+  });
+}
+
+export function unblockUser(db: Database, viewerId: string, userId: string) {
+  return db.transaction(async (tx) => {
+    const removed = await tx
+      .delete(blocks)
+      .where(and(eq(blocks.blockerId, viewerId), eq(blocks.blockedId, userId)))
+      .returning();
+    if (removed.length === 0)
+      throw new TRPCError({ code: 'NOT_FOUND', message: 'You have not blocked them.' });
+    const deliveries = await appendEvents(tx, [
+      { userId: viewerId, event: { v: 1, type: 'user.unblocked', userId } },
+    ]);
+    return { userId, deliveries };
+  });
+}
+
+export function listBlocked(db: Database, viewerId: string): Promise<PublicUser[]> {
+  return db
+    .select({ id: users.id, username: users.username })
+    .from(blocks)
+    .innerJoin(users, eq(users.id, blocks.blockedId))
+    .where(eq(blocks.blockerId, viewerId))
+    .orderBy(asc(sql`lower(${users.username})`));
+}
