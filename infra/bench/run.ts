@@ -60,8 +60,16 @@ try {
     const sender = client();
     const receiver = client();
     const tag = randomBytes(5).toString('hex');
-    const a = await sender.auth.register.mutate({ username: `s_${tag}`, password: 'bench password' });
-    const b = await receiver.auth.register.mutate({ username: `r_${tag}`, password: 'bench password' });
+    const a = await sender.auth.register.mutate({
+      username: `s_${tag}`,
+      email: `s_${tag}@bench.invalid`,
+      password: 'bench password',
+    });
+    const b = await receiver.auth.register.mutate({
+      username: `r_${tag}`,
+      email: `r_${tag}@bench.invalid`,
+      password: 'bench password',
+    });
     const { request } = await sender.friends.request.mutate({ userId: b.user.id });
     await receiver.friends.accept.mutate({ requestId: request.id });
     const { id } = await sender.conversations.open.mutate({ userId: b.user.id });

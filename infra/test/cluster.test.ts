@@ -41,7 +41,11 @@ describe.runIf(adminUrl && hasNginx && hasRedis)('three instances behind NGINX, 
   async function user(url?: string) {
     const c = client(url);
     const username = `u_${randomBytes(5).toString('hex')}`;
-    const session = await c.auth.register.mutate({ username, password: 'cluster password' });
+    const session = await c.auth.register.mutate({
+      username,
+      email: `${username}@example.com`,
+      password: 'cluster password',
+    });
     return { client: c, id: session.user.id, username };
   }
 

@@ -34,6 +34,8 @@ const envSchema = z
       .default(30 * 86_400),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+    /** A WebSocket that has not authenticated by then is closed. */
+    WS_AUTH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
     /** Mark cookies `Secure` (HTTPS only). Defaults to on in production. */
     COOKIE_SECURE: z.enum(['true', 'false']).optional(),
     /** The built web app to serve; defaults to apps/web/dist when it exists. */
@@ -75,6 +77,8 @@ export interface ServerConfig {
   refreshTokenTtlSeconds: number;
   logLevel: Env['LOG_LEVEL'];
   shutdownGraceMs: number;
+  /** Defaults to 10 s. */
+  wsAuthTimeoutMs?: number;
   cookieSecure: boolean;
   /** Directory of the built web app, or undefined to serve none. */
   webDist: string | undefined;
@@ -101,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    wsAuthTimeoutMs: e.WS_AUTH_TIMEOUT_MS,
     cookieSecure: e.COOKIE_SECURE ? e.COOKIE_SECURE === 'true' : e.NODE_ENV === 'production',
     webDist: e.WEB_DIST ?? (existsSync(join(defaultWebDist, 'index.html')) ? defaultWebDist : undefined),
   };

@@ -27,6 +27,8 @@ const MAX_BODY_BYTES = 256 * 1024;
 const MAX_WS_MESSAGE_BYTES = 256 * 1024;
 /** Close code that tells the client to reconnect with a fresh token. */
 export const WS_CLOSE_TOKEN_EXPIRED = 4001;
+/** Closed for not presenting a valid token in time (after HTTP's 401, with a 4xxx code). */
+export const WS_CLOSE_AUTH_TIMEOUT = 4401;
 
 export type Readiness = 'starting' | 'ready' | 'draining';
 
@@ -209,6 +211,21 @@ async function finishStart(
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES });
   openConnections = () => wss.clients.size;
+  // Every socket must authenticate (a valid token in its connection params) within the time
+  // limit, or it is closed: an idle anonymous socket costs memory and serves nobody.
+  const authDeadlines = new Map<WebSocket, NodeJS.Timeout>();
+  const authTimeoutMs = config.wsAuthTimeoutMs ?? 10_000;
+  wss.on('connection', (ws) => {
+    const deadline = setTimeout(() => {
+      authDeadlines.delete(ws);
+      ws.close(WS_CLOSE_AUTH_TIMEOUT, `not authenticated within ${Math.round(authTimeoutMs / 1000)} s`);
+    }, authTimeoutMs);
+    authDeadlines.set(ws, deadline);
+    ws.once('close', () => {
+      clearTimeout(deadline);
+      authDeadlines.delete(ws);
+    });
+  });
   http.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '/').split('?')[0];
     if (state.readiness !== 'ready' || (path !== '/trpc' && path !== '/trpc/')) {
@@ -235,6 +252,8 @@ async function finishStart(
         // The socket dies with its token; the client reconnects with a fresh one and resumes.
         // tRPC's adapter hands us the `ws` socket, though its types may not resolve `ws` for us.
         const socket = res as unknown as WebSocket;
+        clearTimeout(authDeadlines.get(socket));
+        authDeadlines.delete(socket);
         const timer = setTimeout(
           () => socket.close(WS_CLOSE_TOKEN_EXPIRED, 'access token expired'),
           Math.max(0, ctx.viewer.expiresAt - Date.now()),

@@ -23,6 +23,7 @@ describe.each(backends)('accounts and tokens (%s)', (backend) => {
         user: {
           id: '00000000-0000-4000-8000-000000000000',
           username: 'x',
+          email: null,
           createdAt: new Date().toISOString(),
         },
       },
@@ -33,7 +34,11 @@ describe.each(backends)('accounts and tokens (%s)', (backend) => {
     const a = await t.user('Dup');
     const err = await t
       .client()
-      .auth.register.mutate({ username: a.username.toUpperCase(), password: 'another password' })
+      .auth.register.mutate({
+        username: a.username.toUpperCase(),
+        email: `other_${a.email}`,
+        password: 'another password',
+      })
       .catch((e: unknown) => e);
     expect(errorCode(err)).toBe('CONFLICT');
     expect((err as Error).message).toBe('That username is taken.');
@@ -49,11 +54,12 @@ describe.each(backends)('accounts and tokens (%s)', (backend) => {
   it('explains invalid registrations field by field', async () => {
     const err = await t
       .client()
-      .auth.register.mutate({ username: 'a b', password: 'short' })
+      .auth.register.mutate({ username: 'a b', email: 'not an email', password: 'short' })
       .catch((e: unknown) => e);
     expect(errorCode(err)).toBe('BAD_REQUEST');
     const fieldErrors = (err as TRPCClientError<AppRouter>).data?.zodError?.fieldErrors;
     expect(fieldErrors?.username?.[0]).toMatch(/letters, digits/);
+    expect(fieldErrors?.email?.[0]).toBe('That does not look like an email address.');
     expect(fieldErrors?.password?.[0]).toMatch(/at least 8/);
   });
 

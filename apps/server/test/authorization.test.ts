@@ -52,7 +52,11 @@ const matrix: Record<string, Row> = {
   // Public calls are made with a fresh client each: they would replace a client's session.
   'auth.register': {
     call: (c) =>
-      c.auth.register.mutate({ username: `new_${newClientId().slice(0, 8)}`, password: 'a long password' }),
+      c.auth.register.mutate({
+        username: `new_${newClientId().slice(0, 8)}`,
+        email: `new_${newClientId().slice(0, 8)}@example.com`,
+        password: 'a long password',
+      }),
     anonymous: 'public',
     stranger: 'public',
   },
@@ -83,6 +87,18 @@ const matrix: Record<string, Row> = {
     anonymous: 'UNAUTHORIZED',
     stranger: 'own',
     revealsNothing: (result, w) => expect(JSON.stringify(result)).not.toContain(w.owner.id),
+  },
+  'auth.updateProfile': {
+    call: (c) => c.auth.updateProfile.mutate({ email: `changed_${newClientId().slice(0, 8)}@example.com` }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'own', // it only ever changes the caller's own profile
+    revealsNothing: (result, w) => expect(JSON.stringify(result)).not.toContain(w.owner.id),
+  },
+  'users.card': {
+    call: (c, w) => c.users.card.query({ userId: w.friend.id }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'public', // a public card: the name and whether you are friends, nothing private
+    revealsNothing: (result, w) => expect(JSON.stringify(result)).not.toContain(w.friend.email),
   },
   'users.search': {
     call: (c, w) => c.users.search.query({ query: w.owner.username }),
@@ -164,6 +180,12 @@ const matrix: Record<string, Row> = {
     anonymous: 'UNAUTHORIZED',
     stranger: 'own',
     revealsNothing: noOwnerIds,
+  },
+  'conversations.clear': {
+    call: (c, w) => c.conversations.clear.mutate({ conversationId: w.conversationId }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'NOT_FOUND',
+    consumes: true,
   },
   'conversations.markRead': {
     call: (c, w) =>

@@ -22,7 +22,9 @@ export interface TestServer {
   config: ServerConfig;
   client(opts?: { url?: string }): PigeonClient;
   /** Registers a fresh user (unique name) and returns a logged-in client. */
-  user(prefix?: string): Promise<{ client: PigeonClient; id: string; username: string; password: string }>;
+  user(
+    prefix?: string,
+  ): Promise<{ client: PigeonClient; id: string; username: string; email: string; password: string }>;
   close(): Promise<void>;
 }
 
@@ -67,8 +69,9 @@ export async function startTestServer(
       const c = client();
       const username = `${prefix}_${randomBytes(4).toString('hex')}`;
       const password = 'correct horse battery';
-      const session = await c.auth.register.mutate({ username, password });
-      return { client: c, id: session.user.id, username, password };
+      const email = `${username}@example.com`;
+      const session = await c.auth.register.mutate({ username, email, password });
+      return { client: c, id: session.user.id, username, email, password };
     },
     async close() {
       await Promise.all(clients.map((c) => c.$close()));

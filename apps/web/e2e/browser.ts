@@ -75,8 +75,16 @@ export async function logIn(page: Page, baseUrl: string, user: { username: strin
  */
 export async function friendsWithConversation(baseUrl: string, prefix: string) {
   const tag = randomUUID().slice(0, 6);
-  const one = { username: `${prefix}1_${tag}`, password: `${prefix} password one` };
-  const two = { username: `${prefix}2_${tag}`, password: `${prefix} password two` };
+  const one = {
+    username: `${prefix}1_${tag}`,
+    email: `${prefix}1_${tag}@example.com`,
+    password: `${prefix} password one`,
+  };
+  const two = {
+    username: `${prefix}2_${tag}`,
+    email: `${prefix}2_${tag}@example.com`,
+    password: `${prefix} password two`,
+  };
   const first = createPigeonClient({ url: baseUrl, WebSocket });
   const second = createPigeonClient({ url: baseUrl, WebSocket });
   const { user: oneUser } = await first.auth.register.mutate(one);

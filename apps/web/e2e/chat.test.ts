@@ -26,6 +26,7 @@ let b: Page;
 async function register(page: Page, user: { username: string; password: string }) {
   await page.goto(`${server.url}/register`);
   await page.getByLabel('Username').fill(user.username);
+  await page.getByLabel('Email').fill(`${user.username}@example.com`);
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.waitForURL('**/chats');
@@ -65,9 +66,11 @@ describe('two people chatting in Chromium', () => {
   it('shows field errors from the shared schemas before sending anything', async () => {
     await a.goto(`${server.url}/register`);
     await a.getByLabel('Username').fill('x');
+    await a.getByLabel('Email').fill('not-an-email');
     await a.getByLabel('Password').fill('short');
     await a.getByRole('button', { name: 'Create account' }).click();
     await a.getByText('Username must be at least 3 characters.').waitFor();
+    await a.getByText('That does not look like an email address.').waitFor();
     await a.getByText('Password must be at least 8 characters.').waitFor();
     expect(await a.getByLabel('Username').getAttribute('aria-invalid')).toBe('true');
     expect(await seriousViolations(a)).toEqual([]);

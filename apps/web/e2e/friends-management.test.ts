@@ -22,7 +22,12 @@ const list = (page: Page, name: string) => page.getByRole('list', { name, exact:
 it('cancels a sent request, unfriends, blocks and unblocks, live on the other side', async () => {
   const { one: me, two: friend, close } = await friendsWithConversation(server.url, 'fm');
   const other = createPigeonClient({ url: server.url, WebSocket });
-  const stranger = { username: `fm_s_${randomUUID().slice(0, 6)}`, password: 'stranger password' };
+  const strangerName = `fm_s_${randomUUID().slice(0, 6)}`;
+  const stranger = {
+    username: strangerName,
+    email: `${strangerName}@example.com`,
+    password: 'stranger password',
+  };
   const { user: strangerUser } = await other.auth.register.mutate(stranger);
   await me.client.friends.request.mutate({ userId: strangerUser.id });
 

@@ -21,11 +21,16 @@ afterAll(async () => {
 it('keeps a long conversation virtualized and pages older history in as you scroll up', async () => {
   // Made through the typed client, as a bot would.
   const tag = randomUUID().slice(0, 6);
-  const reader = { username: `reader_${tag}`, password: 'reader password' };
+  const reader = {
+    username: `reader_${tag}`,
+    email: `reader_${tag}@example.com`,
+    password: 'reader password',
+  };
   const writer = createPigeonClient({ url: server.url, WebSocket });
   const me = createPigeonClient({ url: server.url, WebSocket });
   const { user: writerUser } = await writer.auth.register.mutate({
     username: `writer_${tag}`,
+    email: `writer_${tag}@example.com`,
     password: 'writer password',
   });
   await me.auth.register.mutate(reader);

@@ -58,7 +58,9 @@ describe('connection and session', () => {
   it('knows nothing about the session until told', () => {
     const store = createStore();
     expect(store.getState().session.status).toBe('unknown');
-    store.dispatch(loggedIn({ id: 'u', username: 'ada', createdAt: '2026-01-01T00:00:00.000Z' }));
+    store.dispatch(
+      loggedIn({ id: 'u', username: 'ada', email: null, createdAt: '2026-01-01T00:00:00.000Z' }),
+    );
     expect(store.getState().session).toMatchObject({ status: 'authenticated', user: { username: 'ada' } });
     store.dispatch(loggedOut());
     expect(store.getState().session).toEqual({ status: 'anonymous', user: null });

@@ -11,7 +11,7 @@ const password = process.env.BOT_PASSWORD ?? 'echo-bot-password';
 const pigeon = createPigeonClient({ url, WebSocket });
 const { user } = await pigeon.auth.login
   .mutate({ username, password })
-  .catch(() => pigeon.auth.register.mutate({ username, password }));
+  .catch(() => pigeon.auth.register.mutate({ username, email: `${username}@bots.invalid`, password }));
 
 const accept = (requestId: string) => pigeon.friends.accept.mutate({ requestId });
 for (const request of (await pigeon.friends.requests.query()).incoming) await accept(request.id);

@@ -22,6 +22,8 @@ export const users = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     username: text('username').notNull(),
+    /** Never shown to anyone but its owner. Null only for accounts made before emails existed. */
+    email: text('email'),
     passwordHash: text('password_hash').notNull(),
     createdAt: createdAt(),
     /** Off: the user's reads are not shown to others, and they see no one else's (symmetric). */
@@ -30,6 +32,7 @@ export const users = pgTable(
   (t) => [
     // One index serves both case-insensitive uniqueness and prefix search (LIKE 'abc%').
     uniqueIndex('users_username_lower_key').using('btree', sql`lower(${t.username}) text_pattern_ops`),
+    uniqueIndex('users_email_lower_key').on(sql`lower(${t.email})`),
     // Newest users first, for suggestions to people with no friends yet.
     index('users_created_at_idx').on(t.createdAt),
   ],
@@ -133,6 +136,8 @@ export const conversationMembers = pgTable(
     joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow(),
     /** The newest message this member has read; only ever moves forward. */
     lastReadMessageId: bigint('last_read_message_id', { mode: 'number' }),
+    /** "Deleted for me": this member sees only messages after this id. */
+    clearedUpToMessageId: bigint('cleared_up_to_message_id', { mode: 'number' }),
   },
   (t) => [
     primaryKey({ columns: [t.conversationId, t.userId] }),

@@ -9,6 +9,12 @@ export const username = z
   .max(limits.username.max, `Username must be at most ${limits.username.max} characters.`)
   .regex(/^[A-Za-z0-9_.-]+$/, 'Username may contain only letters, digits, ".", "_" and "-".');
 
+export const email = z
+  .string({ error: 'Email is required.' })
+  .trim()
+  .max(limits.email.max, `Email must be at most ${limits.email.max} characters.`)
+  .pipe(z.email({ error: 'That does not look like an email address.' }));
+
 export const password = z
   .string({ error: 'Password is required.' })
   .min(limits.password.min, `Password must be at least ${limits.password.min} characters.`)
@@ -20,7 +26,7 @@ export const password = z
  */
 const cookie = z.boolean().default(false);
 
-export const registerInput = z.object({ username, password, cookie });
+export const registerInput = z.object({ username, email, password, cookie });
 export type RegisterInput = z.input<typeof registerInput>;
 
 /** Login checks only the bounds: the rules for new passwords must not lock out existing ones. */
@@ -39,6 +45,8 @@ export const logoutInput = z.object({}).optional();
 export const me = z.object({
   id: userId,
   username: z.string(),
+  /** Null only for accounts made before emails were asked for. */
+  email: z.string().nullable(),
   createdAt: timestamp,
 });
 export type Me = z.infer<typeof me>;
@@ -52,3 +60,13 @@ export const authSession = z.object({
   refreshTokenExpiresAt: timestamp,
 });
 export type AuthSession = z.infer<typeof authSession>;
+
+/** Change your own username and/or email; conversations and friendships stay as they are. */
+export const updateProfileInput = z
+  .object({ username: username.optional(), email: email.optional() })
+  .strict()
+  .refine(
+    (changes) => changes.username !== undefined || changes.email !== undefined,
+    'Change the username, the email or both.',
+  );
+export type UpdateProfileInput = z.infer<typeof updateProfileInput>;

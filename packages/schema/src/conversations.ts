@@ -27,3 +27,6 @@ export const openConversationInput = z.object({ userId });
 
 export const markReadInput = z.object({ conversationId, messageId });
 export type MarkReadInput = z.infer<typeof markReadInput>;
+
+/** "Delete for me": hides the history so far from the caller only. */
+export const clearConversationInput = z.object({ conversationId });

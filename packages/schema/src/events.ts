@@ -22,6 +22,15 @@ export const pigeonEvent = z.discriminatedUnion('type', [
   /** The viewer blocked or unblocked someone (to the viewer's own devices only). */
   z.object({ v: z.literal(1), type: z.literal('user.blocked'), user: publicUser }),
   z.object({ v: z.literal(1), type: z.literal('user.unblocked'), userId }),
+  /** Someone's public profile changed (a new username): to their friends and their own devices. */
+  z.object({ v: z.literal(1), type: z.literal('user.updated'), user: publicUser }),
+  /** The viewer deleted a conversation's history for themselves (their own devices only). */
+  z.object({
+    v: z.literal(1),
+    type: z.literal('conversation.cleared'),
+    conversationId,
+    clearedUpToMessageId: messageId,
+  }),
   /** A member's read marker moved: to the reader's own devices, and to others if both share receipts. */
   z.object({
     v: z.literal(1),

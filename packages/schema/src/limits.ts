@@ -1,6 +1,8 @@
 /** Every bound on user input lives here, so the server, the client and the web app agree on them. */
 export const limits = {
   username: { min: 3, max: 32 },
+  /** RFC 5321's path limit. */
+  email: { max: 254 },
   /** Argon2 cost grows with input length; the upper bound keeps hashing a fixed price. */
   password: { min: 8, max: 128 },
   messageBody: { max: 4000 },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { publicUser } from './common';
+import { publicUser, userId } from './common';
 import { limits } from './limits';
 
 export const userSearchInput = z.object({
@@ -18,3 +18,12 @@ export const userSearchOutput = z.object({
   nextCursor: z.string().nullable(),
 });
 export type UserSearchOutput = z.infer<typeof userSearchOutput>;
+
+/** How the caller stands with someone, for a profile card's actions. */
+export const relationship = z.enum(['self', 'friend', 'request_sent', 'request_received', 'blocked', 'none']);
+export type Relationship = z.infer<typeof relationship>;
+
+export const userCard = publicUser.extend({ relationship, memberSince: z.iso.datetime() });
+export type UserCard = z.infer<typeof userCard>;
+
+export const userCardInput = z.object({ userId });

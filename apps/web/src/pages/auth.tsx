@@ -5,7 +5,9 @@ import { useState, type InputHTMLAttributes, type SubmitEvent } from 'react';
 import { Link } from 'react-router';
 
 type Mode = 'login' | 'register';
-type FieldErrors = Partial<Record<'username' | 'password', string>>;
+type FieldName = 'username' | 'email' | 'password';
+type FieldErrors = Partial<Record<FieldName, string>>;
+const FIELD_NAMES: readonly PropertyKey[] = ['username', 'email', 'password'];
 
 const COPY = {
   login: {
@@ -30,7 +32,8 @@ function firstIssuePerField(
   const errors: FieldErrors = {};
   for (const issue of issues) {
     const field = issue.path[0];
-    if ((field === 'username' || field === 'password') && !errors[field]) errors[field] = issue.message;
+    if (FIELD_NAMES.includes(field ?? '') && !errors[field as FieldName])
+      errors[field as FieldName] = issue.message;
   }
   return errors;
 }
@@ -42,7 +45,7 @@ function Field({
   error,
   ...props
 }: {
-  name: 'username' | 'password';
+  name: FieldName;
   label: string;
   error: string | undefined;
 } & InputHTMLAttributes<HTMLInputElement>) {
@@ -83,9 +86,13 @@ export function AuthPage({ mode, client }: { mode: Mode; client: PigeonClient })
       return typeof value === 'string' ? value : '';
     };
     const values = { username: text('username'), password: text('password'), cookie: true };
-    const parsed = (mode === 'register' ? registerInput : loginInput).safeParse(values);
-    if (!parsed.success) {
-      setFields(firstIssuePerField(parsed.error.issues));
+    // The session link stores the tokens; the store then routes to the chats.
+    const parsedRegister =
+      mode === 'register' ? registerInput.safeParse({ ...values, email: text('email') }) : null;
+    const parsedLogin = mode === 'login' ? loginInput.safeParse(values) : null;
+    const invalid = parsedRegister?.error ?? parsedLogin?.error;
+    if (invalid) {
+      setFields(firstIssuePerField(invalid.issues));
       setFormError(null);
       return;
     }
@@ -93,15 +100,18 @@ export function AuthPage({ mode, client }: { mode: Mode; client: PigeonClient })
     setFormError(null);
     setBusy(true);
     try {
-      // The session link stores the tokens; the store then routes to the chats.
-      if (mode === 'register') await client.auth.register.mutate(parsed.data);
-      else await client.auth.login.mutate(parsed.data);
+      if (parsedRegister?.data) await client.auth.register.mutate(parsedRegister.data);
+      else if (parsedLogin?.data) await client.auth.login.mutate(parsedLogin.data);
     } catch (err) {
       if (err instanceof TRPCClientError) {
         const zod = (err.data as { zodError?: { fieldErrors?: Record<string, string[]> } } | undefined)
           ?.zodError;
         if (zod?.fieldErrors)
-          setFields({ username: zod.fieldErrors.username?.[0], password: zod.fieldErrors.password?.[0] });
+          setFields({
+            username: zod.fieldErrors.username?.[0],
+            email: zod.fieldErrors.email?.[0],
+            password: zod.fieldErrors.password?.[0],
+          });
         setFormError(err.message);
       } else {
         setFormError('Could not reach the server. Check your connection and try again.');
@@ -123,6 +133,9 @@ export function AuthPage({ mode, client }: { mode: Mode; client: PigeonClient })
           aria-describedby={formError ? 'form-error' : undefined}
         >
           <Field name="username" label="Username" error={fields.username} autoComplete="username" autoFocus />
+          {mode === 'register' && (
+            <Field name="email" label="Email" type="email" error={fields.email} autoComplete="email" />
+          )}
           <Field
             name="password"
             label="Password"

@@ -5,11 +5,14 @@ import {
   me,
   refreshInput,
   registerInput,
+  updateProfileInput,
   type AuthSession,
 } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import type { Context } from '../context';
 import * as auth from '../services/auth';
+import { publishDeliveries } from '../services/events';
+import { updateProfile } from '../services/profile';
 import { authedProcedure, publicProcedure, router } from '../trpc';
 
 export const REFRESH_COOKIE = 'pigeon_refresh';
@@ -58,4 +61,13 @@ export const authRouter = router({
     return { ok: true as const };
   }),
   me: authedProcedure.output(me).query(({ ctx }) => auth.getMe(ctx.db, ctx.viewer.userId)),
+  /** A new username and/or email; friends see the new name live. */
+  updateProfile: authedProcedure
+    .input(updateProfileInput)
+    .output(me)
+    .mutation(async ({ ctx, input }) => {
+      const { me: updated, deliveries } = await updateProfile(ctx.db, ctx.viewer.userId, input);
+      await publishDeliveries(ctx.bus, ctx.log, deliveries);
+      return updated;
+    }),
 });

@@ -1,6 +1,12 @@
-import { conversation, markReadInput, openConversationInput, typingInput } from '@pigeon/schema';
+import {
+  clearConversationInput,
+  conversation,
+  markReadInput,
+  openConversationInput,
+  typingInput,
+} from '@pigeon/schema';
 import { z } from 'zod';
-import { listConversations, openDirectConversation } from '../services/conversations';
+import { clearConversation, listConversations, openDirectConversation } from '../services/conversations';
 import { publishDeliveries } from '../services/events';
 import { markRead } from '../services/read-markers';
 import { announceTyping } from '../services/typing';
@@ -19,6 +25,16 @@ export const conversationsRouter = router({
     const { lastReadMessageId, deliveries } = await markRead(ctx.db, ctx.viewer.userId, input);
     await publishDeliveries(ctx.bus, ctx.log, deliveries);
     return { lastReadMessageId };
+  }),
+  /** "Delete for me": hides the history so far from the caller only, not from the others. */
+  clear: authedProcedure.input(clearConversationInput).mutation(async ({ ctx, input }) => {
+    const { clearedUpToMessageId, deliveries } = await clearConversation(
+      ctx.db,
+      ctx.viewer.userId,
+      input.conversationId,
+    );
+    await publishDeliveries(ctx.bus, ctx.log, deliveries);
+    return { clearedUpToMessageId };
   }),
   /** "I am typing": call it at most every few seconds while the person types. */
   typing: authedProcedure

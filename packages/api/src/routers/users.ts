@@ -1,4 +1,5 @@
-import { userSearchInput, userSearchOutput } from '@pigeon/schema';
+import { userCard, userCardInput, userSearchInput, userSearchOutput } from '@pigeon/schema';
+import { userCard as loadUserCard } from '../services/profile';
 import { searchUsers } from '../services/users';
 import { authedProcedure, router } from '../trpc';
 
@@ -7,4 +8,9 @@ export const usersRouter = router({
     .input(userSearchInput)
     .output(userSearchOutput)
     .query(({ ctx, input }) => searchUsers(ctx.db, ctx.viewer.userId, input)),
+  /** Someone's public profile card, with how the caller stands with them. */
+  card: authedProcedure
+    .input(userCardInput)
+    .output(userCard)
+    .query(({ ctx, input }) => loadUserCard(ctx.db, ctx.viewer.userId, input.userId)),
 });

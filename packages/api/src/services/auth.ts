@@ -2,14 +2,15 @@ import { eventStreams, sessions, users, type Database } from '@pigeon/db';
 import type { AuthSession, LoginInput, Me, RegisterInput } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import type { Tx } from './events';
 import type { TokenService } from './tokens';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
 import { hashRefreshToken, newRefreshToken } from './tokens';
 
 const USER_AGENT_MAX = 256;
 
-function toMe(user: typeof users.$inferSelect): Me {
-  return { id: user.id, username: user.username, createdAt: user.createdAt.toISOString() };
+export function toMe(user: typeof users.$inferSelect): Me {
+  return { id: user.id, username: user.username, email: user.email, createdAt: user.createdAt.toISOString() };
 }
 
 async function startSession(
@@ -61,14 +62,29 @@ export async function register(
   const user = await db.transaction(async (tx) => {
     const [created] = await tx
       .insert(users)
-      .values({ username: input.username, passwordHash })
+      .values({ username: input.username, email: input.email, passwordHash })
       .onConflictDoNothing()
       .returning();
-    if (!created) throw new TRPCError({ code: 'CONFLICT', message: 'That username is taken.' });
+    if (!created) throw await whichIsTaken(tx, input);
     await tx.insert(eventStreams).values({ userId: created.id });
     return created;
   });
   return startSession(db, tokens, user, userAgent);
+}
+
+/** After a unique-index conflict: which of the two was taken, as a CONFLICT to show by the field. */
+export async function whichIsTaken(
+  db: Database | Tx,
+  wanted: { username?: string | undefined; email?: string | undefined },
+): Promise<TRPCError> {
+  if (wanted.username !== undefined) {
+    const [user] = await db
+      .select({ id: users.id })
+      .from(users)
+      .where(sql`lower(${users.username}) = ${wanted.username.toLowerCase()}`);
+    if (user) return new TRPCError({ code: 'CONFLICT', message: 'That username is taken.' });
+  }
+  return new TRPCError({ code: 'CONFLICT', message: 'That email is already registered.' });
 }
 
 export async function findUserByUsername(db: Database, username: string) {

@@ -5,7 +5,7 @@ import { TRPCError } from '@trpc/server';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { areFriends } from './friends';
 import { pairKey } from './pair';
-import type { Tx } from './events';
+import { appendEvents, type Tx } from './events';
 import { toMessage } from './views';
 
 /**
@@ -14,7 +14,12 @@ import { toMessage } from './views';
  */
 export async function requireMembership(db: Database | Tx, viewerId: string, conversationId: string) {
   const rows = await db
-    .select({ userId: conversationMembers.userId, kind: conversations.kind, friendId: friendships.friendId })
+    .select({
+      userId: conversationMembers.userId,
+      kind: conversations.kind,
+      friendId: friendships.friendId,
+      clearedUpTo: conversationMembers.clearedUpToMessageId,
+    })
     .from(conversationMembers)
     .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
     .leftJoin(
@@ -22,10 +27,13 @@ export async function requireMembership(db: Database | Tx, viewerId: string, con
       and(eq(friendships.userId, viewerId), eq(friendships.friendId, conversationMembers.userId)),
     )
     .where(eq(conversationMembers.conversationId, conversationId));
-  if (!rows.some((r) => r.userId === viewerId)) {
+  const mine = rows.find((r) => r.userId === viewerId);
+  if (!mine) {
     throw new TRPCError({ code: 'NOT_FOUND', message: 'No such conversation.' });
   }
   return {
+    /** The viewer sees only messages after this id ("deleted for me"). */
+    clearedUpTo: mine.clearedUpTo ?? 0,
     kind: rows[0]?.kind ?? 'direct',
     memberIds: rows.map((r) => r.userId),
     friendIds: new Set(rows.flatMap((r) => (r.friendId ? [r.friendId] : []))),
@@ -79,7 +87,7 @@ async function loadConversations(
   // Others' messages after the viewer's marker, counted no further than the cap (index range).
   const unread = sql<number>`(select count(*)::int from (select 1 from ${messages} unread
     where unread.conversation_id = ${conversations.id}
-      and unread.id > coalesce(${conversationMembers.lastReadMessageId}, 0)
+      and unread.id > greatest(coalesce(${conversationMembers.lastReadMessageId}, 0), coalesce(${conversationMembers.clearedUpToMessageId}, 0))
       and unread.sender_id <> ${viewerId}
     limit ${limits.unreadCount.max}) as capped)`;
   const rows = await db
@@ -96,6 +104,11 @@ async function loadConversations(
       and(
         eq(conversationMembers.userId, viewerId),
         ids ? inArray(conversationMembers.conversationId, ids) : undefined,
+        // Deleted for the viewer: out of the list until a newer message arrives (opening it by id
+        // still works).
+        ids
+          ? undefined
+          : sql`(${conversationMembers.clearedUpToMessageId} is null or ${conversations.lastMessageId} > ${conversationMembers.clearedUpToMessageId})`,
       ),
     )
     .orderBy(desc(activity))
@@ -140,4 +153,33 @@ function seenByAll(viewerShares: boolean, others: { lastRead: number | null; sha
   const marks = others.map((m) => m.lastRead);
   if (marks.some((m) => m === null)) return null;
   return Math.min(...marks.map((m) => m ?? 0));
+}
+
+/**
+ * "Delete for me": the viewer stops seeing the history so far (the other members keep theirs).
+ * The conversation leaves the viewer's list until a new message arrives.
+ */
+export async function clearConversation(db: Database, viewerId: string, conversationId: string) {
+  return db.transaction(async (tx) => {
+    await requireMembership(tx, viewerId, conversationId);
+    const [conversation] = await tx
+      .select({ lastMessageId: conversations.lastMessageId })
+      .from(conversations)
+      .where(eq(conversations.id, conversationId))
+      .for('update');
+    const upTo = conversation?.lastMessageId ?? 0;
+    await tx
+      .update(conversationMembers)
+      .set({ clearedUpToMessageId: upTo })
+      .where(
+        and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, viewerId)),
+      );
+    const deliveries = await appendEvents(tx, [
+      {
+        userId: viewerId,
+        event: { v: 1, type: 'conversation.cleared', conversationId, clearedUpToMessageId: upTo },
+      },
+    ]);
+    return { clearedUpToMessageId: upTo, deliveries };
+  });
 }

@@ -1,6 +1,6 @@
 import { messages, type Database } from '@pigeon/db';
 import type { HistoryOutput, Message, SendMessageInput } from '@pigeon/schema';
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, gt, lt } from 'drizzle-orm';
 import { requireMembership } from './conversations';
 import type { Delivery } from './events';
 import { sendMessages } from './send-batch';
@@ -27,7 +27,7 @@ export async function messageHistory(
   viewerId: string,
   input: { conversationId: string; cursor?: number | undefined; limit: number },
 ): Promise<HistoryOutput> {
-  await requireMembership(db, viewerId, input.conversationId);
+  const { clearedUpTo } = await requireMembership(db, viewerId, input.conversationId);
   const rows = await db
     .select()
     .from(messages)
@@ -35,6 +35,7 @@ export async function messageHistory(
       and(
         eq(messages.conversationId, input.conversationId),
         input.cursor === undefined ? undefined : lt(messages.id, input.cursor),
+        clearedUpTo > 0 ? gt(messages.id, clearedUpTo) : undefined,
       ),
     )
     .orderBy(desc(messages.id))

@@ -1,0 +1,110 @@
+import { blocks, friendRequests, friendships, users, type Database } from '@pigeon/db';
+import type { Me, UpdateProfileInput, UserCard } from '@pigeon/schema';
+import { TRPCError } from '@trpc/server';
+import { and, eq, or, sql } from 'drizzle-orm';
+import { toMe, whichIsTaken } from './auth';
+import { appendEvents, type Delivery } from './events';
+
+/** A unique index said no (Postgres and PGlite both report SQLSTATE 23505, maybe wrapped). */
+function isUniqueViolation(error: unknown): boolean {
+  for (let e = error, depth = 0; e && depth < 4; depth++) {
+    if ((e as { code?: unknown }).code === '23505') return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/**
+ * Changes the viewer's username and/or email. Everything refers to users by id, so
+ * conversations and friendships stay intact; friends hear of a new name through their streams.
+ */
+export async function updateProfile(
+  db: Database,
+  viewerId: string,
+  input: UpdateProfileInput,
+): Promise<{ me: Me; deliveries: Delivery[] }> {
+  try {
+    return await db.transaction(async (tx) => {
+      const [before] = await tx.select().from(users).where(eq(users.id, viewerId)).for('update');
+      if (!before) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
+      const [after] = await tx
+        .update(users)
+        .set({
+          ...(input.username === undefined ? {} : { username: input.username }),
+          ...(input.email === undefined ? {} : { email: input.email }),
+        })
+        .where(eq(users.id, viewerId))
+        .returning();
+      if (!after) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
+      if (after.username === before.username) return { me: toMe(after), deliveries: [] };
+      const friends = await tx
+        .select({ id: friendships.friendId })
+        .from(friendships)
+        .where(eq(friendships.userId, viewerId));
+      const user = { id: after.id, username: after.username };
+      const deliveries = await appendEvents(
+        tx,
+        [viewerId, ...friends.map((f) => f.id)].map((userId) => ({
+          userId,
+          event: { v: 1, type: 'user.updated', user } as const,
+        })),
+      );
+      return { me: toMe(after), deliveries };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw await whichIsTaken(db, input);
+    throw error;
+  }
+}
+
+/**
+ * Someone's public card: name, member since, and how the viewer stands with them. A person who
+ * blocked the viewer does not exist for the viewer.
+ */
+export async function userCard(db: Database, viewerId: string, userId: string): Promise<UserCard> {
+  const [user] = await db
+    .select({ id: users.id, username: users.username, createdAt: users.createdAt })
+    .from(users)
+    .where(eq(users.id, userId));
+  const notFound = new TRPCError({ code: 'NOT_FOUND', message: 'No such user.' });
+  if (!user) throw notFound;
+  const card = (relationship: UserCard['relationship']): UserCard => ({
+    id: user.id,
+    username: user.username,
+    memberSince: user.createdAt.toISOString(),
+    relationship,
+  });
+  if (userId === viewerId) return card('self');
+  const [blocked] = await db
+    .select({ blockerId: blocks.blockerId })
+    .from(blocks)
+    .where(
+      or(
+        and(eq(blocks.blockerId, viewerId), eq(blocks.blockedId, userId)),
+        and(eq(blocks.blockerId, userId), eq(blocks.blockedId, viewerId)),
+      ),
+    );
+  if (blocked) {
+    if (blocked.blockerId === userId) throw notFound;
+    return card('blocked');
+  }
+  const [friend] = await db
+    .select({ one: sql`1` })
+    .from(friendships)
+    .where(and(eq(friendships.userId, viewerId), eq(friendships.friendId, userId)));
+  if (friend) return card('friend');
+  const [pending] = await db
+    .select({ fromUserId: friendRequests.fromUserId })
+    .from(friendRequests)
+    .where(
+      and(
+        eq(friendRequests.status, 'pending'),
+        or(
+          and(eq(friendRequests.fromUserId, viewerId), eq(friendRequests.toUserId, userId)),
+          and(eq(friendRequests.fromUserId, userId), eq(friendRequests.toUserId, viewerId)),
+        ),
+      ),
+    );
+  if (pending) return card(pending.fromUserId === viewerId ? 'request_sent' : 'request_received');
+  return card('none');
+}
