@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, startServer, type RunningServer, type ServerConfig } from '@pigeon/server';
+import AxeBuilder from '@axe-core/playwright';
 import { createPigeonClient } from '@pigeon/client';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import WebSocket from 'ws';
@@ -98,4 +99,12 @@ export async function friendsWithConversation(baseUrl: string, prefix: string) {
     conversationId: conversation.id,
     close: () => Promise.all([first.$close(), second.$close()]),
   };
+}
+
+/** Accessibility problems axe rates serious or critical, as "rule: elements" lines. */
+export async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }

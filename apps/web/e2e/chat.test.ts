@@ -2,10 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, startWebServer } from './browser';
+import { launchChromium, seriousViolations, startWebServer } from './browser';
 
 // The committed pictures are refreshed on request (UPDATE_SCREENSHOTS=1); other runs write to a
 // scratch folder, so running the tests never dirties the work tree.
@@ -39,13 +38,6 @@ function bodies(page: Page) {
 
 async function waitForBodies(page: Page, expected: string[]) {
   await expect.poll(() => bodies(page), { timeout: 15_000 }).toEqual(expected);
-}
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 beforeAll(async () => {

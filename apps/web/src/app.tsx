@@ -4,16 +4,19 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { Shell } from './components/shell';
 import { Spinner } from './components/spinner';
 import { AuthPage } from './pages/auth';
+import { LandingPage } from './pages/landing';
 import { useAppSelector, type AppStore } from './store';
 
 // The chat screens load after login, keeping the login page's first download small.
 const ChatsPage = lazy(() => import('./pages/chats'));
 const PeoplePage = lazy(() => import('./pages/people'));
+const PersonPage = lazy(() => import('./pages/person'));
+const ProfilePage = lazy(() => import('./pages/profile'));
 
 function RequireSession({ children }: { children: ReactNode }) {
   const status = useAppSelector((s) => s.session.status);
   if (status === 'unknown') return <Spinner label="Loading your session" />;
-  if (status === 'anonymous') return <Navigate to="/login" replace />;
+  if (status === 'anonymous') return <Navigate to="/" replace />;
   return children;
 }
 
@@ -28,6 +31,14 @@ export function App({ client, store }: { client: PigeonClient; store: AppStore }
   return (
     <BrowserRouter>
       <Routes>
+        <Route
+          path="/"
+          element={
+            <PublicOnly>
+              <LandingPage />
+            </PublicOnly>
+          }
+        />
         {(['login', 'register'] as const).map((mode) => (
           <Route
             key={mode}
@@ -62,8 +73,24 @@ export function App({ client, store }: { client: PigeonClient; store: AppStore }
               </Suspense>
             }
           />
+          <Route
+            path="/people/:userId"
+            element={
+              <Suspense fallback={<Spinner label="Loading profile" />}>
+                <PersonPage />
+              </Suspense>
+            }
+          />
+          <Route
+            path="/profile"
+            element={
+              <Suspense fallback={<Spinner label="Loading your profile" />}>
+                <ProfilePage />
+              </Suspense>
+            }
+          />
         </Route>
-        <Route path="*" element={<Navigate to="/chats" replace />} />
+        <Route path="*" element={<Navigate to="/" replace />} />
       </Routes>
     </BrowserRouter>
   );

@@ -38,9 +38,14 @@ export function Shell({ client, store }: { client: PigeonClient; store: AppStore
         </nav>
         <div className="ml-auto flex items-center gap-3">
           <ConnectionBadge />
-          <span className="text-sm text-slate-600 dark:text-slate-300" data-testid="me">
+          <NavLink
+            to="/profile"
+            className={navLink}
+            data-testid="me"
+            aria-label={`${user?.username ?? ''}, your profile`}
+          >
             {user?.username}
-          </span>
+          </NavLink>
           <button
             type="button"
             onClick={() => {

@@ -5,6 +5,7 @@ import type { TRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import type { AppRouter } from '@pigeon/client';
 import type { AppStore } from '../store';
 import { confirmed } from '../store/outbox';
+import { loggedIn } from '../store/session';
 import { typingEnded, typingSeen } from '../store/typing';
 import { addToHistory, replaceInHistory, type HistoryPages } from './messages';
 
@@ -81,6 +82,24 @@ export function startEventStream(opts: {
         break;
       case 'message.updated':
         applyUpdatedMessage({ queryClient, trpc }, item.message);
+        break;
+      case 'user.updated':
+        // A new name shows wherever people are listed; one of ours renames us in the header too.
+        void queryClient.invalidateQueries({ queryKey: trpc.friends.pathKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.queryKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.users.pathKey() });
+        if (item.user.id === store.getState().session.user?.id) {
+          void client.auth.me.query().then((me) => store.dispatch(loggedIn(me)));
+        }
+        break;
+      case 'conversation.cleared':
+        void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.queryKey() });
+        void queryClient.resetQueries({
+          queryKey: trpc.messages.history.infiniteQueryKey({
+            conversationId: item.conversationId,
+            limit: HISTORY_PAGE,
+          }),
+        });
         break;
       case 'conversation.read':
         // Unread counts and "seen" are the server's to compute: fetch the list again.

@@ -1,7 +1,7 @@
 import type { Conversation, Message, PublicUser } from '@pigeon/schema';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { Composer } from '../components/composer';
 import { ConversationList, conversationTitle } from '../components/conversation-list';
 import { MessageList } from '../components/message-list';
@@ -94,6 +94,16 @@ function ConversationView({
     send.mutate({ conversationId, body, clientId, ...(replyToId === undefined ? {} : { replyToId }) });
   };
   const actions = useMessageActions();
+  const navigate = useNavigate();
+  const clear = useMutation(
+    trpc.conversations.clear.mutationOptions({
+      onSuccess: () => {
+        void queryClient.resetQueries({ queryKey: trpc.messages.history.infiniteQueryKey(input) });
+        void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.queryKey() });
+        void navigate('/chats');
+      },
+    }),
+  );
   const names = useMemo(
     () => Object.fromEntries([...members, ...(me ? [me] : [])].map((u) => [u.id, u.username])),
     [members, me],
@@ -147,7 +157,26 @@ function ConversationView({
         <Link to="/chats" className="text-sm text-indigo-700 underline md:hidden dark:text-indigo-300">
           Back
         </Link>
-        <h2 className="truncate font-semibold">{title}</h2>
+        <h2 className="truncate font-semibold">
+          {members.length === 1 && members[0] ? (
+            <Link to={`/people/${members[0].id}`} className="hover:underline">
+              {title}
+            </Link>
+          ) : (
+            title
+          )}
+        </h2>
+        <button
+          type="button"
+          className="ml-auto shrink-0 rounded-md border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+          onClick={() => {
+            if (window.confirm('Delete this conversation for you? The other person keeps their copy.')) {
+              clear.mutate({ conversationId });
+            }
+          }}
+        >
+          Delete for me
+        </button>
       </header>
       {history.isPending ? (
         <Spinner label="Loading messages" />

@@ -1,7 +1,7 @@
 import type { PublicUser } from '@pigeon/schema';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useDeferredValue, useState, type ReactNode } from 'react';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { Button } from '../components/button';
 import { useTRPC } from '../lib/trpc';
 
@@ -20,7 +20,9 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
 function PersonRow({ user, children }: { user: PublicUser; children?: ReactNode }) {
   return (
     <li className="flex items-center justify-between gap-3 py-1.5">
-      <span className="truncate">{user.username}</span>
+      <Link to={`/people/${user.id}`} className="truncate hover:underline">
+        {user.username}
+      </Link>
       <span className="flex shrink-0 gap-2">{children}</span>
     </li>
   );
