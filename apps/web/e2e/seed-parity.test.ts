@@ -80,6 +80,11 @@ it('edits the profile, shows public cards, and deletes a conversation for one si
   await mine.getByRole('link', { name: new RegExp(friend.username) }).click();
   await expect.poll(() => bodies(mine), { timeout: 10_000 }).toEqual(['fresh start']);
 
+  // Log out from the profile page: back to the landing page.
+  await mine.goto(`${server.url}/profile`);
+  await mine.getByRole('button', { name: 'Log out' }).click();
+  await mine.getByRole('link', { name: 'Create an account' }).waitFor();
+
   await Promise.all(contexts.map((c) => c.close()));
   await close();
 });

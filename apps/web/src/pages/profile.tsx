@@ -33,6 +33,7 @@ export default function ProfilePage() {
       <h1 className="text-xl font-semibold">Your profile</h1>
       <ProfileForm me={me.data} />
       <Preferences />
+      <LogOut />
     </div>
   );
 }
@@ -180,6 +181,19 @@ function Preferences() {
           </span>
         </span>
       </label>
+    </Card>
+  );
+}
+
+function LogOut() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const logout = useMutation(trpc.auth.logout.mutationOptions({ onSettled: () => queryClient.clear() }));
+  return (
+    <Card title="Session">
+      <Button onClick={() => logout.mutate()} disabled={logout.isPending}>
+        Log out
+      </Button>
     </Card>
   );
 }
