@@ -89,6 +89,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     JWT_SECRET: options.jwtSecret,
     LOG_LEVEL: options.logLevel ?? 'warn',
     SHUTDOWN_GRACE_MS: '3000',
+    // NGINX in front sets X-Real-IP; per-address limits need the client's, not NGINX's.
+    TRUST_PROXY: 'true',
     ...options.env,
   };
   const count = options.instances ?? 3;

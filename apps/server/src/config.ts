@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { RateLimitRules } from '@pigeon/api';
 import { z } from 'zod';
 
 const defaultWebDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -13,6 +14,26 @@ const postgresUrl = z
 const redisUrl = z
   .url({ error: 'REDIS_URL must be a URL.' })
   .refine((u) => /^rediss?:\/\//.test(u), 'REDIS_URL must start with redis:// or rediss://.');
+
+const rule = z.object({
+  points: z.number().int().positive(),
+  durationSeconds: z.number().int().positive(),
+  burst: z
+    .object({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() })
+    .optional(),
+});
+const rateLimitOverrides = z.partialRecord(
+  z.enum([
+    'loginFailuresPerAccount',
+    'loginFailuresPerIp',
+    'registrationsPerIp',
+    'messages',
+    'friendRequests',
+    'searches',
+    'typing',
+  ]),
+  rule,
+);
 
 const envSchema = z
   .object({
@@ -34,6 +55,23 @@ const envSchema = z
       .default(30 * 86_400),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+    /** Believe X-Real-IP from the proxy in front (NGINX) for per-address limits. */
+    TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+    /** Overrides of the default rate limits, as JSON: {"messages":{"points":50,"durationSeconds":1}}. */
+    RATE_LIMITS: z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return rateLimitOverrides.parse(JSON.parse(text));
+        } catch (err) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `RATE_LIMITS must be JSON rate-limit rules (${String(err)}).`,
+          });
+          return z.NEVER;
+        }
+      })
+      .optional(),
     /** A WebSocket that has not authenticated by then is closed. */
     WS_AUTH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
     /** Mark cookies `Secure` (HTTPS only). Defaults to on in production. */
@@ -79,6 +117,10 @@ export interface ServerConfig {
   shutdownGraceMs: number;
   /** Defaults to 10 s. */
   wsAuthTimeoutMs?: number;
+  /** Take the client address from X-Real-IP (set by the trusted proxy in front). */
+  trustProxy?: boolean;
+  /** Overrides of DEFAULT_RATE_LIMITS. */
+  rateLimits?: Partial<RateLimitRules>;
   cookieSecure: boolean;
   /** Directory of the built web app, or undefined to serve none. */
   webDist: string | undefined;
@@ -106,6 +148,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     wsAuthTimeoutMs: e.WS_AUTH_TIMEOUT_MS,
+    trustProxy: e.TRUST_PROXY === 'true',
+    rateLimits: e.RATE_LIMITS ?? {},
     cookieSecure: e.COOKIE_SECURE ? e.COOKIE_SECURE === 'true' : e.NODE_ENV === 'production',
     webDist: e.WEB_DIST ?? (existsSync(join(defaultWebDist, 'index.html')) ? defaultWebDist : undefined),
   };

@@ -6,6 +6,9 @@ import {
   createContext,
   createTokenService,
   InProcessEventBus,
+  createRateLimits,
+  DEFAULT_RATE_LIMITS,
+  RetryAfter,
   SendQueue,
   withVerifiedTokenCache,
   type ApiDeps,
@@ -14,6 +17,7 @@ import {
 import { createDb } from '@pigeon/db';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
+import { Redis } from 'ioredis';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ServerConfig } from './config';
 import type { Logger } from './logger';
@@ -121,6 +125,11 @@ async function finishStart(
     ? new RedisEventBus(config.redis.url, config.redis.prefix, log)
     : new InProcessEventBus();
   await waitUntilReachable(() => bus.ping(), 'event bus', log);
+  // Limits shared by every instance; during a Redis outage each falls back to its own memory.
+  const limitsRedis = config.redis
+    ? new Redis(config.redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+    : null;
+  limitsRedis?.on('error', (err) => log.warn({ err }, 'rate-limit redis error'));
   const tokens = withVerifiedTokenCache(
     createTokenService({
       jwtSecret: config.jwtSecret ?? embeddedJwtSecret(config.database.dataDir),
@@ -141,6 +150,16 @@ async function finishStart(
     log,
     metrics: metrics.api,
     sends: new SendQueue(database.db, { onBatch: metrics.sendBatchCommitted }),
+    rateLimits: createRateLimits(
+      { ...DEFAULT_RATE_LIMITS, ...config.rateLimits },
+      limitsRedis ? { redis: limitsRedis, prefix: config.redis?.prefix ?? '' } : null,
+    ),
+  };
+
+  const clientIp = (req: IncomingMessage): string | null => {
+    const forwarded = req.headers['x-real-ip'];
+    if (config.trustProxy && typeof forwarded === 'string' && forwarded.length <= 64) return forwarded;
+    return req.socket.remoteAddress ?? null;
   };
 
   const onError = ({
@@ -168,7 +187,13 @@ async function finishStart(
         userAgent: req.headers['user-agent'],
         cookies: cookieJar(req, res, config.cookieSecure),
         requestId: requestIdOf(req, res),
+        ip: clientIp(req),
       }),
+    // A refused-for-rate answer says when to come back, in the header HTTP clients know.
+    responseMeta({ errors }) {
+      const waits = errors.flatMap((e) => (e.cause instanceof RetryAfter ? [e.cause.seconds] : []));
+      return waits.length > 0 ? { headers: { 'retry-after': String(Math.max(...waits)) } } : {};
+    },
     onError,
   });
 
@@ -247,6 +272,7 @@ async function finishStart(
         accessToken: token,
         userAgent: req.headers['user-agent'],
         requestId: requestIdOf(req, null),
+        ip: clientIp(req),
       });
       if (ctx.viewer) {
         // The socket dies with its token; the client reconnects with a fresh one and resumes.
@@ -295,6 +321,7 @@ async function finishStart(
         clearTimeout(grace);
         wss.close();
         await bus.close();
+        await limitsRedis?.quit().catch(() => undefined);
         await database.close();
         log.info({}, 'stopped');
       })();

@@ -38,6 +38,23 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  it('reads rate-limit overrides and the proxy setting, and refuses malformed ones', () => {
+    const config = loadConfig({
+      TRUST_PROXY: 'true',
+      RATE_LIMITS: JSON.stringify({ messages: { points: 50, durationSeconds: 1 } }),
+    });
+    expect(config.trustProxy).toBe(true);
+    expect(config.rateLimits).toEqual({ messages: { points: 50, durationSeconds: 1 } });
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(() => loadConfig({ RATE_LIMITS: '{"messages":{"points":-1,"durationSeconds":1}}' })).toThrow(
+      /RATE_LIMITS/,
+    );
+    expect(() => loadConfig({ RATE_LIMITS: 'not json' })).toThrow(/RATE_LIMITS/);
+    expect(() => loadConfig({ RATE_LIMITS: '{"nonsense":{"points":1,"durationSeconds":1}}' })).toThrow(
+      /RATE_LIMITS/,
+    );
+  });
+
   it('exits non-zero with a readable message on bad configuration', () => {
     const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
     const run = spawnSync(process.execPath, ['--import', 'tsx', main], {

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createPigeonClient, TRPCClientError, type PigeonClient, type StreamItem } from '@pigeon/client';
+import { DEFAULT_RATE_LIMITS, type RateLimitRules } from '@pigeon/api';
 import { afterAll, beforeAll } from 'vitest';
 import { createScratchDatabase } from '@pigeon/db/testing';
 export { startCuttableProxy } from '@pigeon/infra/tcp-proxy';
@@ -15,6 +16,11 @@ export const backends: Backend[] =
   process.env.DATABASE_URL && process.env.REDIS_URL ? ['embedded', 'cluster'] : ['embedded'];
 
 export const TEST_JWT_SECRET = 'test-secret-'.padEnd(48, 'x');
+
+/** Limits no functional test reaches; the rate-limit tests set their own. */
+export const UNLIMITED: RateLimitRules = Object.fromEntries(
+  Object.keys(DEFAULT_RATE_LIMITS).map((name) => [name, { points: 1_000_000, durationSeconds: 1 }]),
+) as RateLimitRules;
 
 export interface TestServer {
   server: RunningServer;
@@ -51,6 +57,7 @@ export async function startTestServer(
     shutdownGraceMs: 1_000,
     cookieSecure: false,
     webDist: undefined,
+    rateLimits: UNLIMITED,
     ...overrides,
   };
   const server = await startServer(config, createLogger(config.logLevel));

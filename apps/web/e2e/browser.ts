@@ -44,6 +44,11 @@ export async function startWebServer() {
     shutdownGraceMs: 500,
     cookieSecure: false,
     webDist,
+    // The tests send faster than people do (hundreds of messages in a second).
+    rateLimits: {
+      messages: { points: 100_000, durationSeconds: 1 },
+      registrationsPerIp: { points: 100_000, durationSeconds: 1 },
+    },
   };
   let server: RunningServer = await startServer(config, createLogger('silent'));
   const port = server.port;

@@ -1,6 +1,7 @@
 import type { Database } from '@pigeon/db';
 import type { EventBus } from './bus';
 import type { ApiMetrics } from './metrics';
+import type { RateLimits } from './rate-limits';
 import type { SendQueue } from './services/send-queue';
 import type { TokenService } from './services/tokens';
 
@@ -27,6 +28,7 @@ export interface ApiDeps {
   metrics: ApiMetrics;
   /** Message sends, committed in groups under load. */
   sends: SendQueue;
+  rateLimits: RateLimits;
 }
 
 /** The HTTP cookies of one request; absent over WebSockets, which cannot set cookies. */
@@ -42,6 +44,8 @@ export interface Context extends ApiDeps {
   cookies: CookieJar | null;
   /** Ties log lines to one HTTP request or one WebSocket connection. */
   requestId: string | null;
+  /** The caller's address, for per-IP limits (the proxy's word for it only when trusted). */
+  ip: string | null;
 }
 
 /** Builds a request's context from its bearer token; never throws (a bad token is just anonymous). */
@@ -52,6 +56,7 @@ export async function createContext(
     userAgent?: string | null | undefined;
     cookies?: CookieJar | null | undefined;
     requestId?: string | null | undefined;
+    ip?: string | null | undefined;
   },
 ): Promise<Context> {
   const viewer = request.accessToken ? await deps.tokens.verifyAccessToken(request.accessToken) : null;
@@ -61,5 +66,6 @@ export async function createContext(
     userAgent: request.userAgent ?? null,
     cookies: request.cookies ?? null,
     requestId: request.requestId ?? null,
+    ip: request.ip ?? null,
   };
 }

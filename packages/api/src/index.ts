@@ -14,3 +14,12 @@ export { withVerifiedTokenCache } from './services/token-cache';
 export type { StreamItem } from './services/stream';
 export { noMetrics, type ApiMetrics } from './metrics';
 export { SendQueue, type SendQueueOptions } from './services/send-queue';
+export {
+  createRateLimits,
+  DEFAULT_RATE_LIMITS,
+  RetryAfter,
+  type LimitName,
+  type RateLimitRule,
+  type RateLimitRules,
+  type RateLimits,
+} from './rate-limits';

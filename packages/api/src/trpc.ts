@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { z, ZodError } from 'zod';
 import type { Context } from './context';
+import { RetryAfter, type LimitName } from './rate-limits';
 
 const t = initTRPC.context<Context>().create({
   // Stack traces stay in the server's logs, never in responses.
@@ -16,6 +17,8 @@ const t = initTRPC.context<Context>().create({
         // Field-level messages the UI can show next to each input.
         zodError:
           cause instanceof ZodError ? z.flattenError(cause as ZodError<Record<string, unknown>>) : null,
+        /** With TOO_MANY_REQUESTS: how long to wait before trying again. */
+        retryAfterSeconds: cause instanceof RetryAfter ? cause.seconds : null,
       },
     };
   },
@@ -70,3 +73,15 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   }
   return next({ ctx: { ...ctx, viewer } });
 });
+
+/** The caller's address as a rate-limit key. */
+export const ipKey = (ctx: Pick<Context, 'ip'>) => `ip:${ctx.ip ?? 'unknown'}`;
+
+/** Spends one unit of the caller's budget for `name`: per user, or per address. */
+export function rateLimited(name: LimitName, by: 'user' | 'ip' = 'user') {
+  return t.middleware(async ({ ctx, next }) => {
+    const key = by === 'user' && ctx.viewer ? ctx.viewer.userId : ipKey(ctx);
+    await ctx.rateLimits.consume(name, key);
+    return next();
+  });
+}

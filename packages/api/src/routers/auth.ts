@@ -13,7 +13,7 @@ import type { Context } from '../context';
 import * as auth from '../services/auth';
 import { publishDeliveries } from '../services/events';
 import { updateProfile } from '../services/profile';
-import { authedProcedure, publicProcedure, router } from '../trpc';
+import { authedProcedure, ipKey, publicProcedure, rateLimited, router } from '../trpc';
 
 export const REFRESH_COOKIE = 'pigeon_refresh';
 
@@ -30,17 +30,38 @@ function deliver(ctx: Context, session: AuthSession, cookie: boolean): AuthSessi
 
 export const authRouter = router({
   register: publicProcedure
+    .use(rateLimited('registrationsPerIp', 'ip'))
     .input(registerInput)
     .output(authSession)
     .mutation(async ({ ctx, input }) =>
       deliver(ctx, await auth.register(ctx.db, ctx.tokens, input, ctx.userAgent), input.cookie),
     ),
+  /**
+   * Wrong passwords are counted per account and per address; past the limit, further tries are
+   * refused before the password is even checked. A success clears the account's count.
+   */
   login: publicProcedure
     .input(loginInput)
     .output(authSession)
-    .mutation(async ({ ctx, input }) =>
-      deliver(ctx, await auth.login(ctx.db, ctx.tokens, input, ctx.userAgent), input.cookie),
-    ),
+    .mutation(async ({ ctx, input }) => {
+      const account = `account:${input.username.toLowerCase()}`;
+      await ctx.rateLimits.check('loginFailuresPerAccount', account);
+      await ctx.rateLimits.check('loginFailuresPerIp', ipKey(ctx));
+      try {
+        const session = await auth.login(ctx.db, ctx.tokens, input, ctx.userAgent);
+        await ctx.rateLimits.reset('loginFailuresPerAccount', account);
+        return deliver(ctx, session, input.cookie);
+      } catch (err) {
+        if (err instanceof TRPCError && err.code === 'UNAUTHORIZED') {
+          // Counting the failure may itself hit the limit; the answer stays "wrong password".
+          await Promise.allSettled([
+            ctx.rateLimits.consume('loginFailuresPerAccount', account),
+            ctx.rateLimits.consume('loginFailuresPerIp', ipKey(ctx)),
+          ]);
+        }
+        throw err;
+      }
+    }),
   refresh: publicProcedure
     .input(refreshInput)
     .output(authSession)

@@ -10,7 +10,7 @@ import { clearConversation, listConversations, openDirectConversation } from '..
 import { publishDeliveries } from '../services/events';
 import { markRead } from '../services/read-markers';
 import { announceTyping } from '../services/typing';
-import { authedProcedure, router } from '../trpc';
+import { authedProcedure, router, rateLimited } from '../trpc';
 
 export const conversationsRouter = router({
   open: authedProcedure
@@ -38,6 +38,7 @@ export const conversationsRouter = router({
   }),
   /** "I am typing": call it at most every few seconds while the person types. */
   typing: authedProcedure
+    .use(rateLimited('typing'))
     .input(typingInput)
     .mutation(({ ctx, input }) => announceTyping(ctx, ctx.viewer.userId, input.conversationId)),
 });

@@ -18,7 +18,7 @@ import {
 import { z } from 'zod';
 import { publishDeliveries } from '../services/events';
 import * as friends from '../services/friends';
-import { authedProcedure, router } from '../trpc';
+import { authedProcedure, router, rateLimited } from '../trpc';
 
 export const friendsRouter = router({
   list: authedProcedure
@@ -31,6 +31,7 @@ export const friendsRouter = router({
     .output(z.array(suggestion))
     .query(({ ctx }) => friends.suggestFriends(ctx.db, ctx.viewer.userId)),
   request: authedProcedure
+    .use(rateLimited('friendRequests'))
     .input(friendRequestInput)
     .output(z.object({ status: z.enum(['pending', 'accepted']), request: friendRequest }))
     .mutation(async ({ ctx, input }) => {

@@ -10,7 +10,7 @@ import {
 import { deleteMessage, editMessage, react } from '../services/message-actions';
 import { publishDeliveries } from '../services/events';
 import { messageHistory } from '../services/messages';
-import { authedProcedure, router } from '../trpc';
+import { authedProcedure, router, rateLimited } from '../trpc';
 
 export const messagesRouter = router({
   history: authedProcedure
@@ -18,6 +18,7 @@ export const messagesRouter = router({
     .output(historyOutput)
     .query(({ ctx, input }) => messageHistory(ctx.db, ctx.viewer.userId, input)),
   send: authedProcedure
+    .use(rateLimited('messages'))
     .input(sendMessageInput)
     .output(message)
     .mutation(async ({ ctx, input }) => {
@@ -28,6 +29,7 @@ export const messagesRouter = router({
     }),
   /** Your own messages only; everyone in the conversation sees the new text, marked edited. */
   edit: authedProcedure
+    .use(rateLimited('messages'))
     .input(editMessageInput)
     .output(message)
     .mutation(async ({ ctx, input }) => {
@@ -45,6 +47,7 @@ export const messagesRouter = router({
       return message;
     }),
   react: authedProcedure
+    .use(rateLimited('messages'))
     .input(reactInput)
     .output(message)
     .mutation(async ({ ctx, input }) => {

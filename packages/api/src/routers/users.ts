@@ -1,10 +1,11 @@
 import { userCard, userCardInput, userSearchInput, userSearchOutput } from '@pigeon/schema';
 import { userCard as loadUserCard } from '../services/profile';
 import { searchUsers } from '../services/users';
-import { authedProcedure, router } from '../trpc';
+import { authedProcedure, router, rateLimited } from '../trpc';
 
 export const usersRouter = router({
   search: authedProcedure
+    .use(rateLimited('searches'))
     .input(userSearchInput)
     .output(userSearchOutput)
     .query(({ ctx, input }) => searchUsers(ctx.db, ctx.viewer.userId, input)),

@@ -1,0 +1,124 @@
+import { TRPCError } from '@trpc/server';
+import {
+  BurstyRateLimiter,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
+
+/** Every place input enters at a rate worth bounding. */
+export type LimitName =
+  | 'loginFailuresPerAccount'
+  | 'loginFailuresPerIp'
+  | 'registrationsPerIp'
+  | 'messages'
+  | 'friendRequests'
+  | 'searches'
+  | 'typing';
+
+export interface RateLimitRule {
+  points: number;
+  durationSeconds: number;
+  /** Extra room for short bursts above the steady rate (messages). */
+  burst?: { points: number; durationSeconds: number };
+}
+
+export type RateLimitRules = Record<LimitName, RateLimitRule>;
+
+export const DEFAULT_RATE_LIMITS: RateLimitRules = {
+  // The 11th wrong password for one account within 15 minutes is refused, whoever tries it.
+  loginFailuresPerAccount: { points: 10, durationSeconds: 15 * 60 },
+  loginFailuresPerIp: { points: 100, durationSeconds: 15 * 60 },
+  registrationsPerIp: { points: 10, durationSeconds: 60 * 60 },
+  messages: { points: 10, durationSeconds: 1, burst: { points: 30, durationSeconds: 10 } },
+  friendRequests: { points: 100, durationSeconds: 24 * 60 * 60 },
+  searches: { points: 60, durationSeconds: 60 },
+  typing: { points: 30, durationSeconds: 60 },
+};
+
+/** Carried as the error's cause, so the formatter and the HTTP layer can tell clients when. */
+export class RetryAfter extends Error {
+  constructor(readonly seconds: number) {
+    super(`retry after ${seconds} s`);
+  }
+}
+
+export interface RateLimits {
+  /** Spends `points` of `key`'s budget, or throws TOO_MANY_REQUESTS saying when to retry. */
+  consume(name: LimitName, key: string, points?: number): Promise<void>;
+  /** Throws like `consume` when nothing is left, without spending anything. */
+  check(name: LimitName, key: string): Promise<void>;
+  /** Forgets `key`'s spending (a successful login clears its failures). */
+  reset(name: LimitName, key: string): Promise<void>;
+}
+
+type Limiter = Pick<RateLimiterAbstract, 'consume' | 'get' | 'delete'> & { points: number };
+
+function tooMany(msBeforeNext: number): TRPCError {
+  const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
+  return new TRPCError({
+    code: 'TOO_MANY_REQUESTS',
+    message: `Too many attempts. Try again in ${seconds} s.`,
+    cause: new RetryAfter(seconds),
+  });
+}
+
+/**
+ * Rate limits kept in Redis when there is one (so they hold across instances; an outage falls
+ * back to each instance's memory rather than to no limit), else in this process's memory.
+ */
+export function createRateLimits(
+  rules: RateLimitRules,
+  store: { redis: unknown; prefix: string } | null,
+): RateLimits {
+  const make = (name: string, rule: { points: number; durationSeconds: number }): RateLimiterAbstract => {
+    const options = {
+      keyPrefix: `${store?.prefix ?? ''}rl:${name}`,
+      points: rule.points,
+      duration: rule.durationSeconds,
+    };
+    const memory = new RateLimiterMemory(options);
+    return store
+      ? new RateLimiterRedis({ ...options, storeClient: store.redis, insuranceLimiter: memory })
+      : memory;
+  };
+  const limiters = new Map<LimitName, Limiter>();
+  for (const [name, rule] of Object.entries(rules) as [LimitName, RateLimitRule][]) {
+    const steady = make(name, rule);
+    if (!rule.burst) {
+      limiters.set(name, steady);
+      continue;
+    }
+    const bursty = new BurstyRateLimiter(steady, make(`${name}:burst`, rule.burst));
+    limiters.set(name, {
+      points: rule.points,
+      consume: (key: string | number, points?: number) => bursty.consume(key, points),
+      get: (key: string | number) => steady.get(key),
+      delete: (key: string | number) => steady.delete(key),
+    });
+  }
+  const limiter = (name: LimitName) => {
+    const found = limiters.get(name);
+    if (!found) throw new Error(`no rate limit named ${name}`);
+    return found;
+  };
+  return {
+    async consume(name, key, points = 1) {
+      try {
+        await limiter(name).consume(key, points);
+      } catch (rejection) {
+        if (rejection instanceof RateLimiterRes) throw tooMany(rejection.msBeforeNext);
+        throw rejection;
+      }
+    },
+    async check(name, key) {
+      const l = limiter(name);
+      const state = await l.get(key);
+      if (state && state.consumedPoints >= l.points) throw tooMany(state.msBeforeNext);
+    },
+    async reset(name, key) {
+      await limiter(name).delete(key);
+    },
+  };
+}
