@@ -11,6 +11,7 @@ export class RedisEventBus implements EventBus {
   private readonly subscriber: Redis;
   private readonly channels = new Map<string, { listeners: Set<BusListener>; ready: Promise<unknown> }>();
   private wasDisconnected = false;
+  private readonly revocationListeners = new Set<(sessionIds: readonly string[]) => void>();
 
   constructor(
     url: string,
@@ -27,7 +28,14 @@ export class RedisEventBus implements EventBus {
     ] as const) {
       conn.on('error', (err) => log.warn({ err, connection: name }, 'redis error'));
     }
-    this.subscriber.on('message', (channel: string, payload: string) => this.deliver(channel, payload));
+    this.subscriber.on('message', (channel: string, payload: string) => {
+      if (channel === this.revocationChannel) this.revoked(payload);
+      else this.deliver(channel, payload);
+    });
+    // One channel for every instance: ended sessions must lose their sockets wherever they are.
+    this.subscriber
+      .subscribe(this.revocationChannel)
+      .catch((err: unknown) => log.warn({ err }, 'redis subscribe to session revocations failed'));
     this.subscriber.on('close', () => {
       this.wasDisconnected = true;
     });
@@ -40,6 +48,33 @@ export class RedisEventBus implements EventBus {
         for (const listener of listeners) listener({ kind: 'resync' });
       }
     });
+  }
+
+  private get revocationChannel() {
+    return `${this.prefix}control:sessions-revoked`;
+  }
+
+  private revoked(payload: string) {
+    let sessionIds: unknown;
+    try {
+      sessionIds = JSON.parse(payload);
+    } catch {
+      sessionIds = null;
+    }
+    if (!Array.isArray(sessionIds) || !sessionIds.every((id) => typeof id === 'string')) {
+      this.log.warn({ payload: payload.slice(0, 200) }, 'dropping unreadable revocation');
+      return;
+    }
+    for (const listener of this.revocationListeners) listener(sessionIds as string[]);
+  }
+
+  async announceRevokedSessions(sessionIds: readonly string[]): Promise<void> {
+    await this.publisher.publish(this.revocationChannel, JSON.stringify(sessionIds));
+  }
+
+  onRevokedSessions(listener: (sessionIds: readonly string[]) => void): () => void {
+    this.revocationListeners.add(listener);
+    return () => this.revocationListeners.delete(listener);
   }
 
   private channel(userId: string) {

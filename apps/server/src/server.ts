@@ -7,6 +7,7 @@ import {
   createTokenService,
   InProcessEventBus,
   createRateLimits,
+  createSessionStatus,
   DEFAULT_RATE_LIMITS,
   RetryAfter,
   SendQueue,
@@ -33,6 +34,8 @@ const MAX_WS_MESSAGE_BYTES = 256 * 1024;
 export const WS_CLOSE_TOKEN_EXPIRED = 4001;
 /** Closed for not presenting a valid token in time (after HTTP's 401, with a 4xxx code). */
 export const WS_CLOSE_AUTH_TIMEOUT = 4401;
+/** Its session was ended (logged out, revoked, or its refresh token reused). */
+export const WS_CLOSE_SESSION_ENDED = 4003;
 
 export type Readiness = 'starting' | 'ready' | 'draining';
 
@@ -150,6 +153,7 @@ async function finishStart(
     log,
     metrics: metrics.api,
     sends: new SendQueue(database.db, { onBatch: metrics.sendBatchCommitted }),
+    sessionStatus: createSessionStatus(database.db),
     rateLimits: createRateLimits(
       { ...DEFAULT_RATE_LIMITS, ...config.rateLimits },
       limitsRedis ? { redis: limitsRedis, prefix: config.redis?.prefix ?? '' } : null,
@@ -239,6 +243,15 @@ async function finishStart(
   // Every socket must authenticate (a valid token in its connection params) within the time
   // limit, or it is closed: an idle anonymous socket costs memory and serves nobody.
   const authDeadlines = new Map<WebSocket, NodeJS.Timeout>();
+  // Sockets by login session, so an ended session loses its sockets on whichever instance.
+  const socketsBySession = new Map<string, Set<WebSocket>>();
+  const stopRevocations = bus.onRevokedSessions((sessionIds) => {
+    deps.sessionStatus.forget(sessionIds);
+    for (const id of sessionIds) {
+      for (const socket of socketsBySession.get(id) ?? [])
+        socket.close(WS_CLOSE_SESSION_ENDED, 'session ended');
+    }
+  });
   const authTimeoutMs = config.wsAuthTimeoutMs ?? 10_000;
   wss.on('connection', (ws) => {
     const deadline = setTimeout(() => {
@@ -280,6 +293,14 @@ async function finishStart(
         const socket = res as unknown as WebSocket;
         clearTimeout(authDeadlines.get(socket));
         authDeadlines.delete(socket);
+        const sessionId = ctx.viewer.sessionId;
+        const held = socketsBySession.get(sessionId) ?? new Set<WebSocket>();
+        held.add(socket);
+        socketsBySession.set(sessionId, held);
+        socket.once('close', () => {
+          held.delete(socket);
+          if (held.size === 0 && socketsBySession.get(sessionId) === held) socketsBySession.delete(sessionId);
+        });
         const timer = setTimeout(
           () => socket.close(WS_CLOSE_TOKEN_EXPIRED, 'access token expired'),
           Math.max(0, ctx.viewer.expiresAt - Date.now()),
@@ -320,6 +341,7 @@ async function finishStart(
         await closed;
         clearTimeout(grace);
         wss.close();
+        stopRevocations();
         await bus.close();
         await limitsRedis?.quit().catch(() => undefined);
         await database.close();

@@ -89,11 +89,8 @@ describe.each(backends)('accounts and tokens (%s)', (backend) => {
     if (!first?.refreshToken) throw new Error('no session');
     const next = await a.client.$session.refresh();
     expect(next?.refreshToken).not.toBe(first.refreshToken);
-    // The used refresh token is dead.
-    await expect(t.client().auth.refresh.mutate({ refreshToken: first.refreshToken })).rejects.toSatisfy(
-      (e) => errorCode(e) === 'UNAUTHORIZED',
-    );
     expect((await a.client.auth.me.query()).id).toBe(a.id);
+    // (Presenting the used one again ends the whole session: see sessions.test.ts.)
     const last = a.client.$session.get();
     await a.client.auth.logout.mutate({});
     expect(a.client.$session.get()).toBeNull();

@@ -88,6 +88,37 @@ const matrix: Record<string, Row> = {
     stranger: 'own',
     revealsNothing: (result, w) => expect(JSON.stringify(result)).not.toContain(w.owner.id),
   },
+  'auth.sessions': {
+    call: (c) => c.auth.sessions.query(),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'own',
+    revealsNothing: (result, w) => expect(JSON.stringify(result)).not.toContain(w.owner.id),
+  },
+  'auth.revokeSession': {
+    call: async (c, w) => {
+      const [session] = await w.owner.client.auth.sessions.query();
+      return c.auth.revokeSession.mutate({ sessionId: session?.id ?? '' });
+    },
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'NOT_FOUND', // only sessions of one's own
+    consumes: true,
+  },
+  'auth.revokeOtherSessions': {
+    call: (c) => c.auth.revokeOtherSessions.mutate(),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'own',
+    consumes: true,
+  },
+  'auth.changePassword': {
+    call: (c, w) =>
+      c.auth.changePassword.mutate({
+        currentPassword: w.owner.password,
+        newPassword: 'another long password',
+      }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'own', // it only ever changes the caller's own password (checked against it)
+    consumes: true,
+  },
   'auth.updateProfile': {
     call: (c) => c.auth.updateProfile.mutate({ email: `changed_${newClientId().slice(0, 8)}@example.com` }),
     anonymous: 'UNAUTHORIZED',

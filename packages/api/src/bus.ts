@@ -17,6 +17,9 @@ export interface EventBus {
   publish(userId: string, event: StreamEvent): Promise<void>;
   /** Best effort, to whoever is connected now; lost on an outage, which is fine for these. */
   publishEphemeral(userId: string, event: EphemeralEvent): Promise<void>;
+  /** Tells every instance, this one included, that these sessions ended (close their sockets). */
+  announceRevokedSessions(sessionIds: readonly string[]): Promise<void>;
+  onRevokedSessions(listener: (sessionIds: readonly string[]) => void): () => void;
   /** Resolves once the subscription is live, so a backlog read after it cannot miss an event. */
   subscribe(userId: string, listener: BusListener): Promise<() => void>;
   ping(): Promise<void>;
@@ -26,6 +29,17 @@ export interface EventBus {
 /** The bus of a single process (embedded mode): local fan-out only. */
 export class InProcessEventBus implements EventBus {
   private readonly listeners = new Map<string, Set<BusListener>>();
+  private readonly revocationListeners = new Set<(sessionIds: readonly string[]) => void>();
+
+  announceRevokedSessions(sessionIds: readonly string[]): Promise<void> {
+    for (const listener of this.revocationListeners) listener(sessionIds);
+    return Promise.resolve();
+  }
+
+  onRevokedSessions(listener: (sessionIds: readonly string[]) => void): () => void {
+    this.revocationListeners.add(listener);
+    return () => this.revocationListeners.delete(listener);
+  }
 
   publish(userId: string, event: StreamEvent): Promise<void> {
     return this.signal(userId, { kind: 'event', event });

@@ -3,6 +3,7 @@ import type { EventBus } from './bus';
 import type { ApiMetrics } from './metrics';
 import type { RateLimits } from './rate-limits';
 import type { SendQueue } from './services/send-queue';
+import type { SessionStatus } from './services/session-status';
 import type { TokenService } from './services/tokens';
 
 /** Who is calling, as proven by a valid access token. */
@@ -29,6 +30,7 @@ export interface ApiDeps {
   /** Message sends, committed in groups under load. */
   sends: SendQueue;
   rateLimits: RateLimits;
+  sessionStatus: SessionStatus;
 }
 
 /** The HTTP cookies of one request; absent over WebSockets, which cannot set cookies. */
@@ -59,7 +61,12 @@ export async function createContext(
     ip?: string | null | undefined;
   },
 ): Promise<Context> {
-  const viewer = request.accessToken ? await deps.tokens.verifyAccessToken(request.accessToken) : null;
+  const verified = request.accessToken ? await deps.tokens.verifyAccessToken(request.accessToken) : null;
+  // A valid signature is not enough: the session behind the token may have been ended. When the
+  // database cannot say, the call goes on and fails on its own (SERVICE_UNAVAILABLE) rather than
+  // logging everyone out during an outage.
+  const live = verified ? await deps.sessionStatus.isLive(verified.sessionId).catch(() => true) : false;
+  const viewer = verified && live ? verified : null;
   return {
     ...deps,
     viewer,

@@ -23,3 +23,4 @@ export {
   type RateLimitRules,
   type RateLimits,
 } from './rate-limits';
+export { createSessionStatus, type SessionStatus } from './services/session-status';

@@ -15,6 +15,12 @@ class ManualBus implements EventBus {
   publishEphemeral() {
     return Promise.resolve();
   }
+  announceRevokedSessions() {
+    return Promise.resolve();
+  }
+  onRevokedSessions() {
+    return () => undefined;
+  }
   subscribe(_userId: string, listener: BusListener) {
     this.listeners.add(listener);
     return Promise.resolve(() => this.listeners.delete(listener));

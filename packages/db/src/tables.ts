@@ -233,3 +233,19 @@ export const blocks = pgTable(
     check('blocks_not_self', sql`${t.blockerId} <> ${t.blockedId}`),
   ],
 );
+
+/**
+ * Refresh tokens already swapped for new ones. Presenting one again means it was copied:
+ * the whole session it belonged to is ended (reuse detection).
+ */
+export const usedRefreshTokens = pgTable(
+  'used_refresh_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    usedAt: timestamp('used_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('used_refresh_tokens_session_idx').on(t.sessionId)],
+);

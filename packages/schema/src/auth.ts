@@ -70,3 +70,23 @@ export const updateProfileInput = z
     'Change the username, the email or both.',
   );
 export type UpdateProfileInput = z.infer<typeof updateProfileInput>;
+
+/** One login, as the sessions list shows it. */
+export const deviceSession = z.object({
+  id: z.uuid(),
+  /** "Chrome on Linux", from the user agent the session started with. */
+  device: z.string(),
+  createdAt: timestamp,
+  lastUsedAt: timestamp,
+  /** The session making this call. */
+  current: z.boolean(),
+});
+export type DeviceSession = z.infer<typeof deviceSession>;
+
+export const revokeSessionInput = z.object({ sessionId: z.uuid({ error: 'Must be a session id.' }) });
+
+export const changePasswordInput = z.object({
+  currentPassword: z.string().min(1, 'Enter your current password.').max(limits.password.max),
+  newPassword: password,
+});
+export type ChangePasswordInput = z.infer<typeof changePasswordInput>;

@@ -4,18 +4,32 @@ import {
   logoutInput,
   me,
   refreshInput,
+  changePasswordInput,
+  deviceSession,
   registerInput,
+  revokeSessionInput,
   updateProfileInput,
   type AuthSession,
 } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
 import type { Context } from '../context';
 import * as auth from '../services/auth';
 import { publishDeliveries } from '../services/events';
 import { updateProfile } from '../services/profile';
+import { changePassword, listSessions, revokeSessions } from '../services/sessions';
 import { authedProcedure, ipKey, publicProcedure, rateLimited, router } from '../trpc';
 
 export const REFRESH_COOKIE = 'pigeon_refresh';
+
+/** Ended sessions stop at once here, and every instance closes their sockets. */
+async function endSessions(ctx: Context, sessionIds: readonly string[]) {
+  if (sessionIds.length === 0) return;
+  ctx.sessionStatus.forget(sessionIds);
+  await ctx.bus
+    .announceRevokedSessions(sessionIds)
+    .catch((err: unknown) => ctx.log.warn({ err }, 'announcing revoked sessions failed'));
+}
 
 /** Moves the refresh token from the response body into the httpOnly cookie. */
 function deliver(ctx: Context, session: AuthSession, cookie: boolean): AuthSession {
@@ -69,17 +83,48 @@ export const authRouter = router({
       const fromCookie = input.refreshToken === undefined;
       const token = input.refreshToken ?? ctx.cookies?.get(REFRESH_COOKIE);
       if (!token) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Log in first.' });
-      try {
-        return deliver(ctx, await auth.refresh(ctx.db, ctx.tokens, token), fromCookie);
-      } catch (err) {
+      const outcome = await auth.refresh(ctx.db, ctx.tokens, token).catch((err: unknown) => {
         if (fromCookie) ctx.cookies?.clear(REFRESH_COOKIE);
         throw err;
+      });
+      if (outcome.kind === 'rotated') return deliver(ctx, outcome.session, fromCookie);
+      if (fromCookie) ctx.cookies?.clear(REFRESH_COOKIE);
+      if (outcome.kind === 'reused') {
+        await endSessions(ctx, [outcome.endedSessionId]);
+        throw new TRPCError({
+          code: 'UNAUTHORIZED',
+          message:
+            'This sign-in was used from somewhere else, so it has been ended for safety. Log in again.',
+        });
       }
+      throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This session has ended; log in again.' });
     }),
   logout: authedProcedure.input(logoutInput).mutation(async ({ ctx }) => {
     await auth.logout(ctx.db, ctx.viewer.sessionId);
     ctx.cookies?.clear(REFRESH_COOKIE);
+    await endSessions(ctx, [ctx.viewer.sessionId]);
     return { ok: true as const };
+  }),
+  /** Where you are logged in: one entry per device, the current one marked. */
+  sessions: authedProcedure
+    .output(z.array(deviceSession))
+    .query(({ ctx }) => listSessions(ctx.db, ctx.viewer)),
+  revokeSession: authedProcedure.input(revokeSessionInput).mutation(async ({ ctx, input }) => {
+    const ended = await revokeSessions(ctx.db, ctx.viewer.userId, { only: input.sessionId });
+    if (ended.length === 0) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such session of yours.' });
+    await endSessions(ctx, ended);
+    return { ended: ended.length };
+  }),
+  revokeOtherSessions: authedProcedure.mutation(async ({ ctx }) => {
+    const ended = await revokeSessions(ctx.db, ctx.viewer.userId, { allBut: ctx.viewer.sessionId });
+    await endSessions(ctx, ended);
+    return { ended: ended.length };
+  }),
+  /** Needs the current password; logs out every other session. */
+  changePassword: authedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
+    const ended = await changePassword(ctx.db, ctx.viewer, input);
+    await endSessions(ctx, ended);
+    return { ended: ended.length };
   }),
   me: authedProcedure.output(me).query(({ ctx }) => auth.getMe(ctx.db, ctx.viewer.userId)),
   /** A new username and/or email; friends see the new name live. */

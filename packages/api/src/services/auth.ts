@@ -1,4 +1,4 @@
-import { eventStreams, sessions, users, type Database } from '@pigeon/db';
+import { eventStreams, sessions, usedRefreshTokens, users, type Database } from '@pigeon/db';
 import type { AuthSession, LoginInput, Me, RegisterInput } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
@@ -110,31 +110,58 @@ export async function login(
   return startSession(db, tokens, user, userAgent);
 }
 
-/** Swaps a refresh token for a new pair; the old refresh token stops working at once. */
+export type RefreshOutcome =
+  | { kind: 'rotated'; session: AuthSession }
+  /** An old refresh token came back: its session was ended, and its sockets must close. */
+  | { kind: 'reused'; endedSessionId: string }
+  | { kind: 'invalid' };
+
+/**
+ * Swaps a refresh token for a new pair; the old one stops working at once and is remembered.
+ * If a remembered one is presented again, someone holds a copy: the whole session ends.
+ */
 export async function refresh(
   db: Database,
   tokens: TokenService,
   refreshToken: string,
-): Promise<AuthSession> {
+): Promise<RefreshOutcome> {
+  const presented = hashRefreshToken(refreshToken);
   const next = newRefreshToken();
   const refreshTokenExpiresAt = new Date(Date.now() + tokens.refreshTokenTtlSeconds * 1000);
-  const [session] = await db
-    .update(sessions)
-    .set({ refreshTokenHash: next.hash, lastUsedAt: new Date(), expiresAt: refreshTokenExpiresAt })
-    .where(
-      and(
-        eq(sessions.refreshTokenHash, hashRefreshToken(refreshToken)),
-        isNull(sessions.revokedAt),
-        gt(sessions.expiresAt, new Date()),
-      ),
-    )
-    .returning({ id: sessions.id, userId: sessions.userId });
-  if (!session) {
-    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This session has ended; log in again.' });
-  }
-  const [user] = await db.select().from(users).where(eq(users.id, session.userId));
-  if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
-  return issueTokens(tokens, user, session.id, next.token, refreshTokenExpiresAt);
+  const outcome = await db.transaction(async (tx) => {
+    const [session] = await tx
+      .update(sessions)
+      .set({ refreshTokenHash: next.hash, lastUsedAt: new Date(), expiresAt: refreshTokenExpiresAt })
+      .where(
+        and(
+          eq(sessions.refreshTokenHash, presented),
+          isNull(sessions.revokedAt),
+          gt(sessions.expiresAt, new Date()),
+        ),
+      )
+      .returning({ id: sessions.id, userId: sessions.userId });
+    if (session) {
+      await tx.insert(usedRefreshTokens).values({ tokenHash: presented, sessionId: session.id });
+      return { kind: 'rotated' as const, sessionId: session.id, userId: session.userId };
+    }
+    const [used] = await tx
+      .select({ sessionId: usedRefreshTokens.sessionId })
+      .from(usedRefreshTokens)
+      .where(eq(usedRefreshTokens.tokenHash, presented));
+    if (!used) return { kind: 'invalid' as const };
+    await tx
+      .update(sessions)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(sessions.id, used.sessionId), isNull(sessions.revokedAt)));
+    return { kind: 'reused' as const, endedSessionId: used.sessionId };
+  });
+  if (outcome.kind !== 'rotated') return outcome;
+  const [user] = await db.select().from(users).where(eq(users.id, outcome.userId));
+  if (!user) return { kind: 'invalid' };
+  return {
+    kind: 'rotated',
+    session: await issueTokens(tokens, user, outcome.sessionId, next.token, refreshTokenExpiresAt),
+  };
 }
 
 export async function logout(db: Database, sessionId: string): Promise<void> {
