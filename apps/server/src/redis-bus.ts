@@ -65,7 +65,7 @@ export class RedisEventBus implements EventBus {
       this.log.warn({ payload: payload.slice(0, 200) }, 'dropping unreadable revocation');
       return;
     }
-    for (const listener of this.revocationListeners) listener(sessionIds as string[]);
+    for (const listener of this.revocationListeners) listener(sessionIds);
   }
 
   async announceRevokedSessions(sessionIds: readonly string[]): Promise<void> {
