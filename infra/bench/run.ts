@@ -38,6 +38,8 @@ const cluster = await startCluster({
   jwtSecret: randomBytes(48).toString('base64url'),
   env: {
     DATABASE_POOL_SIZE: '20',
+    // The idle-subscription measure opens thousands of sockets for one account.
+    WS_MAX_CONNECTIONS_PER_USER: '100000',
     // A load test sends far above one person's rate; registrations all come from one address.
     RATE_LIMITS: JSON.stringify({
       messages: { points: 1_000_000, durationSeconds: 1 },

@@ -72,6 +72,19 @@ const envSchema = z
         }
       })
       .optional(),
+    /** Other sites allowed to call the API from a browser (comma-separated origins). */
+    ALLOWED_ORIGINS: z
+      .string()
+      .transform((list) =>
+        list
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.url({ error: 'ALLOWED_ORIGINS must be origins like https://chat.example.com.' })))
+      .optional(),
+    /** WebSockets one user may hold on one instance. */
+    WS_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(100_000).default(20),
     /** A WebSocket that has not authenticated by then is closed. */
     WS_AUTH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
     /** Mark cookies `Secure` (HTTPS only). Defaults to on in production. */
@@ -117,6 +130,10 @@ export interface ServerConfig {
   shutdownGraceMs: number;
   /** Defaults to 10 s. */
   wsAuthTimeoutMs?: number;
+  /** Defaults to 20. */
+  wsMaxConnectionsPerUser?: number;
+  /** Foreign origins allowed besides the app's own (which always is). */
+  allowedOrigins?: string[];
   /** Take the client address from X-Real-IP (set by the trusted proxy in front). */
   trustProxy?: boolean;
   /** Overrides of DEFAULT_RATE_LIMITS. */
@@ -149,6 +166,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     wsAuthTimeoutMs: e.WS_AUTH_TIMEOUT_MS,
     trustProxy: e.TRUST_PROXY === 'true',
+    wsMaxConnectionsPerUser: e.WS_MAX_CONNECTIONS_PER_USER,
+    allowedOrigins: e.ALLOWED_ORIGINS ?? [],
     rateLimits: e.RATE_LIMITS ?? {},
     cookieSecure: e.COOKIE_SECURE ? e.COOKIE_SECURE === 'true' : e.NODE_ENV === 'production',
     webDist: e.WEB_DIST ?? (existsSync(join(defaultWebDist, 'index.html')) ? defaultWebDist : undefined),

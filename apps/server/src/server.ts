@@ -24,6 +24,7 @@ import type { ServerConfig } from './config';
 import type { Logger } from './logger';
 import { RedisEventBus } from './redis-bus';
 import { cookieJar } from './cookies';
+import { applyCors, originAllowed } from './origins';
 import { createMetrics } from './metrics';
 import { embeddedJwtSecret } from './secrets';
 import { webApp } from './static';
@@ -34,6 +35,8 @@ const MAX_WS_MESSAGE_BYTES = 256 * 1024;
 export const WS_CLOSE_TOKEN_EXPIRED = 4001;
 /** Closed for not presenting a valid token in time (after HTTP's 401, with a 4xxx code). */
 export const WS_CLOSE_AUTH_TIMEOUT = 4401;
+/** One user holds too many sockets on this instance. */
+export const WS_CLOSE_TOO_MANY = 4429;
 /** Its session was ended (logged out, revoked, or its refresh token reused). */
 export const WS_CLOSE_SESSION_ENDED = 4003;
 
@@ -160,6 +163,7 @@ async function finishStart(
     ),
   };
 
+  const allowedOrigins = new Set(config.allowedOrigins ?? []);
   const clientIp = (req: IncomingMessage): string | null => {
     const forwarded = req.headers['x-real-ip'];
     if (config.trustProxy && typeof forwarded === 'string' && forwarded.length <= 64) return forwarded;
@@ -232,7 +236,11 @@ async function finishStart(
       });
       return;
     }
-    if (path?.startsWith('/trpc/')) return trpcHandler(req, res);
+    if (path?.startsWith('/trpc/')) {
+      if (!originAllowed(req, allowedOrigins)) return sendJson(res, 403, { error: 'Origin not allowed' });
+      if (applyCors(req, res, allowedOrigins)) return;
+      return trpcHandler(req, res);
+    }
     const notFound = () => sendJson(res, 404, { error: 'Not found' });
     if (web && (req.method === 'GET' || req.method === 'HEAD')) return web(req, res, notFound);
     notFound();
@@ -245,6 +253,9 @@ async function finishStart(
   const authDeadlines = new Map<WebSocket, NodeJS.Timeout>();
   // Sockets by login session, so an ended session loses its sockets on whichever instance.
   const socketsBySession = new Map<string, Set<WebSocket>>();
+  const socketsByUser = new Map<string, Set<WebSocket>>();
+  // Tabs and devices of one person, with room to spare; more is a runaway client.
+  const maxConnectionsPerUser = config.wsMaxConnectionsPerUser ?? 20;
   const stopRevocations = bus.onRevokedSessions((sessionIds) => {
     deps.sessionStatus.forget(sessionIds);
     for (const id of sessionIds) {
@@ -270,6 +281,10 @@ async function finishStart(
       socket.end('HTTP/1.1 503 Service Unavailable\r\n\r\n');
       return;
     }
+    if (!originAllowed(req, allowedOrigins)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
@@ -286,6 +301,7 @@ async function finishStart(
         userAgent: req.headers['user-agent'],
         requestId: requestIdOf(req, null),
         ip: clientIp(req),
+        connection: { openSubscriptions: 0 },
       });
       if (ctx.viewer) {
         // The socket dies with its token; the client reconnects with a fresh one and resumes.
@@ -293,6 +309,18 @@ async function finishStart(
         const socket = res as unknown as WebSocket;
         clearTimeout(authDeadlines.get(socket));
         authDeadlines.delete(socket);
+        const userId = ctx.viewer.userId;
+        const mine = socketsByUser.get(userId) ?? new Set<WebSocket>();
+        if (mine.size >= maxConnectionsPerUser) {
+          socket.close(WS_CLOSE_TOO_MANY, `at most ${maxConnectionsPerUser} connections per user`);
+          return ctx;
+        }
+        mine.add(socket);
+        socketsByUser.set(userId, mine);
+        socket.once('close', () => {
+          mine.delete(socket);
+          if (mine.size === 0 && socketsByUser.get(userId) === mine) socketsByUser.delete(userId);
+        });
         const sessionId = ctx.viewer.sessionId;
         const held = socketsBySession.get(sessionId) ?? new Set<WebSocket>();
         held.add(socket);

@@ -48,6 +48,8 @@ export interface Context extends ApiDeps {
   requestId: string | null;
   /** The caller's address, for per-IP limits (the proxy's word for it only when trusted). */
   ip: string | null;
+  /** Per WebSocket connection (null over HTTP): what it holds open, for its caps. */
+  connection: { openSubscriptions: number } | null;
 }
 
 /** Builds a request's context from its bearer token; never throws (a bad token is just anonymous). */
@@ -59,6 +61,8 @@ export async function createContext(
     cookies?: CookieJar | null | undefined;
     requestId?: string | null | undefined;
     ip?: string | null | undefined;
+    /** Set for WebSocket connections. */
+    connection?: { openSubscriptions: number } | null | undefined;
   },
 ): Promise<Context> {
   const verified = request.accessToken ? await deps.tokens.verifyAccessToken(request.accessToken) : null;
@@ -74,5 +78,6 @@ export async function createContext(
     cookies: request.cookies ?? null,
     requestId: request.requestId ?? null,
     ip: request.ip ?? null,
+    connection: request.connection ?? null,
   };
 }
