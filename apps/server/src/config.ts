@@ -46,6 +46,16 @@ const envSchema = z
     REDIS_URL: redisUrl.optional(),
     REDIS_PREFIX: z.string().max(64).default('pigeon:'),
     JWT_SECRET: z.string().optional(),
+    /** Keys being rotated out (comma-separated): tokens they signed verify until they expire. */
+    JWT_PREVIOUS_SECRETS: z
+      .string()
+      .transform((list) =>
+        list
+          .split(',')
+          .map((k) => k.trim())
+          .filter(Boolean),
+      )
+      .optional(),
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
     REFRESH_TOKEN_TTL_SECONDS: z.coerce
       .number()
@@ -106,11 +116,19 @@ const envSchema = z
       }
       return;
     }
-    if (env.JWT_SECRET.length < 32 || WEAK_SECRETS.has(env.JWT_SECRET.toLowerCase())) {
+    const weak = (secret: string) => secret.length < 32 || WEAK_SECRETS.has(secret.toLowerCase());
+    if (weak(env.JWT_SECRET)) {
       ctx.addIssue({
         code: 'custom',
         path: ['JWT_SECRET'],
         message: 'JWT_SECRET must be at least 32 random characters (e.g. `openssl rand -base64 48`).',
+      });
+    }
+    if (env.JWT_PREVIOUS_SECRETS?.some(weak)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_PREVIOUS_SECRETS'],
+        message: 'Every key in JWT_PREVIOUS_SECRETS must be at least 32 random characters.',
       });
     }
   });
@@ -124,6 +142,8 @@ export interface ServerConfig {
   redis: { url: string; prefix: string } | undefined;
   /** Undefined only in embedded mode, where a secret is generated into the data directory. */
   jwtSecret: string | undefined;
+  /** Old signing keys still accepted while their tokens live (key rotation). */
+  jwtPreviousSecrets?: string[];
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   logLevel: Env['LOG_LEVEL'];
@@ -160,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     database: { url: e.DATABASE_URL, dataDir: e.PIGEON_DATA_DIR, poolSize: e.DATABASE_POOL_SIZE },
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : undefined,
     jwtSecret: e.JWT_SECRET,
+    jwtPreviousSecrets: e.JWT_PREVIOUS_SECRETS ?? [],
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
     logLevel: e.LOG_LEVEL,

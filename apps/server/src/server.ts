@@ -139,6 +139,7 @@ async function finishStart(
   const tokens = withVerifiedTokenCache(
     createTokenService({
       jwtSecret: config.jwtSecret ?? embeddedJwtSecret(config.database.dataDir),
+      previousSecrets: config.jwtPreviousSecrets ?? [],
       accessTokenTtlSeconds: config.accessTokenTtlSeconds,
       refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
     }),

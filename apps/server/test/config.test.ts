@@ -38,6 +38,16 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  it('takes previous JWT keys for rotation, but never weak ones', () => {
+    const old = 'an-old-but-long-enough-secret-'.padEnd(40, 'q');
+    expect(loadConfig({ JWT_SECRET: secret, JWT_PREVIOUS_SECRETS: `${old}, ` }).jwtPreviousSecrets).toEqual([
+      old,
+    ]);
+    expect(() => loadConfig({ JWT_SECRET: secret, JWT_PREVIOUS_SECRETS: 'changeme' })).toThrow(
+      /JWT_PREVIOUS_SECRETS/,
+    );
+  });
+
   it('reads rate-limit overrides and the proxy setting, and refuses malformed ones', () => {
     const config = loadConfig({
       TRUST_PROXY: 'true',

@@ -55,4 +55,34 @@ describe('passwords', () => {
     expect(await verifyPassword(hash, 'hunter3 hunter3')).toBe(false);
     expect(await verifyPassword('not a hash', 'x')).toBe(false);
   });
+
+  it('rotates keys: the new key signs, tokens of the old one still verify, others do not', async () => {
+    const oldSecret = 'old-rotation-secret'.padEnd(40, '!');
+    const before = createTokenService({
+      jwtSecret: oldSecret,
+      accessTokenTtlSeconds: 60,
+      refreshTokenTtlSeconds: 3600,
+    });
+    const after = createTokenService({
+      jwtSecret: secret,
+      previousSecrets: [oldSecret],
+      accessTokenTtlSeconds: 60,
+      refreshTokenTtlSeconds: 3600,
+    });
+    const retired = createTokenService({
+      jwtSecret: secret,
+      accessTokenTtlSeconds: 60,
+      refreshTokenTtlSeconds: 3600,
+    });
+    const old = await before.signAccessToken({ userId: 'u1', sessionId: 's1' });
+    const fresh = await after.signAccessToken({ userId: 'u2', sessionId: 's2' });
+    expect(await after.verifyAccessToken(old.token)).toMatchObject({ userId: 'u1' });
+    expect(await after.verifyAccessToken(fresh.token)).toMatchObject({ userId: 'u2' });
+    expect(await retired.verifyAccessToken(old.token)).toBeNull(); // once the old key is dropped
+    const header = JSON.parse(Buffer.from(fresh.token.split('.')[0] ?? '', 'base64url').toString()) as {
+      kid?: string;
+    };
+    expect(header.kid).toMatch(/^[\w-]{12}$/);
+    expect(fresh.token).not.toContain(secret);
+  });
 });

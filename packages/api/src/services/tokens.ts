@@ -1,10 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { jwtVerify, SignJWT } from 'jose';
+import { decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import type { Viewer } from '../context';
 
 export interface TokenConfig {
-  /** HMAC key for access tokens; at least 32 bytes of entropy. */
+  /** HMAC key that signs new access tokens; at least 32 bytes of entropy. */
   jwtSecret: string;
+  /** Keys being rotated out: tokens they signed still verify until they expire. */
+  previousSecrets?: readonly string[];
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
 }
@@ -20,21 +22,33 @@ export interface TokenService {
   verifyAccessToken(token: string): Promise<Viewer | null>;
 }
 
-export function createTokenService(config: TokenConfig): TokenService {
-  // Imported once: jose would otherwise import the raw secret on every sign and verify.
-  const key = crypto.subtle.importKey(
+/** A key's public name in the token header: a hash prefix, which reveals nothing of the key. */
+function keyId(secret: string): string {
+  return createHash('sha256').update(secret).digest('base64url').slice(0, 12);
+}
+
+function importKey(secret: string) {
+  return crypto.subtle.importKey(
     'raw',
-    new TextEncoder().encode(config.jwtSecret),
+    new TextEncoder().encode(secret),
     { name: 'HMAC', hash: 'SHA-256' },
     false,
     ['sign', 'verify'],
   );
+}
+
+export function createTokenService(config: TokenConfig): TokenService {
+  // Imported once: jose would otherwise import the raw secret on every sign and verify.
+  const kid = keyId(config.jwtSecret);
+  const key = importKey(config.jwtSecret);
+  const verifiers = new Map([[kid, key]]);
+  for (const old of config.previousSecrets ?? []) verifiers.set(keyId(old), importKey(old));
   return {
     refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
     async signAccessToken({ userId, sessionId }) {
       const expiresAt = new Date(Date.now() + config.accessTokenTtlSeconds * 1000);
       const token = await new SignJWT({ sid: sessionId })
-        .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+        .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT', kid })
         .setSubject(userId)
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
@@ -46,7 +60,10 @@ export function createTokenService(config: TokenConfig): TokenService {
     async verifyAccessToken(token) {
       try {
         // The algorithm is pinned: a token naming `none` or another algorithm is refused.
-        const { payload } = await jwtVerify(token, await key, {
+        // The header names the key; an unknown name (or none: older tokens) means the current one.
+        const named = decodeProtectedHeader(token).kid;
+        const verifier = (typeof named === 'string' ? verifiers.get(named) : undefined) ?? key;
+        const { payload } = await jwtVerify(token, await verifier, {
           algorithms: [ALGORITHM],
           issuer: ISSUER,
           audience: AUDIENCE,
