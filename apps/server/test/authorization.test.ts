@@ -119,6 +119,21 @@ const matrix: Record<string, Row> = {
     stranger: 'own', // it only ever changes the caller's own password (checked against it)
     consumes: true,
   },
+  'auth.deleteAccount': {
+    call: (c, w) => c.auth.deleteAccount.mutate({ password: w.owner.password }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'own', // only ever the caller's own account, with the caller's own password
+    consumes: true,
+  },
+  'auth.exportData': {
+    call: (c) => c.auth.exportData.query(),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'own',
+    revealsNothing: (result, w) => {
+      noOwnerIds(result, w);
+      expect(JSON.stringify(result)).not.toContain(w.owner.email);
+    },
+  },
   'auth.updateProfile': {
     call: (c) => c.auth.updateProfile.mutate({ email: `changed_${newClientId().slice(0, 8)}@example.com` }),
     anonymous: 'UNAUTHORIZED',

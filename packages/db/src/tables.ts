@@ -28,6 +28,8 @@ export const users = pgTable(
     createdAt: createdAt(),
     /** Off: the user's reads are not shown to others, and they see no one else's (symmetric). */
     sendReadReceipts: boolean('send_read_receipts').notNull().default(true),
+    /** The account was deleted: the row stays, anonymised, so others' history keeps its sender. */
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
   },
   (t) => [
     // One index serves both case-insensitive uniqueness and prefix search (LIKE 'abc%').

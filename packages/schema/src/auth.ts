@@ -90,3 +90,7 @@ export const changePasswordInput = z.object({
   newPassword: password,
 });
 export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
+
+export const deleteAccountInput = z.object({
+  password: z.string().min(1, 'Enter your password.').max(limits.password.max),
+});

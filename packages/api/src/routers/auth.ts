@@ -4,7 +4,9 @@ import {
   logoutInput,
   me,
   refreshInput,
+  accountExport,
   changePasswordInput,
+  deleteAccountInput,
   deviceSession,
   registerInput,
   revokeSessionInput,
@@ -14,6 +16,7 @@ import {
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import type { Context } from '../context';
+import { deleteAccount, exportAccount } from '../services/account';
 import * as auth from '../services/auth';
 import { publishDeliveries } from '../services/events';
 import { updateProfile } from '../services/profile';
@@ -120,6 +123,18 @@ export const authRouter = router({
     await endSessions(ctx, ended);
     return { ended: ended.length };
   }),
+  /** Deletes the caller's account (password required); see services/account.ts for what stays. */
+  deleteAccount: authedProcedure.input(deleteAccountInput).mutation(async ({ ctx, input }) => {
+    const { endedSessions, deliveries } = await deleteAccount(ctx.db, ctx.viewer.userId, input.password);
+    ctx.cookies?.clear(REFRESH_COOKIE);
+    await publishDeliveries(ctx.bus, ctx.log, deliveries);
+    await endSessions(ctx, endedSessions);
+    return { deleted: true as const };
+  }),
+  /** Everything the caller may take away, as JSON. */
+  exportData: authedProcedure
+    .output(accountExport)
+    .query(({ ctx }) => exportAccount(ctx.db, ctx.viewer.userId)),
   /** Needs the current password; logs out every other session. */
   changePassword: authedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
     const ended = await changePassword(ctx.db, ctx.viewer, input);

@@ -91,7 +91,7 @@ export async function findUserByUsername(db: Database, username: string) {
   const [user] = await db
     .select()
     .from(users)
-    .where(sql`lower(${users.username}) = ${username.toLowerCase()}`);
+    .where(and(sql`lower(${users.username}) = ${username.toLowerCase()}`, isNull(users.deletedAt)));
   return user;
 }
 

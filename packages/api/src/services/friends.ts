@@ -8,7 +8,7 @@ import type {
 } from '@pigeon/schema';
 import { limits } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
-import { and, asc, desc, eq, notExists, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, notExists, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { appendEvents, type Delivery, type Tx } from './events';
 import { findUserByUsername } from './auth';
@@ -39,7 +39,7 @@ async function loadUser(db: Database | Tx, id: string): Promise<UserRow | undefi
   const [user] = await db
     .select({ id: users.id, username: users.username })
     .from(users)
-    .where(eq(users.id, id));
+    .where(and(eq(users.id, id), isNull(users.deletedAt)));
   return user;
 }
 
@@ -229,6 +229,7 @@ export async function suggestFriends(db: Database, viewerId: string): Promise<Su
     and(
       sql`${id} <> ${viewerId}`,
       notBlockedWith(viewerId, id),
+      sql`not exists (select 1 from ${users} gone where gone.id = ${id} and gone.deleted_at is not null)`,
       notExists(
         db
           .select({ one: sql`1` })

@@ -1,7 +1,7 @@
 import { blocks, friendRequests, friendships, users, type Database } from '@pigeon/db';
 import type { Me, UpdateProfileInput, UserCard } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
-import { and, eq, or, sql } from 'drizzle-orm';
+import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import { toMe, whichIsTaken } from './auth';
 import { appendEvents, type Delivery } from './events';
 
@@ -65,7 +65,7 @@ export async function userCard(db: Database, viewerId: string, userId: string): 
   const [user] = await db
     .select({ id: users.id, username: users.username, createdAt: users.createdAt })
     .from(users)
-    .where(eq(users.id, userId));
+    .where(and(eq(users.id, userId), isNull(users.deletedAt)));
   const notFound = new TRPCError({ code: 'NOT_FOUND', message: 'No such user.' });
   if (!user) throw notFound;
   const card = (relationship: UserCard['relationship']): UserCard => ({

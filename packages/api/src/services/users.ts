@@ -1,6 +1,6 @@
 import { users, type Database } from '@pigeon/db';
 import type { PublicUser, UserSearchOutput } from '@pigeon/schema';
-import { and, ne, sql } from 'drizzle-orm';
+import { and, isNull, ne, sql } from 'drizzle-orm';
 import { notBlockedWith } from './relationships';
 
 const usernameKey = sql<string>`lower(${users.username})`;
@@ -26,6 +26,7 @@ export async function searchUsers(
         sql`${usernameKey} ~<~ ${prefix + '\u007f'}`,
         ne(users.id, viewerId),
         notBlockedWith(viewerId, users.id),
+        isNull(users.deletedAt),
       ),
     )
     .orderBy(sql`${usernameKey} using ~<~`)

@@ -1,0 +1,115 @@
+import {
+  blocks,
+  eventStreams,
+  events,
+  friendRequests,
+  friendships,
+  reactions,
+  sessions,
+  users,
+  type Database,
+} from '@pigeon/db';
+import type { AccountExport, PigeonEvent } from '@pigeon/schema';
+import { TRPCError } from '@trpc/server';
+import { and, asc, eq, isNull, or } from 'drizzle-orm';
+import { toMe } from './auth';
+import { listConversations } from './conversations';
+import { appendEvents, type Delivery } from './events';
+import { listFriends, listRequests } from './friends';
+import { messageHistory } from './messages';
+import { verifyPassword } from './passwords';
+import { listBlocked } from './relationships';
+import { getSettings } from './settings';
+
+/** Messages in one export at most, newest first per conversation; see docs/security.md. */
+export const EXPORT_MESSAGE_CAP = 10_000;
+
+async function requirePassword(db: Database, userId: string, password: string) {
+  const [user] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.id, userId), isNull(users.deletedAt)));
+  if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
+  if (!(await verifyPassword(user.passwordHash, password))) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'The password is not right.' });
+  }
+  return user;
+}
+
+/**
+ * Deletes an account. What is only the user's goes (sessions, friendships, requests, blocks,
+ * reactions, their event stream); what others still need stays, anonymised: the messages they
+ * sent remain in the other people's conversations under a "deleted_…" name, with no email and
+ * no password, so nobody can log in as it or find it.
+ */
+export async function deleteAccount(
+  db: Database,
+  userId: string,
+  password: string,
+): Promise<{ endedSessions: string[]; deliveries: Delivery[] }> {
+  await requirePassword(db, userId, password);
+  return db.transaction(async (tx) => {
+    const friends = await tx
+      .select({ id: friendships.friendId })
+      .from(friendships)
+      .where(eq(friendships.userId, userId));
+    const ended = await tx.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id });
+    await tx.delete(friendships).where(or(eq(friendships.userId, userId), eq(friendships.friendId, userId)));
+    await tx
+      .delete(friendRequests)
+      .where(or(eq(friendRequests.fromUserId, userId), eq(friendRequests.toUserId, userId)));
+    await tx.delete(blocks).where(or(eq(blocks.blockerId, userId), eq(blocks.blockedId, userId)));
+    await tx.delete(reactions).where(eq(reactions.userId, userId));
+    await tx.delete(events).where(eq(events.userId, userId));
+    await tx
+      .update(users)
+      .set({
+        username: `deleted_${userId.slice(0, 8)}`,
+        email: null,
+        passwordHash: '!',
+        deletedAt: new Date(),
+      })
+      .where(eq(users.id, userId));
+    const event: PigeonEvent = { v: 1, type: 'friend.removed', userId };
+    const deliveries = await appendEvents(
+      tx,
+      friends.map((f) => ({ userId: f.id, event })),
+    );
+    await tx.delete(eventStreams).where(eq(eventStreams.userId, userId));
+    return { endedSessions: ended.map((s) => s.id), deliveries };
+  });
+}
+
+/** Everything the user may take away: profile, settings, people, conversations and messages. */
+export async function exportAccount(db: Database, userId: string): Promise<AccountExport> {
+  const [user] = await db.select().from(users).where(eq(users.id, userId));
+  if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
+  const conversations = await listConversations(db, userId);
+  const messages: AccountExport['messages'] = [];
+  for (const conversation of conversations) {
+    let cursor: number | undefined;
+    while (messages.length < EXPORT_MESSAGE_CAP) {
+      const page = await messageHistory(db, userId, { conversationId: conversation.id, cursor, limit: 100 });
+      messages.push(...page.messages.slice(0, EXPORT_MESSAGE_CAP - messages.length));
+      if (page.nextCursor === null) break;
+      cursor = page.nextCursor;
+    }
+  }
+  const sessionRows = await db
+    .select({ createdAt: sessions.createdAt, userAgent: sessions.userAgent })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+    .orderBy(asc(sessions.createdAt));
+  return {
+    exportedAt: new Date().toISOString(),
+    profile: toMe(user),
+    settings: await getSettings(db, userId),
+    friends: await listFriends(db, userId),
+    requests: await listRequests(db, userId),
+    blocked: await listBlocked(db, userId),
+    conversations,
+    messages,
+    messagesTruncated: messages.length >= EXPORT_MESSAGE_CAP,
+    sessions: sessionRows.map((s) => ({ createdAt: s.createdAt.toISOString(), userAgent: s.userAgent })),
+  };
+}
