@@ -129,7 +129,15 @@ export function startEventStream(opts: {
   };
   const subscription = client.events.subscribe.subscribe(
     { lastEventId: null },
-    { onData: ({ data }) => apply(data) },
+    {
+      onData: ({ data }) => apply(data),
+      onError: (err) => {
+        // The session was ended elsewhere (logged out from another device): a refresh confirms
+        // it, and its refusal logs this tab out.
+        if ((err.data as { code?: string } | undefined)?.code === 'UNAUTHORIZED')
+          void client.$session.refresh();
+      },
+    },
   );
   return () => subscription.unsubscribe();
 }

@@ -1,6 +1,7 @@
 import { updateProfileInput, type Me } from '@pigeon/schema';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode, type SubmitEvent } from 'react';
+import { ChangePassword, Devices, YourData } from '../components/account-security';
 import { Button } from '../components/button';
 import { Spinner } from '../components/spinner';
 import { fullTime } from '../lib/time';
@@ -33,7 +34,16 @@ export default function ProfilePage() {
       <h1 className="text-xl font-semibold">Your profile</h1>
       <ProfileForm me={me.data} />
       <Preferences />
+      <Card title="Devices">
+        <Devices />
+      </Card>
+      <Card title="Password">
+        <ChangePassword />
+      </Card>
       <LogOut />
+      <Card title="Your data">
+        <YourData />
+      </Card>
     </div>
   );
 }

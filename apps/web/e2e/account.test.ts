@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { friendsWithConversation, launchChromium, logIn, seriousViolations, startWebServer } from './browser';
+
+let server: Awaited<ReturnType<typeof startWebServer>>;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startWebServer();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser.close();
+  await server.close();
+});
+
+it('lists devices and logs one out remotely, changes the password, exports data and deletes the account', async () => {
+  const { one: me, close } = await friendsWithConversation(server.url, 'acct');
+  const contexts = await Promise.all([browser.newContext({ acceptDownloads: true }), browser.newContext()]);
+  const [laptop, phone] = await Promise.all(contexts.map((c) => c.newPage()));
+  if (!laptop || !phone) throw new Error('no pages');
+  laptop.on('dialog', (dialog) => void dialog.accept());
+  await logIn(laptop, server.url, me);
+  await logIn(phone, server.url, me);
+  await laptop.goto(`${server.url}/profile`);
+
+  // Devices: three logins (the bot's and two browsers); ending the phone's sends it to the start.
+  const devices = laptop.getByRole('list', { name: 'Your devices' });
+  await expect.poll(() => devices.getByRole('listitem').count(), { timeout: 10_000 }).toBe(3);
+  expect(await devices.getByText('this device').count()).toBe(1);
+  expect(await seriousViolations(laptop)).toEqual([]);
+  await laptop.getByRole('button', { name: 'Log out all other devices' }).click();
+  await expect.poll(() => devices.getByRole('listitem').count(), { timeout: 10_000 }).toBe(1);
+  await phone.getByRole('link', { name: 'Create an account' }).waitFor({ timeout: 15_000 });
+
+  // Password: the current one is required.
+  await laptop.getByLabel('Current password').fill('not the password');
+  await laptop.getByLabel('New password').fill('a shiny new password');
+  await laptop.getByRole('button', { name: 'Change password' }).click();
+  await laptop.getByRole('alert').getByText('The current password is not right.').waitFor();
+  await laptop.getByLabel('Current password').fill(me.password);
+  await laptop.getByRole('button', { name: 'Change password' }).click();
+  await laptop
+    .getByRole('status')
+    .getByText(/Password changed/)
+    .waitFor();
+
+  // Export: a JSON file with the profile in it.
+  const [download] = await Promise.all([
+    laptop.waitForEvent('download'),
+    laptop.getByRole('button', { name: 'Download my data (JSON)' }).click(),
+  ]);
+  const path = await download.path();
+  const exported = JSON.parse(readFileSync(path, 'utf8')) as { profile: { username: string; email: string } };
+  expect(exported.profile).toMatchObject({ username: me.username, email: me.email });
+
+  // Delete: back to the landing page, and the account no longer logs in.
+  await laptop.getByLabel('Password, to delete your account').fill('a shiny new password');
+  await laptop.getByRole('button', { name: 'Delete my account' }).click();
+  await laptop.getByRole('link', { name: 'Create an account' }).waitFor({ timeout: 10_000 });
+  await laptop.goto(`${server.url}/login`);
+  await laptop.getByLabel('Username').fill(me.username);
+  await laptop.getByLabel('Password').fill('a shiny new password');
+  await laptop.getByRole('button', { name: 'Log in' }).click();
+  await laptop.getByText('Wrong username or password.').waitFor();
+
+  await Promise.all(contexts.map((c) => c.close()));
+  await close();
+});

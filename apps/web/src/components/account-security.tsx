@@ -1,0 +1,182 @@
+import { password as newPasswordRule } from '@pigeon/schema';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type SubmitEvent } from 'react';
+import { fullTime } from '../lib/time';
+import { useTRPC } from '../lib/trpc';
+import { Button } from './button';
+
+const inputClass =
+  'mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900';
+
+const formText = (event: SubmitEvent<HTMLFormElement>, name: string) => {
+  const value = new FormData(event.currentTarget).get(name);
+  return typeof value === 'string' ? value : '';
+};
+
+/** Where you are logged in, and a way to end any of it. */
+export function Devices() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const sessions = useQuery(trpc.auth.sessions.queryOptions());
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.auth.sessions.queryKey() });
+  const revoke = useMutation(trpc.auth.revokeSession.mutationOptions({ onSuccess: refresh }));
+  const revokeOthers = useMutation(trpc.auth.revokeOtherSessions.mutationOptions({ onSuccess: refresh }));
+  const others = (sessions.data ?? []).filter((s) => !s.current);
+  return (
+    <>
+      <ul aria-label="Your devices" className="divide-y divide-slate-100 dark:divide-slate-800">
+        {sessions.data?.map((s) => (
+          <li key={s.id} className="flex items-center justify-between gap-3 py-2">
+            <span>
+              <span className="font-medium">{s.device}</span>
+              {s.current && (
+                <span className="ml-2 text-xs text-emerald-700 dark:text-emerald-400">this device</span>
+              )}
+              <span className="block text-xs text-slate-600 dark:text-slate-300">
+                Since {fullTime(s.createdAt)} · last used {fullTime(s.lastUsedAt)}
+              </span>
+            </span>
+            {!s.current && (
+              <Button onClick={() => revoke.mutate({ sessionId: s.id })} aria-label={`Log out ${s.device}`}>
+                Log out
+              </Button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {others.length > 0 && (
+        <Button className="mt-2" onClick={() => revokeOthers.mutate()}>
+          Log out all other devices
+        </Button>
+      )}
+    </>
+  );
+}
+
+export function ChangePassword() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const change = useMutation(
+    trpc.auth.changePassword.mutationOptions({
+      onSuccess: ({ ended }) => {
+        setMessage({ ok: true, text: `Password changed. ${ended} other device(s) logged out.` });
+        void queryClient.invalidateQueries({ queryKey: trpc.auth.sessions.queryKey() });
+      },
+      onError: (err) => setMessage({ ok: false, text: err.message }),
+    }),
+  );
+  const submit = (event: SubmitEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const currentPassword = formText(event, 'currentPassword');
+    const newPassword = formText(event, 'newPassword');
+    const rule = newPasswordRule.safeParse(newPassword);
+    if (!rule.success) {
+      setMessage({ ok: false, text: rule.error.issues[0]?.message ?? 'Choose another password.' });
+      return;
+    }
+    change.mutate({ currentPassword, newPassword });
+  };
+  return (
+    <form noValidate onSubmit={submit} className="space-y-3">
+      <div>
+        <label htmlFor="current-password" className="text-sm font-medium">
+          Current password
+        </label>
+        <input
+          id="current-password"
+          name="currentPassword"
+          type="password"
+          autoComplete="current-password"
+          className={inputClass}
+        />
+      </div>
+      <div>
+        <label htmlFor="new-password" className="text-sm font-medium">
+          New password
+        </label>
+        <input
+          id="new-password"
+          name="newPassword"
+          type="password"
+          autoComplete="new-password"
+          className={inputClass}
+        />
+      </div>
+      {message && (
+        <p
+          role={message.ok ? 'status' : 'alert'}
+          className={
+            message.ok
+              ? 'text-sm text-emerald-700 dark:text-emerald-400'
+              : 'text-sm text-rose-700 dark:text-rose-400'
+          }
+        >
+          {message.text}
+        </p>
+      )}
+      <Button type="submit" variant="primary" disabled={change.isPending}>
+        Change password
+      </Button>
+    </form>
+  );
+}
+
+/** Your data as a JSON file, and the way out. */
+export function YourData() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [error, setError] = useState<string | null>(null);
+  const remove = useMutation(
+    trpc.auth.deleteAccount.mutationOptions({
+      onSuccess: () => queryClient.clear(),
+      onError: (err) => setError(err.message),
+    }),
+  );
+  const download = async () => {
+    const data = await queryClient.query(trpc.auth.exportData.queryOptions());
+    const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = `pigeon-${data.profile.username}.json`;
+    link.click();
+    URL.revokeObjectURL(url);
+  };
+  return (
+    <div className="space-y-4">
+      <Button onClick={() => void download()}>Download my data (JSON)</Button>
+      <form
+        noValidate
+        className="space-y-2"
+        onSubmit={(event) => {
+          event.preventDefault();
+          const password = formText(event, 'deletePassword');
+          if (
+            window.confirm('Delete your account for good? Your messages stay in others’ chats, anonymised.')
+          ) {
+            remove.mutate({ password });
+          }
+        }}
+      >
+        <label htmlFor="delete-password" className="text-sm font-medium">
+          Password, to delete your account
+        </label>
+        <input
+          id="delete-password"
+          name="deletePassword"
+          type="password"
+          autoComplete="current-password"
+          className={inputClass}
+        />
+        {error && (
+          <p role="alert" className="text-sm text-rose-700 dark:text-rose-400">
+            {error}
+          </p>
+        )}
+        <Button type="submit" className="border-rose-400 text-rose-800 dark:text-rose-300">
+          Delete my account
+        </Button>
+      </form>
+    </div>
+  );
+}
