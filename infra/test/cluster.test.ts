@@ -129,6 +129,27 @@ describe.runIf(adminUrl && hasNginx && hasRedis)('three instances behind NGINX, 
     expect(new Set(rows.map((r) => r.hash as string)).size).toBe(rows.length);
   });
 
+  it('lets the browser app call through NGINX from its own origin, port included, and no other', async () => {
+    const origin = new URL(cluster.url).origin;
+    const call = (from: string) =>
+      fetch(`${cluster.url}/trpc/auth.login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: from },
+        body: JSON.stringify({ username: 'nobody_at_all', password: 'wrong password' }),
+      });
+    expect((await call(origin)).status).toBe(401); // reached the API: a wrong password
+    expect((await call('https://evil.example')).status).toBe(403);
+    const upgrade = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(`${cluster.url.replace('http', 'ws')}/trpc`, { headers: { origin } });
+      ws.once('open', () => {
+        ws.close();
+        resolve(101);
+      });
+      ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    });
+    expect(upgrade).toBe(101);
+  });
+
   it('delivers live between clients on different instances', async () => {
     const [one, two] = cluster.instances;
     const a = await user(one?.url);

@@ -54,6 +54,20 @@ describe.each(backends)('rate limits (%s)', (backend) => {
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
+  it('counts wrong passwords on password change against the same limit, so a stolen token cannot guess', async () => {
+    const victim = await t.user('stolen');
+    for (let i = 0; i < 10; i++) {
+      const err = await victim.client.auth.changePassword
+        .mutate({ currentPassword: `guess ${i}`, newPassword: 'taken over now' })
+        .catch((e: unknown) => e);
+      expect(errorCode(err)).toBe('FORBIDDEN');
+    }
+    const eleventh = await victim.client.auth.changePassword
+      .mutate({ currentPassword: victim.password, newPassword: 'taken over now' })
+      .catch((e: unknown) => e);
+    expect(errorCode(eleventh)).toBe('TOO_MANY_REQUESTS');
+  });
+
   it('throttles a flood of sends without losing or doubling an accepted one', async () => {
     const a = await t.user('flooder');
     const b = await t.user('flooded');

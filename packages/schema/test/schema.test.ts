@@ -12,13 +12,26 @@ import {
 const uuid = '6f1c1b8e-3a0b-4c55-9a4e-1d2f3a4b5c6d';
 
 describe('registerInput', () => {
-  it('accepts a plain username and trims it', () => {
-    expect(registerInput.parse({ username: '  alice_1 ', password: 'long enough' })).toEqual({
+  it('accepts a plain username and email, and trims them', () => {
+    expect(
+      registerInput.parse({ username: '  alice_1 ', email: ' alice@example.com ', password: 'long enough' }),
+    ).toEqual({
       username: 'alice_1',
+      email: 'alice@example.com',
       password: 'long enough',
       cookie: false,
     });
   });
+
+  it.each(['', 'alice', 'alice@', '@example.com', `${'a'.repeat(250)}@example.com`])(
+    'refuses the email %j with a readable message',
+    (email) => {
+      const result = registerInput.safeParse({ username: 'alice', email, password: 'long enough' });
+      expect(result.success).toBe(false);
+      expect(result.error?.issues[0]?.path).toEqual(['email']);
+      expect(result.error?.issues[0]?.message).toMatch(/email/i);
+    },
+  );
 
   it.each([
     ['ab', /at least 3/],
@@ -26,7 +39,11 @@ describe('registerInput', () => {
     ['al ice', /letters, digits/],
     ['<script>', /letters, digits/],
   ])('refuses the username %s with a readable message', (username, message) => {
-    const result = registerInput.safeParse({ username, password: 'long enough' });
+    const result = registerInput.safeParse({
+      username,
+      email: 'someone@example.com',
+      password: 'long enough',
+    });
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.message).toMatch(message);
   });

@@ -25,6 +25,26 @@ import { authedProcedure, ipKey, publicProcedure, rateLimited, router } from '..
 
 export const REFRESH_COOKIE = 'pigeon_refresh';
 
+/**
+ * Runs a check of the caller's password under the login limits: refused once the account has
+ * failed too often, and a wrong password counts as one more failure.
+ */
+async function withPasswordThrottle<T>(
+  ctx: Context & { viewer: { userId: string } },
+  check: () => Promise<T>,
+) {
+  const account = `user:${ctx.viewer.userId}`;
+  await ctx.rateLimits.check('loginFailuresPerAccount', account);
+  try {
+    return await check();
+  } catch (err) {
+    if (err instanceof TRPCError && err.code === 'FORBIDDEN') {
+      await ctx.rateLimits.consume('loginFailuresPerAccount', account).catch(() => undefined);
+    }
+    throw err;
+  }
+}
+
 /** Ended sessions stop at once here, and every instance closes their sockets. */
 async function endSessions(ctx: Context, sessionIds: readonly string[]) {
   if (sessionIds.length === 0) return;
@@ -125,7 +145,9 @@ export const authRouter = router({
   }),
   /** Deletes the caller's account (password required); see services/account.ts for what stays. */
   deleteAccount: authedProcedure.input(deleteAccountInput).mutation(async ({ ctx, input }) => {
-    const { endedSessions, deliveries } = await deleteAccount(ctx.db, ctx.viewer.userId, input.password);
+    const { endedSessions, deliveries } = await withPasswordThrottle(ctx, () =>
+      deleteAccount(ctx.db, ctx.viewer.userId, input.password),
+    );
     ctx.cookies?.clear(REFRESH_COOKIE);
     await publishDeliveries(ctx.bus, ctx.log, deliveries);
     await endSessions(ctx, endedSessions);
@@ -137,7 +159,7 @@ export const authRouter = router({
     .query(({ ctx }) => exportAccount(ctx.db, ctx.viewer.userId)),
   /** Needs the current password; logs out every other session. */
   changePassword: authedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
-    const ended = await changePassword(ctx.db, ctx.viewer, input);
+    const ended = await withPasswordThrottle(ctx, () => changePassword(ctx.db, ctx.viewer, input));
     await endSessions(ctx, ended);
     return { ended: ended.length };
   }),

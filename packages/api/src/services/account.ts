@@ -39,7 +39,7 @@ async function requirePassword(db: Database, userId: string, password: string) {
 /**
  * Deletes an account. What is only the user's goes (sessions, friendships, requests, blocks,
  * reactions, their event stream); what others still need stays, anonymised: the messages they
- * sent remain in the other people's conversations under a "deleted_…" name, with no email and
+ * sent remain in the other people's conversations under a "deleted_<id>" name, with no email and
  * no password, so nobody can log in as it or find it.
  */
 export async function deleteAccount(
@@ -64,7 +64,8 @@ export async function deleteAccount(
     await tx
       .update(users)
       .set({
-        username: `deleted_${userId.slice(0, 8)}`,
+        // The whole id: unique, and longer than any name one can register, so nobody can take it.
+        username: `deleted_${userId}`,
         email: null,
         passwordHash: '!',
         deletedAt: new Date(),
