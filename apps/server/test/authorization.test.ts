@@ -239,6 +239,11 @@ const matrix: Record<string, Row> = {
     anonymous: 'UNAUTHORIZED',
     stranger: 'NOT_FOUND',
   },
+  'conversations.mute': {
+    call: (c, w) => c.conversations.mute.mutate({ conversationId: w.conversationId, muted: true }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'NOT_FOUND',
+  },
   'conversations.typing': {
     call: (c, w) => c.conversations.typing.mutate({ conversationId: w.conversationId }),
     anonymous: 'UNAUTHORIZED',

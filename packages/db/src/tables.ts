@@ -140,6 +140,8 @@ export const conversationMembers = pgTable(
     lastReadMessageId: bigint('last_read_message_id', { mode: 'number' }),
     /** "Deleted for me": this member sees only messages after this id. */
     clearedUpToMessageId: bigint('cleared_up_to_message_id', { mode: 'number' }),
+    /** No notifications or title badge for this conversation, on any of the member's devices. */
+    muted: boolean('muted').notNull().default(false),
   },
   (t) => [
     primaryKey({ columns: [t.conversationId, t.userId] }),

@@ -18,6 +18,8 @@ export const conversation = z.object({
    * Everyone else has read up to here ("seen"); null when read receipts are off on either side.
    */
   seenUpTo: messageId.nullable(),
+  /** Muted by the caller: no notifications or badge for it. */
+  muted: z.boolean(),
   createdAt: timestamp,
   updatedAt: timestamp,
 });
@@ -30,3 +32,5 @@ export type MarkReadInput = z.infer<typeof markReadInput>;
 
 /** "Delete for me": hides the history so far from the caller only. */
 export const clearConversationInput = z.object({ conversationId });
+
+export const muteConversationInput = z.object({ conversationId, muted: z.boolean() });

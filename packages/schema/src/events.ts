@@ -24,6 +24,8 @@ export const pigeonEvent = z.discriminatedUnion('type', [
   z.object({ v: z.literal(1), type: z.literal('user.unblocked'), userId }),
   /** Someone's public profile changed (a new username): to their friends and their own devices. */
   z.object({ v: z.literal(1), type: z.literal('user.updated'), user: publicUser }),
+  /** The viewer muted or unmuted a conversation (their own devices only). */
+  z.object({ v: z.literal(1), type: z.literal('conversation.muted'), conversationId, muted: z.boolean() }),
   /** The viewer deleted a conversation's history for themselves (their own devices only). */
   z.object({
     v: z.literal(1),

@@ -8,6 +8,7 @@ import { confirmed } from '../store/outbox';
 import { loggedIn } from '../store/session';
 import { typingEnded, typingSeen } from '../store/typing';
 import { addToHistory, replaceInHistory, type HistoryPages } from './messages';
+import { notifyIfAway } from './notifications';
 
 export const HISTORY_PAGE = 50;
 
@@ -75,6 +76,13 @@ export function startEventStream(opts: {
   const apply = (item: StreamItem) => {
     switch (item.type) {
       case 'message.created':
+        notifyIfAway(
+          item.message,
+          queryClient
+            .getQueryData<Conversation[]>(trpc.conversations.list.queryKey())
+            ?.find((c) => c.id === item.message.conversationId),
+          store.getState().session.user?.id,
+        );
         applyStoredMessage({ queryClient, trpc, store }, item.message);
         store.dispatch(
           typingEnded({ conversationId: item.message.conversationId, userId: item.message.senderId }),
@@ -101,6 +109,7 @@ export function startEventStream(opts: {
           }),
         });
         break;
+      case 'conversation.muted':
       case 'conversation.read':
         // Unread counts and "seen" are the server's to compute: fetch the list again.
         void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.queryKey() });

@@ -9,7 +9,8 @@ const BASE_TITLE = 'Pigeon';
 export function useUnreadTitle(): void {
   const trpc = useTRPC();
   const { data } = useQuery(trpc.conversations.list.queryOptions());
-  const total = data?.reduce((sum, c) => sum + c.unreadCount, 0) ?? 0;
+  // Muted conversations keep their own badge in the list but stay out of the tab title.
+  const total = data?.reduce((sum, c) => sum + (c.muted ? 0 : c.unreadCount), 0) ?? 0;
   useEffect(() => {
     document.title = total > 0 ? `(${unreadLabel(total)}) ${BASE_TITLE}` : BASE_TITLE;
   }, [total]);

@@ -95,6 +95,11 @@ function ConversationView({
   };
   const actions = useMessageActions();
   const navigate = useNavigate();
+  const mute = useMutation(
+    trpc.conversations.mute.mutationOptions({
+      onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.queryKey() }),
+    }),
+  );
   const clear = useMutation(
     trpc.conversations.clear.mutationOptions({
       onSuccess: () => {
@@ -168,7 +173,15 @@ function ConversationView({
         </h2>
         <button
           type="button"
-          className="ml-auto shrink-0 rounded-md border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+          aria-pressed={conversation?.muted ?? false}
+          className="ml-auto shrink-0 rounded-md border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100 aria-pressed:bg-slate-200 dark:border-slate-700 dark:hover:bg-slate-800 dark:aria-pressed:bg-slate-700"
+          onClick={() => mute.mutate({ conversationId, muted: !(conversation?.muted ?? false) })}
+        >
+          {conversation?.muted ? 'Muted' : 'Mute'}
+        </button>
+        <button
+          type="button"
+          className="shrink-0 rounded-md border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
           onClick={() => {
             if (window.confirm('Delete this conversation for you? The other person keeps their copy.')) {
               clear.mutate({ conversationId });

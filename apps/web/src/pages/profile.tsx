@@ -4,6 +4,7 @@ import { useState, type ReactNode, type SubmitEvent } from 'react';
 import { ChangePassword, Devices, YourData } from '../components/account-security';
 import { Button } from '../components/button';
 import { Spinner } from '../components/spinner';
+import { askForNotifications, notificationPermission } from '../lib/notifications';
 import { fullTime } from '../lib/time';
 import { useTRPC } from '../lib/trpc';
 import { useAppDispatch } from '../store';
@@ -34,6 +35,9 @@ export default function ProfilePage() {
       <h1 className="text-xl font-semibold">Your profile</h1>
       <ProfileForm me={me.data} />
       <Preferences />
+      <Card title="Notifications">
+        <NotificationsSetting />
+      </Card>
       <Card title="Devices">
         <Devices />
       </Card>
@@ -205,5 +209,25 @@ function LogOut() {
         Log out
       </Button>
     </Card>
+  );
+}
+
+function NotificationsSetting() {
+  const [permission, setPermission] = useState(notificationPermission);
+  if (permission === 'unsupported') return <p className="text-sm">This browser cannot show notifications.</p>;
+  if (permission === 'granted') {
+    return (
+      <p className="text-sm">
+        On: new messages notify you while Pigeon is in the background (muted chats never do).
+      </p>
+    );
+  }
+  if (permission === 'denied') {
+    return (
+      <p className="text-sm">Blocked in this browser's site settings; allow them there to turn them on.</p>
+    );
+  }
+  return (
+    <Button onClick={() => void askForNotifications().then(setPermission)}>Turn on notifications</Button>
   );
 }

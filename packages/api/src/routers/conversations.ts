@@ -2,11 +2,17 @@ import {
   clearConversationInput,
   conversation,
   markReadInput,
+  muteConversationInput,
   openConversationInput,
   typingInput,
 } from '@pigeon/schema';
 import { z } from 'zod';
-import { clearConversation, listConversations, openDirectConversation } from '../services/conversations';
+import {
+  clearConversation,
+  listConversations,
+  muteConversation,
+  openDirectConversation,
+} from '../services/conversations';
 import { publishDeliveries } from '../services/events';
 import { markRead } from '../services/read-markers';
 import { announceTyping } from '../services/typing';
@@ -35,6 +41,17 @@ export const conversationsRouter = router({
     );
     await publishDeliveries(ctx.bus, ctx.log, deliveries);
     return { clearedUpToMessageId };
+  }),
+  /** No notifications or badge for this conversation, on any of the caller's devices. */
+  mute: authedProcedure.input(muteConversationInput).mutation(async ({ ctx, input }) => {
+    const { muted, deliveries } = await muteConversation(
+      ctx.db,
+      ctx.viewer.userId,
+      input.conversationId,
+      input.muted,
+    );
+    await publishDeliveries(ctx.bus, ctx.log, deliveries);
+    return { muted };
   }),
   /** "I am typing": call it at most every few seconds while the person types. */
   typing: authedProcedure

@@ -95,6 +95,7 @@ async function loadConversations(
       conversation: conversations,
       lastMessage: messages,
       lastRead: conversationMembers.lastReadMessageId,
+      muted: conversationMembers.muted,
       unread,
     })
     .from(conversationMembers)
@@ -131,7 +132,7 @@ async function loadConversations(
       ),
     );
   const viewerShares = everyone.find((m) => m.id === viewerId)?.sharesReceipts ?? false;
-  return rows.map(({ conversation, lastMessage, lastRead, unread }) => {
+  return rows.map(({ conversation, lastMessage, lastRead, muted, unread }) => {
     const others = everyone.filter((m) => m.conversationId === conversation.id && m.id !== viewerId);
     return {
       id: conversation.id,
@@ -141,6 +142,7 @@ async function loadConversations(
       unreadCount: unread,
       lastReadMessageId: lastRead,
       seenUpTo: seenByAll(viewerShares, others),
+      muted,
       createdAt: conversation.createdAt.toISOString(),
       updatedAt: (conversation.lastMessageAt ?? conversation.createdAt).toISOString(),
     };
@@ -181,5 +183,27 @@ export async function clearConversation(db: Database, viewerId: string, conversa
       },
     ]);
     return { clearedUpToMessageId: upTo, deliveries };
+  });
+}
+
+/** Mutes or unmutes a conversation for the viewer alone; their other devices hear of it. */
+export async function muteConversation(
+  db: Database,
+  viewerId: string,
+  conversationId: string,
+  muted: boolean,
+) {
+  return db.transaction(async (tx) => {
+    await requireMembership(tx, viewerId, conversationId);
+    await tx
+      .update(conversationMembers)
+      .set({ muted })
+      .where(
+        and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, viewerId)),
+      );
+    const deliveries = await appendEvents(tx, [
+      { userId: viewerId, event: { v: 1, type: 'conversation.muted', conversationId, muted } },
+    ]);
+    return { muted, deliveries };
   });
 }

@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { friendsWithConversation, launchChromium, logIn, startWebServer } from './browser';
+
+let server: Awaited<ReturnType<typeof startWebServer>>;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startWebServer();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser.close();
+  await server.close();
+});
+
+/**
+ * Records the notifications the page shows, and lets the test hide the tab: headless Chromium
+ * never hides one by itself. The real Notification still runs; this only watches it.
+ */
+const WATCH = `
+  window.__shown = [];
+  window.__hidden = false;
+  Object.defineProperty(document, 'visibilityState', { get: () => (window.__hidden ? 'hidden' : 'visible') });
+  const Real = window.Notification;
+  window.Notification = class extends Real {
+    constructor(title, options) {
+      super(title, options);
+      window.__shown.push({ title, body: options && options.body });
+    }
+  };
+`;
+
+const shown = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __shown: { title: string; body: string }[] }).__shown);
+const hide = (page: Page, hidden: boolean) =>
+  page.evaluate((h) => {
+    (window as unknown as { __hidden: boolean }).__hidden = h;
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, hidden);
+
+it('notifies of messages while the tab is hidden, badges the title, and stays quiet when muted', async () => {
+  const { one: me, two: friend, conversationId, close } = await friendsWithConversation(server.url, 'note');
+  const context = await browser.newContext();
+  await context.grantPermissions(['notifications'], { origin: server.url });
+  await context.addInitScript(WATCH);
+  const page = await context.newPage();
+  await logIn(page, server.url, me);
+  await page.goto(`${server.url}/profile`);
+  await page.getByText(/new messages notify you/).waitFor();
+  await page.goto(`${server.url}/chats`);
+  await page.getByRole('list', { name: 'Conversations' }).waitFor();
+
+  const send = (body: string) =>
+    friend.client.messages.send.mutate({ conversationId, body, clientId: randomUUID() });
+  await send('seen in the open tab');
+  await expect.poll(() => page.title(), { timeout: 10_000 }).toBe('(1) Pigeon');
+  expect(await shown(page)).toEqual([]); // the tab is visible: no system notification
+
+  await hide(page, true);
+  await send('**hello** while you are away');
+  await expect
+    .poll(() => shown(page), { timeout: 10_000 })
+    .toEqual([{ title: friend.username, body: 'hello while you are away' }]);
+  await expect.poll(() => page.title()).toBe('(2) Pigeon');
+
+  // Muted: no notification, and out of the title badge.
+  await hide(page, false);
+  await page.goto(`${server.url}/chats/${conversationId}`);
+  await page.getByRole('button', { name: 'Mute' }).click();
+  await page.getByRole('button', { name: 'Muted' }).waitFor();
+  await page.goto(`${server.url}/chats`);
+  await hide(page, true);
+  await send('muted now');
+  await expect
+    .poll(() => page.getByTestId('unread').first().textContent(), { timeout: 10_000 })
+    .toBe('1 unread');
+  expect(await page.title()).toBe('Pigeon');
+  expect(await shown(page)).toEqual([]); // counted since this page loaded: nothing for the muted chat
+
+  await context.close();
+  await close();
+});
