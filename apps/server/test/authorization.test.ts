@@ -271,6 +271,12 @@ const matrix: Record<string, Row> = {
     anonymous: 'UNAUTHORIZED',
     stranger: 'NOT_FOUND',
   },
+  'messages.search': {
+    call: (c) => c.messages.search.query({ query: 'hello' }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'own',
+    revealsNothing: noOwnerIds,
+  },
   'messages.history': {
     call: (c, w) => c.messages.history.query({ conversationId: w.conversationId }),
     anonymous: 'UNAUTHORIZED',

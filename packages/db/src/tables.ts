@@ -173,6 +173,8 @@ export const messages = pgTable(
     uniqueIndex('messages_sender_client_id_key').on(t.senderId, t.clientId),
     // Keyset pagination of history: newest first within one conversation.
     index('messages_conversation_id_idx').on(t.conversationId, t.id),
+    // Full-text search of one's own conversations ('simple': no language-specific stemming).
+    index('messages_body_search_idx').using('gin', sql`to_tsvector('simple', ${t.body})`),
   ],
 );
 

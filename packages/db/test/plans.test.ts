@@ -55,6 +55,11 @@ describe('query plans', () => {
       'messages_conversation_id_idx',
     ],
     [
+      'message search',
+      sql`select id from messages where to_tsvector('simple', body) @@ websearch_to_tsquery('simple', 'zebra')`,
+      'messages_body_search_idx',
+    ],
+    [
       'idempotent send lookup',
       sql`select * from messages where sender_id = ${someone}::uuid and client_id = ${someone}::uuid`,
       'messages_sender_client_id_key',

@@ -9,6 +9,7 @@ export const limits = {
   /** How much of an answered message a reply quotes. */
   replyExcerpt: { max: 140 },
   searchQuery: { max: 32 },
+  messageSearch: { max: 100 },
   page: { default: 20, max: 100 },
   historyPage: { default: 50, max: 100 },
   conversationsPage: { max: 200 },

@@ -71,3 +71,24 @@ export const reactInput = z.object({
   on: z.boolean(),
 });
 export type ReactInput = z.infer<typeof reactInput>;
+
+export const searchMessagesInput = z.object({
+  query: z
+    .string()
+    .trim()
+    .min(2, 'Type at least two characters to search.')
+    .max(limits.messageSearch.max, `Search text must be at most ${limits.messageSearch.max} characters.`),
+  /** The last result's message id: the next page holds older ones. */
+  cursor: messageId.optional(),
+  limit: z.number().int().min(1).max(limits.page.max).default(limits.page.default),
+});
+export type SearchMessagesInput = z.input<typeof searchMessagesInput>;
+
+/** A piece of a result's text; `match` marks the words that matched (shown highlighted). */
+export const snippetPart = z.object({ text: z.string(), match: z.boolean() });
+
+export const searchMessagesOutput = z.object({
+  results: z.array(z.object({ message, snippet: z.array(snippetPart) })),
+  nextCursor: messageId.nullable(),
+});
+export type SearchMessagesOutput = z.infer<typeof searchMessagesOutput>;

@@ -5,9 +5,12 @@ import {
   historyOutput,
   message,
   reactInput,
+  searchMessagesInput,
+  searchMessagesOutput,
   sendMessageInput,
 } from '@pigeon/schema';
 import { deleteMessage, editMessage, react } from '../services/message-actions';
+import { searchMessages } from '../services/search';
 import { publishDeliveries } from '../services/events';
 import { messageHistory } from '../services/messages';
 import { authedProcedure, router, rateLimited } from '../trpc';
@@ -46,6 +49,12 @@ export const messagesRouter = router({
       await publishDeliveries(ctx.bus, ctx.log, deliveries);
       return message;
     }),
+  /** Full-text search of the caller's own conversations, newest first, with highlighted snippets. */
+  search: authedProcedure
+    .use(rateLimited('searches'))
+    .input(searchMessagesInput)
+    .output(searchMessagesOutput)
+    .query(({ ctx, input }) => searchMessages(ctx.db, ctx.viewer.userId, input)),
   react: authedProcedure
     .use(rateLimited('messages'))
     .input(reactInput)
