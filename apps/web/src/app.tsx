@@ -12,6 +12,7 @@ const ChatsPage = lazy(() => import('./pages/chats'));
 const PeoplePage = lazy(() => import('./pages/people'));
 const PersonPage = lazy(() => import('./pages/person'));
 const ProfilePage = lazy(() => import('./pages/profile'));
+const SearchPage = lazy(() => import('./pages/search'));
 
 function RequireSession({ children }: { children: ReactNode }) {
   const status = useAppSelector((s) => s.session.status);
@@ -78,6 +79,14 @@ export function App({ client, store }: { client: PigeonClient; store: AppStore }
             element={
               <Suspense fallback={<Spinner label="Loading profile" />}>
                 <PersonPage />
+              </Suspense>
+            }
+          />
+          <Route
+            path="/search"
+            element={
+              <Suspense fallback={<Spinner label="Loading search" />}>
+                <SearchPage />
               </Suspense>
             }
           />

@@ -20,6 +20,8 @@ interface Props {
   actions: MessageActionHandlers;
   /** Usernames by id, for reply quotes. */
   names: Record<string, string>;
+  /** Scroll to this message (loading older pages until it is there) and mark it. */
+  focusMessageId?: number | undefined;
 }
 
 /**
@@ -37,6 +39,7 @@ export function MessageList({
   onRetry,
   actions,
   names,
+  focusMessageId,
 }: Props) {
   // "Seen" goes under the newest of my messages that the others have read.
   const seenId = useMemo(() => {
@@ -82,6 +85,18 @@ export function MessageList({
     }
     previous.current = { firstKey, count: rows.length, atBottom: previous.current.atBottom };
   }, [rows, meId, virtualizer]);
+
+  const focused = useRef<number | undefined>(undefined);
+  useEffect(() => {
+    if (focusMessageId === undefined || focused.current === focusMessageId) return;
+    const index = rows.findIndex((r) => r.kind === 'message' && r.message.id === focusMessageId);
+    if (index >= 0) {
+      focused.current = focusMessageId;
+      virtualizer.scrollToIndex(index, { align: 'center' });
+    } else if (hasOlder && !loadingOlder) {
+      onLoadOlder();
+    }
+  }, [focusMessageId, rows, hasOlder, loadingOlder, onLoadOlder, virtualizer]);
 
   useEffect(() => {
     const el = scroller.current;
@@ -130,6 +145,7 @@ export function MessageList({
                 row={row}
                 mine={row.kind === 'pending' || row.message.senderId === meId}
                 seen={row.kind === 'message' && row.message.id === seenId}
+                focused={row.kind === 'message' && row.message.id === focusMessageId}
                 onRetry={onRetry}
                 meId={meId}
                 actions={actions}
@@ -147,6 +163,7 @@ function MessageBubble({
   row,
   mine,
   seen,
+  focused,
   onRetry,
   meId,
   actions,
@@ -155,6 +172,7 @@ function MessageBubble({
   row: ChatRow;
   mine: boolean;
   seen: boolean;
+  focused: boolean;
   onRetry: (clientId: string) => void;
   meId: string | undefined;
   actions: MessageActionHandlers;
@@ -168,6 +186,7 @@ function MessageBubble({
       className={`group flex flex-col py-1 ${mine ? 'items-end' : 'items-start'}`}
       data-testid="message"
       data-state={row.kind === 'message' ? 'sent' : row.pending.status}
+      data-focused={focused || undefined}
     >
       {message && (
         // Shown on hover and on keyboard focus within the message, so it is reachable without a mouse.
@@ -176,7 +195,7 @@ function MessageBubble({
         </div>
       )}
       <div
-        className={`max-w-[80%] rounded-2xl px-3 py-2 ${
+        className={`max-w-[80%] rounded-2xl px-3 py-2 ${focused ? 'ring-2 ring-amber-400' : ''} ${
           mine
             ? 'bg-indigo-600 text-white'
             : 'bg-slate-100 text-slate-900 dark:bg-slate-800 dark:text-slate-100'

@@ -35,6 +35,9 @@ export function Shell({ client, store }: { client: PigeonClient; store: AppStore
           <NavLink to="/people" className={navLink}>
             People
           </NavLink>
+          <NavLink to="/search" className={navLink}>
+            Search
+          </NavLink>
         </nav>
         <div className="ml-auto flex items-center gap-3">
           <ConnectionBadge />

@@ -1,7 +1,7 @@
 import type { Conversation, Message, PublicUser } from '@pigeon/schema';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { Composer } from '../components/composer';
 import { ConversationList, conversationTitle } from '../components/conversation-list';
 import { MessageList } from '../components/message-list';
@@ -94,6 +94,10 @@ function ConversationView({
     send.mutate({ conversationId, body, clientId, ...(replyToId === undefined ? {} : { replyToId }) });
   };
   const actions = useMessageActions();
+  // Opened from a search result: show that message in its place.
+  const [searchParams] = useSearchParams();
+  const focusParam = Number(searchParams.get('message'));
+  const focusMessageId = Number.isSafeInteger(focusParam) && focusParam > 0 ? focusParam : undefined;
   const navigate = useNavigate();
   const mute = useMutation(
     trpc.conversations.mute.mutationOptions({
@@ -209,6 +213,7 @@ function ConversationView({
           }}
           actions={actions.handlers}
           names={names}
+          focusMessageId={focusMessageId}
         />
       )}
       <TypingLine conversationId={conversationId} members={members} />
