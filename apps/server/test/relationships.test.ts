@@ -50,6 +50,11 @@ describe.each(backends)('cancel, unfriend, block (%s)', (backend) => {
     const blocker = await t.user('blocker');
     const pest = await t.user('pest');
     const conversationId = await befriend(blocker, pest);
+    await blocker.client.messages.send.mutate({
+      conversationId,
+      body: 'before it went wrong',
+      clientId: newClientId(),
+    });
     const pestStream = collectEvents(pest.client);
     await pestStream.live();
 
@@ -80,6 +85,17 @@ describe.each(backends)('cancel, unfriend, block (%s)', (backend) => {
       ),
     ).toBe('FORBIDDEN');
     expect(await codeOf(pest.client.conversations.open.mutate({ userId: blocker.id }))).toBe('FORBIDDEN');
+
+    // Reading the old conversation tells the blocker nothing (no receipts across a block).
+    const blockerStream = collectEvents(blocker.client);
+    await blockerStream.live();
+    const history = await pest.client.messages.history.query({ conversationId });
+    const last = history.messages[0];
+    if (!last) throw new Error('the old message is gone');
+    await pest.client.conversations.markRead.mutate({ conversationId, messageId: last.id });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(blockerStream.events().filter((e) => e.type === 'conversation.read')).toEqual([]);
+    blockerStream.unsubscribe();
 
     // Unblocked: findable again, and a new request works.
     await blocker.client.friends.unblock.mutate({ userId: pest.id });

@@ -1,4 +1,4 @@
-import { conversationMembers, messages, users, type Database } from '@pigeon/db';
+import { blocks, conversationMembers, messages, users, type Database } from '@pigeon/db';
 import type { MarkReadInput, PigeonEvent } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, eq, inArray, isNull, lt, or } from 'drizzle-orm';
@@ -56,8 +56,14 @@ export async function markRead(
       .from(users)
       .where(and(inArray(users.id, memberIds), eq(users.sendReadReceipts, true)));
     const shares = new Set(sharing.map((u) => u.id));
+    // Blocks cut receipts both ways, as they cut everything else between the two.
+    const blocked = await tx
+      .select({ blockerId: blocks.blockerId, blockedId: blocks.blockedId })
+      .from(blocks)
+      .where(or(eq(blocks.blockerId, viewerId), eq(blocks.blockedId, viewerId)));
+    const cutOff = new Set(blocked.map((b) => (b.blockerId === viewerId ? b.blockedId : b.blockerId)));
     const recipients = shares.has(viewerId)
-      ? memberIds.filter((id) => id === viewerId || shares.has(id))
+      ? memberIds.filter((id) => id === viewerId || (shares.has(id) && !cutOff.has(id)))
       : [viewerId];
     const event: PigeonEvent = {
       v: 1,
