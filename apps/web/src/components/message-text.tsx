@@ -40,7 +40,8 @@ export function MessageText({ body, className }: { body: string; className?: str
         remarkPlugins={[remarkBreaks]}
         components={{
           a: Link,
-          p: ({ children }) => <p className="whitespace-pre-wrap break-words">{children}</p>,
+          // remark-breaks turns each newline into <br>: pre-wrap on top of it would double them.
+          p: ({ children }) => <p className="break-words">{children}</p>,
           code: ({ children }) => (
             <code className="rounded bg-black/10 px-1 font-mono text-[0.9em]">{children}</code>
           ),
