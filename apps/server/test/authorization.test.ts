@@ -16,8 +16,12 @@ interface World {
   suitor: User;
   /** Known to nobody: anyone may ask them for friendship. */
   loner: User;
-  /** Blocked by the owner. */
+  /** Was the owner's friend, then blocked by the owner; they kept their old conversation. */
   blockedUser: User;
+  exConversationId: string;
+  /** The owner's message and the blocked person's own, in that old conversation. */
+  exOwnerMessageId: number;
+  exTheirMessageId: number;
   /** The owner's own pending request, to the loner. */
   outgoingRequestId: string;
   conversationId: string;
@@ -38,9 +42,26 @@ interface Row {
   stranger: Expected;
   /** For 'own' calls: what the stranger gets must not reveal the owner's world. */
   revealsNothing?: (result: unknown, w: World) => void;
+  /**
+   * Someone the owner blocked, calling with the ids of their old conversation with the owner
+   * (see `asSeenByBlocked`); when absent, the same as for a stranger.
+   */
+  blocked?: Expected;
+  blockedRevealsNothing?: (result: unknown, w: World) => void;
   /** Calls that change the owner's state are proven on a copy of the world, not the shared one. */
   consumes?: true;
 }
+
+/** The world as the blocked person reaches for it: their old conversation, the owner as target. */
+const asSeenByBlocked = (w: World): World => ({
+  ...w,
+  conversationId: w.exConversationId,
+  messageId: w.exOwnerMessageId,
+  ownMessageId: w.exTheirMessageId,
+  friend: w.owner,
+  loner: w.owner,
+  blockedUser: w.owner,
+});
 
 const noOwnerIds = (result: unknown, w: World) => {
   const text = JSON.stringify(result);
@@ -145,34 +166,40 @@ const matrix: Record<string, Row> = {
     anonymous: 'UNAUTHORIZED',
     stranger: 'public', // a public card: the name and whether you are friends, nothing private
     revealsNothing: (result, w) => expect(JSON.stringify(result)).not.toContain(w.friend.email),
+    blocked: 'NOT_FOUND', // someone who blocked you does not exist for you
   },
   'users.search': {
     call: (c, w) => c.users.search.query({ query: w.owner.username }),
     anonymous: 'UNAUTHORIZED',
     stranger: 'public',
+    blockedRevealsNothing: (result, w) => expect(JSON.stringify(result)).not.toContain(w.owner.id),
   },
   'friends.list': {
     call: (c) => c.friends.list.query(),
     anonymous: 'UNAUTHORIZED',
     stranger: 'own',
     revealsNothing: (result, w) => expect(JSON.stringify(result)).not.toContain(w.friend.id),
+    blockedRevealsNothing: (result, w) => expect(JSON.stringify(result)).not.toContain(w.owner.id),
   },
   'friends.requests': {
     call: (c) => c.friends.requests.query(),
     anonymous: 'UNAUTHORIZED',
     stranger: 'own',
     revealsNothing: noOwnerIds,
+    blockedRevealsNothing: (result, w) => expect(JSON.stringify(result)).not.toContain(w.owner.id),
   },
   'friends.suggestions': {
     call: (c) => c.friends.suggestions.query(),
     anonymous: 'UNAUTHORIZED',
     stranger: 'own',
     revealsNothing: noOwnerIds,
+    blockedRevealsNothing: (result, w) => expect(JSON.stringify(result)).not.toContain(w.owner.id),
   },
   'friends.request': {
     call: (c, w) => c.friends.request.mutate({ userId: w.loner.id }),
     anonymous: 'UNAUTHORIZED',
     stranger: 'public', // anyone may ask; the one asked decides
+    blocked: 'FORBIDDEN', // "That is not possible."
   },
   'friends.accept': {
     call: (c, w) => c.friends.accept.mutate({ requestId: w.requestId }),
@@ -232,44 +259,52 @@ const matrix: Record<string, Row> = {
     anonymous: 'UNAUTHORIZED',
     stranger: 'NOT_FOUND',
     consumes: true,
+    blocked: 'own',
   },
   'conversations.markRead': {
     call: (c, w) =>
       c.conversations.markRead.mutate({ conversationId: w.conversationId, messageId: w.messageId }),
     anonymous: 'UNAUTHORIZED',
     stranger: 'NOT_FOUND',
+    blocked: 'own', // their own marker in their own old conversation; the blocker hears nothing
   },
   'conversations.mute': {
     call: (c, w) => c.conversations.mute.mutate({ conversationId: w.conversationId, muted: true }),
     anonymous: 'UNAUTHORIZED',
     stranger: 'NOT_FOUND',
+    blocked: 'own',
   },
   'conversations.typing': {
     call: (c, w) => c.conversations.typing.mutate({ conversationId: w.conversationId }),
     anonymous: 'UNAUTHORIZED',
     stranger: 'NOT_FOUND',
+    blocked: 'FORBIDDEN',
   },
   'messages.send': {
     call: (c, w) =>
       c.messages.send.mutate({ conversationId: w.conversationId, body: 'hi', clientId: newClientId() }),
     anonymous: 'UNAUTHORIZED',
     stranger: 'NOT_FOUND',
+    blocked: 'FORBIDDEN',
   },
   'messages.edit': {
     call: (c, w) => c.messages.edit.mutate({ messageId: w.ownMessageId, body: 'changed' }),
     anonymous: 'UNAUTHORIZED',
     stranger: 'NOT_FOUND',
+    blocked: 'FORBIDDEN',
   },
   'messages.delete': {
     call: (c, w) => c.messages.delete.mutate({ messageId: w.ownMessageId }),
     anonymous: 'UNAUTHORIZED',
     stranger: 'NOT_FOUND',
     consumes: true,
+    blocked: 'own', // deleting their own old message
   },
   'messages.react': {
     call: (c, w) => c.messages.react.mutate({ messageId: w.messageId, emoji: '❤️', on: true }),
     anonymous: 'UNAUTHORIZED',
     stranger: 'NOT_FOUND',
+    blocked: 'FORBIDDEN',
   },
   'messages.search': {
     call: (c) => c.messages.search.query({ query: 'hello' }),
@@ -281,6 +316,7 @@ const matrix: Record<string, Row> = {
     call: (c, w) => c.messages.history.query({ conversationId: w.conversationId }),
     anonymous: 'UNAUTHORIZED',
     stranger: 'NOT_FOUND',
+    blocked: 'own', // the history they already had stays theirs to read
   },
   'settings.get': { call: (c) => c.settings.get.query(), anonymous: 'UNAUTHORIZED', stranger: 'own' },
   'settings.update': {
@@ -345,6 +381,17 @@ describe.each(backends)('authorization (%s)', (backend) => {
       body: 'hello friend',
       clientId: newClientId(),
     });
+    const exConversationId = await befriend(owner, blockedUser);
+    const { id: exOwnerMessageId } = await owner.client.messages.send.mutate({
+      conversationId: exConversationId,
+      body: 'before the block',
+      clientId: newClientId(),
+    });
+    const { id: exTheirMessageId } = await blockedUser.client.messages.send.mutate({
+      conversationId: exConversationId,
+      body: 'also before',
+      clientId: newClientId(),
+    });
     await owner.client.friends.block.mutate({ userId: blockedUser.id });
     const { request: outgoing } = await owner.client.friends.request.mutate({ userId: loner.id });
     return {
@@ -353,6 +400,9 @@ describe.each(backends)('authorization (%s)', (backend) => {
       suitor,
       loner,
       blockedUser,
+      exConversationId,
+      exOwnerMessageId,
+      exTheirMessageId,
       conversationId,
       messageId,
       ownMessageId,
@@ -400,6 +450,21 @@ describe.each(backends)('authorization (%s)', (backend) => {
       row.revealsNothing?.(result, w);
     } else {
       expect(code).toBe(row.stranger);
+    }
+  });
+
+  it.each(paths)('%s: someone the owner blocked cannot reach the owner', async (path) => {
+    const row = matrix[path];
+    if (!row) throw new Error(`no matrix row for ${path}`);
+    const w = row.consumes ? await makeWorld() : world;
+    const caller = row.anonymous === 'public' ? t.client() : w.blockedUser.client;
+    const { code, result } = await outcome(row.call(caller, asSeenByBlocked(w)));
+    const expected = row.blocked ?? row.stranger;
+    if (expected === 'own' || expected === 'public') {
+      expect(code).toBeUndefined();
+      row.blockedRevealsNothing?.(result, w);
+    } else {
+      expect(code).toBe(expected);
     }
   });
 
