@@ -85,3 +85,19 @@ describe('query plans', () => {
     expect(text).not.toMatch(/Seq Scan/);
   });
 });
+
+describe('timestamps', () => {
+  it('are all stored with their time zone', async () => {
+    const result = await handle.db.execute(sql`
+      select table_name, column_name, data_type from information_schema.columns
+      where table_schema = 'public' and data_type like 'timestamp%'`);
+    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
+      table_name: string;
+      column_name: string;
+      data_type: string;
+    }[];
+    expect(rows.length).toBeGreaterThan(5);
+    const naive = rows.filter((r) => r.data_type !== 'timestamp with time zone');
+    expect(naive.map((r) => `${r.table_name}.${r.column_name}`)).toEqual([]);
+  });
+});
