@@ -1,17 +1,13 @@
 import { password as newPasswordRule } from '@pigeon/schema';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
+import { formText } from '../lib/form';
 import { fullTime } from '../lib/time';
 import { useTRPC } from '../lib/trpc';
 import { Button } from './button';
 
 const inputClass =
   'mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900';
-
-const formText = (event: SubmitEvent<HTMLFormElement>, name: string) => {
-  const value = new FormData(event.currentTarget).get(name);
-  return typeof value === 'string' ? value : '';
-};
 
 /** Where you are logged in, and a way to end any of it. */
 export function Devices() {
@@ -68,8 +64,8 @@ export function ChangePassword() {
   );
   const submit = (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const currentPassword = formText(event, 'currentPassword');
-    const newPassword = formText(event, 'newPassword');
+    const currentPassword = formText(event.currentTarget, 'currentPassword');
+    const newPassword = formText(event.currentTarget, 'newPassword');
     const rule = newPasswordRule.safeParse(newPassword);
     if (!rule.success) {
       setMessage({ ok: false, text: rule.error.issues[0]?.message ?? 'Choose another password.' });
@@ -150,7 +146,7 @@ export function YourData() {
         className="space-y-2"
         onSubmit={(event) => {
           event.preventDefault();
-          const password = formText(event, 'deletePassword');
+          const password = formText(event.currentTarget, 'deletePassword');
           if (
             window.confirm('Delete your account for good? Your messages stay in others’ chats, anonymised.')
           ) {

@@ -3,6 +3,7 @@ import { TRPCClientError } from '@pigeon/client';
 import { loginInput, registerInput } from '@pigeon/schema';
 import { useState, type InputHTMLAttributes, type SubmitEvent } from 'react';
 import { Link } from 'react-router';
+import { formText } from '../lib/form';
 
 type Mode = 'login' | 'register';
 type FieldName = 'username' | 'email' | 'password';
@@ -80,11 +81,8 @@ export function AuthPage({ mode, client }: { mode: Mode; client: PigeonClient })
 
   async function submit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const text = (name: string) => {
-      const value = form.get(name);
-      return typeof value === 'string' ? value : '';
-    };
+    const form = event.currentTarget;
+    const text = (name: string) => formText(form, name);
     const values = { username: text('username'), password: text('password'), cookie: true };
     // The session link stores the tokens; the store then routes to the chats.
     const parsedRegister =

@@ -7,6 +7,7 @@ import { Spinner } from '../components/spinner';
 import { askForNotifications, notificationPermission } from '../lib/notifications';
 import { fullTime } from '../lib/time';
 import { useTRPC } from '../lib/trpc';
+import { formText } from '../lib/form';
 import { useAppDispatch } from '../store';
 import { loggedIn } from '../store/session';
 
@@ -78,11 +79,8 @@ function ProfileForm({ me }: { me: Me }) {
 
   const submit = (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const read = (name: string) => {
-      const value = form.get(name);
-      return typeof value === 'string' ? value : '';
-    };
+    const form = event.currentTarget;
+    const read = (name: string) => formText(form, name);
     const changes = {
       ...(read('username') !== me.username ? { username: read('username') } : {}),
       ...(read('email') !== (me.email ?? '') ? { email: read('email') } : {}),

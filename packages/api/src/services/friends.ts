@@ -8,8 +8,9 @@ import type {
 } from '@pigeon/schema';
 import { limits } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
-import { and, asc, desc, eq, isNull, notExists, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, notExists, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
+import { findLiveUser } from './user-lookup';
 import { appendEvents, type Delivery, type Tx } from './events';
 import { findUserByUsername } from './auth';
 import { blockedEitherWay, lockPair, notBlockedWith, notPossible } from './relationships';
@@ -35,14 +36,6 @@ function toRequest(row: Row, from: UserRow, to: UserRow): FriendRequest {
   };
 }
 
-async function loadUser(db: Database | Tx, id: string): Promise<UserRow | undefined> {
-  const [user] = await db
-    .select({ id: users.id, username: users.username })
-    .from(users)
-    .where(and(eq(users.id, id), isNull(users.deletedAt)));
-  return user;
-}
-
 export interface FriendRequestResult {
   status: 'pending' | 'accepted';
   request: FriendRequest;
@@ -54,12 +47,12 @@ export async function sendFriendRequest(
   input: FriendRequestInput,
 ): Promise<{ result: FriendRequestResult; deliveries: Delivery[] }> {
   const target =
-    'userId' in input ? await loadUser(db, input.userId) : await findUserByUsername(db, input.username);
+    'userId' in input ? await findLiveUser(db, input.userId) : await findUserByUsername(db, input.username);
   if (!target) throw new TRPCError({ code: 'NOT_FOUND', message: 'No user with that name.' });
   if (target.id === viewerId) {
     throw new TRPCError({ code: 'BAD_REQUEST', message: 'You cannot send a friend request to yourself.' });
   }
-  const me = await loadUser(db, viewerId);
+  const me = await findLiveUser(db, viewerId);
   if (!me) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
   const them: UserRow = { id: target.id, username: target.username };
 
@@ -151,7 +144,7 @@ async function pendingRequestTo(tx: Tx, viewerId: string, requestId: string) {
 export async function acceptFriendRequest(db: Database, viewerId: string, requestId: string) {
   return db.transaction(async (tx) => {
     const row = await pendingRequestTo(tx, viewerId, requestId);
-    const [from, to] = await Promise.all([loadUser(tx, row.fromUserId), loadUser(tx, row.toUserId)]);
+    const [from, to] = await Promise.all([findLiveUser(tx, row.fromUserId), findLiveUser(tx, row.toUserId)]);
     if (!from || !to) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such friend request.' });
     return acceptInTx(tx, row, from, to);
   });

@@ -3,6 +3,7 @@ import type { PublicUser } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, asc, eq, or, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { findLiveUser } from './user-lookup';
 import { appendEvents, type Delivery, type Tx } from './events';
 import { pairKey } from './pair';
 
@@ -30,14 +31,6 @@ export async function blockedEitherWay(db: Database | Tx, a: string, b: string):
 /** A filter for user lists: nobody the viewer blocked, and nobody who blocked the viewer. */
 export function notBlockedWith(viewerId: string, id: AnyPgColumn): SQL {
   return sql`not exists (select 1 from ${blocks} where (${blocks.blockerId} = ${viewerId} and ${blocks.blockedId} = ${id}) or (${blocks.blockerId} = ${id} and ${blocks.blockedId} = ${viewerId}))`;
-}
-
-async function loadUser(db: Database | Tx, id: string): Promise<PublicUser | undefined> {
-  const [user] = await db
-    .select({ id: users.id, username: users.username })
-    .from(users)
-    .where(eq(users.id, id));
-  return user;
 }
 
 /** Ends a friendship inside the caller's transaction; both sides hear of it. */
@@ -103,7 +96,7 @@ export function blockUser(db: Database, viewerId: string, userId: string) {
     throw new TRPCError({ code: 'BAD_REQUEST', message: 'You cannot block yourself.' });
   }
   return db.transaction(async (tx) => {
-    const target = await loadUser(tx, userId);
+    const target = await findLiveUser(tx, userId);
     if (!target) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such user.' });
     await lockPair(tx, viewerId, userId);
     const [added] = await tx
