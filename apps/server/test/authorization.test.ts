@@ -30,6 +30,12 @@ interface World {
   /** A message of the owner's in the conversation. */
   ownMessageId: number;
   requestId: string;
+  /** The owner's group, with the friend; `exMember` was in it too until the owner removed them. */
+  groupId: string;
+  exMember: User;
+  /** The owner's message in the group, and the ex-member's own from before the removal. */
+  groupMessageId: number;
+  exMemberMessageId: number;
 }
 
 /** How an outsider must be answered: a refusal code, or 'own' when the call only touches their own data. */
@@ -48,6 +54,11 @@ interface Row {
    */
   blocked?: Expected;
   blockedRevealsNothing?: (result: unknown, w: World) => void;
+  /**
+   * Someone removed from the owner's group, calling with the group's ids (see `asSeenByRemoved`);
+   * when absent, the same as for a stranger. Whatever they get never names the group.
+   */
+  removed?: Expected;
   /** Calls that change the owner's state are proven on a copy of the world, not the shared one. */
   consumes?: true;
 }
@@ -61,6 +72,14 @@ const asSeenByBlocked = (w: World): World => ({
   friend: w.owner,
   loner: w.owner,
   blockedUser: w.owner,
+});
+
+/** The world as the removed member reaches for it: the group they were in, and its messages. */
+const asSeenByRemoved = (w: World): World => ({
+  ...w,
+  conversationId: w.groupId,
+  messageId: w.groupMessageId,
+  ownMessageId: w.exMemberMessageId,
 });
 
 const noOwnerIds = (result: unknown, w: World) => {
@@ -274,6 +293,35 @@ const matrix: Record<string, Row> = {
     stranger: 'NOT_FOUND',
     blocked: 'own',
   },
+  'conversations.createGroup': {
+    call: (c, w) => c.conversations.createGroup.mutate({ name: 'Matrix', memberIds: [w.friend.id] }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'FORBIDDEN', // only one's own friends
+  },
+  'conversations.rename': {
+    call: (c, w) => c.conversations.rename.mutate({ conversationId: w.groupId, name: 'Renamed' }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'NOT_FOUND',
+  },
+  'conversations.addMembers': {
+    call: (c, w) =>
+      c.conversations.addMembers.mutate({ conversationId: w.groupId, userIds: [w.exMember.id] }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'NOT_FOUND',
+    consumes: true,
+  },
+  'conversations.removeMember': {
+    call: (c, w) => c.conversations.removeMember.mutate({ conversationId: w.groupId, userId: w.friend.id }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'NOT_FOUND',
+    consumes: true,
+  },
+  'conversations.leave': {
+    call: (c, w) => c.conversations.leave.mutate({ conversationId: w.groupId }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'NOT_FOUND',
+    consumes: true,
+  },
   'conversations.typing': {
     call: (c, w) => c.conversations.typing.mutate({ conversationId: w.conversationId }),
     anonymous: 'UNAUTHORIZED',
@@ -393,6 +441,23 @@ describe.each(backends)('authorization (%s)', (backend) => {
       clientId: newClientId(),
     });
     await owner.client.friends.block.mutate({ userId: blockedUser.id });
+    const exMember = await t.user('exmember');
+    await befriend(owner, exMember);
+    const group = await owner.client.conversations.createGroup.mutate({
+      name: 'The owner’s group',
+      memberIds: [friend.id, exMember.id],
+    });
+    const { id: groupMessageId } = await owner.client.messages.send.mutate({
+      conversationId: group.id,
+      body: 'hello group',
+      clientId: newClientId(),
+    });
+    const { id: exMemberMessageId } = await exMember.client.messages.send.mutate({
+      conversationId: group.id,
+      body: 'mine, before I was removed',
+      clientId: newClientId(),
+    });
+    await owner.client.conversations.removeMember.mutate({ conversationId: group.id, userId: exMember.id });
     const { request: outgoing } = await owner.client.friends.request.mutate({ userId: loner.id });
     return {
       owner,
@@ -408,6 +473,10 @@ describe.each(backends)('authorization (%s)', (backend) => {
       ownMessageId,
       requestId: request.id,
       outgoingRequestId: outgoing.id,
+      groupId: group.id,
+      exMember,
+      groupMessageId,
+      exMemberMessageId,
     };
   }
 
@@ -468,6 +537,21 @@ describe.each(backends)('authorization (%s)', (backend) => {
     }
   });
 
+  it.each(paths)('%s: someone removed from the owner’s group gets nothing of it', async (path) => {
+    const row = matrix[path];
+    if (!row) throw new Error(`no matrix row for ${path}`);
+    const w = row.consumes ? await makeWorld() : world;
+    const caller = row.anonymous === 'public' ? t.client() : w.exMember.client;
+    const { code, result } = await outcome(row.call(caller, asSeenByRemoved(w)));
+    const expected = row.removed ?? row.stranger;
+    if (expected === 'own' || expected === 'public') {
+      expect(code).toBeUndefined();
+      expect(JSON.stringify(result ?? null)).not.toContain(w.groupId);
+    } else {
+      expect(code).toBe(expected);
+    }
+  });
+
   it('delivers no event about a conversation to anyone outside it', async () => {
     const w = await makeWorld();
     const outsider = await t.user('outsider');
@@ -475,6 +559,14 @@ describe.each(backends)('authorization (%s)', (backend) => {
     await stream.live();
     const watcher = collectEvents(w.friend.client);
     await watcher.live();
+    const exMemberStream = collectEvents(w.exMember.client);
+    await exMemberStream.live();
+    const groupSent = await w.owner.client.messages.send.mutate({
+      conversationId: w.groupId,
+      body: 'after the removal',
+      clientId: newClientId(),
+    });
+    await w.owner.client.conversations.typing.mutate({ conversationId: w.groupId });
     const sent = await w.owner.client.messages.send.mutate({
       conversationId: w.conversationId,
       body: 'for members only',
@@ -492,9 +584,12 @@ describe.each(backends)('authorization (%s)', (backend) => {
     await outcome(outsider.client.conversations.typing.mutate({ conversationId: w.conversationId }));
     // The member got it, so it was published; the outsider's stream stayed empty.
     await watcher.until(() => watcher.messages().some((m) => m.id === sent.id));
+    await watcher.until(() => watcher.messages().some((m) => m.id === groupSent.id));
     await watcher.until(() => watcher.events().some((e) => e.type === 'typing'));
     await new Promise((r) => setTimeout(r, 300));
     expect(stream.events()).toEqual([]);
+    expect(exMemberStream.events()).toEqual([]);
+    exMemberStream.unsubscribe();
     stream.unsubscribe();
     watcher.unsubscribe();
   });

@@ -118,6 +118,10 @@ export const conversations = pgTable(
     kind: conversationKind('kind').notNull(),
     /** For direct conversations, the two member ids in order: one conversation per pair. */
     directKey: text('direct_key'),
+    /** Groups only: what the members call it. */
+    name: text('name'),
+    /** Groups only: who may rename it and add or remove members (passes on when they leave). */
+    ownerId: uuid('owner_id').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     /** Kept on the row so the conversation list needs no scan of messages. */
     lastMessageId: bigint('last_message_id', { mode: 'number' }),

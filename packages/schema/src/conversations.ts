@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { conversationId, messageId, publicUser, timestamp, userId } from './common';
+import { limits } from './limits';
 import { message } from './messages';
 
 export const conversationKind = z.enum(['direct', 'group']);
@@ -7,6 +8,10 @@ export const conversationKind = z.enum(['direct', 'group']);
 export const conversation = z.object({
   id: conversationId,
   kind: conversationKind,
+  /** A group's name; null for direct conversations. */
+  name: z.string().nullable(),
+  /** Who manages a group (renames it, adds and removes members); null for direct ones. */
+  ownerId: userId.nullable(),
   /** Everyone in the conversation except the caller. */
   members: z.array(publicUser),
   lastMessage: message.nullable(),
@@ -34,3 +39,36 @@ export type MarkReadInput = z.infer<typeof markReadInput>;
 export const clearConversationInput = z.object({ conversationId });
 
 export const muteConversationInput = z.object({ conversationId, muted: z.boolean() });
+
+export const groupName = z
+  .string({ error: 'A group name is text.' })
+  .trim()
+  .min(limits.groupName.min, { error: 'Give the group a name.' })
+  .max(limits.groupName.max, { error: `A group name has at most ${limits.groupName.max} characters.` });
+
+const otherMembers = z
+  .array(userId, { error: 'Members are a list of user ids.' })
+  .min(1, { error: 'Add at least one friend.' })
+  .max(limits.groupMembers.max - 1, {
+    error: `A group has at most ${limits.groupMembers.max} members.`,
+  })
+  .refine((ids) => new Set(ids).size === ids.length, { error: 'Each member is listed once.' });
+
+/** A group with some of the caller's friends; the caller becomes its owner. */
+export const createGroupInput = z.object({ name: groupName, memberIds: otherMembers });
+export type CreateGroupInput = z.infer<typeof createGroupInput>;
+
+export const renameGroupInput = z.object({ conversationId, name: groupName });
+export const addGroupMembersInput = z.object({ conversationId, userIds: otherMembers });
+export const removeGroupMemberInput = z.object({ conversationId, userId });
+export const leaveGroupInput = z.object({ conversationId });
+
+/** A group as every member sees it: used by the events that announce its changes. */
+export const groupInfo = z.object({
+  id: conversationId,
+  name: z.string(),
+  ownerId: userId.nullable(),
+  /** Everyone in it, the recipient included. */
+  members: z.array(publicUser),
+});
+export type GroupInfo = z.infer<typeof groupInfo>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { conversationId, messageId, publicUser, requestId, timestamp, userId } from './common';
+import { groupInfo } from './conversations';
 import { friend, friendRequest } from './friends';
 import { message } from './messages';
 
@@ -32,6 +33,24 @@ export const pigeonEvent = z.discriminatedUnion('type', [
     type: z.literal('conversation.cleared'),
     conversationId,
     clearedUpToMessageId: messageId,
+  }),
+  /**
+   * A group was created, renamed, or gained or lost members: to everyone in it afterwards.
+   * `by` is who did it.
+   */
+  z.object({
+    v: z.literal(1),
+    type: z.literal('group.updated'),
+    group: groupInfo,
+    change: z.enum(['created', 'renamed', 'members_added', 'member_removed', 'member_left']),
+    by: userId,
+  }),
+  /** The recipient is no longer in this group (removed, or left from another device). */
+  z.object({
+    v: z.literal(1),
+    type: z.literal('group.removed'),
+    conversationId,
+    reason: z.enum(['removed', 'left']),
   }),
   /** A member's read marker moved: to the reader's own devices, and to others if both share receipts. */
   z.object({

@@ -17,4 +17,7 @@ export const limits = {
   /** Unread counts stop here (shown as "99+"): counting further costs a scan for nothing. */
   unreadCount: { max: 100 },
   refreshToken: { max: 128 },
+  groupName: { min: 1, max: 64 },
+  /** Everyone in a group, its owner included. */
+  groupMembers: { max: 50 },
 } as const;

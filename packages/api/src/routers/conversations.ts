@@ -1,5 +1,11 @@
 import {
+  addGroupMembersInput,
   clearConversationInput,
+  createGroupInput,
+  groupInfo,
+  leaveGroupInput,
+  removeGroupMemberInput,
+  renameGroupInput,
   conversation,
   markReadInput,
   muteConversationInput,
@@ -9,14 +15,19 @@ import {
 import { z } from 'zod';
 import {
   clearConversation,
+  conversationView,
   listConversations,
   muteConversation,
   openDirectConversation,
 } from '../services/conversations';
 import { publishDeliveries } from '../services/events';
+import { addGroupMembers, createGroup, leaveGroup, removeGroupMember, renameGroup } from '../services/groups';
 import { markRead } from '../services/read-markers';
 import { announceTyping } from '../services/typing';
 import { authedProcedure, router, rateLimited } from '../trpc';
+
+/** Group changes are announced to every member's stream; the caller gets the group as it is now. */
+const groupChange = authedProcedure.use(rateLimited('groupChanges')).output(groupInfo);
 
 export const conversationsRouter = router({
   open: authedProcedure
@@ -52,6 +63,55 @@ export const conversationsRouter = router({
     );
     await publishDeliveries(ctx.bus, ctx.log, deliveries);
     return { muted };
+  }),
+  /** A group with some of the caller's friends; the caller owns it. */
+  createGroup: authedProcedure
+    .use(rateLimited('groupChanges'))
+    .input(createGroupInput)
+    .output(conversation)
+    .mutation(async ({ ctx, input }) => {
+      const { group, deliveries } = await createGroup(ctx.db, ctx.viewer.userId, input);
+      await publishDeliveries(ctx.bus, ctx.log, deliveries);
+      return conversationView(ctx.db, ctx.viewer.userId, group.id);
+    }),
+  /** Owner only. */
+  rename: groupChange.input(renameGroupInput).mutation(async ({ ctx, input }) => {
+    const { group, deliveries } = await renameGroup(
+      ctx.db,
+      ctx.viewer.userId,
+      input.conversationId,
+      input.name,
+    );
+    await publishDeliveries(ctx.bus, ctx.log, deliveries);
+    return group;
+  }),
+  /** Owner only: the owner's friends join, and see the group's history. */
+  addMembers: groupChange.input(addGroupMembersInput).mutation(async ({ ctx, input }) => {
+    const { group, deliveries } = await addGroupMembers(
+      ctx.db,
+      ctx.viewer.userId,
+      input.conversationId,
+      input.userIds,
+    );
+    await publishDeliveries(ctx.bus, ctx.log, deliveries);
+    return group;
+  }),
+  /** Owner only: the member loses the group at once, with its history and every later message. */
+  removeMember: groupChange.input(removeGroupMemberInput).mutation(async ({ ctx, input }) => {
+    const { group, deliveries } = await removeGroupMember(
+      ctx.db,
+      ctx.viewer.userId,
+      input.conversationId,
+      input.userId,
+    );
+    await publishDeliveries(ctx.bus, ctx.log, deliveries);
+    return group;
+  }),
+  /** Anyone may leave; an owner who leaves hands the group to its longest-standing member. */
+  leave: groupChange.input(leaveGroupInput).mutation(async ({ ctx, input }) => {
+    const { group, deliveries } = await leaveGroup(ctx.db, ctx.viewer.userId, input.conversationId);
+    await publishDeliveries(ctx.bus, ctx.log, deliveries);
+    return group;
   }),
   /** "I am typing": call it at most every few seconds while the person types. */
   typing: authedProcedure

@@ -16,6 +16,7 @@ import { toMe } from './auth';
 import { listConversations } from './conversations';
 import { appendEvents, type Delivery } from './events';
 import { listFriends, listRequests } from './friends';
+import { groupsOf, leaveGroup } from './groups';
 import { messageHistory } from './messages';
 import { verifyPassword } from './passwords';
 import { listBlocked } from './relationships';
@@ -60,6 +61,13 @@ export async function deleteAccount(
       .where(or(eq(friendRequests.fromUserId, userId), eq(friendRequests.toUserId, userId)));
     await tx.delete(blocks).where(or(eq(blocks.blockerId, userId), eq(blocks.blockedId, userId)));
     await tx.delete(reactions).where(eq(reactions.userId, userId));
+    // Out of every group (the others hear of it; an owner's group passes on), before the
+    // user's own stream, which got a notice of each, is dropped.
+    const leftGroups: Delivery[] = [];
+    for (const groupId of await groupsOf(tx, userId)) {
+      const { deliveries } = await leaveGroup(tx, userId, groupId);
+      leftGroups.push(...deliveries.filter((d) => d.userId !== userId));
+    }
     await tx.delete(events).where(eq(events.userId, userId));
     await tx
       .update(users)
@@ -77,7 +85,7 @@ export async function deleteAccount(
       friends.map((f) => ({ userId: f.id, event })),
     );
     await tx.delete(eventStreams).where(eq(eventStreams.userId, userId));
-    return { endedSessions: ended.map((s) => s.id), deliveries };
+    return { endedSessions: ended.map((s) => s.id), deliveries: [...leftGroups, ...deliveries] };
   });
 }
 

@@ -40,6 +40,18 @@ export async function requireMembership(db: Database | Tx, viewerId: string, con
   };
 }
 
+/** In a 1:1 only friends may write (or type, edit, react); in a group, membership is enough. */
+export function requireCanMessage(
+  membership: Awaited<ReturnType<typeof requireMembership>>,
+  viewerId: string,
+): void {
+  if (membership.kind !== 'direct') return;
+  const others = membership.memberIds.filter((id) => id !== viewerId);
+  if (!others.every((id) => membership.friendIds.has(id))) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'You can only message friends.' });
+  }
+}
+
 export async function openDirectConversation(db: Database, viewerId: string, otherId: string) {
   if (otherId === viewerId) {
     throw new TRPCError({ code: 'BAD_REQUEST', message: 'A conversation needs someone else.' });
@@ -68,8 +80,13 @@ export async function openDirectConversation(db: Database, viewerId: string, oth
     if (!existing) throw new Error('direct conversation vanished');
     return existing.id;
   });
+  return conversationView(db, viewerId, id);
+}
+
+/** One conversation as the viewer sees it (they must be in it). */
+export async function conversationView(db: Database, viewerId: string, id: string): Promise<Conversation> {
   const [conversation] = await loadConversations(db, viewerId, [id]);
-  if (!conversation) throw new Error('opened conversation not found');
+  if (!conversation) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such conversation.' });
   return conversation;
 }
 
@@ -137,6 +154,8 @@ async function loadConversations(
     return {
       id: conversation.id,
       kind: conversation.kind,
+      name: conversation.name,
+      ownerId: conversation.ownerId,
       members: others.map((m) => ({ id: m.id, username: m.username })),
       lastMessage: lastMessage ? toMessage(lastMessage) : null,
       unreadCount: unread,

@@ -1,7 +1,8 @@
-import { conversationMembers, friendships, messages, reactions, type Database } from '@pigeon/db';
+import { messages, reactions, type Database } from '@pigeon/db';
 import type { EditMessageInput, Message, ReactInput } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, eq } from 'drizzle-orm';
+import { requireCanMessage, requireMembership } from './conversations';
 import { appendEvents, type Delivery, type Tx } from './events';
 import { messageViews } from './views';
 
@@ -10,30 +11,16 @@ type Change = { message: Message; deliveries: Delivery[] };
 const notFound = () => new TRPCError({ code: 'NOT_FOUND', message: 'No such message.' });
 
 /**
- * The message, locked for the change, if the viewer is a member of its conversation (and, in a
- * 1:1, still the other's friend); NOT_FOUND otherwise, revealing nothing.
+ * The message, locked for the change, if the viewer is a member of its conversation; NOT_FOUND
+ * otherwise, revealing nothing.
  */
 async function lockForChange(tx: Tx, viewerId: string, messageId: number) {
   const [row] = await tx.select().from(messages).where(eq(messages.id, messageId)).for('update');
   if (!row) throw notFound();
-  const members = await tx
-    .select({ userId: conversationMembers.userId })
-    .from(conversationMembers)
-    .where(eq(conversationMembers.conversationId, row.conversationId));
-  const memberIds = members.map((m) => m.userId);
-  if (!memberIds.includes(viewerId)) throw notFound();
-  return { row, memberIds };
-}
-
-async function requireFriendsInDirect(tx: Tx, viewerId: string, memberIds: string[]) {
-  const others = memberIds.filter((id) => id !== viewerId);
-  if (others.length !== 1) return; // groups: membership is enough
-  const [other] = others;
-  const [friendship] = await tx
-    .select({ userId: friendships.userId })
-    .from(friendships)
-    .where(and(eq(friendships.userId, viewerId), eq(friendships.friendId, other ?? '')));
-  if (!friendship) throw new TRPCError({ code: 'FORBIDDEN', message: 'You can only message friends.' });
+  const membership = await requireMembership(tx, viewerId, row.conversationId).catch((err: unknown) => {
+    throw err instanceof TRPCError ? notFound() : err;
+  });
+  return { row, membership, memberIds: membership.memberIds };
 }
 
 /** Writes the new state of the message to every member's stream, in the same transaction. */
@@ -58,9 +45,9 @@ function requireOwnLiveMessage(row: typeof messages.$inferSelect, viewerId: stri
 
 export function editMessage(db: Database, viewerId: string, input: EditMessageInput): Promise<Change> {
   return db.transaction(async (tx) => {
-    const { row, memberIds } = await lockForChange(tx, viewerId, input.messageId);
+    const { row, membership, memberIds } = await lockForChange(tx, viewerId, input.messageId);
     requireOwnLiveMessage(row, viewerId, 'edit');
-    await requireFriendsInDirect(tx, viewerId, memberIds);
+    requireCanMessage(membership, viewerId);
     await tx.update(messages).set({ body: input.body, editedAt: new Date() }).where(eq(messages.id, row.id));
     return announce(tx, row.id, memberIds);
   });
@@ -88,9 +75,9 @@ export function deleteMessage(db: Database, viewerId: string, messageId: number)
 /** Sets one reaction on or off; asking for the state it is already in changes and announces nothing. */
 export function react(db: Database, viewerId: string, input: ReactInput): Promise<Change> {
   return db.transaction(async (tx) => {
-    const { row, memberIds } = await lockForChange(tx, viewerId, input.messageId);
+    const { row, membership, memberIds } = await lockForChange(tx, viewerId, input.messageId);
     if (row.deletedAt) throw new TRPCError({ code: 'CONFLICT', message: 'That message was deleted.' });
-    await requireFriendsInDirect(tx, viewerId, memberIds);
+    requireCanMessage(membership, viewerId);
     const mine = and(
       eq(reactions.messageId, row.id),
       eq(reactions.userId, viewerId),

@@ -1,7 +1,7 @@
 import { conversationMembers, conversations, friendships, messages, type Database } from '@pigeon/db';
 import type { Message, ReplyQuote, SendMessageInput } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
-import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { appendEvents, type Delivery, type Tx } from './events';
 import { messageViews, toMessage, toQuote } from './views';
 
@@ -43,21 +43,24 @@ export function sendMessages(db: Database, jobs: readonly SendJob[]): Promise<Se
 async function sendInTransaction(tx: Tx, jobs: readonly SendJob[]): Promise<SendOutcome[]> {
   const conversationIds = [...new Set(jobs.map((j) => j.input.conversationId))].sort();
   // Lock the conversations first and in id order: concurrent batches then queue on them instead
-  // of deadlocking, and the membership read below cannot go stale before commit.
-  const memberRows = await tx
-    .select({
-      conversationId: conversations.id,
-      kind: conversations.kind,
-      userId: conversationMembers.userId,
-    })
+  // of deadlocking, and membership cannot change before commit (group changes take this lock).
+  const locked = await tx
+    .select({ id: conversations.id, kind: conversations.kind })
     .from(conversations)
-    .innerJoin(conversationMembers, eq(conversationMembers.conversationId, conversations.id))
     .where(inArray(conversations.id, conversationIds))
     .orderBy(asc(conversations.id))
-    .for('update', { of: conversations });
+    .for('update');
+  // Read after the lock, in a statement of its own: under READ COMMITTED it sees a membership
+  // change that committed while we waited (a join in the locking statement would not).
+  const memberRows = await tx
+    .select({ conversationId: conversationMembers.conversationId, userId: conversationMembers.userId })
+    .from(conversationMembers)
+    .where(inArray(conversationMembers.conversationId, conversationIds));
+  const kinds = new Map(locked.map((c) => [c.id, c.kind]));
   const byConversation = new Map<string, { kind: 'direct' | 'group'; memberIds: string[] }>();
   for (const row of memberRows) {
-    const entry = byConversation.get(row.conversationId) ?? { kind: row.kind, memberIds: [] };
+    const kind = kinds.get(row.conversationId) ?? 'direct';
+    const entry = byConversation.get(row.conversationId) ?? { kind, memberIds: [] };
     entry.memberIds.push(row.userId);
     byConversation.set(row.conversationId, entry);
   }

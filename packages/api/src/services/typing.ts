@@ -1,9 +1,8 @@
 import type { Database } from '@pigeon/db';
 import { TYPING_TTL_MS, type EphemeralEvent } from '@pigeon/schema';
-import { TRPCError } from '@trpc/server';
 import type { EventBus } from '../bus';
 import type { Logger } from '../context';
-import { requireMembership } from './conversations';
+import { requireCanMessage, requireMembership } from './conversations';
 
 /**
  * Tells the other members that the viewer is typing. Bus only: nothing is stored, a missed
@@ -14,11 +13,9 @@ export async function announceTyping(
   viewerId: string,
   conversationId: string,
 ): Promise<{ expiresAt: string }> {
-  const { kind, memberIds, friendIds } = await requireMembership(deps.db, viewerId, conversationId);
-  const others = memberIds.filter((id) => id !== viewerId);
-  if (kind === 'direct' && !others.every((id) => friendIds.has(id))) {
-    throw new TRPCError({ code: 'FORBIDDEN', message: 'You can only message friends.' });
-  }
+  const membership = await requireMembership(deps.db, viewerId, conversationId);
+  requireCanMessage(membership, viewerId);
+  const others = membership.memberIds.filter((id) => id !== viewerId);
   const event: EphemeralEvent = {
     v: 1,
     type: 'typing',
