@@ -11,6 +11,12 @@ import WebSocket from 'ws';
 
 export const webDist = fileURLToPath(new URL('../dist', import.meta.url));
 
+// The committed pictures are refreshed on request (UPDATE_SCREENSHOTS=1); other runs write to a
+// scratch folder, so running the tests never dirties the work tree.
+export const screenshots = process.env.UPDATE_SCREENSHOTS
+  ? fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url))
+  : join(tmpdir(), 'pigeon-screenshots/');
+
 /** Debian's Chromium, as on CI; playwright-core drives it (no browser download). */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({

@@ -1,16 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, seriousViolations, startWebServer } from './browser';
+import { launchChromium, screenshots, seriousViolations, startWebServer } from './browser';
 
-// The committed pictures are refreshed on request (UPDATE_SCREENSHOTS=1); other runs write to a
-// scratch folder, so running the tests never dirties the work tree.
-const screenshots = process.env.UPDATE_SCREENSHOTS
-  ? fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url))
-  : join(tmpdir(), 'pigeon-screenshots/');
 const suffix = Math.random().toString(36).slice(2, 7);
 const alice = { username: `alice_${suffix}`, password: 'alice password 1' };
 const bob = { username: `bob_${suffix}`, password: 'bob password 12' };

@@ -3,7 +3,7 @@ import { NavLink } from 'react-router';
 import { shortTime } from '../lib/time';
 
 export function conversationTitle(conversation: Conversation): string {
-  return conversation.members.map((m) => m.username).join(', ') || 'Just you';
+  return conversation.name ?? (conversation.members.map((m) => m.username).join(', ') || 'Just you');
 }
 
 /** "3", or "99+" past the server's counting cap. */
@@ -40,7 +40,7 @@ export function ConversationList({
               {c.lastMessage && (
                 <time
                   dateTime={c.lastMessage.createdAt}
-                  className="shrink-0 text-xs text-slate-500 dark:text-slate-400"
+                  className="shrink-0 text-xs text-slate-600 dark:text-slate-300"
                 >
                   {shortTime(c.lastMessage.createdAt)}
                 </time>

@@ -18,8 +18,10 @@ interface Props {
   onLoadOlder: () => void;
   onRetry: (clientId: string) => void;
   actions: MessageActionHandlers;
-  /** Usernames by id, for reply quotes. */
+  /** Usernames by id, for reply quotes (and senders, in groups). */
   names: Record<string, string>;
+  /** Groups: name the sender above each message from someone else. */
+  showSenders?: boolean;
   /** Scroll to this message (loading older pages until it is there) and mark it. */
   focusMessageId?: number | undefined;
 }
@@ -39,6 +41,7 @@ export function MessageList({
   onRetry,
   actions,
   names,
+  showSenders = false,
   focusMessageId,
 }: Props) {
   // "Seen" goes under the newest of my messages that the others have read.
@@ -150,6 +153,7 @@ export function MessageList({
                 meId={meId}
                 actions={actions}
                 names={names}
+                showSender={showSenders}
               />
             </div>
           );
@@ -168,6 +172,7 @@ function MessageBubble({
   meId,
   actions,
   names,
+  showSender,
 }: {
   row: ChatRow;
   mine: boolean;
@@ -177,6 +182,7 @@ function MessageBubble({
   meId: string | undefined;
   actions: MessageActionHandlers;
   names: Record<string, string>;
+  showSender: boolean;
 }) {
   const message = row.kind === 'message' ? row.message : undefined;
   const body = message ? message.body : row.kind === 'pending' ? row.pending.body : '';
@@ -193,6 +199,11 @@ function MessageBubble({
         <div className="hidden group-focus-within:block group-hover:block">
           <MessageActions message={message} mine={mine} meId={meId} handlers={actions} />
         </div>
+      )}
+      {showSender && !mine && message && (
+        <p className="px-3 text-xs font-semibold text-slate-600 dark:text-slate-300" data-testid="sender">
+          {names[message.senderId] ?? 'Former member'}
+        </p>
       )}
       <div
         className={`max-w-[80%] rounded-2xl px-3 py-2 ${focused ? 'ring-2 ring-amber-400' : ''} ${

@@ -109,6 +109,19 @@ export function startEventStream(opts: {
           }),
         });
         break;
+      case 'group.updated':
+        void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.queryKey() });
+        break;
+      case 'group.removed':
+        // Out of the group: it leaves the list, and an open view of it learns it is gone.
+        void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.queryKey() });
+        void queryClient.invalidateQueries({
+          queryKey: trpc.messages.history.infiniteQueryKey({
+            conversationId: item.conversationId,
+            limit: HISTORY_PAGE,
+          }),
+        });
+        break;
       case 'conversation.muted':
       case 'conversation.read':
         // Unread counts and "seen" are the server's to compute: fetch the list again.

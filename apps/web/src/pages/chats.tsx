@@ -1,9 +1,12 @@
 import type { Conversation, Message, PublicUser } from '@pigeon/schema';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { Composer } from '../components/composer';
+import { Button } from '../components/button';
 import { ConversationList, conversationTitle } from '../components/conversation-list';
+import { GroupPanel } from '../components/group-panel';
+import { NewGroupForm } from '../components/new-group';
 import { MessageList } from '../components/message-list';
 import { TypingLine } from '../components/typing-line';
 import { Spinner } from '../components/spinner';
@@ -23,6 +26,7 @@ export default function ChatsPage() {
   const trpc = useTRPC();
   const me = useAppSelector((s) => s.session.user);
   const conversations = useQuery(trpc.conversations.list.queryOptions());
+  const [creatingGroup, setCreatingGroup] = useState(false);
 
   return (
     <div className="flex h-full">
@@ -30,7 +34,15 @@ export default function ChatsPage() {
         aria-label="Your conversations"
         className={`w-full shrink-0 overflow-y-auto border-r border-slate-200 md:block md:w-80 dark:border-slate-800 ${conversationId ? 'hidden' : 'block'}`}
       >
-        <h1 className="px-4 pt-4 pb-2 text-lg font-semibold">Chats</h1>
+        <div className="flex items-center justify-between px-4 pt-4 pb-2">
+          <h1 className="text-lg font-semibold">Chats</h1>
+          {!creatingGroup && (
+            <Button className="text-xs" onClick={() => setCreatingGroup(true)}>
+              New group
+            </Button>
+          )}
+        </div>
+        {creatingGroup && <NewGroupForm onDone={() => setCreatingGroup(false)} />}
         {conversations.isPending ? (
           <Spinner label="Loading conversations" />
         ) : (
@@ -72,6 +84,8 @@ function ConversationView({
   const store = useAppStore();
   const me = useAppSelector((s) => s.session.user);
   const outbox = useAppSelector((s) => s.outbox);
+  const isGroup = conversation?.kind === 'group';
+  const [showMembers, setShowMembers] = useState(false);
 
   const input = { conversationId, limit: HISTORY_PAGE };
   const history = useInfiniteQuery(
@@ -154,9 +168,10 @@ function ConversationView({
   const loadOlder = useCallback(() => void fetchNextPage(), [fetchNextPage]);
 
   if (history.isError) {
+    const gone = history.error.data?.code === 'NOT_FOUND';
     return (
       <p role="alert" className="m-auto p-8 text-rose-700 dark:text-rose-400">
-        {history.error.message}
+        {gone ? 'You are not in this conversation (any more).' : history.error.message}
       </p>
     );
   }
@@ -167,7 +182,7 @@ function ConversationView({
           Back
         </Link>
         <h2 className="truncate font-semibold">
-          {members.length === 1 && members[0] ? (
+          {!isGroup && members.length === 1 && members[0] ? (
             <Link to={`/people/${members[0].id}`} className="hover:underline">
               {title}
             </Link>
@@ -175,10 +190,20 @@ function ConversationView({
             title
           )}
         </h2>
+        {isGroup && (
+          <button
+            type="button"
+            aria-expanded={showMembers}
+            className="ml-auto shrink-0 rounded-md border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+            onClick={() => setShowMembers((open) => !open)}
+          >
+            Members
+          </button>
+        )}
         <button
           type="button"
           aria-pressed={conversation?.muted ?? false}
-          className="ml-auto shrink-0 rounded-md border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100 aria-pressed:bg-slate-200 dark:border-slate-700 dark:hover:bg-slate-800 dark:aria-pressed:bg-slate-700"
+          className={`${isGroup ? '' : 'ml-auto'} shrink-0 rounded-md border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100 aria-pressed:bg-slate-200 dark:border-slate-700 dark:hover:bg-slate-800 dark:aria-pressed:bg-slate-700`}
           onClick={() => mute.mutate({ conversationId, muted: !(conversation?.muted ?? false) })}
         >
           {conversation?.muted ? 'Muted' : 'Mute'}
@@ -187,7 +212,11 @@ function ConversationView({
           type="button"
           className="shrink-0 rounded-md border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
           onClick={() => {
-            if (window.confirm('Delete this conversation for you? The other person keeps their copy.')) {
+            if (
+              window.confirm(
+                `Delete this conversation for you? ${isGroup ? 'The others keep theirs' : 'The other person keeps their copy'}.`,
+              )
+            ) {
               clear.mutate({ conversationId });
             }
           }}
@@ -195,6 +224,7 @@ function ConversationView({
           Delete for me
         </button>
       </header>
+      {isGroup && showMembers && <GroupPanel conversation={conversation} />}
       {history.isPending ? (
         <Spinner label="Loading messages" />
       ) : (
@@ -213,6 +243,7 @@ function ConversationView({
           }}
           actions={actions.handlers}
           names={names}
+          showSenders={isGroup}
           focusMessageId={focusMessageId}
         />
       )}

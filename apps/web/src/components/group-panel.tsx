@@ -1,0 +1,125 @@
+import { limits, type Conversation } from '@pigeon/schema';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useNavigate } from 'react-router';
+import { useTRPC } from '../lib/trpc';
+import { useAppSelector } from '../store';
+import { Button } from './button';
+import { FriendPicker } from './friend-picker';
+
+/** Who is in a group; its owner renames it and adds or removes people; anyone can leave. */
+export function GroupPanel({ conversation }: { conversation: Conversation }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const me = useAppSelector((s) => s.session.user);
+  const owner = conversation.ownerId !== null && conversation.ownerId === me?.id;
+  const conversationId = conversation.id;
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.queryKey() });
+  const options = { onSuccess: refresh };
+  const rename = useMutation(trpc.conversations.rename.mutationOptions(options));
+  const add = useMutation(trpc.conversations.addMembers.mutationOptions(options));
+  const remove = useMutation(trpc.conversations.removeMember.mutationOptions(options));
+  const leave = useMutation(
+    trpc.conversations.leave.mutationOptions({
+      onSuccess: () => {
+        refresh();
+        void navigate('/chats');
+      },
+    }),
+  );
+  const friends = useQuery({ ...trpc.friends.list.queryOptions(), enabled: owner });
+  const inGroup = new Set(conversation.members.map((m) => m.id));
+  const addable = (friends.data ?? []).filter((f) => !inGroup.has(f.id));
+  const [name, setName] = useState(conversation.name ?? '');
+  const [chosen, setChosen] = useState<Set<string>>(new Set());
+  const error = rename.error ?? add.error ?? remove.error ?? leave.error;
+  const everyone = me ? [me, ...conversation.members] : conversation.members;
+
+  return (
+    <aside
+      aria-label="Group members"
+      className="space-y-4 border-b border-slate-200 px-4 py-3 text-sm dark:border-slate-800"
+    >
+      {owner && (
+        <form
+          className="flex items-end gap-2"
+          onSubmit={(e) => {
+            e.preventDefault();
+            rename.mutate({ conversationId, name });
+          }}
+        >
+          <label className="flex-1 font-medium">
+            Group name
+            <input
+              className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900"
+              value={name}
+              maxLength={limits.groupName.max}
+              onChange={(e) => setName(e.target.value)}
+            />
+          </label>
+          <Button type="submit" disabled={rename.isPending}>
+            Rename
+          </Button>
+        </form>
+      )}
+      <section>
+        <h3 className="mb-1 font-medium">{everyone.length} members</h3>
+        <ul aria-label="Members">
+          {everyone.map((m) => (
+            <li key={m.id} className="flex items-center justify-between gap-2 py-0.5">
+              <span>
+                {m.id === me?.id ? `${m.username} (you)` : m.username}
+                {m.id === conversation.ownerId && (
+                  <span className="ml-1 text-xs text-slate-500 dark:text-slate-400">owner</span>
+                )}
+              </span>
+              {owner && m.id !== me.id && (
+                <Button
+                  className="text-xs"
+                  onClick={() => {
+                    if (window.confirm(`Remove ${m.username} from the group?`)) {
+                      remove.mutate({ conversationId, userId: m.id });
+                    }
+                  }}
+                >
+                  Remove
+                </Button>
+              )}
+            </li>
+          ))}
+        </ul>
+      </section>
+      {owner && (
+        <form
+          className="space-y-2"
+          onSubmit={(e) => {
+            e.preventDefault();
+            add.mutate({ conversationId, userIds: [...chosen] }, { onSuccess: () => setChosen(new Set()) });
+          }}
+        >
+          <FriendPicker friends={addable} chosen={chosen} onChange={setChosen} legend="Add friends" />
+          {addable.length > 0 && (
+            <Button type="submit" disabled={add.isPending || chosen.size === 0}>
+              Add to group
+            </Button>
+          )}
+        </form>
+      )}
+      {error && (
+        <p role="alert" className="text-rose-700 dark:text-rose-400">
+          {error.message}
+        </p>
+      )}
+      <Button
+        onClick={() => {
+          if (window.confirm('Leave this group? You will no longer see its messages.')) {
+            leave.mutate({ conversationId });
+          }
+        }}
+      >
+        Leave group
+      </Button>
+    </aside>
+  );
+}
