@@ -96,6 +96,47 @@ describe.each(backends)('rate limits (%s)', (backend) => {
   });
 });
 
+describe.each(backends)('login back-off (%s)', (backend) => {
+  const t = useTestServer(backend, {
+    trustProxy: true,
+    rateLimits: { ...UNLIMITED, loginBackoff: { points: 2, durationSeconds: 4 } },
+  });
+
+  /** A login over HTTP from the given address (the server trusts the proxy's X-Real-IP here). */
+  async function login(username: string, password: string, ip: string) {
+    const res = await fetch(`${t.url}/trpc/auth.login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-real-ip': ip },
+      body: JSON.stringify({ username, password }),
+    });
+    return { status: res.status, retryAfter: Number(res.headers.get('retry-after') ?? 0) };
+  }
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('makes each wrong password in a row wait twice as long as the last, per address, until a success', async () => {
+    const victim = await t.user('backoff');
+    const attacker = '203.0.113.7';
+    // The free ones.
+    expect((await login(victim.username, 'wrong one', attacker)).status).toBe(401);
+    expect((await login(victim.username, 'wrong two', attacker)).status).toBe(401);
+    // The third in a row is answered, then the next try must wait 1 s, even with the right password.
+    expect((await login(victim.username, 'wrong three', attacker)).status).toBe(401);
+    expect(await login(victim.username, victim.password, attacker)).toEqual({ status: 429, retryAfter: 1 });
+    await sleep(1_100);
+    expect((await login(victim.username, 'wrong four', attacker)).status).toBe(401);
+    expect(await login(victim.username, 'wrong five', attacker)).toEqual({ status: 429, retryAfter: 2 });
+
+    // The owner, from their own address, is not slowed down by the guesser.
+    expect((await login(victim.username, victim.password, '198.51.100.2')).status).toBe(200);
+
+    // A success from the guessed-at address starts the count again.
+    await sleep(2_100);
+    expect((await login(victim.username, victim.password, attacker)).status).toBe(200);
+    expect((await login(victim.username, 'wrong again', attacker)).status).toBe(401);
+    expect((await login(victim.username, 'and again', attacker)).status).toBe(401);
+  });
+});
+
 describe.runIf(backends.includes('cluster'))('rate limits across instances', () => {
   it('counts login failures in Redis, so a second instance refuses too', async () => {
     const limits = { ...UNLIMITED, loginFailuresPerAccount: { points: 3, durationSeconds: 60 } };

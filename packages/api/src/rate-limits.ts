@@ -16,7 +16,9 @@ export type LimitName =
   | 'friendRequests'
   | 'searches'
   | 'typing'
-  | 'groupChanges';
+  | 'groupChanges'
+  /** Not a budget: `points` failures in a row are free, then waits double up to `durationSeconds`. */
+  | 'loginBackoff';
 
 export interface RateLimitRule {
   points: number;
@@ -37,6 +39,8 @@ export const DEFAULT_RATE_LIMITS: RateLimitRules = {
   searches: { points: 60, durationSeconds: 60 },
   typing: { points: 30, durationSeconds: 60 },
   groupChanges: { points: 60, durationSeconds: 60 * 60 },
+  // From one address, the 4th wrong password in a row waits 1 s, then 2, 4, 8 … up to 15 min.
+  loginBackoff: { points: 3, durationSeconds: 15 * 60 },
 };
 
 /** Carried as the error's cause, so the formatter and the HTTP layer can tell clients when. */
@@ -53,6 +57,17 @@ export interface RateLimits {
   check(name: LimitName, key: string): Promise<void>;
   /** Forgets `key`'s spending (a successful login clears its failures). */
   reset(name: LimitName, key: string): Promise<void>;
+  /** Growing waits after failures in a row (`loginBackoff`), for password checks. */
+  backoff: Backoff;
+}
+
+export interface Backoff {
+  /** Throws TOO_MANY_REQUESTS while `key` must still wait after its last failure. */
+  check(key: string): Promise<void>;
+  /** One more failure in a row: past the free ones, the next try waits twice as long as before. */
+  failed(key: string): Promise<void>;
+  /** A success: the count starts again. */
+  succeeded(key: string): Promise<void>;
 }
 
 type Limiter = Pick<RateLimiterAbstract, 'consume' | 'get' | 'delete'> & { points: number };
@@ -87,6 +102,7 @@ export function createRateLimits(
   };
   const limiters = new Map<LimitName, Limiter>();
   for (const [name, rule] of Object.entries(rules) as [LimitName, RateLimitRule][]) {
+    if (name === 'loginBackoff') continue;
     const steady = make(name, rule);
     if (!rule.burst) {
       limiters.set(name, steady);
@@ -121,6 +137,34 @@ export function createRateLimits(
     },
     async reset(name, key) {
       await limiter(name).delete(key);
+    },
+    backoff: createBackoff(rules.loginBackoff, make),
+  };
+}
+
+function createBackoff(
+  rule: RateLimitRule,
+  make: (name: string, rule: { points: number; durationSeconds: number }) => RateLimiterAbstract,
+): Backoff {
+  // Failures in a row, forgotten a day after the last one; and the wait the last one imposed.
+  const streak = make('loginBackoff:streak', {
+    points: Number.MAX_SAFE_INTEGER,
+    durationSeconds: 24 * 60 * 60,
+  });
+  const wait = make('loginBackoff:wait', { points: 1, durationSeconds: 1 });
+  return {
+    async check(key) {
+      const state = await wait.get(key);
+      if (state && state.consumedPoints > 1 && state.msBeforeNext > 0) throw tooMany(state.msBeforeNext);
+    },
+    async failed(key) {
+      const { consumedPoints: inARow } = await streak.consume(key);
+      if (inARow <= rule.points) return;
+      const seconds = Math.min(2 ** (inARow - rule.points - 1), rule.durationSeconds);
+      await wait.block(key, seconds);
+    },
+    async succeeded(key) {
+      await Promise.all([streak.delete(key), wait.delete(key)]);
     },
   };
 }

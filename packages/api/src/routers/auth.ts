@@ -34,16 +34,29 @@ async function withPasswordThrottle<T>(
   check: () => Promise<T>,
 ) {
   const account = `user:${ctx.viewer.userId}`;
+  const streak = backoffKey(ctx, account);
   await ctx.rateLimits.check('loginFailuresPerAccount', account);
+  await ctx.rateLimits.backoff.check(streak);
   try {
-    return await check();
+    const result = await check();
+    await ctx.rateLimits.backoff.succeeded(streak);
+    return result;
   } catch (err) {
     if (err instanceof TRPCError && err.code === 'FORBIDDEN') {
-      await ctx.rateLimits.consume('loginFailuresPerAccount', account).catch(() => undefined);
+      await Promise.allSettled([
+        ctx.rateLimits.consume('loginFailuresPerAccount', account),
+        ctx.rateLimits.backoff.failed(streak),
+      ]);
     }
     throw err;
   }
 }
+
+/**
+ * Back-off is per account *and* address: a guesser elsewhere slows themselves down, not the
+ * owner logging in from home (the per-account cap still stops a spread-out attack).
+ */
+const backoffKey = (ctx: Context, account: string) => `${account}|${ipKey(ctx)}`;
 
 /** Ended sessions stop at once here, and every instance closes their sockets. */
 async function endSessions(ctx: Context, sessionIds: readonly string[]) {
@@ -82,11 +95,16 @@ export const authRouter = router({
     .output(authSession)
     .mutation(async ({ ctx, input }) => {
       const account = `account:${input.username.toLowerCase()}`;
+      const streak = backoffKey(ctx, account);
       await ctx.rateLimits.check('loginFailuresPerAccount', account);
       await ctx.rateLimits.check('loginFailuresPerIp', ipKey(ctx));
+      await ctx.rateLimits.backoff.check(streak);
       try {
         const session = await auth.login(ctx.db, ctx.tokens, input, ctx.userAgent);
-        await ctx.rateLimits.reset('loginFailuresPerAccount', account);
+        await Promise.all([
+          ctx.rateLimits.reset('loginFailuresPerAccount', account),
+          ctx.rateLimits.backoff.succeeded(streak),
+        ]);
         return deliver(ctx, session, input.cookie);
       } catch (err) {
         if (err instanceof TRPCError && err.code === 'UNAUTHORIZED') {
@@ -94,6 +112,7 @@ export const authRouter = router({
           await Promise.allSettled([
             ctx.rateLimits.consume('loginFailuresPerAccount', account),
             ctx.rateLimits.consume('loginFailuresPerIp', ipKey(ctx)),
+            ctx.rateLimits.backoff.failed(streak),
           ]);
         }
         throw err;
