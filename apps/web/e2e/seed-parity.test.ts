@@ -82,7 +82,7 @@ it('edits the profile, shows public cards, and deletes a conversation for one si
 
   // Log out from the profile page: back to the landing page.
   await mine.goto(`${server.url}/profile`);
-  await mine.getByRole('button', { name: 'Log out' }).click();
+  await mine.getByRole('region', { name: 'Session' }).getByRole('button', { name: 'Log out' }).click();
   await mine.getByRole('link', { name: 'Create an account' }).waitFor();
 
   await Promise.all(contexts.map((c) => c.close()));
