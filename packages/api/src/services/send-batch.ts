@@ -1,7 +1,8 @@
 import { conversationMembers, conversations, friendships, messages, type Database } from '@pigeon/db';
 import type { Message, ReplyQuote, SendMessageInput } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
-import { and, asc, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { appendEvents, type Delivery, type Tx } from './events';
 import { messageViews, toMessage, toQuote } from './views';
 
@@ -52,19 +53,37 @@ async function sendInTransaction(tx: Tx, jobs: readonly SendJob[]): Promise<Send
     .for('update');
   // Read after the lock, in a statement of its own: under READ COMMITTED it sees a membership
   // change that committed while we waited (a join in the locking statement would not).
+  const others = alias(conversationMembers, 'others');
   const memberRows = await tx
-    .select({ conversationId: conversationMembers.conversationId, userId: conversationMembers.userId })
+    .select({
+      conversationId: conversationMembers.conversationId,
+      userId: conversationMembers.userId,
+      // In a 1:1 this is "still the other's friend", the right to write there.
+      befriended: sql<boolean>`exists (${tx
+        .select({ one: sql`1` })
+        .from(friendships)
+        .innerJoin(others, eq(others.userId, friendships.friendId))
+        .where(
+          and(
+            eq(friendships.userId, conversationMembers.userId),
+            eq(others.conversationId, conversationMembers.conversationId),
+          ),
+        )})`,
+    })
     .from(conversationMembers)
     .where(inArray(conversationMembers.conversationId, conversationIds));
   const kinds = new Map(locked.map((c) => [c.id, c.kind]));
-  const byConversation = new Map<string, { kind: 'direct' | 'group'; memberIds: string[] }>();
+  const byConversation = new Map<
+    string,
+    { kind: 'direct' | 'group'; memberIds: string[]; befriended: Set<string> }
+  >();
   for (const row of memberRows) {
     const kind = kinds.get(row.conversationId) ?? 'direct';
-    const entry = byConversation.get(row.conversationId) ?? { kind, memberIds: [] };
+    const entry = byConversation.get(row.conversationId) ?? { kind, memberIds: [], befriended: new Set() };
     entry.memberIds.push(row.userId);
+    if (row.befriended) entry.befriended.add(row.userId);
     byConversation.set(row.conversationId, entry);
   }
-  const friendPairs = await directFriendPairs(tx, jobs, byConversation);
 
   const outcomes = new Array<SendOutcome | undefined>(jobs.length);
   let accepted: number[] = [];
@@ -80,8 +99,7 @@ async function sendInTransaction(tx: Tx, jobs: readonly SendJob[]): Promise<Send
       return;
     }
     if (conversation.kind === 'direct') {
-      const otherId = conversation.memberIds.find((id) => id !== job.senderId);
-      if (otherId === undefined || !friendPairs.has(sendKey(job.senderId, otherId))) {
+      if (conversation.memberIds.length !== 2 || !conversation.befriended.has(job.senderId)) {
         // Refused, unless it is a retry of a send stored before the friendship ended.
         needEarlier.push(i);
         return;
@@ -157,31 +175,6 @@ async function sendInTransaction(tx: Tx, jobs: readonly SendJob[]): Promise<Send
 }
 
 /** "sender/other" for every direct-conversation send whose two members are friends. */
-async function directFriendPairs(
-  tx: Tx,
-  jobs: readonly SendJob[],
-  byConversation: Map<string, { kind: 'direct' | 'group'; memberIds: string[] }>,
-): Promise<Set<string>> {
-  const pairs: [string, string][] = [];
-  for (const { senderId, input } of jobs) {
-    const conversation = byConversation.get(input.conversationId);
-    if (conversation?.kind !== 'direct') continue;
-    const otherId = conversation.memberIds.find((id) => id !== senderId);
-    if (otherId !== undefined) pairs.push([senderId, otherId]);
-  }
-  if (pairs.length === 0) return new Set();
-  const rows = await tx
-    .select({ userId: friendships.userId, friendId: friendships.friendId })
-    .from(friendships)
-    .where(
-      and(
-        inArray(friendships.userId, [...new Set(pairs.map(([a]) => a))]),
-        inArray(friendships.friendId, [...new Set(pairs.map(([, b]) => b))]),
-      ),
-    );
-  return new Set(rows.map((r) => sendKey(r.userId, r.friendId)));
-}
-
 /**
  * The messages being answered, as quotes. A reply to a message that is not in the same
  * conversation is refused (NOT_FOUND: other conversations' ids reveal nothing).
