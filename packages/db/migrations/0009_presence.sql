@@ -1,0 +1,1 @@
+ALTER TABLE "users" ADD COLUMN "show_presence" boolean DEFAULT true NOT NULL;
