@@ -15,7 +15,8 @@ export type LimitName =
   | 'messages'
   | 'friendRequests'
   | 'searches'
-  | 'typing';
+  | 'typing'
+  | 'presence';
 
 export interface RateLimitRule {
   points: number;
@@ -35,6 +36,8 @@ export const DEFAULT_RATE_LIMITS: RateLimitRules = {
   friendRequests: { points: 100, durationSeconds: 24 * 60 * 60 },
   searches: { points: 60, durationSeconds: 60 },
   typing: { points: 30, durationSeconds: 60 },
+  // A beat every 15 s from each of a few tabs, plus their visibility changes.
+  presence: { points: 120, durationSeconds: 60 },
 };
 
 /** Carried as the error's cause, so the formatter and the HTTP layer can tell clients when. */
