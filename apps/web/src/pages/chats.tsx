@@ -5,6 +5,7 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { Composer } from '../components/composer';
 import { ConversationList, conversationTitle } from '../components/conversation-list';
 import { MessageList } from '../components/message-list';
+import { PresenceDot, PresenceLine } from '../components/presence';
 import { TypingLine } from '../components/typing-line';
 import { Spinner } from '../components/spinner';
 import { applyStoredMessage, HISTORY_PAGE } from '../lib/events';
@@ -166,15 +167,19 @@ function ConversationView({
         <Link to="/chats" className="text-sm text-indigo-700 underline md:hidden dark:text-indigo-300">
           Back
         </Link>
-        <h2 className="truncate font-semibold">
-          {members.length === 1 && members[0] ? (
-            <Link to={`/people/${members[0].id}`} className="hover:underline">
-              {title}
-            </Link>
-          ) : (
-            title
-          )}
-        </h2>
+        {members.length === 1 && members[0] && <PresenceDot userId={members[0].id} />}
+        <div className="min-w-0">
+          <h2 className="truncate font-semibold">
+            {members.length === 1 && members[0] ? (
+              <Link to={`/people/${members[0].id}`} className="hover:underline">
+                {title}
+              </Link>
+            ) : (
+              title
+            )}
+          </h2>
+          {members.length === 1 && members[0] && <PresenceLine userId={members[0].id} />}
+        </div>
         <button
           type="button"
           aria-pressed={conversation?.muted ?? false}

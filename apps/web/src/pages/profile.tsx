@@ -193,6 +193,22 @@ function Preferences() {
           </span>
         </span>
       </label>
+      <label className="mt-3 flex items-start gap-3">
+        <input
+          type="checkbox"
+          className="mt-1"
+          checked={settings.data?.showPresence ?? true}
+          disabled={!settings.data || update.isPending}
+          onChange={(e) => update.mutate({ showPresence: e.target.checked })}
+        />
+        <span>
+          <span className="font-medium">Show my presence</span>
+          <span className="block text-sm text-slate-600 dark:text-slate-300">
+            Let friends see when you are online or away, and when you were last seen. Turned off, you look
+            offline to everyone; you still see theirs.
+          </span>
+        </span>
+      </label>
     </Card>
   );
 }
