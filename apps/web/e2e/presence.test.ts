@@ -73,7 +73,7 @@ it('shows a friend online, away when their tab is hidden, then offline with “l
   expect(await w.line()).toBe('away');
 
   // The tab goes without a word (closing may not get its goodbye out): expiry tells.
-  await w.seenContext?.close();
+  await w.seenContext.close();
   await expect.poll(w.dot, { timeout: presence.ttlMs + 10_000 }).toBe('offline');
   expect(await w.line()).toBe('last seen just now');
   expect(await w.listDot()).toBe('offline');
