@@ -110,3 +110,15 @@ it('hides presence from the profile page: friends see offline at once, with no l
   await expect.poll(w.dot, { timeout: 10_000 }).toBe('online');
   await w.closeAll();
 });
+
+it('logging out says goodbye: friends see offline at once, not when the heartbeat expires', async () => {
+  const w = await watch(server.url, 'leaving');
+  await logIn(w.seen, server.url, w.one);
+  await expect.poll(w.dot, { timeout: 10_000 }).toBe('online');
+  await w.seen.getByRole('button', { name: 'Log out' }).click();
+  await w.seen.waitForURL(`${server.url}/`);
+  // Well inside the 6 s expiry, even counting from the last heartbeat (every 2 s here).
+  await expect.poll(w.dot, { timeout: 3_000 }).toBe('offline');
+  expect(await w.line()).toBe('last seen just now');
+  await w.closeAll();
+});

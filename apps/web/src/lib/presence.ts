@@ -10,6 +10,20 @@ export const IDLE_MS = 2 * 60_000;
 /** Until the server says otherwise (each heartbeat's answer names the next one). */
 const FIRST_INTERVAL_MS = 15_000;
 const INPUTS = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart'] as const;
+/** A goodbye must not hold up logging out for long. */
+const GOODBYE_WAIT_MS = 1_000;
+
+/** Says this tab's goodbye while the session still can; set while the heartbeat runs. */
+let goodbye: (() => Promise<void>) | null = null;
+
+/**
+ * Before logging out: tells friends at once that this tab is gone, rather than letting them see
+ * it online until its heartbeat expires. Never fails, and waits a second at most.
+ */
+export async function leavePresence(): Promise<void> {
+  if (!goodbye) return;
+  await Promise.race([goodbye(), new Promise((resolve) => setTimeout(resolve, GOODBYE_WAIT_MS))]);
+}
 
 /**
  * This tab's heartbeat: online while visible and in use, away when hidden or idle, offline as
@@ -57,6 +71,12 @@ export function usePresenceHeartbeat(client: PigeonClient) {
     const onBack = () => beat(current());
 
     beat(current());
+    const mine = async () => {
+      sent = 'offline';
+      clearTimeout(timer);
+      await client.presence.heartbeat.mutate({ connectionId, state: 'offline' }).catch(() => undefined);
+    };
+    goodbye = mine;
     document.addEventListener('visibilitychange', onChange);
     for (const name of INPUTS) window.addEventListener(name, onInput, { passive: true });
     window.addEventListener('pagehide', onLeave);
@@ -64,6 +84,7 @@ export function usePresenceHeartbeat(client: PigeonClient) {
     return () => {
       stopped = true;
       clearTimeout(timer);
+      if (goodbye === mine) goodbye = null;
       document.removeEventListener('visibilitychange', onChange);
       for (const name of INPUTS) window.removeEventListener(name, onInput);
       window.removeEventListener('pagehide', onLeave);

@@ -5,6 +5,7 @@ import { ChangePassword, Devices, YourData } from '../components/account-securit
 import { Button } from '../components/button';
 import { Spinner } from '../components/spinner';
 import { askForNotifications, notificationPermission } from '../lib/notifications';
+import { leavePresence } from '../lib/presence';
 import { fullTime } from '../lib/time';
 import { useTRPC } from '../lib/trpc';
 import { formText } from '../lib/form';
@@ -219,7 +220,7 @@ function LogOut() {
   const logout = useMutation(trpc.auth.logout.mutationOptions({ onSettled: () => queryClient.clear() }));
   return (
     <Card title="Session">
-      <Button onClick={() => logout.mutate()} disabled={logout.isPending}>
+      <Button onClick={() => void leavePresence().then(() => logout.mutate())} disabled={logout.isPending}>
         Log out
       </Button>
     </Card>
