@@ -51,6 +51,7 @@ local previous = redis.call('GET', KEYS[4]) or 'offline'
 local latest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
 if #latest > 0 then
   redis.call('ZADD', KEYS[5], latest[2], ARGV[1])
+  redis.call('PEXPIRE', KEYS[5], ARGV[6])
   redis.call('PEXPIRE', KEYS[1], ARGV[6])
   redis.call('PEXPIRE', KEYS[2], ARGV[6])
   redis.call('SET', KEYS[4], status, 'PX', ARGV[6])
@@ -94,7 +95,8 @@ export class RedisPresenceStore implements PresenceStore {
     beat: { connectionId: string; state: ConnectionState } | null,
   ): Promise<PresenceChange> {
     const keys = this.keys(userId);
-    // Connections outlive their TTL only until the next sweep; the keys hold ten times longer.
+    // Connections outlive their TTL only until the next sweep; the keys hold ten times longer
+    // (so nothing is left behind once nobody beats any more, not even the list of active users).
     const reply = (await this.redis.eval(
       RECONCILE,
       keys.length,

@@ -6,6 +6,7 @@ import type {
   PresenceStatus,
   UserPresence,
 } from '@pigeon/schema';
+import { TRPCError } from '@trpc/server';
 import { and, eq, sql } from 'drizzle-orm';
 import type { EventBus } from '../bus';
 import type { Logger } from '../context';
@@ -53,6 +54,20 @@ async function announce(
   }
 }
 
+/** The store is down (Redis unreachable): a retryable answer, not a bug report. */
+async function fromStore<T>(deps: Deps, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    deps.log.warn({ err }, 'presence store unavailable');
+    throw new TRPCError({
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'Presence is unavailable right now. Try again shortly.',
+      cause: err,
+    });
+  }
+}
+
 const announceChange = (deps: Deps, change: PresenceChange) =>
   change.changed ? announce(deps, change.userId, change.status, change.lastSeenAt) : Promise.resolve();
 
@@ -62,7 +77,7 @@ export async function presenceHeartbeat(
   viewerId: string,
   input: PresenceHeartbeatInput,
 ): Promise<PresenceHeartbeatOutput> {
-  const change = await deps.presence.beat(viewerId, input.connectionId, input.state);
+  const change = await fromStore(deps, () => deps.presence.beat(viewerId, input.connectionId, input.state));
   await announceChange(deps, change);
   // A third of the expiry: two beats may be lost before the connection counts as gone.
   return { status: change.status, nextHeartbeatMs: Math.max(1_000, Math.floor(deps.presence.ttlMs / 3)) };
@@ -81,7 +96,8 @@ export async function listPresence(deps: Deps, viewerId: string): Promise<UserPr
         notBlockedWith(viewerId, users.id),
       ),
     );
-  const readings = await deps.presence.read(friends.filter((f) => f.shows).map((f) => f.id));
+  const shown = friends.filter((f) => f.shows).map((f) => f.id);
+  const readings = await fromStore(deps, () => deps.presence.read(shown));
   return friends.map(({ id }) => {
     const reading = readings.get(id);
     return reading
@@ -93,7 +109,11 @@ export async function listPresence(deps: Deps, viewerId: string): Promise<UserPr
 /** After the user hid or showed their presence: friends see them go offline, or come back, at once. */
 export async function presenceVisibilityChanged(deps: Deps, userId: string, shows: boolean) {
   if (!shows) return announce(deps, userId, 'offline', null, { evenIfHidden: true });
-  const reading = (await deps.presence.read([userId])).get(userId);
+  // The setting is saved already; with the store down, friends learn at the next heartbeat.
+  const reading = await deps.presence
+    .read([userId])
+    .then((readings) => readings.get(userId))
+    .catch((err: unknown) => deps.log.warn({ err }, 'presence store unavailable'));
   if (reading) await announce(deps, userId, reading.status, reading.lastSeenAt);
 }
 
