@@ -85,7 +85,7 @@ describe.each(kinds)('presence store (%s)', (kind) => {
 
   it('hands an expiry to exactly one of the instances sweeping at once', async () => {
     const [one, two] = makeStores(kind);
-    const users = Array.from({ length: 20 }, () => randomUUID());
+    const users: string[] = Array.from({ length: 20 }, () => randomUUID());
     for (const user of users) await one.beat(user, randomUUID(), 'away', T0);
     const at = T0 + TTL + 1;
     const [a, b] = await Promise.all([one.sweep(at), two.sweep(at)]);
