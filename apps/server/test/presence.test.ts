@@ -9,6 +9,7 @@ import {
   startTestServer,
   useTestServer,
   type TestServer,
+  UNLIMITED,
 } from './harness';
 
 /** Short enough for tests to watch a connection expire, long enough not to flake. */
@@ -146,6 +147,19 @@ describe.each(backends)('presence (%s)', (backend) => {
     for (const s of [watching, strangers, exes, mine]) s.unsubscribe();
   });
 
+  it('stops at an unfriending: the former friend hears nothing more and lists nobody', async () => {
+    const { a, b, watching, seesA } = await pair(t);
+    const tab = randomUUID();
+    await a.client.presence.heartbeat.mutate({ connectionId: tab, state: 'online' });
+    await seesA('online');
+    await b.client.friends.remove.mutate({ userId: a.id });
+    await a.client.presence.heartbeat.mutate({ connectionId: tab, state: 'away' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(presenceOf(watching.items, a.id).map((e) => e.status)).toEqual(['online']);
+    expect(await b.client.presence.list.query()).toEqual([]);
+    watching.unsubscribe();
+  });
+
   it('refuses bad input with typed errors and changes nothing', async () => {
     const { a, b } = await pair(t);
     const bad = [
@@ -175,6 +189,23 @@ describe.each(backends)('presence (%s)', (backend) => {
           .catch((e: unknown) => e),
       ),
     ).toBe('UNAUTHORIZED');
+  });
+});
+
+describe.each(backends)('presence heartbeats are rate limited (%s)', (backend) => {
+  const t = useTestServer(backend, {
+    presence,
+    rateLimits: { ...UNLIMITED, presence: { points: 3, durationSeconds: 60 } },
+  });
+
+  it('refuses a runaway tab with TOO_MANY_REQUESTS', async () => {
+    const a = await t.user('runaway');
+    const connectionId = randomUUID();
+    for (let i = 0; i < 3; i++) await a.client.presence.heartbeat.mutate({ connectionId, state: 'online' });
+    const err = await a.client.presence.heartbeat
+      .mutate({ connectionId, state: 'online' })
+      .catch((e: unknown) => e);
+    expect(errorCode(err)).toBe('TOO_MANY_REQUESTS');
   });
 });
 
