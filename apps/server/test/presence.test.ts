@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { StreamItem } from '@pigeon/client';
 import { describe, expect, it } from 'vitest';
 import {
@@ -246,6 +249,36 @@ describe.runIf(backends.includes('cluster'))('presence across instances', () => 
     } finally {
       if (twoRunning) await two.close();
       await one.close();
+    }
+  });
+});
+
+describe('presence after a restart (embedded)', () => {
+  it('keeps the last-seen time in the database when the in-process store is gone', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pigeon-presence-'));
+    const database = { url: undefined, dataDir, poolSize: 1 };
+    try {
+      const before = await startTestServer('embedded', { presence, database });
+      const a = await before.user('sleeper');
+      const b = await before.user('friend');
+      await befriend(a, b);
+      const tab = randomUUID();
+      await a.client.presence.heartbeat.mutate({ connectionId: tab, state: 'online' });
+      await a.client.presence.heartbeat.mutate({ connectionId: tab, state: 'offline' });
+      const [seen] = await b.client.presence.list.query();
+      expect(seen?.lastSeenAt).not.toBeNull();
+      await before.close();
+
+      const after = await startTestServer('embedded', { presence, database });
+      try {
+        const again = after.client();
+        await again.auth.login.mutate({ username: b.username, password: b.password });
+        expect(await again.presence.list.query()).toEqual([seen]);
+      } finally {
+        await after.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -10,7 +10,7 @@ import { TRPCError } from '@trpc/server';
 import { and, eq, sql } from 'drizzle-orm';
 import type { EventBus } from '../bus';
 import type { Logger } from '../context';
-import type { PresenceChange, PresenceStore } from '../presence-store';
+import type { PresenceChange, PresenceReading, PresenceStore } from '../presence-store';
 import { notBlockedWith } from './relationships';
 
 type Deps = { db: Database; bus: EventBus; log: Logger; presence: PresenceStore };
@@ -68,8 +68,30 @@ async function fromStore<T>(deps: Deps, work: () => Promise<T>): Promise<T> {
   }
 }
 
-const announceChange = (deps: Deps, change: PresenceChange) =>
-  change.changed ? announce(deps, change.userId, change.status, change.lastSeenAt) : Promise.resolve();
+/**
+ * Keeps the last-seen time in PostgreSQL too, so it outlives the store (process memory in
+ * embedded mode). Best effort: the store's copy is the one friends are shown first.
+ */
+async function persistLastSeen(deps: Deps, userId: string, at: number) {
+  await deps.db
+    .update(users)
+    .set({ lastSeenAt: new Date(at) })
+    .where(eq(users.id, userId))
+    .catch((err: unknown) => deps.log.warn({ err }, 'saving last seen failed'));
+}
+
+async function announceChange(deps: Deps, change: PresenceChange) {
+  if (!change.changed) return;
+  if (change.status === 'offline' && change.lastSeenAt !== null)
+    await persistLastSeen(deps, change.userId, change.lastSeenAt);
+  await announce(deps, change.userId, change.status, change.lastSeenAt);
+}
+
+/** Offline with no last-seen time in the store (it was restarted): the saved one. */
+const orSaved = (reading: PresenceReading, saved: Date | null): PresenceReading =>
+  reading.status === 'offline' && reading.lastSeenAt === null
+    ? { status: 'offline', lastSeenAt: saved?.getTime() ?? null }
+    : reading;
 
 /** One tab's or device's heartbeat; friends hear only when the user's overall status changes. */
 export async function presenceHeartbeat(
@@ -86,7 +108,7 @@ export async function presenceHeartbeat(
 /** The viewer's friends' presence; someone hiding theirs is offline with no last-seen time. */
 export async function listPresence(deps: Deps, viewerId: string): Promise<UserPresence[]> {
   const friends = await deps.db
-    .select({ id: users.id, shows: users.showPresence })
+    .select({ id: users.id, shows: users.showPresence, lastSeenAt: users.lastSeenAt })
     .from(friendships)
     .innerJoin(users, eq(users.id, friendships.friendId))
     .where(
@@ -98,11 +120,11 @@ export async function listPresence(deps: Deps, viewerId: string): Promise<UserPr
     );
   const shown = friends.filter((f) => f.shows).map((f) => f.id);
   const readings = await fromStore(deps, () => deps.presence.read(shown));
-  return friends.map(({ id }) => {
+  return friends.map(({ id, shows, lastSeenAt }) => {
     const reading = readings.get(id);
-    return reading
-      ? { userId: id, status: reading.status, lastSeenAt: iso(reading.lastSeenAt) }
-      : { userId: id, status: 'offline', lastSeenAt: null };
+    if (!shows || !reading) return { userId: id, status: 'offline', lastSeenAt: null };
+    const { status, lastSeenAt: seen } = orSaved(reading, lastSeenAt);
+    return { userId: id, status, lastSeenAt: iso(seen) };
   });
 }
 
@@ -114,7 +136,13 @@ export async function presenceVisibilityChanged(deps: Deps, userId: string, show
     .read([userId])
     .then((readings) => readings.get(userId))
     .catch((err: unknown) => deps.log.warn({ err }, 'presence store unavailable'));
-  if (reading) await announce(deps, userId, reading.status, reading.lastSeenAt);
+  if (!reading) return;
+  const [saved] = await deps.db
+    .select({ lastSeenAt: users.lastSeenAt })
+    .from(users)
+    .where(eq(users.id, userId));
+  const { status, lastSeenAt } = orSaved(reading, saved?.lastSeenAt ?? null);
+  await announce(deps, userId, status, lastSeenAt);
 }
 
 /**
