@@ -72,7 +72,9 @@ it('shows a friend online, away when their tab is hidden, then offline with “l
   await expect.poll(w.dot, { timeout: 10_000 }).toBe('away');
   expect(await w.line()).toBe('away');
 
-  // The tab goes without a word (closing may not get its goodbye out): expiry tells.
+  // Closing: its goodbye on pagehide tells, or failing that its expiry. Nothing may bring it
+  // back afterwards (a closing page still fires "hidden" after "pagehide"): the People page
+  // below reads the server's list afresh.
   await w.seenContext.close();
   await expect.poll(w.dot, { timeout: presence.ttlMs + 10_000 }).toBe('offline');
   expect(await w.line()).toBe('last seen just now');

@@ -57,6 +57,9 @@ export function usePresenceHeartbeat(client: PigeonClient) {
         .catch(() => undefined);
     };
     const onChange = () => {
+      // Gone (said goodbye): a closing page still fires "hidden" after "pagehide", which must
+      // not bring the tab back as away. Only "pageshow" (back from the cache) does.
+      if (sent === 'offline') return;
       if (current() !== sent) beat(current());
     };
     let lastInputCheck = 0;
