@@ -1,5 +1,7 @@
 import {
   aggregate,
+  AWAY_TTL_FACTOR,
+  lifetimeOf,
   type ConnectionState,
   type PresenceChange,
   type PresenceReading,
@@ -20,17 +22,21 @@ const SWEEP_BATCH = 500;
  *
  * KEYS: connections (zset id → expiry ms), states (hash id → online|away), last seen (ms),
  * reported status, active users (zset user id → latest expiry).
- * ARGV: user id, now, ttl, connection id or '', state or '', key lifetime ms, last-seen lifetime ms.
+ * ARGV: user id, now, ttl, connection id or '', state or '', key lifetime ms, last-seen lifetime ms,
+ * ttl of an away connection.
  * Returns { previous status, status, last seen ms or '' }.
  */
 const RECONCILE = `
 local now = tonumber(ARGV[2])
 local ttl = tonumber(ARGV[3])
+local awayTtl = tonumber(ARGV[8])
 local seen = 0
 local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES')
 for i = 1, #expired, 2 do
+  local life = ttl
+  if redis.call('HGET', KEYS[2], expired[i]) == 'away' then life = awayTtl end
   redis.call('HDEL', KEYS[2], expired[i])
-  seen = math.max(seen, tonumber(expired[i + 1]) - ttl)
+  seen = math.max(seen, tonumber(expired[i + 1]) - life)
 end
 if #expired > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now) end
 if ARGV[4] ~= '' then
@@ -38,7 +44,9 @@ if ARGV[4] ~= '' then
     if redis.call('ZREM', KEYS[1], ARGV[4]) == 1 then seen = now end
     redis.call('HDEL', KEYS[2], ARGV[4])
   else
-    redis.call('ZADD', KEYS[1], now + ttl, ARGV[4])
+    local life = ttl
+    if ARGV[5] == 'away' then life = awayTtl end
+    redis.call('ZADD', KEYS[1], now + life, ARGV[4])
     redis.call('HSET', KEYS[2], ARGV[4], ARGV[5])
   end
 end
@@ -95,8 +103,8 @@ export class RedisPresenceStore implements PresenceStore {
     beat: { connectionId: string; state: ConnectionState } | null,
   ): Promise<PresenceChange> {
     const keys = this.keys(userId);
-    // Connections outlive their TTL only until the next sweep; the keys hold ten times longer
-    // (so nothing is left behind once nobody beats any more, not even the list of active users).
+    // Connections outlive their TTL only until the next sweep; the keys hold far longer (and
+    // still nothing is left behind once nobody beats any more, not even the list of active users).
     const reply = (await this.redis.eval(
       RECONCILE,
       keys.length,
@@ -106,8 +114,10 @@ export class RedisPresenceStore implements PresenceStore {
       this.ttlMs,
       beat?.connectionId ?? '',
       beat?.state ?? '',
-      this.ttlMs * 10,
+      // Well past an away connection's lifetime, so the sweep always gets there first.
+      this.ttlMs * AWAY_TTL_FACTOR * 3,
       LAST_SEEN_KEEP_MS,
+      lifetimeOf('away', this.ttlMs),
     )) as [PresenceStatus, PresenceStatus, string];
     const [previous, status, seen] = reply;
     return {
@@ -144,8 +154,9 @@ export class RedisPresenceStore implements PresenceStore {
       for (let j = 0; j < scored.length; j += 2) {
         const id = scored[j] as string;
         const expiresAt = Number(scored[j + 1]);
-        if (expiresAt > now) live.push(states[id] ?? '');
-        else seen = Math.max(seen ?? 0, expiresAt - this.ttlMs);
+        const state = states[id] ?? '';
+        if (expiresAt > now) live.push(state);
+        else seen = Math.max(seen ?? 0, expiresAt - lifetimeOf(state, this.ttlMs));
       }
       const status = aggregate(live);
       out.set(userId, { status, lastSeenAt: status === 'offline' ? seen : null });

@@ -83,10 +83,26 @@ describe.each(kinds)('presence store (%s)', (kind) => {
     expect((await store.read([user], T0 + 5 * TTL)).get(user)?.status).toBe('online');
   });
 
+  it('keeps an away connection four times as long (hidden tabs beat slowly), last seen at its beat', async () => {
+    const [store] = makeStores(kind);
+    const user = randomUUID();
+    await store.beat(user, randomUUID(), 'away', T0);
+    expect((await store.sweep(T0 + 2 * TTL)).some((c) => c.userId === user)).toBe(false);
+    expect((await store.read([user], T0 + 2 * TTL)).get(user)?.status).toBe('away');
+    expect((await store.read([user], T0 + 4 * TTL + 1)).get(user)).toEqual({
+      status: 'offline',
+      lastSeenAt: T0,
+    });
+    const swept = await store.sweep(T0 + 4 * TTL + 1);
+    expect(swept.filter((c) => c.userId === user)).toEqual([
+      { userId: user, status: 'offline', lastSeenAt: T0, changed: true },
+    ]);
+  });
+
   it('hands an expiry to exactly one of the instances sweeping at once', async () => {
     const [one, two] = makeStores(kind);
     const users: string[] = Array.from({ length: 20 }, () => randomUUID());
-    for (const user of users) await one.beat(user, randomUUID(), 'away', T0);
+    for (const user of users) await one.beat(user, randomUUID(), 'online', T0);
     const at = T0 + TTL + 1;
     const [a, b] = await Promise.all([one.sweep(at), two.sweep(at)]);
     const announced = [...a, ...b].map((c) => c.userId).filter((id) => users.includes(id));

@@ -11,7 +11,9 @@ export { REFRESH_COOKIE } from './routers/auth';
 export { InProcessEventBus, type BusListener, type BusSignal, type EventBus } from './bus';
 export {
   aggregate,
+  AWAY_TTL_FACTOR,
   InProcessPresenceStore,
+  lifetimeOf,
   type ConnectionState,
   type PresenceChange,
   type PresenceReading,

@@ -3,6 +3,16 @@ import type { PresenceStatus } from '@pigeon/schema';
 /** What one tab or device says of itself; `offline` ends that connection. */
 export type ConnectionState = PresenceStatus;
 
+/**
+ * An away connection lives this many times longer: browsers throttle a hidden tab's timers to
+ * about once a minute, and such a tab is still there, only away.
+ */
+export const AWAY_TTL_FACTOR = 4;
+
+/** How long a connection in this state lives without another heartbeat. */
+export const lifetimeOf = (state: string, ttlMs: number) =>
+  state === 'away' ? ttlMs * AWAY_TTL_FACTOR : ttlMs;
+
 /** A user's aggregated status after a change to their connections. */
 export interface PresenceChange {
   userId: string;
@@ -24,7 +34,7 @@ export interface PresenceReading {
  * mode, so an instance that dies leaves nothing stuck: its connections simply expire.
  */
 export interface PresenceStore {
-  /** How long a connection lives without a heartbeat. */
+  /** How long an online connection lives without a heartbeat (away ones: `lifetimeOf`). */
   readonly ttlMs: number;
   /** Records one connection's state (`offline` removes it) and aggregates the user's status. */
   beat(userId: string, connectionId: string, state: ConnectionState, now?: number): Promise<PresenceChange>;
@@ -80,7 +90,7 @@ export class InProcessPresenceStore implements PresenceStore {
   private seenAt(userId: string, now: number): number | null {
     let seen = this.lastSeen.get(userId) ?? null;
     for (const c of this.connections.get(userId)?.values() ?? []) {
-      if (c.expiresAt <= now) seen = Math.max(seen ?? 0, c.expiresAt - this.ttlMs);
+      if (c.expiresAt <= now) seen = Math.max(seen ?? 0, c.expiresAt - lifetimeOf(c.state, this.ttlMs));
     }
     return seen;
   }
@@ -104,12 +114,12 @@ export class InProcessPresenceStore implements PresenceStore {
     for (const [id, c] of mine) {
       if (c.expiresAt > now) continue;
       mine.delete(id);
-      seen = Math.max(seen, c.expiresAt - this.ttlMs);
+      seen = Math.max(seen, c.expiresAt - lifetimeOf(c.state, this.ttlMs));
     }
     if (beat?.state === 'offline') {
       if (mine.delete(beat.connectionId)) seen = now;
     } else if (beat) {
-      mine.set(beat.connectionId, { state: beat.state, expiresAt: now + this.ttlMs });
+      mine.set(beat.connectionId, { state: beat.state, expiresAt: now + lifetimeOf(beat.state, this.ttlMs) });
     }
     const status = aggregate([...mine.values()].map((c) => c.state));
     const previous = this.reported.get(userId) ?? 'offline';
