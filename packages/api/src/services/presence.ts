@@ -157,7 +157,13 @@ export function startPresenceSweeper(deps: Deps, intervalMs: number): () => void
     running = true;
     void (async () => {
       try {
-        for (const change of await deps.presence.sweep()) await announceChange(deps, change);
+        // The store hands each change out once: one failed announcement must not drop the rest.
+        const changes = await deps.presence.sweep();
+        const results = await Promise.allSettled(changes.map((change) => announceChange(deps, change)));
+        for (const result of results) {
+          if (result.status === 'rejected')
+            deps.log.warn({ err: result.reason as unknown }, 'presence announcement failed');
+        }
       } catch (err) {
         deps.log.warn({ err }, 'presence sweep failed');
       } finally {
