@@ -76,7 +76,8 @@ it('shows a friend online, away when their tab is hidden, then offline with “l
   // back afterwards (a closing page still fires "hidden" after "pagehide"): the People page
   // below reads the server's list afresh.
   await w.seenContext.close();
-  await expect.poll(w.dot, { timeout: presence.ttlMs + 10_000 }).toBe('offline');
+  // (An away connection lives four times the TTL, should the goodbye not get out.)
+  await expect.poll(w.dot, { timeout: 4 * presence.ttlMs + 10_000 }).toBe('offline');
   expect(await w.line()).toBe('last seen just now');
   expect(await w.listDot()).toBe('offline');
 
