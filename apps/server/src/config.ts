@@ -31,6 +31,7 @@ const rateLimitOverrides = z.partialRecord(
     'friendRequests',
     'searches',
     'typing',
+    'presence',
   ]),
   rule,
 );
@@ -95,6 +96,8 @@ const envSchema = z
       .optional(),
     /** WebSockets one user may hold on one instance. */
     WS_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(100_000).default(20),
+    /** A tab that sends no presence heartbeat for this long counts as gone (it beats every third). */
+    PRESENCE_TTL_SECONDS: z.coerce.number().int().min(5).max(3_600).default(45),
     /** A WebSocket that has not authenticated by then is closed. */
     WS_AUTH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
     /** Mark cookies `Secure` (HTTPS only). Defaults to on in production. */
@@ -152,6 +155,11 @@ export interface ServerConfig {
   wsAuthTimeoutMs?: number;
   /** Defaults to 20. */
   wsMaxConnectionsPerUser?: number;
+  /**
+   * How long a connection counts as present without a heartbeat, and how often each instance
+   * looks for users whose connections all expired. Defaults to 45 s and 5 s.
+   */
+  presence?: { ttlMs: number; sweepMs: number };
   /** Foreign origins allowed besides the app's own (which always is). */
   allowedOrigins?: string[];
   /** Take the client address from X-Real-IP (set by the trusted proxy in front). */
@@ -188,6 +196,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     wsAuthTimeoutMs: e.WS_AUTH_TIMEOUT_MS,
     trustProxy: e.TRUST_PROXY === 'true',
     wsMaxConnectionsPerUser: e.WS_MAX_CONNECTIONS_PER_USER,
+    presence: {
+      ttlMs: e.PRESENCE_TTL_SECONDS * 1000,
+      sweepMs: Math.min(5_000, (e.PRESENCE_TTL_SECONDS * 1000) / 3),
+    },
     allowedOrigins: e.ALLOWED_ORIGINS ?? [],
     rateLimits: e.RATE_LIMITS ?? {},
     cookieSecure: e.COOKIE_SECURE ? e.COOKIE_SECURE === 'true' : e.NODE_ENV === 'production',

@@ -6,6 +6,8 @@ import {
   createContext,
   createTokenService,
   InProcessEventBus,
+  InProcessPresenceStore,
+  startPresenceSweeper,
   createRateLimits,
   createSessionStatus,
   DEFAULT_RATE_LIMITS,
@@ -23,6 +25,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ServerConfig } from './config';
 import type { Logger } from './logger';
 import { RedisEventBus } from './redis-bus';
+import { RedisPresenceStore } from './redis-presence';
 import { cookieJar } from './cookies';
 import { applyCors, originAllowed } from './origins';
 import { createMetrics } from './metrics';
@@ -131,11 +134,17 @@ async function finishStart(
     ? new RedisEventBus(config.redis.url, config.redis.prefix, log)
     : new InProcessEventBus();
   await waitUntilReachable(() => bus.ping(), 'event bus', log);
-  // Limits shared by every instance; during a Redis outage each falls back to its own memory.
-  const limitsRedis = config.redis
+  // Commands shared by every instance (rate limits, presence); fail fast during an outage, where
+  // limits fall back to each instance's memory and presence calls fail without waiting.
+  const sharedRedis = config.redis
     ? new Redis(config.redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
     : null;
-  limitsRedis?.on('error', (err) => log.warn({ err }, 'rate-limit redis error'));
+  sharedRedis?.on('error', (err) => log.warn({ err }, 'shared redis error'));
+  const presenceConfig = config.presence ?? { ttlMs: 45_000, sweepMs: 5_000 };
+  const presence =
+    sharedRedis && config.redis
+      ? new RedisPresenceStore(sharedRedis, config.redis.prefix, presenceConfig.ttlMs)
+      : new InProcessPresenceStore(presenceConfig.ttlMs);
   const tokens = withVerifiedTokenCache(
     createTokenService({
       jwtSecret: config.jwtSecret ?? embeddedJwtSecret(config.database.dataDir),
@@ -160,9 +169,11 @@ async function finishStart(
     sessionStatus: createSessionStatus(database.db),
     rateLimits: createRateLimits(
       { ...DEFAULT_RATE_LIMITS, ...config.rateLimits },
-      limitsRedis ? { redis: limitsRedis, prefix: config.redis?.prefix ?? '' } : null,
+      sharedRedis ? { redis: sharedRedis, prefix: config.redis?.prefix ?? '' } : null,
     ),
+    presence,
   };
+  const stopPresenceSweeper = startPresenceSweeper(deps, presenceConfig.sweepMs);
 
   const allowedOrigins = new Set(config.allowedOrigins ?? []);
   const clientIp = (req: IncomingMessage): string | null => {
@@ -371,8 +382,10 @@ async function finishStart(
         clearTimeout(grace);
         wss.close();
         stopRevocations();
+        stopPresenceSweeper();
+        await presence.close();
         await bus.close();
-        await limitsRedis?.quit().catch(() => undefined);
+        await sharedRedis?.quit().catch(() => undefined);
         await database.close();
         log.info({}, 'stopped');
       })();

@@ -372,6 +372,17 @@ const matrix: Record<string, Row> = {
     anonymous: 'UNAUTHORIZED',
     stranger: 'own',
   },
+  'presence.heartbeat': {
+    call: (c) => c.presence.heartbeat.mutate({ connectionId: newClientId(), state: 'online' }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'own', // a connection id is only ever paired with the caller's own user id
+  },
+  'presence.list': {
+    call: (c) => c.presence.list.query(),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'own',
+    revealsNothing: (result, w) => expect(JSON.stringify(result)).not.toContain(w.owner.id),
+  },
   'events.subscribe': {
     call: (c) =>
       new Promise((resolve, reject) => {

@@ -79,6 +79,7 @@ describe.each(backends)('read markers, unread counts and receipts (%s)', (backen
     // The reader stops sharing: the writer hears nothing more and sees no "seen" at all…
     expect(await reader.client.settings.update.mutate({ sendReadReceipts: false })).toEqual({
       sendReadReceipts: false,
+      showPresence: true,
     });
     await reader.client.conversations.markRead.mutate({ conversationId, messageId: second.id });
     expect((await inList(writer.client, conversationId))?.seenUpTo).toBeNull();
@@ -92,7 +93,7 @@ describe.each(backends)('read markers, unread counts and receipts (%s)', (backen
     expect((await inList(reader.client, conversationId))?.seenUpTo).toBeNull();
     await new Promise((r) => setTimeout(r, 200));
     expect(writerStream.events().filter((e) => e.type === 'conversation.read')).toHaveLength(2); // 1 of the reader, 1 own
-    expect(await reader.client.settings.get.query()).toEqual({ sendReadReceipts: false });
+    expect(await reader.client.settings.get.query()).toEqual({ sendReadReceipts: false, showPresence: true });
     writerStream.unsubscribe();
   });
 

@@ -36,7 +36,7 @@ export function launchChromium(): Promise<Browser> {
  * A real Pigeon server serving the built web app on an embedded database in a temporary
  * directory, restartable on the same port and data (as an operator's restart would be).
  */
-export async function startWebServer() {
+export async function startWebServer(overrides: Partial<ServerConfig> = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'pigeon-e2e-'));
   const config: ServerConfig = {
     host: '127.0.0.1',
@@ -55,6 +55,7 @@ export async function startWebServer() {
       messages: { points: 100_000, durationSeconds: 1 },
       registrationsPerIp: { points: 100_000, durationSeconds: 1 },
     },
+    ...overrides,
   };
   let server: RunningServer = await startServer(config, createLogger('silent'));
   const port = server.port;

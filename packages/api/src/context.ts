@@ -1,6 +1,7 @@
 import type { Database } from '@pigeon/db';
 import type { EventBus } from './bus';
 import type { ApiMetrics } from './metrics';
+import type { PresenceStore } from './presence-store';
 import type { RateLimits } from './rate-limits';
 import type { SendQueue } from './services/send-queue';
 import type { SessionStatus } from './services/session-status';
@@ -31,6 +32,8 @@ export interface ApiDeps {
   sends: SendQueue;
   rateLimits: RateLimits;
   sessionStatus: SessionStatus;
+  /** Who is connected: in this process, or in Redis across instances. */
+  presence: PresenceStore;
 }
 
 /** The HTTP cookies of one request; absent over WebSockets, which cannot set cookies. */

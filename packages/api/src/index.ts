@@ -9,6 +9,17 @@ export {
 } from './context';
 export { REFRESH_COOKIE } from './routers/auth';
 export { InProcessEventBus, type BusListener, type BusSignal, type EventBus } from './bus';
+export {
+  aggregate,
+  AWAY_TTL_FACTOR,
+  InProcessPresenceStore,
+  lifetimeOf,
+  type ConnectionState,
+  type PresenceChange,
+  type PresenceReading,
+  type PresenceStore,
+} from './presence-store';
+export { startPresenceSweeper } from './services/presence';
 export { createTokenService, type TokenConfig, type TokenService } from './services/tokens';
 export { withVerifiedTokenCache } from './services/token-cache';
 export type { StreamItem } from './services/stream';

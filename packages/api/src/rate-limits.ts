@@ -16,6 +16,7 @@ export type LimitName =
   | 'friendRequests'
   | 'searches'
   | 'typing'
+  | 'presence'
   | 'groupChanges'
   /** Not a budget: `points` failures in a row are free, then waits double up to `durationSeconds`. */
   | 'loginBackoff';
@@ -38,6 +39,8 @@ export const DEFAULT_RATE_LIMITS: RateLimitRules = {
   friendRequests: { points: 100, durationSeconds: 24 * 60 * 60 },
   searches: { points: 60, durationSeconds: 60 },
   typing: { points: 30, durationSeconds: 60 },
+  // A beat every 15 s from each of a few tabs, plus their visibility changes.
+  presence: { points: 120, durationSeconds: 60 },
   groupChanges: { points: 60, durationSeconds: 60 * 60 },
   // From one address, the 4th wrong password in a row waits 1 s, then 2, 4, 8 … up to 15 min.
   loginBackoff: { points: 3, durationSeconds: 15 * 60 },

@@ -3,6 +3,7 @@ import { conversationsRouter } from './routers/conversations';
 import { eventsRouter } from './routers/events';
 import { friendsRouter } from './routers/friends';
 import { messagesRouter } from './routers/messages';
+import { presenceRouter } from './routers/presence';
 import { settingsRouter } from './routers/settings';
 import { usersRouter } from './routers/users';
 import { router } from './trpc';
@@ -15,6 +16,7 @@ export const appRouter = router({
   messages: messagesRouter,
   events: eventsRouter,
   settings: settingsRouter,
+  presence: presenceRouter,
 });
 
 export type AppRouter = typeof appRouter;

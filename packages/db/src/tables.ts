@@ -28,6 +28,13 @@ export const users = pgTable(
     createdAt: createdAt(),
     /** Off: the user's reads are not shown to others, and they see no one else's (symmetric). */
     sendReadReceipts: boolean('send_read_receipts').notNull().default(true),
+    /** Off: friends see the user offline with no last-seen time (not symmetric, unlike receipts). */
+    showPresence: boolean('show_presence').notNull().default(true),
+    /**
+     * When the user's last tab or device went away. The live copy is in the presence store
+     * (Redis in cluster mode); this one outlives a restart of the embedded server.
+     */
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
     /** The account was deleted: the row stays, anonymised, so others' history keeps its sender. */
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
   },

@@ -3,6 +3,7 @@ import { conversationId, messageId, publicUser, requestId, timestamp, userId } f
 import { groupInfo } from './conversations';
 import { friend, friendRequest } from './friends';
 import { message } from './messages';
+import { presenceStatus } from './presence';
 
 /**
  * The events of a user's stream. Every event carries `v`, the contract version of its shape;
@@ -85,6 +86,14 @@ export const TYPING_TTL_MS = 6_000;
  */
 export const ephemeralEvent = z.discriminatedUnion('type', [
   z.object({ v: z.literal(1), type: z.literal('typing'), conversationId, userId, expiresAt: timestamp }),
+  /** A friend's aggregated status changed (all their tabs and devices together). */
+  z.object({
+    v: z.literal(1),
+    type: z.literal('presence'),
+    userId,
+    status: presenceStatus,
+    lastSeenAt: timestamp.nullable(),
+  }),
 ]);
 export type EphemeralEvent = z.infer<typeof ephemeralEvent>;
 

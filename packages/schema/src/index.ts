@@ -6,5 +6,6 @@ export * from './events';
 export * from './friends';
 export * from './limits';
 export * from './messages';
+export * from './presence';
 export * from './settings';
 export * from './users';

@@ -4,6 +4,8 @@ import { z } from 'zod';
 export const settings = z.object({
   /** Off: nobody sees when you read their messages, and you do not see when they read yours. */
   sendReadReceipts: z.boolean(),
+  /** Off: friends always see you offline, with no last-seen time (you still see theirs). */
+  showPresence: z.boolean(),
 });
 export type Settings = z.infer<typeof settings>;
 

@@ -1,6 +1,7 @@
 import { limits, type Conversation } from '@pigeon/schema';
 import { NavLink } from 'react-router';
 import { shortTime } from '../lib/time';
+import { PresenceDot } from './presence';
 
 export function conversationTitle(conversation: Conversation): string {
   return conversation.name ?? (conversation.members.map((m) => m.username).join(', ') || 'Just you');
@@ -36,7 +37,10 @@ export function ConversationList({
             }
           >
             <span className="flex items-baseline justify-between gap-2">
-              <span className="truncate font-medium">{conversationTitle(c)}</span>
+              <span className="flex min-w-0 items-center gap-2">
+                {c.kind === 'direct' && c.members[0] && <PresenceDot userId={c.members[0].id} />}
+                <span className="truncate font-medium">{conversationTitle(c)}</span>
+              </span>
               {c.lastMessage && (
                 <time
                   dateTime={c.lastMessage.createdAt}

@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { NavLink, Outlet } from 'react-router';
 import { startEventStream } from '../lib/events';
+import { leavePresence, usePresenceHeartbeat } from '../lib/presence';
 import { useTRPC } from '../lib/trpc';
 import { useUnreadTitle } from '../lib/unread-title';
 import { useAppSelector, type AppStore } from '../store';
@@ -23,6 +24,7 @@ export function Shell({ client, store }: { client: PigeonClient; store: AppStore
 
   useEffect(() => startEventStream({ client, queryClient, trpc, store }), [client, queryClient, trpc, store]);
   useUnreadTitle();
+  usePresenceHeartbeat(client);
 
   return (
     <div className="flex h-full flex-col">
@@ -52,7 +54,9 @@ export function Shell({ client, store }: { client: PigeonClient; store: AppStore
           <button
             type="button"
             onClick={() => {
-              void client.auth.logout.mutate().finally(() => queryClient.clear());
+              void leavePresence()
+                .then(() => client.auth.logout.mutate())
+                .finally(() => queryClient.clear());
             }}
             className="rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
           >

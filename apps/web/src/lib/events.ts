@@ -9,6 +9,7 @@ import { loggedIn } from '../store/session';
 import { typingEnded, typingSeen } from '../store/typing';
 import { addToHistory, replaceInHistory, type HistoryPages } from './messages';
 import { notifyIfAway } from './notifications';
+import { applyPresence } from './presence';
 
 export const HISTORY_PAGE = 50;
 
@@ -132,6 +133,9 @@ export function startEventStream(opts: {
           typingSeen({ conversationId: item.conversationId, userId: item.userId, expiresAt: item.expiresAt }),
         );
         break;
+      case 'presence':
+        applyPresence({ queryClient, trpc }, item);
+        break;
       case 'friend.request_received':
       case 'friend.request_sent':
       case 'friend.request_declined':
@@ -141,8 +145,12 @@ export function startEventStream(opts: {
       case 'user.blocked':
       case 'user.unblocked':
         void queryClient.invalidateQueries({ queryKey: trpc.friends.pathKey() });
+        // A new friend's presence, or an old one's no more: only the server knows who is whose.
+        void queryClient.invalidateQueries({ queryKey: trpc.presence.list.queryKey() });
         break;
       case 'stream.live':
+        // (Re)connected: presence signals are never replayed, so ask for the whole picture again.
+        void queryClient.invalidateQueries({ queryKey: trpc.presence.list.queryKey() });
         break;
       default:
         // A newer server may send types this build does not know: skip them.

@@ -8,6 +8,7 @@ import { ConversationList, conversationTitle } from '../components/conversation-
 import { GroupPanel } from '../components/group-panel';
 import { NewGroupForm } from '../components/new-group';
 import { MessageList } from '../components/message-list';
+import { PresenceDot, PresenceLine } from '../components/presence';
 import { TypingLine } from '../components/typing-line';
 import { Spinner } from '../components/spinner';
 import { applyStoredMessage, HISTORY_PAGE } from '../lib/events';
@@ -181,15 +182,19 @@ function ConversationView({
         <Link to="/chats" className="text-sm text-indigo-700 underline md:hidden dark:text-indigo-300">
           Back
         </Link>
-        <h2 className="truncate font-semibold">
-          {!isGroup && members.length === 1 && members[0] ? (
-            <Link to={`/people/${members[0].id}`} className="hover:underline">
-              {title}
-            </Link>
-          ) : (
-            title
-          )}
-        </h2>
+        {!isGroup && members.length === 1 && members[0] && <PresenceDot userId={members[0].id} />}
+        <div className="min-w-0">
+          <h2 className="truncate font-semibold">
+            {!isGroup && members.length === 1 && members[0] ? (
+              <Link to={`/people/${members[0].id}`} className="hover:underline">
+                {title}
+              </Link>
+            ) : (
+              title
+            )}
+          </h2>
+          {!isGroup && members.length === 1 && members[0] && <PresenceLine userId={members[0].id} />}
+        </div>
         {isGroup && (
           <button
             type="button"

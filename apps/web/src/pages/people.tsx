@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useDeferredValue, useState, type ReactNode } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { Button } from '../components/button';
+import { PresenceDot } from '../components/presence';
 import { useTRPC } from '../lib/trpc';
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
@@ -17,12 +18,24 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-function PersonRow({ user, children }: { user: PublicUser; children?: ReactNode }) {
+function PersonRow({
+  user,
+  presence = false,
+  children,
+}: {
+  user: PublicUser;
+  /** Friends only: nobody else's presence is known. */
+  presence?: boolean;
+  children?: ReactNode;
+}) {
   return (
     <li className="flex items-center justify-between gap-3 py-1.5">
-      <Link to={`/people/${user.id}`} className="truncate hover:underline">
-        {user.username}
-      </Link>
+      <span className="flex min-w-0 items-center gap-2">
+        {presence && <PresenceDot userId={user.id} />}
+        <Link to={`/people/${user.id}`} className="truncate hover:underline">
+          {user.username}
+        </Link>
+      </span>
       <span className="flex shrink-0 gap-2">{children}</span>
     </li>
   );
@@ -164,7 +177,7 @@ export default function PeoplePage() {
         {friends.data?.length === 0 && empty('No friends yet: find someone above.')}
         <ul aria-label="Friends">
           {friends.data?.map((f) => (
-            <PersonRow key={f.id} user={f}>
+            <PersonRow key={f.id} user={f} presence>
               {actionFor(f)}
               <Button
                 onClick={() =>

@@ -5,6 +5,7 @@ import { ChangePassword, Devices, YourData } from '../components/account-securit
 import { Button } from '../components/button';
 import { Spinner } from '../components/spinner';
 import { askForNotifications, notificationPermission } from '../lib/notifications';
+import { leavePresence } from '../lib/presence';
 import { fullTime } from '../lib/time';
 import { useTRPC } from '../lib/trpc';
 import { formText } from '../lib/form';
@@ -193,6 +194,22 @@ function Preferences() {
           </span>
         </span>
       </label>
+      <label className="mt-3 flex items-start gap-3">
+        <input
+          type="checkbox"
+          className="mt-1"
+          checked={settings.data?.showPresence ?? true}
+          disabled={!settings.data || update.isPending}
+          onChange={(e) => update.mutate({ showPresence: e.target.checked })}
+        />
+        <span>
+          <span className="font-medium">Show my presence</span>
+          <span className="block text-sm text-slate-600 dark:text-slate-300">
+            Let friends see when you are online or away, and when you were last seen. Turned off, you look
+            offline to everyone; you still see theirs.
+          </span>
+        </span>
+      </label>
     </Card>
   );
 }
@@ -203,7 +220,7 @@ function LogOut() {
   const logout = useMutation(trpc.auth.logout.mutationOptions({ onSettled: () => queryClient.clear() }));
   return (
     <Card title="Session">
-      <Button onClick={() => logout.mutate()} disabled={logout.isPending}>
+      <Button onClick={() => void leavePresence().then(() => logout.mutate())} disabled={logout.isPending}>
         Log out
       </Button>
     </Card>

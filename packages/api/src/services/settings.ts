@@ -3,7 +3,7 @@ import type { Settings, UpdateSettingsInput } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { eq } from 'drizzle-orm';
 
-const columns = { sendReadReceipts: users.sendReadReceipts };
+const columns = { sendReadReceipts: users.sendReadReceipts, showPresence: users.showPresence };
 
 export async function getSettings(db: Database, viewerId: string): Promise<Settings> {
   const [row] = await db.select(columns).from(users).where(eq(users.id, viewerId));
@@ -16,12 +16,12 @@ export async function updateSettings(
   viewerId: string,
   input: UpdateSettingsInput,
 ): Promise<Settings> {
-  if (input.sendReadReceipts === undefined) return getSettings(db, viewerId);
-  const [row] = await db
-    .update(users)
-    .set({ sendReadReceipts: input.sendReadReceipts })
-    .where(eq(users.id, viewerId))
-    .returning(columns);
+  const changes = {
+    ...(input.sendReadReceipts === undefined ? {} : { sendReadReceipts: input.sendReadReceipts }),
+    ...(input.showPresence === undefined ? {} : { showPresence: input.showPresence }),
+  };
+  if (Object.keys(changes).length === 0) return getSettings(db, viewerId);
+  const [row] = await db.update(users).set(changes).where(eq(users.id, viewerId)).returning(columns);
   if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such user.' });
   return row;
 }
