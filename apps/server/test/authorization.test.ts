@@ -533,34 +533,39 @@ describe.each(backends)('authorization (%s)', (backend) => {
     }
   });
 
-  it.each(paths)('%s: someone the owner blocked cannot reach the owner', async (path) => {
-    const row = matrix[path];
-    if (!row) throw new Error(`no matrix row for ${path}`);
-    const w = row.consumes ? await makeWorld() : world;
-    const caller = row.anonymous === 'public' ? t.client() : w.blockedUser.client;
-    const { code, result } = await outcome(row.call(caller, asSeenByBlocked(w)));
-    const expected = row.blocked ?? row.stranger;
-    if (expected === 'own' || expected === 'public') {
-      expect(code).toBeUndefined();
-      row.blockedRevealsNothing?.(result, w);
-    } else {
-      expect(code).toBe(expected);
-    }
-  });
-
-  it.each(paths)('%s: someone removed from the owner’s group gets nothing of it', async (path) => {
-    const row = matrix[path];
-    if (!row) throw new Error(`no matrix row for ${path}`);
-    const w = row.consumes ? await makeWorld() : world;
-    const caller = row.anonymous === 'public' ? t.client() : w.exMember.client;
-    const { code, result } = await outcome(row.call(caller, asSeenByRemoved(w)));
-    const expected = row.removed ?? row.stranger;
-    if (expected === 'own' || expected === 'public') {
-      expect(code).toBeUndefined();
-      expect(JSON.stringify(result ?? null)).not.toContain(w.groupId);
-    } else {
-      expect(code).toBe(expected);
-    }
+  /** Insiders of the owner's past: each calls with the ids of what they once shared with the owner. */
+  const formerly = [
+    {
+      who: 'someone the owner blocked cannot reach the owner',
+      caller: (w: World) => w.blockedUser,
+      view: asSeenByBlocked,
+      expected: (row: Row) => row.blocked ?? row.stranger,
+      revealsNothing: (row: Row, result: unknown, w: World) => row.blockedRevealsNothing?.(result, w),
+    },
+    {
+      who: 'someone removed from the owner’s group gets nothing of it',
+      caller: (w: World) => w.exMember,
+      view: asSeenByRemoved,
+      expected: (row: Row) => row.removed ?? row.stranger,
+      revealsNothing: (_row: Row, result: unknown, w: World) =>
+        expect(JSON.stringify(result ?? null)).not.toContain(w.groupId),
+    },
+  ];
+  describe.each(formerly)('$who', (column) => {
+    it.each(paths)('%s', async (path) => {
+      const row = matrix[path];
+      if (!row) throw new Error(`no matrix row for ${path}`);
+      const w = row.consumes ? await makeWorld() : world;
+      const caller = row.anonymous === 'public' ? t.client() : column.caller(w).client;
+      const { code, result } = await outcome(row.call(caller, column.view(w)));
+      const expected = column.expected(row);
+      if (expected === 'own' || expected === 'public') {
+        expect(code).toBeUndefined();
+        column.revealsNothing(row, result, w);
+      } else {
+        expect(code).toBe(expected);
+      }
+    });
   });
 
   it('delivers no event about a conversation to anyone outside it', async () => {

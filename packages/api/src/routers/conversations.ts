@@ -11,6 +11,7 @@ import {
   muteConversationInput,
   openConversationInput,
   typingInput,
+  type GroupInfo,
 } from '@pigeon/schema';
 import { z } from 'zod';
 import {
@@ -20,7 +21,8 @@ import {
   muteConversation,
   openDirectConversation,
 } from '../services/conversations';
-import { publishDeliveries } from '../services/events';
+import type { Context } from '../context';
+import { publishDeliveries, type Delivery } from '../services/events';
 import { addGroupMembers, createGroup, leaveGroup, removeGroupMember, renameGroup } from '../services/groups';
 import { markRead } from '../services/read-markers';
 import { announceTyping } from '../services/typing';
@@ -28,6 +30,16 @@ import { authedProcedure, router, rateLimited } from '../trpc';
 
 /** Group changes are announced to every member's stream; the caller gets the group as it is now. */
 const groupChange = authedProcedure.use(rateLimited('groupChanges')).output(groupInfo);
+
+/** Publishes a committed group change to its members' streams, then answers with the group. */
+async function announced(
+  ctx: Pick<Context, 'bus' | 'log'>,
+  change: Promise<{ group: GroupInfo; deliveries: Delivery[] }>,
+): Promise<GroupInfo> {
+  const { group, deliveries } = await change;
+  await publishDeliveries(ctx.bus, ctx.log, deliveries);
+  return group;
+}
 
 export const conversationsRouter = router({
   open: authedProcedure
@@ -70,49 +82,33 @@ export const conversationsRouter = router({
     .input(createGroupInput)
     .output(conversation)
     .mutation(async ({ ctx, input }) => {
-      const { group, deliveries } = await createGroup(ctx.db, ctx.viewer.userId, input);
-      await publishDeliveries(ctx.bus, ctx.log, deliveries);
+      const group = await announced(ctx, createGroup(ctx.db, ctx.viewer.userId, input));
       return conversationView(ctx.db, ctx.viewer.userId, group.id);
     }),
   /** Owner only. */
-  rename: groupChange.input(renameGroupInput).mutation(async ({ ctx, input }) => {
-    const { group, deliveries } = await renameGroup(
-      ctx.db,
-      ctx.viewer.userId,
-      input.conversationId,
-      input.name,
-    );
-    await publishDeliveries(ctx.bus, ctx.log, deliveries);
-    return group;
-  }),
+  rename: groupChange
+    .input(renameGroupInput)
+    .mutation(({ ctx, input }) =>
+      announced(ctx, renameGroup(ctx.db, ctx.viewer.userId, input.conversationId, input.name)),
+    ),
   /** Owner only: the owner's friends join, and see the group's history. */
-  addMembers: groupChange.input(addGroupMembersInput).mutation(async ({ ctx, input }) => {
-    const { group, deliveries } = await addGroupMembers(
-      ctx.db,
-      ctx.viewer.userId,
-      input.conversationId,
-      input.userIds,
-    );
-    await publishDeliveries(ctx.bus, ctx.log, deliveries);
-    return group;
-  }),
+  addMembers: groupChange
+    .input(addGroupMembersInput)
+    .mutation(({ ctx, input }) =>
+      announced(ctx, addGroupMembers(ctx.db, ctx.viewer.userId, input.conversationId, input.userIds)),
+    ),
   /** Owner only: the member loses the group at once, with its history and every later message. */
-  removeMember: groupChange.input(removeGroupMemberInput).mutation(async ({ ctx, input }) => {
-    const { group, deliveries } = await removeGroupMember(
-      ctx.db,
-      ctx.viewer.userId,
-      input.conversationId,
-      input.userId,
-    );
-    await publishDeliveries(ctx.bus, ctx.log, deliveries);
-    return group;
-  }),
+  removeMember: groupChange
+    .input(removeGroupMemberInput)
+    .mutation(({ ctx, input }) =>
+      announced(ctx, removeGroupMember(ctx.db, ctx.viewer.userId, input.conversationId, input.userId)),
+    ),
   /** Anyone may leave; an owner who leaves hands the group to its longest-standing member. */
-  leave: groupChange.input(leaveGroupInput).mutation(async ({ ctx, input }) => {
-    const { group, deliveries } = await leaveGroup(ctx.db, ctx.viewer.userId, input.conversationId);
-    await publishDeliveries(ctx.bus, ctx.log, deliveries);
-    return group;
-  }),
+  leave: groupChange
+    .input(leaveGroupInput)
+    .mutation(({ ctx, input }) =>
+      announced(ctx, leaveGroup(ctx.db, ctx.viewer.userId, input.conversationId)),
+    ),
   /** "I am typing": call it at most every few seconds while the person types. */
   typing: authedProcedure
     .use(rateLimited('typing'))
