@@ -229,7 +229,7 @@ function ConversationView({
           Delete for me
         </button>
       </header>
-      {isGroup && showMembers && <GroupPanel conversation={conversation} />}
+      {isGroup && showMembers && <GroupPanel key={conversation.name} conversation={conversation} />}
       {history.isPending ? (
         <Spinner label="Loading messages" />
       ) : (
