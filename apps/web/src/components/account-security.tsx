@@ -5,9 +5,7 @@ import { formText } from '../lib/form';
 import { fullTime } from '../lib/time';
 import { useTRPC } from '../lib/trpc';
 import { Button } from './button';
-
-const inputClass =
-  'mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900';
+import { inputClass } from './field';
 
 /** Where you are logged in, and a way to end any of it. */
 export function Devices() {

@@ -5,6 +5,7 @@ import { useNavigate } from 'react-router';
 import { useTRPC } from '../lib/trpc';
 import { useAppSelector } from '../store';
 import { Button } from './button';
+import { inputClass } from './field';
 import { FriendPicker } from './friend-picker';
 
 /** Who is in a group; its owner renames it and adds or removes people; anyone can leave. */
@@ -52,7 +53,7 @@ export function GroupPanel({ conversation }: { conversation: Conversation }) {
           <label className="flex-1 font-medium">
             Group name
             <input
-              className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900"
+              className={inputClass}
               value={name}
               maxLength={limits.groupName.max}
               onChange={(e) => setName(e.target.value)}

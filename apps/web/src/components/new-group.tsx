@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useTRPC } from '../lib/trpc';
 import { Button } from './button';
+import { inputClass } from './field';
 import { FriendPicker } from './friend-picker';
 
 /** Names a new group and picks the friends in it; the creator owns it. */
@@ -35,7 +36,7 @@ export function NewGroupForm({ onDone }: { onDone: () => void }) {
       <label className="block text-sm font-medium">
         Group name
         <input
-          className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 dark:border-slate-700 dark:bg-slate-900"
+          className={inputClass}
           value={name}
           maxLength={limits.groupName.max}
           required

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode, type SubmitEvent } from 'react';
 import { ChangePassword, Devices, YourData } from '../components/account-security';
 import { Button } from '../components/button';
+import { inputClass } from '../components/field';
 import { Spinner } from '../components/spinner';
 import { askForNotifications, notificationPermission } from '../lib/notifications';
 import { leavePresence } from '../lib/presence';
@@ -23,9 +24,6 @@ function Card({ title, children }: { title: string; children: ReactNode }) {
     </section>
   );
 }
-
-const inputClass =
-  'mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 aria-[invalid=true]:border-rose-500 dark:border-slate-700 dark:bg-slate-900';
 
 /** Your account: who you are to others, how to reach you, and your preferences. */
 export default function ProfilePage() {
