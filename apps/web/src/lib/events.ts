@@ -15,6 +15,10 @@ export const HISTORY_PAGE = 50;
 
 type CacheDeps = { queryClient: QueryClient; trpc: TRPCOptionsProxy<AppRouter>; store: AppStore };
 
+/** The cached history of one conversation, as the chat view pages it. */
+const historyKeyOf = (trpc: TRPCOptionsProxy<AppRouter>, conversationId: string) =>
+  trpc.messages.history.infiniteQueryKey({ conversationId, limit: HISTORY_PAGE });
+
 /**
  * The server has this message (from the send's answer or from the event stream, whichever
  * comes first; both are idempotent): confirm the outbox entry, add it to the cached history
@@ -22,10 +26,7 @@ type CacheDeps = { queryClient: QueryClient; trpc: TRPCOptionsProxy<AppRouter>; 
  */
 export function applyStoredMessage({ queryClient, trpc, store }: CacheDeps, message: Message): void {
   store.dispatch(confirmed(message.clientId));
-  const historyKey = trpc.messages.history.infiniteQueryKey({
-    conversationId: message.conversationId,
-    limit: HISTORY_PAGE,
-  });
+  const historyKey = historyKeyOf(trpc, message.conversationId);
   if (queryClient.getQueryData(historyKey)) {
     queryClient.setQueryData<HistoryPages>(historyKey, (data) => addToHistory(data, message));
   } else {
@@ -52,10 +53,7 @@ export function applyStoredMessage({ queryClient, trpc, store }: CacheDeps, mess
 
 /** An edited, deleted or reacted-to message: replace the cached copies (history and list). */
 export function applyUpdatedMessage({ queryClient, trpc }: Omit<CacheDeps, 'store'>, message: Message): void {
-  const historyKey = trpc.messages.history.infiniteQueryKey({
-    conversationId: message.conversationId,
-    limit: HISTORY_PAGE,
-  });
+  const historyKey = historyKeyOf(trpc, message.conversationId);
   queryClient.setQueryData<HistoryPages>(historyKey, (data) => replaceInHistory(data, message));
   const listKey = trpc.conversations.list.queryKey();
   queryClient.setQueryData<Conversation[]>(listKey, (list) =>
@@ -104,10 +102,7 @@ export function startEventStream(opts: {
       case 'conversation.cleared':
         void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.queryKey() });
         void queryClient.resetQueries({
-          queryKey: trpc.messages.history.infiniteQueryKey({
-            conversationId: item.conversationId,
-            limit: HISTORY_PAGE,
-          }),
+          queryKey: historyKeyOf(trpc, item.conversationId),
         });
         break;
       case 'group.updated':
@@ -117,10 +112,7 @@ export function startEventStream(opts: {
         // Out of the group: it leaves the list, and an open view of it learns it is gone.
         void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.queryKey() });
         void queryClient.invalidateQueries({
-          queryKey: trpc.messages.history.infiniteQueryKey({
-            conversationId: item.conversationId,
-            limit: HISTORY_PAGE,
-          }),
+          queryKey: historyKeyOf(trpc, item.conversationId),
         });
         break;
       case 'conversation.muted':
