@@ -72,6 +72,7 @@ export function startEventStream(opts: {
   store: AppStore;
 }): () => void {
   const { client, queryClient, trpc, store } = opts;
+  let caughtUpOnce = false;
   const apply = (item: StreamItem) => {
     switch (item.type) {
       case 'message.created':
@@ -141,7 +142,17 @@ export function startEventStream(opts: {
         void queryClient.invalidateQueries({ queryKey: trpc.presence.list.queryKey() });
         break;
       case 'stream.live':
-        // (Re)connected: presence signals are never replayed, so ask for the whole picture again.
+        if (!caughtUpOnce) {
+          // A new stream starts where the log stands when it opens, not where the screens'
+          // first fetches stood: whatever happened in between (a message, a request) is in
+          // neither. Fetch what is on screen again, now that nothing can fall in the gap.
+          // Later reconnects resume by id, so the replay covers them.
+          caughtUpOnce = true;
+          void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.queryKey() });
+          void queryClient.invalidateQueries({ queryKey: trpc.messages.history.pathKey() });
+          void queryClient.invalidateQueries({ queryKey: trpc.friends.pathKey() });
+        }
+        // Presence signals are never replayed, so ask for the whole picture again on every one.
         void queryClient.invalidateQueries({ queryKey: trpc.presence.list.queryKey() });
         break;
       default:
