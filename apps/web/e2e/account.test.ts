@@ -1,29 +1,21 @@
 import { readFileSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { friendsWithConversation, launchChromium, logIn, seriousViolations, startWebServer } from './browser';
+import { expect, it } from 'vitest';
+import { friendsWithConversation, logIn, seriousViolations, webServerAndBrowserForFile } from './browser';
 
-let server: Awaited<ReturnType<typeof startWebServer>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser.close();
-  await server.close();
-});
+const e2e = webServerAndBrowserForFile();
 
 it('lists devices and logs one out remotely, changes the password, exports data and deletes the account', async () => {
-  const { one: me, close } = await friendsWithConversation(server.url, 'acct');
-  const contexts = await Promise.all([browser.newContext({ acceptDownloads: true }), browser.newContext()]);
+  const { one: me, close } = await friendsWithConversation(e2e.server.url, 'acct');
+  const contexts = await Promise.all([
+    e2e.browser.newContext({ acceptDownloads: true }),
+    e2e.browser.newContext(),
+  ]);
   const [laptop, phone] = await Promise.all(contexts.map((c) => c.newPage()));
   if (!laptop || !phone) throw new Error('no pages');
   laptop.on('dialog', (dialog) => void dialog.accept());
-  await logIn(laptop, server.url, me);
-  await logIn(phone, server.url, me);
-  await laptop.goto(`${server.url}/profile`);
+  await logIn(laptop, e2e.server.url, me);
+  await logIn(phone, e2e.server.url, me);
+  await laptop.goto(`${e2e.server.url}/profile`);
 
   // Devices: three logins (the bot's and two browsers); ending the phone's sends it to the start.
   const devices = laptop.getByRole('list', { name: 'Your devices' });
@@ -59,7 +51,7 @@ it('lists devices and logs one out remotely, changes the password, exports data 
   await laptop.getByLabel('Password, to delete your account').fill('a shiny new password');
   await laptop.getByRole('button', { name: 'Delete my account' }).click();
   await laptop.getByRole('link', { name: 'Create an account' }).waitFor({ timeout: 10_000 });
-  await laptop.goto(`${server.url}/login`);
+  await laptop.goto(`${e2e.server.url}/login`);
   await laptop.getByLabel('Username').fill(me.username);
   await laptop.getByLabel('Password').fill('a shiny new password');
   await laptop.getByRole('button', { name: 'Log in' }).click();

@@ -7,6 +7,7 @@ import { createLogger, startServer, type RunningServer, type ServerConfig } from
 import AxeBuilder from '@axe-core/playwright';
 import { createPigeonClient } from '@pigeon/client';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import WebSocket from 'ws';
 
 export const webDist = fileURLToPath(new URL('../dist', import.meta.url));
@@ -69,6 +70,37 @@ export async function startWebServer(overrides: Partial<ServerConfig> = {}) {
     async close() {
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type WebServer = Awaited<ReturnType<typeof startWebServer>>;
+
+/**
+ * One web server and one Chromium for a test file: started before its tests, closed after.
+ * Read `server` and `browser` inside tests and hooks, once `beforeAll` has run.
+ */
+export function webServerAndBrowserForFile(overrides: Partial<ServerConfig> = {}) {
+  let server: WebServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    server = await startWebServer(overrides);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('Read the web server and browser inside a test or hook.');
+    return value;
+  };
+  return {
+    get server() {
+      return started(server);
+    },
+    get browser() {
+      return started(browser);
     },
   };
 }

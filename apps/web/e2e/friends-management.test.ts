@@ -1,27 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { createPigeonClient } from '@pigeon/client';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { friendsWithConversation, launchChromium, logIn, startWebServer } from './browser';
+import { friendsWithConversation, logIn, webServerAndBrowserForFile } from './browser';
 
-let server: Awaited<ReturnType<typeof startWebServer>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser.close();
-  await server.close();
-});
+const e2e = webServerAndBrowserForFile();
 
 const list = (page: Page, name: string) => page.getByRole('list', { name, exact: true });
 
 it('cancels a sent request, unfriends, blocks and unblocks, live on the other side', async () => {
-  const { one: me, two: friend, close } = await friendsWithConversation(server.url, 'fm');
-  const other = createPigeonClient({ url: server.url, WebSocket });
+  const { one: me, two: friend, close } = await friendsWithConversation(e2e.server.url, 'fm');
+  const other = createPigeonClient({ url: e2e.server.url, WebSocket });
   const strangerName = `fm_s_${randomUUID().slice(0, 6)}`;
   const stranger = {
     username: strangerName,
@@ -31,14 +21,18 @@ it('cancels a sent request, unfriends, blocks and unblocks, live on the other si
   const { user: strangerUser } = await other.auth.register.mutate(stranger);
   await me.client.friends.request.mutate({ userId: strangerUser.id });
 
-  const contexts = await Promise.all([browser.newContext(), browser.newContext(), browser.newContext()]);
+  const contexts = await Promise.all([
+    e2e.browser.newContext(),
+    e2e.browser.newContext(),
+    e2e.browser.newContext(),
+  ]);
   const [mine, theirs, strangers] = await Promise.all(contexts.map((c) => c.newPage()));
   if (!mine || !theirs || !strangers) throw new Error('no pages');
   mine.on('dialog', (dialog) => void dialog.accept());
-  await logIn(mine, server.url, me);
-  await logIn(theirs, server.url, friend);
-  await logIn(strangers, server.url, stranger);
-  for (const page of [mine, theirs, strangers]) await page.goto(`${server.url}/people`);
+  await logIn(mine, e2e.server.url, me);
+  await logIn(theirs, e2e.server.url, friend);
+  await logIn(strangers, e2e.server.url, stranger);
+  for (const page of [mine, theirs, strangers]) await page.goto(`${e2e.server.url}/people`);
 
   // Cancel: the stranger's incoming request disappears without a reload.
   await list(strangers, 'Incoming requests').getByText(me.username).waitFor();

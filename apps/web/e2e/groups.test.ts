@@ -1,37 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createPigeonClient, TRPCClientError } from '@pigeon/client';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import WebSocket from 'ws';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import {
   friendsWithConversation,
-  launchChromium,
   logIn,
   screenshots,
   seriousViolations,
-  startWebServer,
+  webServerAndBrowserForFile,
 } from './browser';
 
-let server: Awaited<ReturnType<typeof startWebServer>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser.close();
-  await server.close();
-});
+const e2e = webServerAndBrowserForFile();
 
 const conversationLink = (page: Page, name: string) =>
   page.getByRole('list', { name: 'Conversations' }).getByRole('link').filter({ hasText: name });
 
 it('creates a group, chats in it with names on messages, renames it, removes a member and leaves', async () => {
-  const { one, two, close } = await friendsWithConversation(server.url, 'grp');
+  const { one, two, close } = await friendsWithConversation(e2e.server.url, 'grp');
   // A third friend of the owner's, who stays a bot.
-  const three = createPigeonClient({ url: server.url, WebSocket });
+  const three = createPigeonClient({ url: e2e.server.url, WebSocket });
   const tag = randomUUID().slice(0, 6);
   const { user: threeUser } = await three.auth.register.mutate({
     username: `grp3_${tag}`,
@@ -41,12 +30,12 @@ it('creates a group, chats in it with names on messages, renames it, removes a m
   const { request } = await three.friends.request.mutate({ userId: one.id });
   await one.client.friends.accept.mutate({ requestId: request.id });
 
-  const contexts = await Promise.all([browser.newContext(), browser.newContext()]);
+  const contexts = await Promise.all([e2e.browser.newContext(), e2e.browser.newContext()]);
   const [owner, member] = await Promise.all(contexts.map((c) => c.newPage()));
   if (!owner || !member) throw new Error('no pages');
   for (const page of [owner, member]) page.on('dialog', (dialog) => void dialog.accept());
-  await logIn(owner, server.url, one);
-  await logIn(member, server.url, two);
+  await logIn(owner, e2e.server.url, one);
+  await logIn(member, e2e.server.url, two);
   await expect
     .poll(() => member.locator('[data-connection]').getAttribute('data-connection'), { timeout: 15_000 })
     .toBe('connected');

@@ -1,22 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createPigeonClient } from '@pigeon/client';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { launchChromium, startWebServer } from './browser';
+import { webServerAndBrowserForFile } from './browser';
 
 const TOTAL = 240;
-let server: Awaited<ReturnType<typeof startWebServer>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser.close();
-  await server.close();
-});
+const e2e = webServerAndBrowserForFile();
 
 it('keeps a long conversation virtualized and pages older history in as you scroll up', async () => {
   // Made through the typed client, as a bot would.
@@ -26,8 +15,8 @@ it('keeps a long conversation virtualized and pages older history in as you scro
     email: `reader_${tag}@example.com`,
     password: 'reader password',
   };
-  const writer = createPigeonClient({ url: server.url, WebSocket });
-  const me = createPigeonClient({ url: server.url, WebSocket });
+  const writer = createPigeonClient({ url: e2e.server.url, WebSocket });
+  const me = createPigeonClient({ url: e2e.server.url, WebSocket });
   const { user: writerUser } = await writer.auth.register.mutate({
     username: `writer_${tag}`,
     email: `writer_${tag}@example.com`,
@@ -45,14 +34,14 @@ it('keeps a long conversation virtualized and pages older history in as you scro
     });
   }
 
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
-  await page.goto(`${server.url}/login`);
+  await page.goto(`${e2e.server.url}/login`);
   await page.getByLabel('Username').fill(reader.username);
   await page.getByLabel('Password').fill(reader.password);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.waitForURL('**/chats');
-  await page.goto(`${server.url}/chats/${conversation.id}`);
+  await page.goto(`${e2e.server.url}/chats/${conversation.id}`);
 
   // Opens at the newest message, with only a window of rows in the DOM.
   const log = page.getByRole('log', { name: 'Messages' });

@@ -1,18 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { friendsWithConversation, launchChromium, logIn, startWebServer } from './browser';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { friendsWithConversation, logIn, webServerAndBrowserForFile } from './browser';
 
-let server: Awaited<ReturnType<typeof startWebServer>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser.close();
-  await server.close();
-});
+const e2e = webServerAndBrowserForFile();
 
 /** The message whose own text (not a quote of it) contains `text`. */
 const bubble = (page: Page, text: string) =>
@@ -33,15 +23,15 @@ it('replies, edits, reacts and deletes, live on both sides', async () => {
     two: reader,
     conversationId,
     close,
-  } = await friendsWithConversation(server.url, 'act');
-  const contexts = await Promise.all([browser.newContext(), browser.newContext()]);
+  } = await friendsWithConversation(e2e.server.url, 'act');
+  const contexts = await Promise.all([e2e.browser.newContext(), e2e.browser.newContext()]);
   const [w, r] = await Promise.all(contexts.map((c) => c.newPage()));
   if (!w || !r) throw new Error('no pages');
   w.on('dialog', (dialog) => void dialog.accept());
-  await logIn(w, server.url, writer);
-  await logIn(r, server.url, reader);
-  await w.goto(`${server.url}/chats/${conversationId}`);
-  await r.goto(`${server.url}/chats/${conversationId}`);
+  await logIn(w, e2e.server.url, writer);
+  await logIn(r, e2e.server.url, reader);
+  await w.goto(`${e2e.server.url}/chats/${conversationId}`);
+  await r.goto(`${e2e.server.url}/chats/${conversationId}`);
 
   const writerBox = w.getByLabel(`Message ${reader.username}`);
   await writerBox.fill('the original');

@@ -1,19 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { friendsWithConversation, launchChromium, logIn, startWebServer } from './browser';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { friendsWithConversation, logIn, webServerAndBrowserForFile } from './browser';
 
-let server: Awaited<ReturnType<typeof startWebServer>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser.close();
-  await server.close();
-});
+const e2e = webServerAndBrowserForFile();
 
 /**
  * Records the notifications the page shows, and lets the test hide the tab: headless Chromium
@@ -41,15 +31,20 @@ const hide = (page: Page, hidden: boolean) =>
   }, hidden);
 
 it('notifies of messages while the tab is hidden, badges the title, and stays quiet when muted', async () => {
-  const { one: me, two: friend, conversationId, close } = await friendsWithConversation(server.url, 'note');
-  const context = await browser.newContext();
-  await context.grantPermissions(['notifications'], { origin: server.url });
+  const {
+    one: me,
+    two: friend,
+    conversationId,
+    close,
+  } = await friendsWithConversation(e2e.server.url, 'note');
+  const context = await e2e.browser.newContext();
+  await context.grantPermissions(['notifications'], { origin: e2e.server.url });
   await context.addInitScript(WATCH);
   const page = await context.newPage();
-  await logIn(page, server.url, me);
-  await page.goto(`${server.url}/profile`);
+  await logIn(page, e2e.server.url, me);
+  await page.goto(`${e2e.server.url}/profile`);
   await page.getByText(/new messages notify you/).waitFor();
-  await page.goto(`${server.url}/chats`);
+  await page.goto(`${e2e.server.url}/chats`);
   await page.getByRole('list', { name: 'Conversations' }).waitFor();
 
   const send = (body: string) =>
@@ -67,10 +62,10 @@ it('notifies of messages while the tab is hidden, badges the title, and stays qu
 
   // Muted: no notification, and out of the title badge.
   await hide(page, false);
-  await page.goto(`${server.url}/chats/${conversationId}`);
+  await page.goto(`${e2e.server.url}/chats/${conversationId}`);
   await page.getByRole('button', { name: 'Mute' }).click();
   await page.getByRole('button', { name: 'Muted' }).waitFor();
-  await page.goto(`${server.url}/chats`);
+  await page.goto(`${e2e.server.url}/chats`);
   await hide(page, true);
   await send('muted now');
   await expect

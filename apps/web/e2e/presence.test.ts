@@ -1,21 +1,11 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { friendsWithConversation, launchChromium, logIn, startWebServer } from './browser';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { friendsWithConversation, logIn, webServerAndBrowserForFile } from './browser';
 
 // Short, so a closed tab's connection runs out within the test.
 const presence = { ttlMs: 6_000, sweepMs: 500 };
 
-let server: Awaited<ReturnType<typeof startWebServer>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startWebServer({ presence });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser.close();
-  await server.close();
-});
+const e2e = webServerAndBrowserForFile({ presence });
 
 /** What the page's code sees when the tab goes to the background. */
 function hideTab(page: Page) {
@@ -28,7 +18,7 @@ function hideTab(page: Page) {
 
 async function watch(baseUrl: string, prefix: string) {
   const pair = await friendsWithConversation(baseUrl, prefix);
-  const contexts = await Promise.all([browser.newContext(), browser.newContext()]);
+  const contexts = await Promise.all([e2e.browser.newContext(), e2e.browser.newContext()]);
   const [seen, watcher] = await Promise.all(contexts.map((c) => c.newPage()));
   if (!seen || !watcher) throw new Error('no pages');
   await logIn(watcher, baseUrl, pair.two);
@@ -59,11 +49,11 @@ async function watch(baseUrl: string, prefix: string) {
 }
 
 it('shows a friend online, away when their tab is hidden, then offline with “last seen” once it closes', async () => {
-  const w = await watch(server.url, 'presence');
+  const w = await watch(e2e.server.url, 'presence');
   expect(await w.dot()).toBe('offline');
   expect(await w.line()).toBe('');
 
-  await logIn(w.seen, server.url, w.one);
+  await logIn(w.seen, e2e.server.url, w.one);
   await expect.poll(w.dot, { timeout: 10_000 }).toBe('online');
   expect(await w.listDot()).toBe('online');
   expect(await w.line()).toBe('online');
@@ -81,7 +71,7 @@ it('shows a friend online, away when their tab is hidden, then offline with “l
   expect(await w.line()).toBe('last seen just now');
   expect(await w.listDot()).toBe('offline');
 
-  await w.watcher.goto(`${server.url}/people`);
+  await w.watcher.goto(`${e2e.server.url}/people`);
   const friends = w.watcher.getByRole('list', { name: 'Friends' });
   await friends.getByText(w.one.username).waitFor();
   expect(await friends.getByTestId('presence-dot').getAttribute('data-status')).toBe('offline');
@@ -89,9 +79,9 @@ it('shows a friend online, away when their tab is hidden, then offline with “l
 });
 
 it('hides presence from the profile page: friends see offline at once, with no last seen', async () => {
-  const w = await watch(server.url, 'hiding');
-  await logIn(w.seen, server.url, w.one);
-  await w.seen.goto(`${server.url}/profile`);
+  const w = await watch(e2e.server.url, 'hiding');
+  await logIn(w.seen, e2e.server.url, w.one);
+  await w.seen.goto(`${e2e.server.url}/profile`);
   await expect.poll(w.dot, { timeout: 10_000 }).toBe('online');
 
   const toggle = w.seen.getByLabel('Show my presence');
@@ -115,11 +105,11 @@ it('hides presence from the profile page: friends see offline at once, with no l
 });
 
 it('logging out says goodbye: friends see offline at once, not when the heartbeat expires', async () => {
-  const w = await watch(server.url, 'leaving');
-  await logIn(w.seen, server.url, w.one);
+  const w = await watch(e2e.server.url, 'leaving');
+  await logIn(w.seen, e2e.server.url, w.one);
   await expect.poll(w.dot, { timeout: 10_000 }).toBe('online');
   await w.seen.getByRole('button', { name: 'Log out' }).click();
-  await w.seen.waitForURL(`${server.url}/`);
+  await w.seen.waitForURL(`${e2e.server.url}/`);
   // Well inside the 6 s expiry, even counting from the last heartbeat (every 2 s here).
   await expect.poll(w.dot, { timeout: 3_000 }).toBe('offline');
   expect(await w.line()).toBe('last seen just now');

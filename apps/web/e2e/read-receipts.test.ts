@@ -1,29 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { friendsWithConversation, launchChromium, logIn, startWebServer } from './browser';
+import { expect, it } from 'vitest';
+import { friendsWithConversation, logIn, webServerAndBrowserForFile } from './browser';
 
-let server: Awaited<ReturnType<typeof startWebServer>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser.close();
-  await server.close();
-});
+const e2e = webServerAndBrowserForFile();
 
 it('badges unread messages on every device, clears them on reading, and shows the writer “Seen”', async () => {
-  const { one: writer, two: reader, conversationId, close } = await friendsWithConversation(server.url, 'rr');
-  const contexts = await Promise.all([browser.newContext(), browser.newContext(), browser.newContext()]);
+  const {
+    one: writer,
+    two: reader,
+    conversationId,
+    close,
+  } = await friendsWithConversation(e2e.server.url, 'rr');
+  const contexts = await Promise.all([
+    e2e.browser.newContext(),
+    e2e.browser.newContext(),
+    e2e.browser.newContext(),
+  ]);
   const [phone, laptop, writerPage] = await Promise.all(contexts.map((c) => c.newPage()));
   if (!phone || !laptop || !writerPage) throw new Error('no pages');
-  await logIn(phone, server.url, reader);
-  await logIn(laptop, server.url, reader);
-  await logIn(writerPage, server.url, writer);
-  await writerPage.goto(`${server.url}/chats/${conversationId}`);
+  await logIn(phone, e2e.server.url, reader);
+  await logIn(laptop, e2e.server.url, reader);
+  await logIn(writerPage, e2e.server.url, writer);
+  await writerPage.goto(`${e2e.server.url}/chats/${conversationId}`);
 
   for (const body of ['are you there?', 'hello?']) {
     await writer.client.messages.send.mutate({ conversationId, body, clientId: randomUUID() });
@@ -36,7 +34,7 @@ it('badges unread messages on every device, clears them on reading, and shows th
   }
 
   // Reading on the phone clears the laptop's badge too.
-  await phone.goto(`${server.url}/chats/${conversationId}`);
+  await phone.goto(`${e2e.server.url}/chats/${conversationId}`);
   await phone.getByTestId('message-body').filter({ hasText: 'hello?' }).waitFor();
   for (const page of [phone, laptop]) {
     await expect.poll(() => page.getByTestId('unread').count(), { timeout: 10_000 }).toBe(0);

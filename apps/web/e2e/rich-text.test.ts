@@ -1,19 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { friendsWithConversation, launchChromium, logIn, startWebServer } from './browser';
+import { expect, it } from 'vitest';
+import { friendsWithConversation, logIn, webServerAndBrowserForFile } from './browser';
 
-let server: Awaited<ReturnType<typeof startWebServer>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser.close();
-  await server.close();
-});
+const e2e = webServerAndBrowserForFile();
 
 const HOSTILE = [
   '<script>window.__pwned = 1</script>',
@@ -30,7 +19,7 @@ it('renders the Markdown subset and never runs what a hostile message carries', 
     two: reader,
     conversationId,
     close,
-  } = await friendsWithConversation(server.url, 'rich');
+  } = await friendsWithConversation(e2e.server.url, 'rich');
   for (const body of [
     ...HOSTILE,
     '**bold** and _soft_ with `code`\nsecond line [docs](https://example.com/docs)',
@@ -38,15 +27,15 @@ it('renders the Markdown subset and never runs what a hostile message carries', 
     await writer.client.messages.send.mutate({ conversationId, body, clientId: randomUUID() });
   }
 
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const dialogs: string[] = [];
   page.on('dialog', (dialog) => {
     dialogs.push(dialog.message());
     void dialog.dismiss();
   });
-  await logIn(page, server.url, reader);
-  await page.goto(`${server.url}/chats/${conversationId}`);
+  await logIn(page, e2e.server.url, reader);
+  await page.goto(`${e2e.server.url}/chats/${conversationId}`);
 
   const log = page.getByRole('log', { name: 'Messages' });
   await log.locator('strong', { hasText: 'bold' }).waitFor();

@@ -1,22 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { friendsWithConversation, launchChromium, logIn, seriousViolations, startWebServer } from './browser';
+import { expect, it } from 'vitest';
+import { friendsWithConversation, logIn, seriousViolations, webServerAndBrowserForFile } from './browser';
 
-let server: Awaited<ReturnType<typeof startWebServer>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser.close();
-  await server.close();
-});
+const e2e = webServerAndBrowserForFile();
 
 it('finds a message with a highlighted snippet and opens it in context, far back in history', async () => {
-  const { one: me, two: friend, conversationId, close } = await friendsWithConversation(server.url, 'find');
+  const {
+    one: me,
+    two: friend,
+    conversationId,
+    close,
+  } = await friendsWithConversation(e2e.server.url, 'find');
   const word = `walrus${randomUUID().slice(0, 5)}`;
   await friend.client.messages.send.mutate({
     conversationId,
@@ -27,9 +21,9 @@ it('finds a message with a highlighted snippet and opens it in context, far back
   for (let i = 0; i < 120; i++) {
     await friend.client.messages.send.mutate({ conversationId, body: `filler ${i}`, clientId: randomUUID() });
   }
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
-  await logIn(page, server.url, me);
+  await logIn(page, e2e.server.url, me);
   await page.getByRole('link', { name: 'Search' }).click();
   await page.getByLabel('Search your messages').fill(word);
   const result = page.getByRole('list', { name: 'Search results' }).getByRole('link');

@@ -1,47 +1,42 @@
 import { randomUUID } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { friendsWithConversation, launchChromium, logIn, seriousViolations, startWebServer } from './browser';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { friendsWithConversation, logIn, seriousViolations, webServerAndBrowserForFile } from './browser';
 
-let server: Awaited<ReturnType<typeof startWebServer>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser.close();
-  await server.close();
-});
+const e2e = webServerAndBrowserForFile();
 
 const bodies = (page: Page) => page.getByTestId('message-body').allTextContents();
 
 it('greets visitors with a landing page and sends logged-in people to their chats', async () => {
-  const { one, close } = await friendsWithConversation(server.url, 'land');
-  const context = await browser.newContext();
+  const { one, close } = await friendsWithConversation(e2e.server.url, 'land');
+  const context = await e2e.browser.newContext();
   const page = await context.newPage();
-  await page.goto(`${server.url}/`);
+  await page.goto(`${e2e.server.url}/`);
   await page.getByRole('heading', { name: 'Private one-to-one chat, on a server you run' }).waitFor();
   expect(await seriousViolations(page)).toEqual([]);
   await page.getByRole('link', { name: 'Create an account' }).click();
   await page.waitForURL('**/register');
-  await logIn(page, server.url, one);
-  await page.goto(`${server.url}/`);
+  await logIn(page, e2e.server.url, one);
+  await page.goto(`${e2e.server.url}/`);
   await page.waitForURL('**/chats');
   await context.close();
   await close();
 });
 
 it('edits the profile, shows public cards, and deletes a conversation for one side only', async () => {
-  const { one: me, two: friend, conversationId, close } = await friendsWithConversation(server.url, 'prof');
+  const {
+    one: me,
+    two: friend,
+    conversationId,
+    close,
+  } = await friendsWithConversation(e2e.server.url, 'prof');
   await friend.client.messages.send.mutate({ conversationId, body: 'old news', clientId: randomUUID() });
-  const contexts = await Promise.all([browser.newContext(), browser.newContext()]);
+  const contexts = await Promise.all([e2e.browser.newContext(), e2e.browser.newContext()]);
   const [mine, theirs] = await Promise.all(contexts.map((c) => c.newPage()));
   if (!mine || !theirs) throw new Error('no pages');
   mine.on('dialog', (dialog) => void dialog.accept());
-  await logIn(mine, server.url, me);
-  await logIn(theirs, server.url, friend);
+  await logIn(mine, e2e.server.url, me);
+  await logIn(theirs, e2e.server.url, friend);
 
   // Profile: name, email, member since; a bad email is explained; a new name shows everywhere.
   await mine.getByTestId('me').click();
@@ -57,7 +52,7 @@ it('edits the profile, shows public cards, and deletes a conversation for one si
   await mine.getByRole('button', { name: 'Save changes' }).click();
   await mine.getByRole('status').getByText('Saved.').waitFor();
   await expect.poll(() => mine.getByTestId('me').textContent()).toBe(newName);
-  await theirs.goto(`${server.url}/people`);
+  await theirs.goto(`${e2e.server.url}/people`);
   await theirs
     .getByRole('list', { name: 'Friends', exact: true })
     .getByText(newName)
@@ -70,7 +65,7 @@ it('edits the profile, shows public cards, and deletes a conversation for one si
   await theirs.waitForURL(`**/chats/${conversationId}`);
 
   // Delete for me: gone from my list; the friend keeps it all; a new message brings it back alone.
-  await mine.goto(`${server.url}/chats/${conversationId}`);
+  await mine.goto(`${e2e.server.url}/chats/${conversationId}`);
   await mine.getByTestId('message-body').getByText('old news').waitFor();
   await mine.getByRole('button', { name: 'Delete for me' }).click();
   await mine.waitForURL(/\/chats$/);
@@ -81,7 +76,7 @@ it('edits the profile, shows public cards, and deletes a conversation for one si
   await expect.poll(() => bodies(mine), { timeout: 10_000 }).toEqual(['fresh start']);
 
   // Log out from the profile page: back to the landing page.
-  await mine.goto(`${server.url}/profile`);
+  await mine.goto(`${e2e.server.url}/profile`);
   await mine.getByRole('region', { name: 'Session' }).getByRole('button', { name: 'Log out' }).click();
   await mine.getByRole('link', { name: 'Create an account' }).waitFor();
 
@@ -90,17 +85,17 @@ it('edits the profile, shows public cards, and deletes a conversation for one si
 });
 
 it('shows times in the viewer’s own time zone', async () => {
-  const { one, two, conversationId, close } = await friendsWithConversation(server.url, 'tz');
+  const { one, two, conversationId, close } = await friendsWithConversation(e2e.server.url, 'tz');
   const sent = await two.client.messages.send.mutate({
     conversationId,
     body: 'what time is it?',
     clientId: randomUUID(),
   });
   for (const timezoneId of ['Asia/Tokyo', 'America/New_York']) {
-    const context = await browser.newContext({ timezoneId, locale: 'en-US' });
+    const context = await e2e.browser.newContext({ timezoneId, locale: 'en-US' });
     const page = await context.newPage();
-    await logIn(page, server.url, one);
-    await page.goto(`${server.url}/chats/${conversationId}`);
+    await logIn(page, e2e.server.url, one);
+    await page.goto(`${e2e.server.url}/chats/${conversationId}`);
     const time = page.getByTestId('message').getByRole('time').first();
     await time.waitFor();
     const expected = new Intl.DateTimeFormat('en-US', {

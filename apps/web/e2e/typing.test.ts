@@ -1,29 +1,18 @@
 import { TYPING_TTL_MS } from '@pigeon/schema';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { friendsWithConversation, launchChromium, logIn, startWebServer } from './browser';
+import { expect, it } from 'vitest';
+import { friendsWithConversation, logIn, webServerAndBrowserForFile } from './browser';
 
-let server: Awaited<ReturnType<typeof startWebServer>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser.close();
-  await server.close();
-});
+const e2e = webServerAndBrowserForFile();
 
 it('shows “is typing…” to the other person, clears it when the message lands, and lets it expire', async () => {
-  const { one, two, conversationId, close } = await friendsWithConversation(server.url, 'typing');
-  const contexts = await Promise.all([browser.newContext(), browser.newContext()]);
+  const { one, two, conversationId, close } = await friendsWithConversation(e2e.server.url, 'typing');
+  const contexts = await Promise.all([e2e.browser.newContext(), e2e.browser.newContext()]);
   const [typist, watcher] = await Promise.all(contexts.map((c) => c.newPage()));
   if (!typist || !watcher) throw new Error('no pages');
-  await logIn(typist, server.url, one);
-  await logIn(watcher, server.url, two);
-  await typist.goto(`${server.url}/chats/${conversationId}`);
-  await watcher.goto(`${server.url}/chats/${conversationId}`);
+  await logIn(typist, e2e.server.url, one);
+  await logIn(watcher, e2e.server.url, two);
+  await typist.goto(`${e2e.server.url}/chats/${conversationId}`);
+  await watcher.goto(`${e2e.server.url}/chats/${conversationId}`);
   const indicator = watcher.getByTestId('typing');
   const box = typist.getByLabel(`Message ${two.username}`);
   await box.waitFor();
