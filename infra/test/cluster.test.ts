@@ -265,6 +265,39 @@ describe.runIf(adminUrl && hasNginx && hasRedis)('three instances behind NGINX, 
     stream.stop();
   });
 
+  it('answers presence with SERVICE_UNAVAILABLE while Redis is down, and shows friends online again once it is back', async () => {
+    const { a, b } = await pair();
+    const tab = randomUUID();
+    const statusOfA = async () =>
+      (await b.client.presence.list.query()).find((p) => p.userId === a.id)?.status;
+    await a.client.presence.heartbeat.mutate({ connectionId: tab, state: 'online' });
+    expect(await statusOfA()).toBe('online');
+
+    await stopProcess(redis);
+    const beat = await a.client.presence.heartbeat
+      .mutate({ connectionId: tab, state: 'online' })
+      .catch((e: unknown) => e);
+    expect(isCode(beat, 'SERVICE_UNAVAILABLE')).toBe(true);
+    const list = await b.client.presence.list.query().catch((e: unknown) => e);
+    expect(isCode(list, 'SERVICE_UNAVAILABLE')).toBe(true);
+    // Those answers are the dependency's failing, not the instances': NGINX keeps them all in.
+    expect((await b.client.auth.me.query()).id).toBe(b.id);
+
+    // The new Redis is empty: the user is online again at their next beat, as a tab's timer sends it.
+    redis = await startPrivateRedis(redisPort);
+    await waitFor(
+      'heartbeat accepted',
+      () =>
+        a.client.presence.heartbeat.mutate({ connectionId: tab, state: 'online' }).then(
+          () => true,
+          () => false,
+        ),
+      30_000,
+    );
+    expect(await statusOfA()).toBe('online');
+    for (const instance of cluster.instances) await waitFor('ready', () => httpOk(`${instance.url}/readyz`));
+  });
+
   it('refuses sends with SERVICE_UNAVAILABLE while PostgreSQL is unreachable, and recovers', async () => {
     const { a, b, conversationId } = await pair();
     const first = await sendSurely(a.client, conversationId, 'stored');
