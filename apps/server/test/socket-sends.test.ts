@@ -55,4 +55,30 @@ describe.each(backends)('sends over the open WebSocket (%s)', (backend) => {
       'no socket yet',
     ]);
   });
+
+  it('beats presence over the socket while the stream is open: no request every 15 s per tab', async () => {
+    const a = await t.user('a');
+    const b = await t.user('b');
+    await befriend(a, b);
+    const fetches = vi.spyOn(globalThis, 'fetch');
+    const httpBeats = () =>
+      fetches.mock.calls.filter(([input]) =>
+        String(input instanceof Request ? input.url : input).includes('presence.heartbeat'),
+      ).length;
+    const tab = newClientId();
+
+    const stream = collectEvents(a.client);
+    await stream.live();
+    await a.client.presence.heartbeat.mutate({ connectionId: tab, state: 'online' });
+    await a.client.presence.heartbeat.mutate({ connectionId: tab, state: 'away' });
+    expect(httpBeats()).toBe(0);
+    const seen = await b.client.presence.list.query();
+    expect(seen.find((p) => p.userId === a.id)?.status).toBe('away');
+
+    stream.unsubscribe();
+    await a.client.$close();
+    await a.client.presence.heartbeat.mutate({ connectionId: tab, state: 'offline' });
+    expect(httpBeats()).toBe(1);
+    expect((await b.client.presence.list.query()).find((p) => p.userId === a.id)?.status).toBe('offline');
+  });
 });

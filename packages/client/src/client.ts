@@ -13,7 +13,7 @@ import { SessionStore, type StoredSession } from './session';
 import { socketFirstLink } from './socket-first-link';
 
 /** Calls worth the WebSocket while it is open: frequent, and safe to repeat over HTTP. */
-const SOCKET_CALLS = new Set(['messages.send', 'conversations.typing']);
+const SOCKET_CALLS = new Set(['messages.send', 'conversations.typing', 'presence.heartbeat']);
 
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting';
 
