@@ -63,13 +63,25 @@ it('type-checks every package from the root tsconfig.json', () => {
   expect(missing).toEqual([]);
 });
 
-it('references in a tsconfig.json only packages its package.json depends on', () => {
-  const byDir = new Map(packages.map((p) => [p.dir, p.manifest.name]));
-  const undeclared = typed.flatMap((pkg) => {
-    const declared = new Set(dependenciesOf(pkg).map(([dep]) => dep));
-    return referencedDirs(pkg.dir)
-      .filter((dir) => !declared.has(byDir.get(dir) ?? ''))
-      .map((dir) => `${pkg.manifest.name} -> ${relative(repoRoot, dir)}`);
+// pnpm links only declared dependencies, so a package imports no other; and an import of a
+// package its tsconfig.json does not reference still compiles, silently checking that
+// package's sources again. Hence: references are exactly the declared workspace dependencies.
+it('references in each tsconfig.json exactly the workspace packages its package.json declares', () => {
+  const typedNames = new Map(typed.map((p) => [p.manifest.name, p.dir]));
+  const mismatches = typed.flatMap((pkg) => {
+    const declared = dependenciesOf(pkg)
+      .map(([dep]) => typedNames.get(dep))
+      .filter((dir) => dir !== undefined);
+    const referenced = referencedDirs(pkg.dir);
+    const name = (dir: string) => relative(repoRoot, dir);
+    return [
+      ...declared
+        .filter((d) => !referenced.includes(d))
+        .map((d) => `${pkg.manifest.name} depends on ${name(d)} but does not reference it`),
+      ...referenced
+        .filter((r) => !declared.includes(r))
+        .map((r) => `${pkg.manifest.name} references ${name(r)} but does not depend on it`),
+    ];
   });
-  expect(undeclared).toEqual([]);
+  expect(mismatches).toEqual([]);
 });
