@@ -1,12 +1,12 @@
-import { limits, type Conversation } from '@pigeon/schema';
+import type { Conversation } from '@pigeon/schema';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useTRPC } from '../lib/trpc';
 import { useAppSelector } from '../store';
 import { Button } from './button';
-import { inputClass } from './field';
 import { FriendPicker } from './friend-picker';
+import { GroupNameField } from './group-name-field';
 
 /** Who is in a group; its owner renames it and adds or removes people; anyone can leave. */
 export function GroupPanel({ conversation }: { conversation: Conversation }) {
@@ -50,15 +50,7 @@ export function GroupPanel({ conversation }: { conversation: Conversation }) {
             rename.mutate({ conversationId, name });
           }}
         >
-          <label className="flex-1 font-medium">
-            Group name
-            <input
-              className={inputClass}
-              value={name}
-              maxLength={limits.groupName.max}
-              onChange={(e) => setName(e.target.value)}
-            />
-          </label>
+          <GroupNameField className="flex-1" value={name} onChange={setName} />
           <Button type="submit" disabled={rename.isPending}>
             Rename
           </Button>

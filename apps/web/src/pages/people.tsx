@@ -3,20 +3,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useDeferredValue, useState, type ReactNode } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { Button } from '../components/button';
+import { SearchField } from '../components/field';
 import { PresenceDot } from '../components/presence';
+import { Section } from '../components/section';
 import { useTRPC } from '../lib/trpc';
-
-function Section({ title, children }: { title: string; children: ReactNode }) {
-  const id = `section-${title.toLowerCase().replace(/\W+/g, '-')}`;
-  return (
-    <section aria-labelledby={id} className="rounded-lg border border-slate-200 p-4 dark:border-slate-800">
-      <h2 id={id} className="mb-3 font-semibold">
-        {title}
-      </h2>
-      {children}
-    </section>
-  );
-}
 
 function PersonRow({
   user,
@@ -106,17 +96,13 @@ export default function PeoplePage() {
   return (
     <div className="mx-auto grid h-full max-w-5xl content-start items-start gap-4 overflow-y-auto p-4 md:grid-cols-2">
       <Section title="Find people">
-        <label htmlFor="people-search" className="sr-only">
-          Search by username
-        </label>
-        <input
+        <SearchField
           id="people-search"
-          type="search"
-          placeholder="Search by username"
+          label="Search by username"
           value={query}
           maxLength={32}
           onChange={(e) => setQuery(e.target.value)}
-          className="mb-2 w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"
+          className="mb-2"
         />
         {deferredQuery && (
           <ul aria-label="Search results" className="divide-y divide-slate-100 dark:divide-slate-800">

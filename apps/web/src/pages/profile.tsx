@@ -1,9 +1,10 @@
 import { updateProfileInput, type Me } from '@pigeon/schema';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type ReactNode, type SubmitEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import { ChangePassword, Devices, YourData } from '../components/account-security';
 import { Button } from '../components/button';
-import { inputClass } from '../components/field';
+import { Field } from '../components/field';
+import { Section } from '../components/section';
 import { Spinner } from '../components/spinner';
 import { askForNotifications, notificationPermission } from '../lib/notifications';
 import { leavePresence } from '../lib/presence';
@@ -12,18 +13,6 @@ import { useTRPC } from '../lib/trpc';
 import { formText } from '../lib/form';
 import { useAppDispatch } from '../store';
 import { loggedIn } from '../store/session';
-
-function Card({ title, children }: { title: string; children: ReactNode }) {
-  const id = `profile-${title.toLowerCase().replace(/\W+/g, '-')}`;
-  return (
-    <section aria-labelledby={id} className="rounded-lg border border-slate-200 p-4 dark:border-slate-800">
-      <h2 id={id} className="mb-3 font-semibold">
-        {title}
-      </h2>
-      {children}
-    </section>
-  );
-}
 
 /** Your account: who you are to others, how to reach you, and your preferences. */
 export default function ProfilePage() {
@@ -35,19 +24,19 @@ export default function ProfilePage() {
       <h1 className="text-xl font-semibold">Your profile</h1>
       <ProfileForm me={me.data} />
       <Preferences />
-      <Card title="Notifications">
+      <Section title="Notifications">
         <NotificationsSetting />
-      </Card>
-      <Card title="Devices">
+      </Section>
+      <Section title="Devices">
         <Devices />
-      </Card>
-      <Card title="Password">
+      </Section>
+      <Section title="Password">
         <ChangePassword />
-      </Card>
+      </Section>
       <LogOut />
-      <Card title="Your data">
+      <Section title="Your data">
         <YourData />
-      </Card>
+      </Section>
     </div>
   );
 }
@@ -100,51 +89,29 @@ function ProfileForm({ me }: { me: Me }) {
   };
 
   return (
-    <Card title="Account">
+    <Section title="Account">
       <p className="mb-3 text-sm text-slate-600 dark:text-slate-300">
         Member since <time dateTime={me.createdAt}>{fullTime(me.createdAt)}</time>. Your email is never shown
         to anyone else.
       </p>
       <form noValidate onSubmit={submit} className="space-y-3">
-        <div>
-          <label htmlFor="profile-username" className="text-sm font-medium">
-            Username
-          </label>
-          <input
-            id="profile-username"
-            name="username"
-            defaultValue={me.username}
-            autoComplete="username"
-            aria-invalid={Boolean(errors.username)}
-            aria-describedby={errors.username ? 'profile-username-error' : undefined}
-            className={inputClass}
-          />
-          {errors.username && (
-            <p id="profile-username-error" className="mt-1 text-sm text-rose-700 dark:text-rose-400">
-              {errors.username}
-            </p>
-          )}
-        </div>
-        <div>
-          <label htmlFor="profile-email" className="text-sm font-medium">
-            Email
-          </label>
-          <input
-            id="profile-email"
-            name="email"
-            type="email"
-            defaultValue={me.email ?? ''}
-            autoComplete="email"
-            aria-invalid={Boolean(errors.email)}
-            aria-describedby={errors.email ? 'profile-email-error' : undefined}
-            className={inputClass}
-          />
-          {errors.email && (
-            <p id="profile-email-error" className="mt-1 text-sm text-rose-700 dark:text-rose-400">
-              {errors.email}
-            </p>
-          )}
-        </div>
+        <Field
+          id="profile-username"
+          name="username"
+          label="Username"
+          defaultValue={me.username}
+          autoComplete="username"
+          error={errors.username}
+        />
+        <Field
+          id="profile-email"
+          name="email"
+          label="Email"
+          type="email"
+          defaultValue={me.email ?? ''}
+          autoComplete="email"
+          error={errors.email}
+        />
         {errors.form && (
           <p role="alert" className="text-sm text-rose-700 dark:text-rose-400">
             {errors.form}
@@ -159,7 +126,7 @@ function ProfileForm({ me }: { me: Me }) {
           Save changes
         </Button>
       </form>
-    </Card>
+    </Section>
   );
 }
 
@@ -176,7 +143,7 @@ function Preferences() {
     }),
   );
   return (
-    <Card title="Privacy">
+    <Section title="Privacy">
       <label className="flex items-start gap-3">
         <input
           type="checkbox"
@@ -208,7 +175,7 @@ function Preferences() {
           </span>
         </span>
       </label>
-    </Card>
+    </Section>
   );
 }
 
@@ -217,11 +184,11 @@ function LogOut() {
   const queryClient = useQueryClient();
   const logout = useMutation(trpc.auth.logout.mutationOptions({ onSettled: () => queryClient.clear() }));
   return (
-    <Card title="Session">
+    <Section title="Session">
       <Button onClick={() => void leavePresence().then(() => logout.mutate())} disabled={logout.isPending}>
         Log out
       </Button>
-    </Card>
+    </Section>
   );
 }
 
