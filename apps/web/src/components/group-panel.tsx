@@ -2,8 +2,8 @@ import type { Conversation } from '@pigeon/schema';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
+import { useMe } from '../lib/me';
 import { useTRPC } from '../lib/trpc';
-import { useAppSelector } from '../store';
 import { Button } from './button';
 import { FriendPicker } from './friend-picker';
 import { GroupNameField } from './group-name-field';
@@ -13,7 +13,7 @@ export function GroupPanel({ conversation }: { conversation: Conversation }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  const me = useAppSelector((s) => s.session.user);
+  const me = useMe();
   const owner = conversation.ownerId !== null && conversation.ownerId === me?.id;
   const conversationId = conversation.id;
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.queryKey() });

@@ -4,9 +4,10 @@ import { useEffect } from 'react';
 import { NavLink, Outlet } from 'react-router';
 import { startEventStream } from '../lib/events';
 import { leavePresence, usePresenceHeartbeat } from '../lib/presence';
+import { useMe } from '../lib/me';
 import { useTRPC } from '../lib/trpc';
 import { useUnreadTitle } from '../lib/unread-title';
-import { useAppSelector, type AppStore } from '../store';
+import type { AppStore } from '../store';
 import { ConnectionBadge } from './connection-badge';
 
 const navLink = ({ isActive }: { isActive: boolean }) =>
@@ -18,7 +19,7 @@ const navLink = ({ isActive }: { isActive: boolean }) =>
 
 /** The signed-in frame: navigation, connection state, and the one live event stream. */
 export function Shell({ client, store }: { client: PigeonClient; store: AppStore }) {
-  const user = useAppSelector((s) => s.session.user);
+  const user = useMe();
   const queryClient = useQueryClient();
   const trpc = useTRPC();
 

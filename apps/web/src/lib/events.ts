@@ -5,7 +5,6 @@ import type { TRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import type { AppRouter } from '@pigeon/client';
 import type { AppStore } from '../store';
 import { confirmed } from '../store/outbox';
-import { loggedIn } from '../store/session';
 import { typingEnded, typingSeen } from '../store/typing';
 import { addToHistory, replaceInHistory, type HistoryPages } from './messages';
 import { notifyIfAway } from './notifications';
@@ -39,7 +38,7 @@ export function applyStoredMessage({ queryClient, trpc, store }: CacheDeps, mess
   if (!list || !known) {
     void queryClient.invalidateQueries({ queryKey: listKey });
   } else if ((known.lastMessage?.id ?? 0) < message.id) {
-    const fromOthers = message.senderId !== store.getState().session.user?.id;
+    const fromOthers = message.senderId !== store.getState().session.userId;
     const updated = {
       ...known,
       lastMessage: message,
@@ -81,7 +80,7 @@ export function startEventStream(opts: {
           queryClient
             .getQueryData<Conversation[]>(trpc.conversations.list.queryKey())
             ?.find((c) => c.id === item.message.conversationId),
-          store.getState().session.user?.id,
+          store.getState().session.userId ?? undefined,
         );
         applyStoredMessage({ queryClient, trpc, store }, item.message);
         store.dispatch(
@@ -96,8 +95,8 @@ export function startEventStream(opts: {
         void queryClient.invalidateQueries({ queryKey: trpc.friends.pathKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.queryKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.users.pathKey() });
-        if (item.user.id === store.getState().session.user?.id) {
-          void client.auth.me.query().then((me) => store.dispatch(loggedIn(me)));
+        if (item.user.id === store.getState().session.userId) {
+          void queryClient.invalidateQueries({ queryKey: trpc.auth.me.queryKey() });
         }
         break;
       case 'conversation.cleared':

@@ -13,6 +13,7 @@ import { TypingLine } from '../components/typing-line';
 import { Spinner } from '../components/spinner';
 import { applyStoredMessage, HISTORY_PAGE } from '../lib/events';
 import { newClientId } from '../lib/ids';
+import { useMe, useMyId } from '../lib/me';
 import { chatRows } from '../lib/messages';
 import { useTRPC } from '../lib/trpc';
 import { useMessageActions } from '../lib/use-message-actions';
@@ -25,7 +26,7 @@ const titleOf = (conversation: Conversation | undefined) =>
 export default function ChatsPage() {
   const { conversationId } = useParams();
   const trpc = useTRPC();
-  const me = useAppSelector((s) => s.session.user);
+  const myId = useMyId();
   const conversations = useQuery(trpc.conversations.list.queryOptions());
   const [creatingGroup, setCreatingGroup] = useState(false);
 
@@ -47,7 +48,7 @@ export default function ChatsPage() {
         {conversations.isPending ? (
           <Spinner label="Loading conversations" />
         ) : (
-          <ConversationList conversations={conversations.data ?? []} meId={me?.id} />
+          <ConversationList conversations={conversations.data ?? []} meId={myId} />
         )}
       </aside>
       <section className={`min-w-0 flex-1 flex-col ${conversationId ? 'flex' : 'hidden md:flex'}`}>
@@ -83,7 +84,7 @@ function ConversationView({
   const queryClient = useQueryClient();
   const dispatch = useAppDispatch();
   const store = useAppStore();
-  const me = useAppSelector((s) => s.session.user);
+  const me = useMe();
   const outbox = useAppSelector((s) => s.outbox);
   const isGroup = conversation?.kind === 'group';
   const [showMembers, setShowMembers] = useState(false);

@@ -7,22 +7,20 @@ import { Field } from '../components/field';
 import { Section } from '../components/section';
 import { Spinner } from '../components/spinner';
 import { askForNotifications, notificationPermission } from '../lib/notifications';
+import { useMe } from '../lib/me';
 import { leavePresence } from '../lib/presence';
 import { fullTime } from '../lib/time';
 import { useTRPC } from '../lib/trpc';
 import { formText } from '../lib/form';
-import { useAppDispatch } from '../store';
-import { loggedIn } from '../store/session';
 
 /** Your account: who you are to others, how to reach you, and your preferences. */
 export default function ProfilePage() {
-  const trpc = useTRPC();
-  const me = useQuery(trpc.auth.me.queryOptions());
-  if (!me.data) return <Spinner label="Loading your profile" />;
+  const me = useMe();
+  if (!me) return <Spinner label="Loading your profile" />;
   return (
     <div className="mx-auto grid h-full max-w-3xl content-start gap-4 overflow-y-auto p-4">
       <h1 className="text-xl font-semibold">Your profile</h1>
-      <ProfileForm me={me.data} />
+      <ProfileForm me={me} />
       <Preferences />
       <Section title="Notifications">
         <NotificationsSetting />
@@ -44,13 +42,11 @@ export default function ProfilePage() {
 function ProfileForm({ me }: { me: Me }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const dispatch = useAppDispatch();
   const [errors, setErrors] = useState<{ username?: string; email?: string; form?: string }>({});
   const [saved, setSaved] = useState(false);
   const update = useMutation(
     trpc.auth.updateProfile.mutationOptions({
       onSuccess: (updated) => {
-        dispatch(loggedIn(updated));
         queryClient.setQueryData(trpc.auth.me.queryKey(), updated);
         setSaved(true);
       },
