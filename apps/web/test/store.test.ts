@@ -4,7 +4,6 @@ import { createStore } from '../src/store';
 import { networkChanged, socketStatusChanged } from '../src/store/connection';
 import { confirmed, failed, pendingById, pendingIn, queued, retried } from '../src/store/outbox';
 import { loggedIn, loggedOut } from '../src/store/session';
-import { typingEnded, typingSeen, typingSlice, typistsAt } from '../src/store/typing';
 
 const conversationId = 'conv';
 const ada: Me = { id: 'u', username: 'ada', email: null, createdAt: '2026-01-01T00:00:00.000Z' };
@@ -64,20 +63,5 @@ describe('connection and session', () => {
     expect(store.getState().session).toEqual({ status: 'authenticated', userId: 'u' });
     store.dispatch(loggedOut());
     expect(store.getState().session).toEqual({ status: 'anonymous', userId: null });
-  });
-});
-
-describe('typing', () => {
-  it('lists a typist until the signal runs out or their message lands', () => {
-    const now = Date.parse('2026-01-01T00:00:00Z');
-    let state = typingSlice.reducer(
-      undefined,
-      typingSeen({ conversationId: 'c', userId: 'u', expiresAt: new Date(now + 6_000).toISOString() }),
-    );
-    expect(typistsAt(state, 'c', now)).toEqual(['u']);
-    expect(typistsAt(state, 'c', now + 6_000)).toEqual([]);
-    expect(typistsAt(state, 'other', now)).toEqual([]);
-    state = typingSlice.reducer(state, typingEnded({ conversationId: 'c', userId: 'u' }));
-    expect(typistsAt(state, 'c', now)).toEqual([]);
   });
 });

@@ -5,10 +5,9 @@ import type { TRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import type { AppRouter } from '@pigeon/client';
 import type { AppStore } from '../store';
 import { confirmed } from '../store/outbox';
-import { typingEnded, typingSeen } from '../store/typing';
 import { addToHistory, replaceInHistory, type HistoryPages } from './messages';
 import { notifyIfAway } from './notifications';
-import { applyPresence } from './presence';
+import { applyPresence, applyTyping, endTyping } from './signals';
 
 export const HISTORY_PAGE = 50;
 
@@ -83,9 +82,7 @@ export function startEventStream(opts: {
           store.getState().session.userId ?? undefined,
         );
         applyStoredMessage({ queryClient, trpc, store }, item.message);
-        store.dispatch(
-          typingEnded({ conversationId: item.message.conversationId, userId: item.message.senderId }),
-        );
+        endTyping(queryClient, item.message.conversationId, item.message.senderId);
         break;
       case 'message.updated':
         applyUpdatedMessage({ queryClient, trpc }, item.message);
@@ -121,9 +118,7 @@ export function startEventStream(opts: {
         void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.queryKey() });
         break;
       case 'typing':
-        store.dispatch(
-          typingSeen({ conversationId: item.conversationId, userId: item.userId, expiresAt: item.expiresAt }),
-        );
+        applyTyping(queryClient, item);
         break;
       case 'presence':
         applyPresence({ queryClient, trpc }, item);
