@@ -59,3 +59,4 @@ export function useMessageActions() {
     },
   };
 }
+export type MessageActionsState = ReturnType<typeof useMessageActions>;
