@@ -1,63 +1,12 @@
-import type { PigeonClient, StreamItem } from '@pigeon/client';
-import type { Conversation, Message } from '@pigeon/schema';
+import type { AppRouter, PigeonClient, StreamItem } from '@pigeon/client';
+import type { Conversation } from '@pigeon/schema';
 import type { QueryClient } from '@tanstack/react-query';
 import type { TRPCOptionsProxy } from '@trpc/tanstack-react-query';
-import type { AppRouter } from '@pigeon/client';
 import type { AppStore } from '../store';
-import { confirmed } from '../store/outbox';
-import { addToHistory, replaceInHistory, type HistoryPages } from './messages';
+import { historyKey } from './history';
+import { applyStoredMessage, applyUpdatedMessage } from './message-cache';
 import { notifyIfAway } from './notifications';
 import { applyPresence, applyTyping, endTyping } from './signals';
-
-export const HISTORY_PAGE = 50;
-
-type CacheDeps = { queryClient: QueryClient; trpc: TRPCOptionsProxy<AppRouter>; store: AppStore };
-
-/** The cached history of one conversation, as the chat view pages it. */
-const historyKeyOf = (trpc: TRPCOptionsProxy<AppRouter>, conversationId: string) =>
-  trpc.messages.history.infiniteQueryKey({ conversationId, limit: HISTORY_PAGE });
-
-/**
- * The server has this message (from the send's answer or from the event stream, whichever
- * comes first; both are idempotent): confirm the outbox entry, add it to the cached history
- * and move its conversation to the top of the list.
- */
-export function applyStoredMessage({ queryClient, trpc, store }: CacheDeps, message: Message): void {
-  store.dispatch(confirmed(message.clientId));
-  const historyKey = historyKeyOf(trpc, message.conversationId);
-  if (queryClient.getQueryData(historyKey)) {
-    queryClient.setQueryData<HistoryPages>(historyKey, (data) => addToHistory(data, message));
-  } else {
-    // Loading right now, perhaps from before this message: fetch again rather than miss it.
-    void queryClient.invalidateQueries({ queryKey: historyKey });
-  }
-  const listKey = trpc.conversations.list.queryKey();
-  const list = queryClient.getQueryData<Conversation[]>(listKey);
-  const known = list?.find((c) => c.id === message.conversationId);
-  if (!list || !known) {
-    void queryClient.invalidateQueries({ queryKey: listKey });
-  } else if ((known.lastMessage?.id ?? 0) < message.id) {
-    const fromOthers = message.senderId !== store.getState().session.userId;
-    const updated = {
-      ...known,
-      lastMessage: message,
-      updatedAt: message.createdAt,
-      // Counted here at once; the read marker (when the conversation is open) sets it right.
-      unreadCount: known.unreadCount + (fromOthers && message.id > (known.lastReadMessageId ?? 0) ? 1 : 0),
-    };
-    queryClient.setQueryData(listKey, [updated, ...list.filter((c) => c.id !== known.id)]);
-  }
-}
-
-/** An edited, deleted or reacted-to message: replace the cached copies (history and list). */
-export function applyUpdatedMessage({ queryClient, trpc }: Omit<CacheDeps, 'store'>, message: Message): void {
-  const historyKey = historyKeyOf(trpc, message.conversationId);
-  queryClient.setQueryData<HistoryPages>(historyKey, (data) => replaceInHistory(data, message));
-  const listKey = trpc.conversations.list.queryKey();
-  queryClient.setQueryData<Conversation[]>(listKey, (list) =>
-    list?.map((c) => (c.lastMessage?.id === message.id ? { ...c, lastMessage: message } : c)),
-  );
-}
 
 /**
  * Applies the user's event stream to the query cache, so every screen updates live. The
@@ -99,7 +48,7 @@ export function startEventStream(opts: {
       case 'conversation.cleared':
         void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.queryKey() });
         void queryClient.resetQueries({
-          queryKey: historyKeyOf(trpc, item.conversationId),
+          queryKey: historyKey(trpc, item.conversationId),
         });
         break;
       case 'group.updated':
@@ -109,7 +58,7 @@ export function startEventStream(opts: {
         // Out of the group: it leaves the list, and an open view of it learns it is gone.
         void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.queryKey() });
         void queryClient.invalidateQueries({
-          queryKey: historyKeyOf(trpc, item.conversationId),
+          queryKey: historyKey(trpc, item.conversationId),
         });
         break;
       case 'conversation.muted':

@@ -1,14 +1,10 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
-import { HISTORY_PAGE } from './events';
-import { useTRPC } from './trpc';
+import type { AppRouter } from '@pigeon/client';
+import type { TRPCOptionsProxy } from '@trpc/tanstack-react-query';
 
-/** One conversation's history, newest page first, as every part of its view reads it. */
-export function useHistory(conversationId: string) {
-  const trpc = useTRPC();
-  return useInfiniteQuery(
-    trpc.messages.history.infiniteQueryOptions(
-      { conversationId, limit: HISTORY_PAGE },
-      { getNextPageParam: (page) => page.nextCursor ?? undefined },
-    ),
-  );
+/** How many messages one page of a conversation's history holds. */
+export const HISTORY_PAGE = 50;
+
+/** The cached history of one conversation, as its view pages it. */
+export function historyKey(trpc: TRPCOptionsProxy<AppRouter>, conversationId: string) {
+  return trpc.messages.history.infiniteQueryKey({ conversationId, limit: HISTORY_PAGE });
 }

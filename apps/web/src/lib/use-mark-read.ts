@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef } from 'react';
-import { useHistory } from './history';
+import { useHistory } from './use-history';
 import { useMyId } from './me';
 import { useTRPC } from './trpc';
 

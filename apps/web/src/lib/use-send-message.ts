@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRef } from 'react';
 import { useAppDispatch, useAppStore } from '../store';
 import { failed, pendingById, queued, retried } from '../store/outbox';
-import { applyStoredMessage } from './events';
+import { applyStoredMessage } from './message-cache';
 import { newClientId } from './ids';
 import { useTRPC } from './trpc';
 

@@ -2,7 +2,7 @@ import type { Conversation } from '@pigeon/schema';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { HISTORY_PAGE } from '../../lib/events';
+import { historyKey } from '../../lib/history';
 import { useTRPC } from '../../lib/trpc';
 import { conversationTitle } from '../conversation-list';
 import { GroupPanel } from '../group-panel';
@@ -40,9 +40,7 @@ export function ConversationHeader({
   const clear = useMutation(
     trpc.conversations.clear.mutationOptions({
       onSuccess: () => {
-        void queryClient.resetQueries({
-          queryKey: trpc.messages.history.infiniteQueryKey({ conversationId, limit: HISTORY_PAGE }),
-        });
+        void queryClient.resetQueries({ queryKey: historyKey(trpc, conversationId) });
         void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.queryKey() });
         void navigate('/chats');
       },

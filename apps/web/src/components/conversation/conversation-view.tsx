@@ -1,6 +1,6 @@
 import type { Conversation, PublicUser } from '@pigeon/schema';
 import { useMemo } from 'react';
-import { useHistory } from '../../lib/history';
+import { useHistory } from '../../lib/use-history';
 import { useMe } from '../../lib/me';
 import { useMarkRead } from '../../lib/use-mark-read';
 import { useMessageActions } from '../../lib/use-message-actions';

@@ -1,6 +1,6 @@
 import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router';
-import { useHistory } from '../../lib/history';
+import { useHistory } from '../../lib/use-history';
 import { useMyId } from '../../lib/me';
 import { chatRows } from '../../lib/messages';
 import { useAppSelector } from '../../store';
