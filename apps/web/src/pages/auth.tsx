@@ -40,15 +40,14 @@ function firstIssuePerField(
   return errors;
 }
 
-/** The login boxes keep 16 px whatever surrounds them: below that, phones zoom in on focus. */
-const AUTH_INPUT = 'text-base';
-
 /** Login and registration: the shared Zod schemas check fields before anything is sent. */
 export function AuthPage({ mode, client }: { mode: Mode; client: PigeonClient }) {
   const copy = COPY[mode];
   const [fields, setFields] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The boxes keep 16 px whatever surrounds them: below that, phones zoom in on focus.
+  const field = (name: FieldName) => ({ id: name, name, className: 'text-base', error: fields[name] });
 
   async function submit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -101,33 +100,14 @@ export function AuthPage({ mode, client }: { mode: Mode; client: PigeonClient })
           className="space-y-4"
           aria-describedby={formError ? 'form-error' : undefined}
         >
-          <Field
-            id="username"
-            name="username"
-            className={AUTH_INPUT}
-            label="Username"
-            error={fields.username}
-            autoComplete="username"
-            autoFocus
-          />
+          <Field {...field('username')} label="Username" autoComplete="username" autoFocus />
           {mode === 'register' && (
-            <Field
-              id="email"
-              name="email"
-              className={AUTH_INPUT}
-              label="Email"
-              type="email"
-              error={fields.email}
-              autoComplete="email"
-            />
+            <Field {...field('email')} label="Email" type="email" autoComplete="email" />
           )}
           <Field
-            id="password"
-            name="password"
-            className={AUTH_INPUT}
+            {...field('password')}
             label="Password"
             type="password"
-            error={fields.password}
             autoComplete={mode === 'register' ? 'new-password' : 'current-password'}
           />
           {formError && (
