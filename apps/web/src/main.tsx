@@ -10,10 +10,10 @@ import { networkChanged } from './store/connection';
 import './styles.css';
 
 const store = createStore();
-const client = createBrowserClient(store);
 const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 30_000, refetchOnWindowFocus: false, retry: 1 } },
 });
+const client = createBrowserClient(store, queryClient);
 
 window.addEventListener('online', () => store.dispatch(networkChanged(true)));
 window.addEventListener('offline', () => store.dispatch(networkChanged(false)));

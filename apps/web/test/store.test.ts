@@ -1,11 +1,12 @@
+import type { Me } from '@pigeon/schema';
 import { describe, expect, it } from 'vitest';
 import { createStore } from '../src/store';
 import { networkChanged, socketStatusChanged } from '../src/store/connection';
 import { confirmed, failed, pendingById, pendingIn, queued, retried } from '../src/store/outbox';
 import { loggedIn, loggedOut } from '../src/store/session';
-import { typingEnded, typingSeen, typingSlice, typistsAt } from '../src/store/typing';
 
 const conversationId = 'conv';
+const ada: Me = { id: 'u', username: 'ada', email: null, createdAt: '2026-01-01T00:00:00.000Z' };
 
 describe('the outbox', () => {
   it('tracks a send from queued to failed to retried to confirmed', () => {
@@ -58,26 +59,9 @@ describe('connection and session', () => {
   it('knows nothing about the session until told', () => {
     const store = createStore();
     expect(store.getState().session.status).toBe('unknown');
-    store.dispatch(
-      loggedIn({ id: 'u', username: 'ada', email: null, createdAt: '2026-01-01T00:00:00.000Z' }),
-    );
-    expect(store.getState().session).toMatchObject({ status: 'authenticated', user: { username: 'ada' } });
+    store.dispatch(loggedIn(ada));
+    expect(store.getState().session).toEqual({ status: 'authenticated', userId: 'u' });
     store.dispatch(loggedOut());
-    expect(store.getState().session).toEqual({ status: 'anonymous', user: null });
-  });
-});
-
-describe('typing', () => {
-  it('lists a typist until the signal runs out or their message lands', () => {
-    const now = Date.parse('2026-01-01T00:00:00Z');
-    let state = typingSlice.reducer(
-      undefined,
-      typingSeen({ conversationId: 'c', userId: 'u', expiresAt: new Date(now + 6_000).toISOString() }),
-    );
-    expect(typistsAt(state, 'c', now)).toEqual(['u']);
-    expect(typistsAt(state, 'c', now + 6_000)).toEqual([]);
-    expect(typistsAt(state, 'other', now)).toEqual([]);
-    state = typingSlice.reducer(state, typingEnded({ conversationId: 'c', userId: 'u' }));
-    expect(typistsAt(state, 'c', now)).toEqual([]);
+    expect(store.getState().session).toEqual({ status: 'anonymous', userId: null });
   });
 });

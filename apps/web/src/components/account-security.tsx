@@ -5,7 +5,7 @@ import { formText } from '../lib/form';
 import { fullTime } from '../lib/time';
 import { useTRPC } from '../lib/trpc';
 import { Button } from './button';
-import { inputClass } from './field';
+import { Field } from './field';
 
 /** Where you are logged in, and a way to end any of it. */
 export function Devices() {
@@ -73,30 +73,20 @@ export function ChangePassword() {
   };
   return (
     <form noValidate onSubmit={submit} className="space-y-3">
-      <div>
-        <label htmlFor="current-password" className="text-sm font-medium">
-          Current password
-        </label>
-        <input
-          id="current-password"
-          name="currentPassword"
-          type="password"
-          autoComplete="current-password"
-          className={inputClass}
-        />
-      </div>
-      <div>
-        <label htmlFor="new-password" className="text-sm font-medium">
-          New password
-        </label>
-        <input
-          id="new-password"
-          name="newPassword"
-          type="password"
-          autoComplete="new-password"
-          className={inputClass}
-        />
-      </div>
+      <Field
+        id="current-password"
+        name="currentPassword"
+        label="Current password"
+        type="password"
+        autoComplete="current-password"
+      />
+      <Field
+        id="new-password"
+        name="newPassword"
+        label="New password"
+        type="password"
+        autoComplete="new-password"
+      />
       {message && (
         <p
           role={message.ok ? 'status' : 'alert'}
@@ -152,15 +142,12 @@ export function YourData() {
           }
         }}
       >
-        <label htmlFor="delete-password" className="text-sm font-medium">
-          Password, to delete your account
-        </label>
-        <input
+        <Field
           id="delete-password"
           name="deletePassword"
+          label="Password, to delete your account"
           type="password"
           autoComplete="current-password"
-          className={inputClass}
         />
         {error && (
           <p role="alert" className="text-sm text-rose-700 dark:text-rose-400">

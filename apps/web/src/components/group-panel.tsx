@@ -1,20 +1,21 @@
-import { limits, type Conversation } from '@pigeon/schema';
+import type { Conversation } from '@pigeon/schema';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
+import { useMyId } from '../lib/me';
 import { useTRPC } from '../lib/trpc';
-import { useAppSelector } from '../store';
 import { Button } from './button';
-import { inputClass } from './field';
 import { FriendPicker } from './friend-picker';
+import { GroupMembers } from './group-members';
+import { GroupNameField } from './group-name-field';
 
 /** Who is in a group; its owner renames it and adds or removes people; anyone can leave. */
 export function GroupPanel({ conversation }: { conversation: Conversation }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  const me = useAppSelector((s) => s.session.user);
-  const owner = conversation.ownerId !== null && conversation.ownerId === me?.id;
+  const myId = useMyId();
+  const owner = conversation.ownerId !== null && conversation.ownerId === myId;
   const conversationId = conversation.id;
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.queryKey() });
   const options = { onSuccess: refresh };
@@ -35,7 +36,6 @@ export function GroupPanel({ conversation }: { conversation: Conversation }) {
   const [name, setName] = useState(conversation.name ?? '');
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const error = rename.error ?? add.error ?? remove.error ?? leave.error;
-  const everyone = me ? [me, ...conversation.members] : conversation.members;
 
   return (
     <aside
@@ -50,47 +50,24 @@ export function GroupPanel({ conversation }: { conversation: Conversation }) {
             rename.mutate({ conversationId, name });
           }}
         >
-          <label className="flex-1 font-medium">
-            Group name
-            <input
-              className={inputClass}
-              value={name}
-              maxLength={limits.groupName.max}
-              onChange={(e) => setName(e.target.value)}
-            />
-          </label>
+          <GroupNameField className="flex-1" value={name} onChange={setName} />
           <Button type="submit" disabled={rename.isPending}>
             Rename
           </Button>
         </form>
       )}
-      <section>
-        <h3 className="mb-1 font-medium">{everyone.length} members</h3>
-        <ul aria-label="Members">
-          {everyone.map((m) => (
-            <li key={m.id} className="flex items-center justify-between gap-2 py-0.5">
-              <span>
-                {m.id === me?.id ? `${m.username} (you)` : m.username}
-                {m.id === conversation.ownerId && (
-                  <span className="ml-1 text-xs text-slate-500 dark:text-slate-400">owner</span>
-                )}
-              </span>
-              {owner && m.id !== me.id && (
-                <Button
-                  className="text-xs"
-                  onClick={() => {
-                    if (window.confirm(`Remove ${m.username} from the group?`)) {
-                      remove.mutate({ conversationId, userId: m.id });
-                    }
-                  }}
-                >
-                  Remove
-                </Button>
-              )}
-            </li>
-          ))}
-        </ul>
-      </section>
+      <GroupMembers
+        conversation={conversation}
+        onRemove={
+          owner
+            ? (member) => {
+                if (window.confirm(`Remove ${member.username} from the group?`)) {
+                  remove.mutate({ conversationId, userId: member.id });
+                }
+              }
+            : undefined
+        }
+      />
       {owner && (
         <form
           className="space-y-2"

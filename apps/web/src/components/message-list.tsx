@@ -1,9 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import type { ChatRow } from '../lib/messages';
-import { fullTime, shortTime } from '../lib/time';
-import { MessageActions, ReactionChips, type MessageActionHandlers } from './message-actions';
-import { MessageText } from './message-text';
+import type { MessageActionHandlers } from './message-actions';
+import { MessageBubble } from './message-bubble';
 
 const NEAR_BOTTOM_PX = 120;
 const LOAD_OLDER_PX = 300;
@@ -159,103 +158,6 @@ export function MessageList({
           );
         })}
       </div>
-    </div>
-  );
-}
-
-function MessageBubble({
-  row,
-  mine,
-  seen,
-  focused,
-  onRetry,
-  meId,
-  actions,
-  names,
-  showSender,
-}: {
-  row: ChatRow;
-  mine: boolean;
-  seen: boolean;
-  focused: boolean;
-  onRetry: (clientId: string) => void;
-  meId: string | undefined;
-  actions: MessageActionHandlers;
-  names: Record<string, string>;
-  showSender: boolean;
-}) {
-  const message = row.kind === 'message' ? row.message : undefined;
-  const body = message ? message.body : row.kind === 'pending' ? row.pending.body : '';
-  const createdAt = message ? message.createdAt : row.kind === 'pending' ? row.pending.createdAt : '';
-  return (
-    <div
-      className={`group flex flex-col py-1 ${mine ? 'items-end' : 'items-start'}`}
-      data-testid="message"
-      data-state={row.kind === 'message' ? 'sent' : row.pending.status}
-      data-focused={focused || undefined}
-    >
-      {message && (
-        // Shown on hover and on keyboard focus within the message, so it is reachable without a mouse.
-        <div className="hidden group-focus-within:block group-hover:block">
-          <MessageActions message={message} mine={mine} meId={meId} handlers={actions} />
-        </div>
-      )}
-      {showSender && !mine && message && (
-        <p className="px-3 text-xs font-semibold text-slate-600 dark:text-slate-300" data-testid="sender">
-          {names[message.senderId] ?? 'Former member'}
-        </p>
-      )}
-      <div
-        className={`max-w-[80%] rounded-2xl px-3 py-2 ${focused ? 'ring-2 ring-amber-400' : ''} ${
-          mine
-            ? 'bg-indigo-600 text-white'
-            : 'bg-slate-100 text-slate-900 dark:bg-slate-800 dark:text-slate-100'
-        }`}
-      >
-        {message?.replyTo && (
-          <blockquote
-            className={`mb-1 border-l-2 pl-2 text-xs ${mine ? 'border-indigo-200 text-indigo-100' : 'border-slate-400 text-slate-600 dark:text-slate-300'}`}
-            data-testid="reply-quote"
-          >
-            <span className="font-semibold">{names[message.replyTo.senderId] ?? 'Someone'}</span>{' '}
-            {message.replyTo.deleted ? <em>deleted message</em> : message.replyTo.body}
-          </blockquote>
-        )}
-        {message?.deletedAt ? (
-          <p className="italic opacity-80" data-testid="message-body">
-            This message was deleted.
-          </p>
-        ) : (
-          <MessageText body={body} className="break-words" />
-        )}
-        <p
-          className={`mt-0.5 text-right text-[11px] ${mine ? 'text-indigo-100' : 'text-slate-600 dark:text-slate-300'}`}
-        >
-          {row.kind === 'pending' && row.pending.status === 'sending' && 'Sending…'}
-          {row.kind === 'pending' && row.pending.status === 'failed' && (
-            <>
-              Not sent.{' '}
-              <button
-                type="button"
-                className="font-semibold underline"
-                onClick={() => onRetry(row.pending.clientId)}
-              >
-                Retry
-              </button>
-            </>
-          )}
-          {row.kind === 'message' && (
-            <time dateTime={createdAt} title={fullTime(createdAt)}>
-              {shortTime(createdAt)}
-            </time>
-          )}
-          {message?.editedAt && !message.deletedAt && <span data-testid="edited"> · edited</span>}
-          {seen && <span data-testid="seen"> · Seen</span>}
-        </p>
-      </div>
-      {message && !message.deletedAt && (
-        <ReactionChips message={message} meId={meId} onReact={actions.onReact} />
-      )}
     </div>
   );
 }

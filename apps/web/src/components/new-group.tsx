@@ -1,11 +1,10 @@
-import { limits } from '@pigeon/schema';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useTRPC } from '../lib/trpc';
 import { Button } from './button';
-import { inputClass } from './field';
 import { FriendPicker } from './friend-picker';
+import { GroupNameField } from './group-name-field';
 
 /** Names a new group and picks the friends in it; the creator owns it. */
 export function NewGroupForm({ onDone }: { onDone: () => void }) {
@@ -33,16 +32,7 @@ export function NewGroupForm({ onDone }: { onDone: () => void }) {
         create.mutate({ name, memberIds: [...chosen] });
       }}
     >
-      <label className="block text-sm font-medium">
-        Group name
-        <input
-          className={inputClass}
-          value={name}
-          maxLength={limits.groupName.max}
-          required
-          onChange={(e) => setName(e.target.value)}
-        />
-      </label>
+      <GroupNameField className="block text-sm" value={name} onChange={setName} required />
       <FriendPicker
         friends={friends.data ?? []}
         chosen={chosen}

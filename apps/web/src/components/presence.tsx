@@ -1,18 +1,7 @@
 import type { PresenceStatus } from '@pigeon/schema';
-import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { lastSeenLabel } from '../lib/presence';
-import { useTRPC } from '../lib/trpc';
-
-/** A friend's presence from the one cached list (kept live by the event stream). */
-function usePresenceOf(userId: string) {
-  const trpc = useTRPC();
-  const { data } = useQuery({
-    ...trpc.presence.list.queryOptions(),
-    select: (list) => list.find((p) => p.userId === userId),
-  });
-  return data ?? { userId, status: 'offline' as const, lastSeenAt: null };
-}
+import { usePresenceOf } from '../lib/signals';
 
 const dotColour: Record<PresenceStatus, string> = {
   online: 'bg-emerald-500',

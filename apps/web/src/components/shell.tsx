@@ -3,10 +3,12 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { NavLink, Outlet } from 'react-router';
 import { startEventStream } from '../lib/events';
-import { leavePresence, usePresenceHeartbeat } from '../lib/presence';
+import { usePresenceHeartbeat } from '../lib/presence';
+import { useMe } from '../lib/me';
 import { useTRPC } from '../lib/trpc';
 import { useUnreadTitle } from '../lib/unread-title';
-import { useAppSelector, type AppStore } from '../store';
+import { useLogOut } from '../lib/use-log-out';
+import type { AppStore } from '../store';
 import { ConnectionBadge } from './connection-badge';
 
 const navLink = ({ isActive }: { isActive: boolean }) =>
@@ -18,13 +20,14 @@ const navLink = ({ isActive }: { isActive: boolean }) =>
 
 /** The signed-in frame: navigation, connection state, and the one live event stream. */
 export function Shell({ client, store }: { client: PigeonClient; store: AppStore }) {
-  const user = useAppSelector((s) => s.session.user);
+  const user = useMe();
   const queryClient = useQueryClient();
   const trpc = useTRPC();
 
   useEffect(() => startEventStream({ client, queryClient, trpc, store }), [client, queryClient, trpc, store]);
   useUnreadTitle();
   usePresenceHeartbeat(client);
+  const logOut = useLogOut();
 
   return (
     <div className="flex h-full flex-col">
@@ -53,11 +56,7 @@ export function Shell({ client, store }: { client: PigeonClient; store: AppStore
           </NavLink>
           <button
             type="button"
-            onClick={() => {
-              void leavePresence()
-                .then(() => client.auth.logout.mutate())
-                .finally(() => queryClient.clear());
-            }}
+            onClick={logOut.start}
             className="rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
           >
             Log out

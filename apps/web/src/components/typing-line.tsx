@@ -1,13 +1,12 @@
 import type { PublicUser } from '@pigeon/schema';
 import { useEffect, useState } from 'react';
-import { useAppSelector } from '../store';
-import { typistsAt } from '../store/typing';
+import { typistsAt, useTypists } from '../lib/signals';
 
 /** "ada is typing…" under the messages, gone when their signal runs out or their message lands. */
 export function TypingLine({ conversationId, members }: { conversationId: string; members: PublicUser[] }) {
-  const typing = useAppSelector((s) => s.typing);
+  const typing = useTypists(conversationId);
   const [now, setNow] = useState(() => Date.now());
-  const typists = typistsAt(typing, conversationId, now);
+  const typists = typistsAt(typing, now);
   const active = typists.length > 0;
   useEffect(() => {
     // Re-check once a second while someone types, so an expired signal disappears by itself.

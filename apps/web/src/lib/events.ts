@@ -1,65 +1,12 @@
-import type { PigeonClient, StreamItem } from '@pigeon/client';
-import type { Conversation, Message } from '@pigeon/schema';
+import type { AppRouter, PigeonClient, StreamItem } from '@pigeon/client';
+import type { Conversation } from '@pigeon/schema';
 import type { QueryClient } from '@tanstack/react-query';
 import type { TRPCOptionsProxy } from '@trpc/tanstack-react-query';
-import type { AppRouter } from '@pigeon/client';
 import type { AppStore } from '../store';
-import { confirmed } from '../store/outbox';
-import { loggedIn } from '../store/session';
-import { typingEnded, typingSeen } from '../store/typing';
-import { addToHistory, replaceInHistory, type HistoryPages } from './messages';
+import { historyKey } from './history';
+import { applyStoredMessage, applyUpdatedMessage } from './message-cache';
 import { notifyIfAway } from './notifications';
-import { applyPresence } from './presence';
-
-export const HISTORY_PAGE = 50;
-
-type CacheDeps = { queryClient: QueryClient; trpc: TRPCOptionsProxy<AppRouter>; store: AppStore };
-
-/** The cached history of one conversation, as the chat view pages it. */
-const historyKeyOf = (trpc: TRPCOptionsProxy<AppRouter>, conversationId: string) =>
-  trpc.messages.history.infiniteQueryKey({ conversationId, limit: HISTORY_PAGE });
-
-/**
- * The server has this message (from the send's answer or from the event stream, whichever
- * comes first; both are idempotent): confirm the outbox entry, add it to the cached history
- * and move its conversation to the top of the list.
- */
-export function applyStoredMessage({ queryClient, trpc, store }: CacheDeps, message: Message): void {
-  store.dispatch(confirmed(message.clientId));
-  const historyKey = historyKeyOf(trpc, message.conversationId);
-  if (queryClient.getQueryData(historyKey)) {
-    queryClient.setQueryData<HistoryPages>(historyKey, (data) => addToHistory(data, message));
-  } else {
-    // Loading right now, perhaps from before this message: fetch again rather than miss it.
-    void queryClient.invalidateQueries({ queryKey: historyKey });
-  }
-  const listKey = trpc.conversations.list.queryKey();
-  const list = queryClient.getQueryData<Conversation[]>(listKey);
-  const known = list?.find((c) => c.id === message.conversationId);
-  if (!list || !known) {
-    void queryClient.invalidateQueries({ queryKey: listKey });
-  } else if ((known.lastMessage?.id ?? 0) < message.id) {
-    const fromOthers = message.senderId !== store.getState().session.user?.id;
-    const updated = {
-      ...known,
-      lastMessage: message,
-      updatedAt: message.createdAt,
-      // Counted here at once; the read marker (when the conversation is open) sets it right.
-      unreadCount: known.unreadCount + (fromOthers && message.id > (known.lastReadMessageId ?? 0) ? 1 : 0),
-    };
-    queryClient.setQueryData(listKey, [updated, ...list.filter((c) => c.id !== known.id)]);
-  }
-}
-
-/** An edited, deleted or reacted-to message: replace the cached copies (history and list). */
-export function applyUpdatedMessage({ queryClient, trpc }: Omit<CacheDeps, 'store'>, message: Message): void {
-  const historyKey = historyKeyOf(trpc, message.conversationId);
-  queryClient.setQueryData<HistoryPages>(historyKey, (data) => replaceInHistory(data, message));
-  const listKey = trpc.conversations.list.queryKey();
-  queryClient.setQueryData<Conversation[]>(listKey, (list) =>
-    list?.map((c) => (c.lastMessage?.id === message.id ? { ...c, lastMessage: message } : c)),
-  );
-}
+import { applyPresence, applyTyping, endTyping } from './signals';
 
 /**
  * Applies the user's event stream to the query cache, so every screen updates live. The
@@ -81,12 +28,10 @@ export function startEventStream(opts: {
           queryClient
             .getQueryData<Conversation[]>(trpc.conversations.list.queryKey())
             ?.find((c) => c.id === item.message.conversationId),
-          store.getState().session.user?.id,
+          store.getState().session.userId ?? undefined,
         );
         applyStoredMessage({ queryClient, trpc, store }, item.message);
-        store.dispatch(
-          typingEnded({ conversationId: item.message.conversationId, userId: item.message.senderId }),
-        );
+        endTyping(queryClient, item.message.conversationId, item.message.senderId);
         break;
       case 'message.updated':
         applyUpdatedMessage({ queryClient, trpc }, item.message);
@@ -96,14 +41,14 @@ export function startEventStream(opts: {
         void queryClient.invalidateQueries({ queryKey: trpc.friends.pathKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.queryKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.users.pathKey() });
-        if (item.user.id === store.getState().session.user?.id) {
-          void client.auth.me.query().then((me) => store.dispatch(loggedIn(me)));
+        if (item.user.id === store.getState().session.userId) {
+          void queryClient.invalidateQueries({ queryKey: trpc.auth.me.queryKey() });
         }
         break;
       case 'conversation.cleared':
         void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.queryKey() });
         void queryClient.resetQueries({
-          queryKey: historyKeyOf(trpc, item.conversationId),
+          queryKey: historyKey(trpc, item.conversationId),
         });
         break;
       case 'group.updated':
@@ -113,7 +58,7 @@ export function startEventStream(opts: {
         // Out of the group: it leaves the list, and an open view of it learns it is gone.
         void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.queryKey() });
         void queryClient.invalidateQueries({
-          queryKey: historyKeyOf(trpc, item.conversationId),
+          queryKey: historyKey(trpc, item.conversationId),
         });
         break;
       case 'conversation.muted':
@@ -122,9 +67,7 @@ export function startEventStream(opts: {
         void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.queryKey() });
         break;
       case 'typing':
-        store.dispatch(
-          typingSeen({ conversationId: item.conversationId, userId: item.userId, expiresAt: item.expiresAt }),
-        );
+        applyTyping(queryClient, item);
         break;
       case 'presence':
         applyPresence({ queryClient, trpc }, item);

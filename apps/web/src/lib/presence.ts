@@ -1,7 +1,5 @@
-import type { AppRouter, PigeonClient } from '@pigeon/client';
-import type { EphemeralEvent, PresenceStatus, UserPresence } from '@pigeon/schema';
-import type { QueryClient } from '@tanstack/react-query';
-import type { TRPCOptionsProxy } from '@trpc/tanstack-react-query';
+import type { PigeonClient } from '@pigeon/client';
+import type { PresenceStatus } from '@pigeon/schema';
 import { useEffect } from 'react';
 import { newClientId } from './ids';
 
@@ -94,20 +92,6 @@ export function usePresenceHeartbeat(client: PigeonClient) {
       window.removeEventListener('pageshow', onBack);
     };
   }, [client]);
-}
-
-/** A friend's new status from the event stream, written into the cached presence list. */
-export function applyPresence(
-  { queryClient, trpc }: { queryClient: QueryClient; trpc: TRPCOptionsProxy<AppRouter> },
-  event: Extract<EphemeralEvent, { type: 'presence' }>,
-) {
-  const { userId, status, lastSeenAt } = event;
-  queryClient.setQueryData<UserPresence[]>(trpc.presence.list.queryKey(), (list) =>
-    list
-      ? [...list.filter((p) => p.userId !== userId), { userId, status, lastSeenAt }]
-      : // Not loaded yet: the fetch under way will bring it.
-        list,
-  );
 }
 
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });

@@ -2,7 +2,7 @@ import type { Message } from '@pigeon/schema';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { MessageActionHandlers } from '../components/message-actions';
-import { applyUpdatedMessage } from './events';
+import { applyUpdatedMessage } from './message-cache';
 import { useTRPC } from './trpc';
 
 /**
@@ -59,3 +59,4 @@ export function useMessageActions() {
     },
   };
 }
+export type MessageActionsState = ReturnType<typeof useMessageActions>;

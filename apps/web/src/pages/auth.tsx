@@ -1,8 +1,9 @@
 import type { PigeonClient } from '@pigeon/client';
 import { TRPCClientError } from '@pigeon/client';
 import { loginInput, registerInput } from '@pigeon/schema';
-import { useState, type InputHTMLAttributes, type SubmitEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import { Link } from 'react-router';
+import { Field } from '../components/field';
 import { formText } from '../lib/form';
 
 type Mode = 'login' | 'register';
@@ -39,45 +40,14 @@ function firstIssuePerField(
   return errors;
 }
 
-/** A labelled input whose error message is tied to it for screen readers. */
-function Field({
-  name,
-  label,
-  error,
-  ...props
-}: {
-  name: FieldName;
-  label: string;
-  error: string | undefined;
-} & InputHTMLAttributes<HTMLInputElement>) {
-  return (
-    <div>
-      <label htmlFor={name} className="text-sm font-medium">
-        {label}
-      </label>
-      <input
-        id={name}
-        name={name}
-        className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-base aria-[invalid=true]:border-rose-500 dark:border-slate-700 dark:bg-slate-900"
-        aria-invalid={Boolean(error)}
-        aria-describedby={error ? `${name}-error` : undefined}
-        {...props}
-      />
-      {error && (
-        <p id={`${name}-error`} className="mt-1 text-sm text-rose-700 dark:text-rose-400">
-          {error}
-        </p>
-      )}
-    </div>
-  );
-}
-
 /** Login and registration: the shared Zod schemas check fields before anything is sent. */
 export function AuthPage({ mode, client }: { mode: Mode; client: PigeonClient }) {
   const copy = COPY[mode];
   const [fields, setFields] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The boxes keep 16 px whatever surrounds them: below that, phones zoom in on focus.
+  const field = (name: FieldName) => ({ id: name, name, className: 'text-base', error: fields[name] });
 
   async function submit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -130,15 +100,14 @@ export function AuthPage({ mode, client }: { mode: Mode; client: PigeonClient })
           className="space-y-4"
           aria-describedby={formError ? 'form-error' : undefined}
         >
-          <Field name="username" label="Username" error={fields.username} autoComplete="username" autoFocus />
+          <Field {...field('username')} label="Username" autoComplete="username" autoFocus />
           {mode === 'register' && (
-            <Field name="email" label="Email" type="email" error={fields.email} autoComplete="email" />
+            <Field {...field('email')} label="Email" type="email" autoComplete="email" />
           )}
           <Field
-            name="password"
+            {...field('password')}
             label="Password"
             type="password"
-            error={fields.password}
             autoComplete={mode === 'register' ? 'new-password' : 'current-password'}
           />
           {formError && (

@@ -4,6 +4,7 @@ import { useDeferredValue, useState } from 'react';
 import { Link } from 'react-router';
 import { conversationTitle } from '../components/conversation-list';
 import { Button } from '../components/button';
+import { SearchField } from '../components/field';
 import { shortTime } from '../lib/time';
 import { useTRPC } from '../lib/trpc';
 
@@ -29,17 +30,12 @@ export default function SearchPage() {
   return (
     <div className="mx-auto h-full max-w-3xl overflow-y-auto p-4">
       <h1 className="mb-3 text-xl font-semibold">Search messages</h1>
-      <label htmlFor="message-search" className="sr-only">
-        Search your messages
-      </label>
-      <input
+      <SearchField
         id="message-search"
-        type="search"
-        placeholder="Search your messages"
+        label="Search your messages"
         value={text}
         maxLength={limits.messageSearch.max}
         onChange={(e) => setText(e.target.value)}
-        className="w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"
       />
       {results.error && (
         <p role="alert" className="mt-2 text-sm text-rose-700 dark:text-rose-400">

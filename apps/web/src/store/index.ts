@@ -3,7 +3,6 @@ import { useDispatch, useSelector, useStore } from 'react-redux';
 import { connectionSlice } from './connection';
 import { outboxSlice } from './outbox';
 import { sessionSlice } from './session';
-import { typingSlice } from './typing';
 
 export function createStore() {
   return configureStore({
@@ -11,7 +10,6 @@ export function createStore() {
       session: sessionSlice.reducer,
       connection: connectionSlice.reducer,
       outbox: outboxSlice.reducer,
-      typing: typingSlice.reducer,
     },
   });
 }

@@ -1,0 +1,69 @@
+import type { Conversation, PublicUser } from '@pigeon/schema';
+import { useMemo } from 'react';
+import { useHistory } from '../../lib/use-history';
+import { useMe } from '../../lib/me';
+import { useMarkRead } from '../../lib/use-mark-read';
+import { useMessageActions } from '../../lib/use-message-actions';
+import { useSendMessage } from '../../lib/use-send-message';
+import { conversationTitle } from '../conversation-list';
+import { TypingLine } from '../typing-line';
+import { ConversationComposer } from './conversation-composer';
+import { ConversationHeader } from './conversation-header';
+import { MessagePane } from './message-pane';
+
+const NO_MEMBERS: PublicUser[] = [];
+
+/** One open conversation: its header, its messages, who is typing, and the composer. */
+export function ConversationView({
+  conversationId,
+  conversation,
+}: {
+  conversationId: string;
+  conversation: Conversation | undefined;
+}) {
+  const me = useMe();
+  const members = conversation?.members ?? NO_MEMBERS;
+  const history = useHistory(conversationId);
+  useMarkRead(conversationId, conversation?.lastReadMessageId ?? 0);
+  const actions = useMessageActions();
+  const sender = useSendMessage(conversationId);
+  // Usernames by id, for reply quotes and a group's senders.
+  const names = useMemo(
+    () => Object.fromEntries([...members, ...(me ? [me] : [])].map((u) => [u.id, u.username])),
+    [members, me],
+  );
+
+  if (history.isError) {
+    const gone = history.error.data?.code === 'NOT_FOUND';
+    return (
+      <p role="alert" className="m-auto p-8 text-rose-700 dark:text-rose-400">
+        {gone ? 'You are not in this conversation (any more).' : history.error.message}
+      </p>
+    );
+  }
+  return (
+    <>
+      <ConversationHeader conversationId={conversationId} conversation={conversation} />
+      <MessagePane
+        conversationId={conversationId}
+        seenUpTo={conversation?.seenUpTo ?? null}
+        showSenders={conversation?.kind === 'group'}
+        onRetry={sender.retry}
+        actions={actions.handlers}
+        names={names}
+      />
+      <TypingLine conversationId={conversationId} members={members} />
+      {actions.error && (
+        <p role="alert" className="px-4 text-sm text-rose-700 dark:text-rose-400">
+          {actions.error}
+        </p>
+      )}
+      <ConversationComposer
+        title={conversation ? conversationTitle(conversation) : ''}
+        names={names}
+        actions={actions}
+        sender={sender}
+      />
+    </>
+  );
+}
