@@ -13,6 +13,7 @@ COPY packages/schema/package.json packages/schema/
 COPY packages/db/package.json packages/db/
 COPY packages/api/package.json packages/api/
 COPY packages/client/package.json packages/client/
+COPY packages/test-utils/package.json packages/test-utils/
 COPY examples/echo-bot/package.json examples/echo-bot/
 COPY apps/web/package.json apps/web/
 COPY infra/package.json infra/

@@ -1,10 +1,10 @@
 import { limits } from '@pigeon/schema';
 import { describe, expect, it } from 'vitest';
+import { errorCode } from '@pigeon/test-utils';
 import {
   backends,
   befriend,
   collectEvents,
-  errorCode,
   newClientId,
   startTestServer,
   useTestServer,
