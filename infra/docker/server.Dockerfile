@@ -13,9 +13,11 @@ COPY packages/schema/package.json packages/schema/
 COPY packages/db/package.json packages/db/
 COPY packages/api/package.json packages/api/
 COPY packages/client/package.json packages/client/
+COPY packages/test-utils/package.json packages/test-utils/
 COPY examples/echo-bot/package.json examples/echo-bot/
 COPY apps/web/package.json apps/web/
 COPY infra/package.json infra/
+COPY e2e/package.json e2e/
 RUN pnpm install --frozen-lockfile --prod --filter "@pigeon/server..."
 
 # The web app is built here (it needs dev dependencies) and only its static files move on.

@@ -1,27 +1,18 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  createPigeonClient,
-  TRPCClientError,
-  type Message,
-  type PigeonClient,
-  type StreamItem,
-} from '@pigeon/client';
+import { createPigeonClient, type Message, type PigeonClient, type StreamItem } from '@pigeon/client';
 import { createScratchDatabase } from '@pigeon/db/testing';
+import { errorCode, startCuttableProxy } from '@pigeon/test-utils';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startCluster, type Cluster } from '../src/cluster';
 import { freePort, httpOk, waitFor } from '../src/ports';
 import { startPrivateRedis, stopProcess } from '../src/redis';
-import { startCuttableProxy } from '../src/tcp-proxy';
 
 const adminUrl = process.env.DATABASE_URL;
 const hasNginx = spawnSync('nginx', ['-v']).status === 0;
 const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
-
-const isCode = (err: unknown, code: string) =>
-  err instanceof TRPCClientError && (err.data as { code?: string } | undefined)?.code === code;
 
 describe.runIf(adminUrl && hasNginx && hasRedis)('three instances behind NGINX, under faults', () => {
   let cluster: Cluster;
@@ -277,9 +268,9 @@ describe.runIf(adminUrl && hasNginx && hasRedis)('three instances behind NGINX, 
     const beat = await a.client.presence.heartbeat
       .mutate({ connectionId: tab, state: 'online' })
       .catch((e: unknown) => e);
-    expect(isCode(beat, 'SERVICE_UNAVAILABLE')).toBe(true);
+    expect(errorCode(beat)).toBe('SERVICE_UNAVAILABLE');
     const list = await b.client.presence.list.query().catch((e: unknown) => e);
-    expect(isCode(list, 'SERVICE_UNAVAILABLE')).toBe(true);
+    expect(errorCode(list)).toBe('SERVICE_UNAVAILABLE');
     // Those answers are the dependency's failing, not the instances': NGINX keeps them all in.
     expect((await b.client.auth.me.query()).id).toBe(b.id);
 
@@ -305,7 +296,7 @@ describe.runIf(adminUrl && hasNginx && hasRedis)('three instances behind NGINX, 
     const err = await a.client.messages.send
       .mutate({ conversationId, body: 'not stored', clientId: randomUUID() })
       .catch((e: unknown) => e);
-    expect(isCode(err, 'SERVICE_UNAVAILABLE')).toBe(true);
+    expect(errorCode(err)).toBe('SERVICE_UNAVAILABLE');
     const [instance] = cluster.instances;
     const ready = await fetch(`${instance?.url ?? ''}/readyz`);
     expect(ready.status).toBe(503);

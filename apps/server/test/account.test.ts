@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { backends, befriend, collectEvents, errorCode, newClientId, useTestServer } from './harness';
+import { codeOf } from '@pigeon/test-utils';
+import { backends, befriend, collectEvents, newClientId, useTestServer } from './harness';
 
 describe.each(backends)('account export and deletion (%s)', (backend) => {
   const t = useTestServer(backend);
-  const codeOf = (p: Promise<unknown>) =>
-    p.then(
-      () => 'ok',
-      (e: unknown) => errorCode(e),
-    );
 
   it('exports the user’s own data as JSON', async () => {
     const a = await t.user('exporter');

@@ -2,7 +2,8 @@ import { createPigeonClient, type AppRouter, type AuthSession, type TRPCClientEr
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { backends, befriend, collectEvents, errorCode, TEST_JWT_SECRET, useTestServer } from './harness';
+import { errorCode } from '@pigeon/test-utils';
+import { backends, befriend, collectEvents, TEST_JWT_SECRET, useTestServer } from './harness';
 
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 

@@ -4,7 +4,8 @@
 import { appRouter } from '@pigeon/api';
 import type { PigeonClient } from '@pigeon/client';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { backends, befriend, collectEvents, errorCode, newClientId, useTestServer } from './harness';
+import { errorCode } from '@pigeon/test-utils';
+import { backends, befriend, collectEvents, newClientId, useTestServer } from './harness';
 
 type User = Awaited<ReturnType<ReturnType<typeof useTestServer>['user']>>;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backends, befriend, collectEvents, errorCode, useTestServer } from './harness';
+import { errorCode } from '@pigeon/test-utils';
+import { backends, befriend, collectEvents, useTestServer } from './harness';
 
 describe.each(backends)('friends and discovery (%s)', (backend) => {
   const t = useTestServer(backend);

@@ -1,10 +1,10 @@
 import { limits } from '@pigeon/schema';
 import { describe, expect, it } from 'vitest';
+import { codeOf, errorCode } from '@pigeon/test-utils';
 import {
   backends,
   befriend,
   collectEvents,
-  errorCode,
   newClientId,
   startTestServer,
   useTestServer,
@@ -239,7 +239,7 @@ describe.each(backends)('group conversations (%s)', (backend) => {
       () => bob.client.messages.react.mutate({ messageId: after.id, emoji: '❤️', on: true }),
       () => bob.client.conversations.leave.mutate({ conversationId: group.id }),
     ]) {
-      expect((await failure(call())).code).toBe('NOT_FOUND');
+      expect(await codeOf(call())).toBe('NOT_FOUND');
     }
     expect((await bob.client.conversations.list.query()).map((c) => c.id)).not.toContain(group.id);
     expect((await bob.client.messages.search.query({ query: 'after' })).results).toEqual([]);
@@ -268,7 +268,7 @@ describe.each(backends)('group conversations (%s)', (backend) => {
     );
     // Ann manages it now.
     await ann.client.conversations.rename.mutate({ conversationId: group.id, name: 'Band (new)' });
-    expect((await failure(say(owner, group.id, 'still here?'))).code).toBe('NOT_FOUND');
+    expect(await codeOf(say(owner, group.id, 'still here?'))).toBe('NOT_FOUND');
     ownerStream.unsubscribe();
     annStream.unsubscribe();
   });

@@ -1,9 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createPigeonClient, TRPCClientError, type PigeonClient, type StreamItem } from '@pigeon/client';
+import { createPigeonClient, type PigeonClient, type StreamItem } from '@pigeon/client';
 import { DEFAULT_RATE_LIMITS, type RateLimitRules } from '@pigeon/api';
 import { afterAll, beforeAll } from 'vitest';
 import { createScratchDatabase } from '@pigeon/db/testing';
-export { startCuttableProxy } from '@pigeon/infra/tcp-proxy';
 import WebSocket from 'ws';
 import type { ServerConfig } from '../src/config';
 import { createLogger } from '../src/logger';
@@ -116,11 +115,6 @@ export function useTestServer(backend: Backend, overrides: Partial<ServerConfig>
     user: (prefix) => running().user(prefix),
     close: () => running().close(),
   };
-}
-
-/** The tRPC error code of a failed call (`UNAUTHORIZED`, `BAD_REQUEST`, …). */
-export function errorCode(err: unknown): string | undefined {
-  return err instanceof TRPCClientError ? (err.data as { code?: string } | undefined)?.code : undefined;
 }
 
 /** Makes two registered users friends and opens their conversation. */

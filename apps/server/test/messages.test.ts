@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backends, befriend, collectEvents, errorCode, newClientId, useTestServer } from './harness';
+import { errorCode } from '@pigeon/test-utils';
+import { backends, befriend, collectEvents, newClientId, useTestServer } from './harness';
 
 describe.each(backends)('sending messages (%s)', (backend) => {
   const t = useTestServer(backend);

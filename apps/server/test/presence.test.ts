@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StreamItem } from '@pigeon/client';
 import { describe, expect, it } from 'vitest';
+import { errorCode } from '@pigeon/test-utils';
 import {
   backends,
   befriend,
   collectEvents,
-  errorCode,
   startTestServer,
   useTestServer,
   type TestServer,

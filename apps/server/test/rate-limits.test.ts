@@ -1,14 +1,7 @@
 import { TRPCClientError, type AppRouter } from '@pigeon/client';
 import { describe, expect, it } from 'vitest';
-import {
-  backends,
-  befriend,
-  errorCode,
-  newClientId,
-  startTestServer,
-  UNLIMITED,
-  useTestServer,
-} from './harness';
+import { errorCode } from '@pigeon/test-utils';
+import { backends, befriend, newClientId, startTestServer, UNLIMITED, useTestServer } from './harness';
 
 const retryAfterOf = (err: unknown) =>
   err instanceof TRPCClientError ? (err as TRPCClientError<AppRouter>).data?.retryAfterSeconds : undefined;

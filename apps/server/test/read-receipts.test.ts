@@ -1,6 +1,7 @@
 import type { PigeonClient } from '@pigeon/client';
 import { describe, expect, it } from 'vitest';
-import { backends, befriend, collectEvents, errorCode, newClientId, useTestServer } from './harness';
+import { errorCode } from '@pigeon/test-utils';
+import { backends, befriend, collectEvents, newClientId, useTestServer } from './harness';
 
 describe.each(backends)('read markers, unread counts and receipts (%s)', (backend) => {
   const t = useTestServer(backend);

@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { backends, befriend, collectEvents, errorCode, newClientId, useTestServer } from './harness';
+import { codeOf, errorCode } from '@pigeon/test-utils';
+import { backends, befriend, collectEvents, newClientId, useTestServer } from './harness';
 
 describe.each(backends)('cancel, unfriend, block (%s)', (backend) => {
   const t = useTestServer(backend);
-  const codeOf = (p: Promise<unknown>) =>
-    p.then(
-      () => 'ok',
-      (e: unknown) => errorCode(e),
-    );
 
   it('lets the sender withdraw a pending request, and only the sender', async () => {
     const a = await t.user('a');

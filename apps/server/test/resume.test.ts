@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backends, befriend, collectEvents, newClientId, startCuttableProxy, useTestServer } from './harness';
+import { startCuttableProxy } from '@pigeon/test-utils';
+import { backends, befriend, collectEvents, newClientId, useTestServer } from './harness';
 
 describe.each(backends)('resuming the event stream (%s)', (backend) => {
   const t = useTestServer(backend);

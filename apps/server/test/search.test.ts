@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backends, befriend, errorCode, newClientId, useTestServer } from './harness';
+import { errorCode } from '@pigeon/test-utils';
+import { backends, befriend, newClientId, useTestServer } from './harness';
 
 describe.each(backends)('message search (%s)', (backend) => {
   const t = useTestServer(backend);

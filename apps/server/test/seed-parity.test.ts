@@ -2,17 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { WS_CLOSE_AUTH_TIMEOUT } from '../src/server';
-import { backends, befriend, collectEvents, errorCode, newClientId, useTestServer } from './harness';
+import { codeOf, errorCode } from '@pigeon/test-utils';
+import { backends, befriend, collectEvents, newClientId, useTestServer } from './harness';
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 describe.each(backends)('what the original app did (%s)', (backend) => {
   const t = useTestServer(backend, { wsAuthTimeoutMs: 600 });
-  const codeOf = (p: Promise<unknown>) =>
-    p.then(
-      () => 'ok',
-      (e: unknown) => errorCode(e),
-    );
 
   it('takes an email at registration, unique whatever its case, shown to its owner only', async () => {
     const a = await t.user('mail');

@@ -2,7 +2,8 @@ import { createPigeonClient, type PigeonClient } from '@pigeon/client';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { WS_CLOSE_SESSION_ENDED } from '../src/server';
-import { backends, errorCode, startTestServer, useTestServer, type TestServer } from './harness';
+import { codeOf, errorCode } from '@pigeon/test-utils';
+import { backends, startTestServer, useTestServer, type TestServer } from './harness';
 
 const CHROME_ON_LINUX =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
@@ -46,12 +47,6 @@ async function loginAgain(
   const body = (await res.json()) as { result: { data: { accessToken: string; refreshToken: string } } };
   return body.result.data;
 }
-
-const codeOf = (p: Promise<unknown>) =>
-  p.then(
-    () => 'ok',
-    (e: unknown) => errorCode(e),
-  );
 
 function clientWith(server: TestServer, accessToken: string): PigeonClient {
   return createPigeonClient({

@@ -1,6 +1,7 @@
 import { TYPING_TTL_MS } from '@pigeon/schema';
 import { describe, expect, it } from 'vitest';
-import { backends, befriend, collectEvents, errorCode, useTestServer } from './harness';
+import { errorCode } from '@pigeon/test-utils';
+import { backends, befriend, collectEvents, useTestServer } from './harness';
 
 describe.each(backends)('typing indicators (%s)', (backend) => {
   const t = useTestServer(backend);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createDb, eventStreams, events, friendships, messages, users, type DbHandle } from '@pigeon/db';
 import { createScratchDatabase } from '@pigeon/db/testing';
-import { TRPCError } from '@trpc/server';
+import { codeOf } from '@pigeon/test-utils';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDirectConversation } from '../src/services/conversations';
@@ -45,9 +45,6 @@ describe.each(drivers)('group commit of sends (%s)', (driver) => {
     return (await openDirectConversation(handle.db, a, b)).id;
   }
 
-  const codeOf = (result: PromiseSettledResult<unknown>) =>
-    result.status === 'rejected' && result.reason instanceof TRPCError ? result.reason.code : result.status;
-
   it('gives every send of a mixed batch its own answer, and stores only the accepted ones', async () => {
     const [a, b, c, stranger] = await Promise.all([user('a'), user('b'), user('c'), user('x')]);
     const ab = await friends(a, b);
@@ -58,16 +55,16 @@ describe.each(drivers)('group commit of sends (%s)', (driver) => {
 
     const reused = randomUUID();
     const plan = [
-      { sender: a, input: { conversationId: ab, body: 'one', clientId: randomUUID() }, expect: 'fulfilled' },
+      { sender: a, input: { conversationId: ab, body: 'one', clientId: randomUUID() }, expect: 'ok' },
       {
         sender: stranger,
         input: { conversationId: ab, body: 'no', clientId: randomUUID() },
         expect: 'NOT_FOUND',
       },
       { sender: c, input: { conversationId: cb, body: 'no', clientId: randomUUID() }, expect: 'FORBIDDEN' },
-      { sender: a, input: { conversationId: ab, body: 'twice', clientId: reused }, expect: 'fulfilled' },
-      { sender: a, input: { conversationId: ab, body: 'twice', clientId: reused }, expect: 'fulfilled' },
-      { sender: b, input: { conversationId: ab, body: 'two', clientId: randomUUID() }, expect: 'fulfilled' },
+      { sender: a, input: { conversationId: ab, body: 'twice', clientId: reused }, expect: 'ok' },
+      { sender: a, input: { conversationId: ab, body: 'twice', clientId: reused }, expect: 'ok' },
+      { sender: b, input: { conversationId: ab, body: 'two', clientId: randomUUID() }, expect: 'ok' },
       {
         sender: a,
         input: { conversationId: randomUUID(), body: 'nowhere', clientId: randomUUID() },
@@ -76,10 +73,11 @@ describe.each(drivers)('group commit of sends (%s)', (driver) => {
     ];
     // A first send occupies the only transaction slot, so the rest queue up and commit together.
     const first = queue.send(a, { conversationId: ab, body: 'first', clientId: randomUUID() });
-    const results = await Promise.allSettled(plan.map((p) => queue.send(p.sender, p.input)));
+    const sends = plan.map((p) => queue.send(p.sender, p.input));
+    const results = await Promise.allSettled(sends);
     await first;
 
-    expect(results.map(codeOf)).toEqual(plan.map((p) => p.expect));
+    expect(await Promise.all(sends.map(codeOf))).toEqual(plan.map((p) => p.expect));
     const [r3, r4] = [results[3], results[4]];
     if (r3?.status !== 'fulfilled' || r4?.status !== 'fulfilled') throw new Error('unreachable');
     expect(r4.value.message).toEqual(r3.value.message); // the duplicate is answered as a retry
@@ -92,10 +90,7 @@ describe.each(drivers)('group commit of sends (%s)', (driver) => {
 
     // A clientId reused for another conversation is a conflict, not a silent second message.
     const ad = await friends(a, await user('d'));
-    const conflict = await queue
-      .send(a, { conversationId: ad, body: 'x', clientId: reused })
-      .catch((e: unknown) => e);
-    expect(conflict instanceof TRPCError ? conflict.code : conflict).toBe('CONFLICT');
+    expect(await codeOf(queue.send(a, { conversationId: ad, body: 'x', clientId: reused }))).toBe('CONFLICT');
   });
 
   it('keeps each user’s events gapless and in message order per conversation across concurrent batches', async () => {

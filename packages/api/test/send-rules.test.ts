@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createDb, eventStreams, friendships, users, type DbHandle } from '@pigeon/db';
-import { TRPCError } from '@trpc/server';
+import { errorCode } from '@pigeon/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDirectConversation } from '../src/services/conversations';
 import { sendMessage } from '../src/services/messages';
@@ -29,8 +29,6 @@ async function befriend(a: string, b: string) {
   ]);
 }
 
-const code = (err: unknown) => (err instanceof TRPCError ? err.code : undefined);
-
 describe('sending in a 1:1 conversation', () => {
   it('stops once the two are no longer friends, but still answers a retry of an earlier send', async () => {
     const a = await user('a');
@@ -46,7 +44,7 @@ describe('sending in a 1:1 conversation', () => {
       body: 'after',
       clientId: randomUUID(),
     }).catch((e: unknown) => e);
-    expect(code(refused)).toBe('FORBIDDEN');
+    expect(errorCode(refused)).toBe('FORBIDDEN');
     const retried = await sendMessage(handle.db, a, earlier);
     expect(retried.message).toEqual(message);
     expect(retried.deliveries).toEqual([]);

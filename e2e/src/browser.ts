@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, startServer, type RunningServer, type ServerConfig } from '@pigeon/server';
 import AxeBuilder from '@axe-core/playwright';
@@ -10,16 +11,17 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import WebSocket from 'ws';
 
-export const webDist = fileURLToPath(new URL('../dist', import.meta.url));
+/** The built web app; `turbo run test` builds it before these tests (see turbo.json). */
+const webDist = join(dirname(createRequire(import.meta.url).resolve('@pigeon/web/package.json')), 'dist');
 
 // The committed pictures are refreshed on request (UPDATE_SCREENSHOTS=1); other runs write to a
 // scratch folder, so running the tests never dirties the work tree.
 export const screenshots = process.env.UPDATE_SCREENSHOTS
-  ? fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url))
+  ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
   : join(tmpdir(), 'pigeon-screenshots/');
 
 /** Debian's Chromium, as on CI; playwright-core drives it (no browser download). */
-export function launchChromium(): Promise<Browser> {
+function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
@@ -38,6 +40,11 @@ export function launchChromium(): Promise<Browser> {
  * directory, restartable on the same port and data (as an operator's restart would be).
  */
 export async function startWebServer(overrides: Partial<ServerConfig> = {}) {
+  if (!existsSync(join(webDist, 'index.html'))) {
+    throw new Error(
+      `No built web app in ${webDist}: run the tests through turbo (pnpm test), which builds it first, or pnpm --filter @pigeon/web build.`,
+    );
+  }
   const dataDir = mkdtempSync(join(tmpdir(), 'pigeon-e2e-'));
   const config: ServerConfig = {
     host: '127.0.0.1',

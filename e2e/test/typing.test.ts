@@ -1,6 +1,6 @@
 import { TYPING_TTL_MS } from '@pigeon/schema';
 import { expect, it } from 'vitest';
-import { friendsWithConversation, logIn, webServerAndBrowserForFile } from './browser';
+import { friendsWithConversation, logIn, webServerAndBrowserForFile } from '../src/browser';
 
 const e2e = webServerAndBrowserForFile();
 

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
-import { friendsWithConversation, logIn, seriousViolations, webServerAndBrowserForFile } from './browser';
+import {
+  friendsWithConversation,
+  logIn,
+  seriousViolations,
+  webServerAndBrowserForFile,
+} from '../src/browser';
 
 const e2e = webServerAndBrowserForFile();
 

@@ -1,21 +1,20 @@
 import { mkdirSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshots, seriousViolations, startWebServer } from './browser';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { screenshots, seriousViolations, webServerAndBrowserForFile } from '../src/browser';
 
 const suffix = Math.random().toString(36).slice(2, 7);
 const alice = { username: `alice_${suffix}`, password: 'alice password 1' };
 const bob = { username: `bob_${suffix}`, password: 'bob password 12' };
 
-let server: Awaited<ReturnType<typeof startWebServer>>;
-let browser: Browser;
+const e2e = webServerAndBrowserForFile();
 let aliceContext: BrowserContext;
 let bobContext: BrowserContext;
 let a: Page;
 let b: Page;
 
 async function register(page: Page, user: { username: string; password: string }) {
-  await page.goto(`${server.url}/register`);
+  await page.goto(`${e2e.server.url}/register`);
   await page.getByLabel('Username').fill(user.username);
   await page.getByLabel('Email').fill(`${user.username}@example.com`);
   await page.getByLabel('Password').fill(user.password);
@@ -33,22 +32,15 @@ async function waitForBodies(page: Page, expected: string[]) {
 }
 
 beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launchChromium();
-  aliceContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  bobContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  aliceContext = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  bobContext = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 } });
   a = await aliceContext.newPage();
   b = await bobContext.newPage();
 });
 
-afterAll(async () => {
-  await browser.close();
-  await server.close();
-});
-
 describe('two people chatting in Chromium', () => {
   it('shows field errors from the shared schemas before sending anything', async () => {
-    await a.goto(`${server.url}/register`);
+    await a.goto(`${e2e.server.url}/register`);
     await a.getByLabel('Username').fill('x');
     await a.getByLabel('Email').fill('not-an-email');
     await a.getByLabel('Password').fill('short');
@@ -120,7 +112,7 @@ describe('two people chatting in Chromium', () => {
   });
 
   it('recovers from a server restart with every message exactly once on both sides', async () => {
-    await server.stop();
+    await e2e.server.stop();
     await expect
       .poll(() => a.locator('[data-connection]').getAttribute('data-connection'), { timeout: 15_000 })
       .not.toBe('connected');
@@ -129,7 +121,7 @@ describe('two people chatting in Chromium', () => {
     await aliceComposer.fill('sent while down');
     await aliceComposer.press('Enter');
     await a.getByRole('button', { name: 'Retry' }).waitFor({ timeout: 15_000 });
-    await server.start();
+    await e2e.server.start();
     for (const page of [a, b]) {
       await expect
         .poll(() => page.locator('[data-connection]').getAttribute('data-connection'), { timeout: 30_000 })
@@ -178,11 +170,11 @@ describe('two people chatting in Chromium', () => {
         expect(await seriousViolations(a)).toEqual([]);
       }
     }
-    const visitorContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const visitorContext = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const visitor = await visitorContext.newPage();
     for (const scheme of ['light', 'dark'] as const) {
       await visitor.emulateMedia({ colorScheme: scheme });
-      await visitor.goto(`${server.url}/login`);
+      await visitor.goto(`${e2e.server.url}/login`);
       await visitor.getByRole('button', { name: 'Log in' }).waitFor();
       await visitor.screenshot({ path: `${screenshots}login-desktop-${scheme}.png` });
       expect(await seriousViolations(visitor)).toEqual([]);

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { friendsWithConversation, logIn, webServerAndBrowserForFile } from './browser';
+import { friendsWithConversation, logIn, webServerAndBrowserForFile } from '../src/browser';
 
 // Short, so a closed tab's connection runs out within the test.
 const presence = { ttlMs: 6_000, sweepMs: 500 };

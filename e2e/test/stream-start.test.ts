@@ -4,10 +4,10 @@ import { QueryClient, QueryObserver } from '@tanstack/react-query';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import type { AppRouter } from '@pigeon/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startEventStream } from '../src/lib/events';
-import { createStore } from '../src/store';
-import { loggedIn } from '../src/store/session';
-import { friendsWithConversation, startWebServer } from './browser';
+import { startEventStream } from '@pigeon/web/src/lib/events';
+import { createStore } from '@pigeon/web/src/store';
+import { loggedIn } from '@pigeon/web/src/store/session';
+import { friendsWithConversation, startWebServer } from '../src/browser';
 
 let server: Awaited<ReturnType<typeof startWebServer>>;
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
-import { friendsWithConversation, logIn, webServerAndBrowserForFile } from './browser';
+import { friendsWithConversation, logIn, webServerAndBrowserForFile } from '../src/browser';
 
 const e2e = webServerAndBrowserForFile();
 

@@ -3,7 +3,7 @@ import { createPigeonClient } from '@pigeon/client';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { friendsWithConversation, logIn, webServerAndBrowserForFile } from './browser';
+import { friendsWithConversation, logIn, webServerAndBrowserForFile } from '../src/browser';
 
 const e2e = webServerAndBrowserForFile();
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createPigeonClient } from '@pigeon/client';
 import { expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { webServerAndBrowserForFile } from './browser';
+import { webServerAndBrowserForFile } from '../src/browser';
 
 const TOTAL = 240;
 const e2e = webServerAndBrowserForFile();

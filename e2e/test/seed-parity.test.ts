@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { friendsWithConversation, logIn, seriousViolations, webServerAndBrowserForFile } from './browser';
+import {
+  friendsWithConversation,
+  logIn,
+  seriousViolations,
+  webServerAndBrowserForFile,
+} from '../src/browser';
 
 const e2e = webServerAndBrowserForFile();
 

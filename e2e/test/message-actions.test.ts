@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { friendsWithConversation, logIn, webServerAndBrowserForFile } from './browser';
+import { friendsWithConversation, logIn, webServerAndBrowserForFile } from '../src/browser';
 
 const e2e = webServerAndBrowserForFile();
 

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { friendsWithConversation, logIn, seriousViolations, webServerAndBrowserForFile } from './browser';
+import {
+  friendsWithConversation,
+  logIn,
+  seriousViolations,
+  webServerAndBrowserForFile,
+} from '../src/browser';
 
 const e2e = webServerAndBrowserForFile();
 

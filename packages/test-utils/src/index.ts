@@ -1,0 +1,3 @@
+// Helpers for the tests of every workspace package; nothing outside a test imports them.
+export { codeOf, errorCode } from './error-code';
+export { startCuttableProxy } from './tcp-proxy';
