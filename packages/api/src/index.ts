@@ -1,12 +1,6 @@
 export { appRouter, type AppRouter } from './router';
-export {
-  createContext,
-  type ApiDeps,
-  type Context,
-  type CookieJar,
-  type Logger,
-  type Viewer,
-} from './context';
+export { createContext, type ApiDeps, type Context } from './context';
+export type { CookieJar, Logger, StreamItem, Viewer } from './core/types';
 export { REFRESH_COOKIE } from './routers/auth';
 export { InProcessEventBus, type BusListener, type BusSignal, type EventBus } from './bus';
 export {
@@ -22,7 +16,6 @@ export {
 export { startPresenceSweeper } from './services/presence';
 export { createTokenService, type TokenConfig, type TokenService } from './services/tokens';
 export { withVerifiedTokenCache } from './services/token-cache';
-export type { StreamItem } from './services/stream';
 export { noMetrics, type ApiMetrics } from './metrics';
 export { SendQueue, type SendQueueOptions } from './services/send-queue';
 export {

@@ -18,7 +18,7 @@ import { z } from 'zod';
 import type { Context } from '../context';
 import { deleteAccount, exportAccount } from '../services/account';
 import * as auth from '../services/auth';
-import { publishDeliveries } from '../services/events';
+import { publishDeliveries } from '../core/event-log';
 import { updateProfile } from '../services/profile';
 import { changePassword, listSessions, revokeSessions } from '../services/sessions';
 import { authedProcedure, ipKey, publicProcedure, rateLimited, router } from '../trpc';

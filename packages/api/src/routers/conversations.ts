@@ -22,7 +22,8 @@ import {
   openDirectConversation,
 } from '../services/conversations';
 import type { Context } from '../context';
-import { publishDeliveries, type Delivery } from '../services/events';
+import { publishDeliveries } from '../core/event-log';
+import type { Delivery } from '../core/types';
 import { addGroupMembers, createGroup, leaveGroup, removeGroupMember, renameGroup } from '../services/groups';
 import { markRead } from '../services/read-markers';
 import { announceTyping } from '../services/typing';

@@ -16,7 +16,7 @@ import {
   unblockUser,
 } from '../services/relationships';
 import { z } from 'zod';
-import { publishDeliveries } from '../services/events';
+import { publishDeliveries } from '../core/event-log';
 import * as friends from '../services/friends';
 import { authedProcedure, router, rateLimited } from '../trpc';
 

@@ -11,7 +11,7 @@ import {
 } from '@pigeon/schema';
 import { deleteMessage, editMessage, react } from '../services/message-actions';
 import { searchMessages } from '../services/search';
-import { publishDeliveries } from '../services/events';
+import { publishDeliveries } from '../core/event-log';
 import { messageHistory } from '../services/messages';
 import { authedProcedure, router, rateLimited } from '../trpc';
 

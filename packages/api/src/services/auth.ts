@@ -2,7 +2,7 @@ import { eventStreams, sessions, usedRefreshTokens, users, type Database } from 
 import type { AuthSession, LoginInput, Me, RegisterInput } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
-import type { Tx } from './events';
+import type { Tx } from '../core/types';
 import type { TokenService } from './tokens';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
 import { hashRefreshToken, newRefreshToken } from './tokens';

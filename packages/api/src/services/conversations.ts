@@ -5,7 +5,8 @@ import { TRPCError } from '@trpc/server';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { areFriends } from './friends';
 import { pairKey } from './pair';
-import { appendEvents, type Tx } from './events';
+import { appendEvents } from '../core/event-log';
+import type { Tx } from '../core/types';
 import { toMessage } from './views';
 
 /**

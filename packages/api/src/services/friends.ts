@@ -11,7 +11,8 @@ import { TRPCError } from '@trpc/server';
 import { and, asc, desc, eq, notExists, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { findLiveUser } from './user-lookup';
-import { appendEvents, type Delivery, type Tx } from './events';
+import { appendEvents } from '../core/event-log';
+import type { Delivery, Tx } from '../core/types';
 import { findUserByUsername } from './auth';
 import { blockedEitherWay, lockPair, notBlockedWith, notPossible } from './relationships';
 

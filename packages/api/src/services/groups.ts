@@ -3,7 +3,8 @@ import type { CreateGroupInput, GroupInfo, PigeonEvent } from '@pigeon/schema';
 import { limits } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, asc, eq, inArray, isNull, or } from 'drizzle-orm';
-import { appendEvents, type Delivery, type Tx } from './events';
+import { appendEvents } from '../core/event-log';
+import type { Delivery, Tx } from '../core/types';
 import { notPossible } from './relationships';
 
 type GroupChange = Extract<PigeonEvent, { type: 'group.updated' }>['change'];

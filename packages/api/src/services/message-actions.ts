@@ -3,7 +3,8 @@ import type { EditMessageInput, Message, ReactInput } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, eq } from 'drizzle-orm';
 import { requireCanMessage, requireMembership } from './conversations';
-import { appendEvents, type Delivery, type Tx } from './events';
+import { appendEvents } from '../core/event-log';
+import type { Delivery, Tx } from '../core/types';
 import { messageViews } from './views';
 
 type Change = { message: Message; deliveries: Delivery[] };

@@ -2,7 +2,7 @@ import { messages, type Database } from '@pigeon/db';
 import type { HistoryOutput, Message, SendMessageInput } from '@pigeon/schema';
 import { and, desc, eq, gt, lt } from 'drizzle-orm';
 import { requireMembership } from './conversations';
-import type { Delivery } from './events';
+import type { Delivery } from '../core/types';
 import { sendMessages } from './send-batch';
 import { messageViews } from './views';
 

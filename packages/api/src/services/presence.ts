@@ -9,7 +9,7 @@ import type {
 import { TRPCError } from '@trpc/server';
 import { and, eq, sql } from 'drizzle-orm';
 import type { EventBus } from '../bus';
-import type { Logger } from '../context';
+import type { Logger } from '../core/types';
 import type { PresenceChange, PresenceReading, PresenceStore } from '../presence-store';
 import { notBlockedWith } from './relationships';
 

@@ -3,7 +3,8 @@ import type { Me, UpdateProfileInput, UserCard } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import { toMe, whichIsTaken } from './auth';
-import { appendEvents, type Delivery } from './events';
+import { appendEvents } from '../core/event-log';
+import type { Delivery } from '../core/types';
 
 /** A unique index said no (Postgres and PGlite both report SQLSTATE 23505, maybe wrapped). */
 function isUniqueViolation(error: unknown): boolean {

@@ -3,7 +3,8 @@ import type { MarkReadInput, PigeonEvent } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, eq, inArray, isNull, lt, or } from 'drizzle-orm';
 import { requireMembership } from './conversations';
-import { appendEvents, type Delivery } from './events';
+import { appendEvents } from '../core/event-log';
+import type { Delivery } from '../core/types';
 
 /**
  * Moves the viewer's read marker forward to `messageId` (never back). The viewer's other devices

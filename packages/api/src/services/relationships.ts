@@ -4,7 +4,8 @@ import { TRPCError } from '@trpc/server';
 import { and, asc, eq, or, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { findLiveUser } from './user-lookup';
-import { appendEvents, type Delivery, type Tx } from './events';
+import { appendEvents } from '../core/event-log';
+import type { Delivery, Tx } from '../core/types';
 import { pairKey } from './pair';
 
 /** The one answer a blocked person gets, whichever side blocked: nothing more is revealed. */

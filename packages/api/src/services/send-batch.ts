@@ -3,7 +3,8 @@ import type { Message, ReplyQuote, SendMessageInput } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { appendEvents, type Delivery, type Tx } from './events';
+import { appendEvents } from '../core/event-log';
+import type { Delivery, Tx } from '../core/types';
 import { messageViews, toMessage, toQuote } from './views';
 
 export interface SendJob {

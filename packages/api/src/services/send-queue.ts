@@ -1,6 +1,6 @@
 import type { Database } from '@pigeon/db';
 import type { Message, SendMessageInput } from '@pigeon/schema';
-import type { Delivery } from './events';
+import type { Delivery } from '../core/types';
 import { sendMessages, type SendJob, type SendOutcome } from './send-batch';
 
 export interface SendQueueOptions {

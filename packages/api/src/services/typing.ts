@@ -1,7 +1,7 @@
 import type { Database } from '@pigeon/db';
 import { TYPING_TTL_MS, type EphemeralEvent } from '@pigeon/schema';
 import type { EventBus } from '../bus';
-import type { Logger } from '../context';
+import type { Logger } from '../core/types';
 import { requireCanMessage, requireMembership } from './conversations';
 
 /**

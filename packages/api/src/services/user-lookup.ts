@@ -1,7 +1,7 @@
 import { users, type Database } from '@pigeon/db';
 import type { PublicUser } from '@pigeon/schema';
 import { and, eq, isNull } from 'drizzle-orm';
-import type { Tx } from './events';
+import type { Tx } from '../core/types';
 
 /** A live (not deleted) user's public face, by id. */
 export async function findLiveUser(db: Database | Tx, id: string): Promise<PublicUser | undefined> {

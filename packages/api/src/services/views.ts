@@ -1,7 +1,7 @@
 import { messages, reactions, type Database } from '@pigeon/db';
 import { limits, type Message, type ReplyQuote } from '@pigeon/schema';
 import { asc, inArray } from 'drizzle-orm';
-import type { Tx } from './events';
+import type { Tx } from '../core/types';
 
 type MessageRow = typeof messages.$inferSelect;
 
