@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { z, ZodError } from 'zod';
 import type { Context } from './context';
+import { flushOutbox, Outbox } from './core/changes';
 import { RetryAfter, type LimitName } from './rate-limits';
 
 const t = initTRPC.context<Context>().create({
@@ -62,7 +63,21 @@ const outagesAreUnavailable = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(outagesAreUnavailable);
+/**
+ * Gives the call an outbox, and once the call is over tells the bus of whatever it committed:
+ * the only place events are published (see core/changes.ts). A call that fails after a commit
+ * still announces that commit.
+ */
+const announcesCommittedChanges = t.middleware(async ({ ctx, next }) => {
+  const outbox = new Outbox();
+  try {
+    return await next({ ctx: { outbox } });
+  } finally {
+    await flushOutbox(outbox, ctx);
+  }
+});
+
+export const publicProcedure = t.procedure.use(outagesAreUnavailable).use(announcesCommittedChanges);
 
 /** Every procedure that touches user data goes through here: a live token, checked per call. */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {

@@ -4,6 +4,7 @@ import { createScratchDatabase } from '@pigeon/db/testing';
 import { TRPCError } from '@trpc/server';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Outbox } from '../src/core/changes';
 import { openDirectConversation } from '../src/services/conversations';
 import { SendQueue } from '../src/services/send-queue';
 
@@ -75,16 +76,23 @@ describe.each(drivers)('group commit of sends (%s)', (driver) => {
       },
     ];
     // A first send occupies the only transaction slot, so the rest queue up and commit together.
-    const first = queue.send(a, { conversationId: ab, body: 'first', clientId: randomUUID() });
-    const results = await Promise.allSettled(plan.map((p) => queue.send(p.sender, p.input)));
+    const first = queue.send(a, { conversationId: ab, body: 'first', clientId: randomUUID() }, new Outbox());
+    const sends = plan.map((p) => ({ ...p, outbox: new Outbox() }));
+    const outboxes = sends.map((s) => s.outbox);
+    const results = await Promise.allSettled(sends.map((s) => queue.send(s.sender, s.input, s.outbox)));
     await first;
 
     expect(results.map(codeOf)).toEqual(plan.map((p) => p.expect));
     const [r3, r4] = [results[3], results[4]];
     if (r3?.status !== 'fulfilled' || r4?.status !== 'fulfilled') throw new Error('unreachable');
     expect(r4.value.message).toEqual(r3.value.message); // the duplicate is answered as a retry
-    expect(r4.value.deliveries).toEqual([]);
-    expect(r3.value.deliveries.map((d) => d.userId).sort()).toEqual([a, b].sort());
+    expect(outboxes[4]?.take().deliveries).toEqual([]);
+    expect(
+      outboxes[3]
+        ?.take()
+        .deliveries.map((d) => d.userId)
+        .sort(),
+    ).toEqual([a, b].sort());
 
     const stored = await handle.db.select().from(messages).where(eq(messages.conversationId, ab));
     expect(stored.map((m) => m.body).sort()).toEqual(['first', 'one', 'twice', 'two'].sort());
@@ -93,7 +101,7 @@ describe.each(drivers)('group commit of sends (%s)', (driver) => {
     // A clientId reused for another conversation is a conflict, not a silent second message.
     const ad = await friends(a, await user('d'));
     const conflict = await queue
-      .send(a, { conversationId: ad, body: 'x', clientId: reused })
+      .send(a, { conversationId: ad, body: 'x', clientId: reused }, new Outbox())
       .catch((e: unknown) => e);
     expect(conflict instanceof TRPCError ? conflict.code : conflict).toBe('CONFLICT');
   });
@@ -109,7 +117,7 @@ describe.each(drivers)('group commit of sends (%s)', (driver) => {
       const [sender, conversationId] =
         i % 2 ? [hub, conversations[index]] : [others[index], conversations[index]];
       if (!sender || !conversationId) throw new Error('unreachable');
-      return queue.send(sender, { conversationId, body: `m${i}`, clientId: randomUUID() });
+      return queue.send(sender, { conversationId, body: `m${i}`, clientId: randomUUID() }, new Outbox());
     });
     const answers = await Promise.all(sends);
     expect(new Set(answers.map((a) => a.message.id)).size).toBe(120);

@@ -1,8 +1,7 @@
 import { events, eventStreams, type Database } from '@pigeon/db';
 import type { PigeonEvent, StreamEvent } from '@pigeon/schema';
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
-import type { EventBus } from '../bus';
-import type { Delivery, Logger, Tx } from './types';
+import type { Delivery, Tx } from './types';
 
 /** One event for one user's stream, before it has an id there. */
 export interface EventEntry {
@@ -60,14 +59,6 @@ export async function appendEvents(tx: Tx, entries: readonly EventEntry[]): Prom
     })),
   );
   return deliveries;
-}
-
-/** Rings the bus after commit. A failed publish loses nothing: readers catch up from the log. */
-export async function publishDeliveries(bus: EventBus, log: Logger, deliveries: readonly Delivery[]) {
-  const results = await Promise.allSettled(deliveries.map((d) => bus.publish(d.userId, d.event)));
-  for (const result of results) {
-    if (result.status === 'rejected') log.warn({ err: result.reason as unknown }, 'event publish failed');
-  }
 }
 
 /** Deletes a user's stream, its events and its head (the account is being deleted). */

@@ -18,7 +18,6 @@ import { z } from 'zod';
 import type { Context } from '../context';
 import { deleteAccount, exportAccount } from '../services/account';
 import * as auth from '../services/auth';
-import { publishDeliveries } from '../core/event-log';
 import { updateProfile } from '../services/profile';
 import { changePassword, listSessions, revokeSessions } from '../services/sessions';
 import { authedProcedure, ipKey, publicProcedure, rateLimited, router } from '../trpc';
@@ -57,15 +56,6 @@ async function withPasswordThrottle<T>(
  * owner logging in from home (the per-account cap still stops a spread-out attack).
  */
 const backoffKey = (ctx: Context, account: string) => `${account}|${ipKey(ctx)}`;
-
-/** Ended sessions stop at once here, and every instance closes their sockets. */
-async function endSessions(ctx: Context, sessionIds: readonly string[]) {
-  if (sessionIds.length === 0) return;
-  ctx.sessionStatus.forget(sessionIds);
-  await ctx.bus
-    .announceRevokedSessions(sessionIds)
-    .catch((err: unknown) => ctx.log.warn({ err }, 'announcing revoked sessions failed'));
-}
 
 /** Moves the refresh token from the response body into the httpOnly cookie. */
 function deliver(ctx: Context, session: AuthSession, cookie: boolean): AuthSession {
@@ -132,7 +122,7 @@ export const authRouter = router({
       if (outcome.kind === 'rotated') return deliver(ctx, outcome.session, fromCookie);
       if (fromCookie) ctx.cookies?.clear(REFRESH_COOKIE);
       if (outcome.kind === 'reused') {
-        await endSessions(ctx, [outcome.endedSessionId]);
+        ctx.outbox.sessionsEnded([outcome.endedSessionId]);
         throw new TRPCError({
           code: 'UNAUTHORIZED',
           message:
@@ -144,7 +134,7 @@ export const authRouter = router({
   logout: authedProcedure.input(logoutInput).mutation(async ({ ctx }) => {
     await auth.logout(ctx.db, ctx.viewer.sessionId);
     ctx.cookies?.clear(REFRESH_COOKIE);
-    await endSessions(ctx, [ctx.viewer.sessionId]);
+    ctx.outbox.sessionsEnded([ctx.viewer.sessionId]);
     return { ok: true as const };
   }),
   /** Where you are logged in: one entry per device, the current one marked. */
@@ -154,22 +144,21 @@ export const authRouter = router({
   revokeSession: authedProcedure.input(revokeSessionInput).mutation(async ({ ctx, input }) => {
     const ended = await revokeSessions(ctx.db, ctx.viewer.userId, { only: input.sessionId });
     if (ended.length === 0) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such session of yours.' });
-    await endSessions(ctx, ended);
+    ctx.outbox.sessionsEnded(ended);
     return { ended: ended.length };
   }),
   revokeOtherSessions: authedProcedure.mutation(async ({ ctx }) => {
     const ended = await revokeSessions(ctx.db, ctx.viewer.userId, { allBut: ctx.viewer.sessionId });
-    await endSessions(ctx, ended);
+    ctx.outbox.sessionsEnded(ended);
     return { ended: ended.length };
   }),
   /** Deletes the caller's account (password required); see services/account.ts for what stays. */
   deleteAccount: authedProcedure.input(deleteAccountInput).mutation(async ({ ctx, input }) => {
-    const { endedSessions, deliveries } = await withPasswordThrottle(ctx, () =>
-      deleteAccount(ctx.db, ctx.viewer.userId, input.password),
+    const { endedSessions } = await withPasswordThrottle(ctx, () =>
+      deleteAccount(ctx, ctx.viewer.userId, input.password),
     );
     ctx.cookies?.clear(REFRESH_COOKIE);
-    await publishDeliveries(ctx.bus, ctx.log, deliveries);
-    await endSessions(ctx, endedSessions);
+    ctx.outbox.sessionsEnded(endedSessions);
     return { deleted: true as const };
   }),
   /** Everything the caller may take away, as JSON. */
@@ -179,7 +168,7 @@ export const authRouter = router({
   /** Needs the current password; logs out every other session. */
   changePassword: authedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
     const ended = await withPasswordThrottle(ctx, () => changePassword(ctx.db, ctx.viewer, input));
-    await endSessions(ctx, ended);
+    ctx.outbox.sessionsEnded(ended);
     return { ended: ended.length };
   }),
   me: authedProcedure.output(me).query(({ ctx }) => auth.getMe(ctx.db, ctx.viewer.userId)),
@@ -187,9 +176,5 @@ export const authRouter = router({
   updateProfile: authedProcedure
     .input(updateProfileInput)
     .output(me)
-    .mutation(async ({ ctx, input }) => {
-      const { me: updated, deliveries } = await updateProfile(ctx.db, ctx.viewer.userId, input);
-      await publishDeliveries(ctx.bus, ctx.log, deliveries);
-      return updated;
-    }),
+    .mutation(({ ctx, input }) => updateProfile(ctx, ctx.viewer.userId, input)),
 });

@@ -8,6 +8,7 @@ import {
   suggestion,
   userRef,
 } from '@pigeon/schema';
+import { z } from 'zod';
 import {
   blockUser,
   cancelFriendRequest,
@@ -15,8 +16,6 @@ import {
   removeFriend,
   unblockUser,
 } from '../services/relationships';
-import { z } from 'zod';
-import { publishDeliveries } from '../core/event-log';
 import * as friends from '../services/friends';
 import { authedProcedure, router, rateLimited } from '../trpc';
 
@@ -34,57 +33,29 @@ export const friendsRouter = router({
     .use(rateLimited('friendRequests'))
     .input(friendRequestInput)
     .output(z.object({ status: z.enum(['pending', 'accepted']), request: friendRequest }))
-    .mutation(async ({ ctx, input }) => {
-      const { result, deliveries } = await friends.sendFriendRequest(ctx.db, ctx.viewer.userId, input);
-      await publishDeliveries(ctx.bus, ctx.log, deliveries);
-      return result;
-    }),
+    .mutation(({ ctx, input }) => friends.sendFriendRequest(ctx, ctx.viewer.userId, input)),
   accept: authedProcedure
     .input(friendRequestRef)
     .output(friendRequest)
-    .mutation(async ({ ctx, input }) => {
-      const { request, deliveries } = await friends.acceptFriendRequest(
-        ctx.db,
-        ctx.viewer.userId,
-        input.requestId,
-      );
-      await publishDeliveries(ctx.bus, ctx.log, deliveries);
-      return request;
-    }),
-  decline: authedProcedure.input(friendRequestRef).mutation(async ({ ctx, input }) => {
-    const { requestId, deliveries } = await friends.declineFriendRequest(
-      ctx.db,
-      ctx.viewer.userId,
-      input.requestId,
-    );
-    await publishDeliveries(ctx.bus, ctx.log, deliveries);
-    return { requestId };
-  }),
+    .mutation(({ ctx, input }) => friends.acceptFriendRequest(ctx, ctx.viewer.userId, input.requestId)),
+  decline: authedProcedure
+    .input(friendRequestRef)
+    .mutation(({ ctx, input }) => friends.declineFriendRequest(ctx, ctx.viewer.userId, input.requestId)),
   /** Withdraws your own pending request. */
-  cancel: authedProcedure.input(friendRequestRef).mutation(async ({ ctx, input }) => {
-    const { requestId, deliveries } = await cancelFriendRequest(ctx.db, ctx.viewer.userId, input.requestId);
-    await publishDeliveries(ctx.bus, ctx.log, deliveries);
-    return { requestId };
-  }),
-  remove: authedProcedure.input(userRef).mutation(async ({ ctx, input }) => {
-    const { userId, deliveries } = await removeFriend(ctx.db, ctx.viewer.userId, input.userId);
-    await publishDeliveries(ctx.bus, ctx.log, deliveries);
-    return { userId };
-  }),
+  cancel: authedProcedure
+    .input(friendRequestRef)
+    .mutation(({ ctx, input }) => cancelFriendRequest(ctx, ctx.viewer.userId, input.requestId)),
+  remove: authedProcedure
+    .input(userRef)
+    .mutation(({ ctx, input }) => removeFriend(ctx, ctx.viewer.userId, input.userId)),
   blocked: authedProcedure
     .output(z.array(publicUser))
     .query(({ ctx }) => listBlocked(ctx.db, ctx.viewer.userId)),
   block: authedProcedure
     .input(userRef)
     .output(publicUser)
-    .mutation(async ({ ctx, input }) => {
-      const { user, deliveries } = await blockUser(ctx.db, ctx.viewer.userId, input.userId);
-      await publishDeliveries(ctx.bus, ctx.log, deliveries);
-      return user;
-    }),
-  unblock: authedProcedure.input(userRef).mutation(async ({ ctx, input }) => {
-    const { userId, deliveries } = await unblockUser(ctx.db, ctx.viewer.userId, input.userId);
-    await publishDeliveries(ctx.bus, ctx.log, deliveries);
-    return { userId };
-  }),
+    .mutation(({ ctx, input }) => blockUser(ctx, ctx.viewer.userId, input.userId)),
+  unblock: authedProcedure
+    .input(userRef)
+    .mutation(({ ctx, input }) => unblockUser(ctx, ctx.viewer.userId, input.userId)),
 });

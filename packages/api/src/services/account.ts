@@ -1,23 +1,12 @@
-import {
-  blocks,
-  eventStreams,
-  events,
-  friendRequests,
-  friendships,
-  reactions,
-  sessions,
-  users,
-  type Database,
-} from '@pigeon/db';
+import { blocks, friendRequests, friendships, reactions, sessions, users, type Database } from '@pigeon/db';
 import type { AccountExport, PigeonEvent } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, asc, eq, isNull, or } from 'drizzle-orm';
 import { toMe } from './auth';
 import { listConversations } from './conversations';
-import { appendEvents } from '../core/event-log';
-import type { Delivery } from '../core/types';
+import { commitChange, type ChangeScope } from '../core/changes';
 import { listFriends, listRequests } from './friends';
-import { groupsOf, leaveGroup } from './groups';
+import { groupsOf, leaveGroupIn } from './groups';
 import { messageHistory } from './messages';
 import { verifyPassword } from './passwords';
 import { listBlocked } from './relationships';
@@ -45,12 +34,12 @@ async function requirePassword(db: Database, userId: string, password: string) {
  * no password, so nobody can log in as it or find it.
  */
 export async function deleteAccount(
-  db: Database,
+  scope: ChangeScope,
   userId: string,
   password: string,
-): Promise<{ endedSessions: string[]; deliveries: Delivery[] }> {
-  await requirePassword(db, userId, password);
-  return db.transaction(async (tx) => {
+): Promise<{ endedSessions: string[] }> {
+  await requirePassword(scope.db, userId, password);
+  return commitChange(scope, async (tx, events) => {
     const friends = await tx
       .select({ id: friendships.friendId })
       .from(friendships)
@@ -62,14 +51,8 @@ export async function deleteAccount(
       .where(or(eq(friendRequests.fromUserId, userId), eq(friendRequests.toUserId, userId)));
     await tx.delete(blocks).where(or(eq(blocks.blockerId, userId), eq(blocks.blockedId, userId)));
     await tx.delete(reactions).where(eq(reactions.userId, userId));
-    // Out of every group (the others hear of it; an owner's group passes on), before the
-    // user's own stream, which got a notice of each, is dropped.
-    const leftGroups: Delivery[] = [];
-    for (const groupId of await groupsOf(tx, userId)) {
-      const { deliveries } = await leaveGroup(tx, userId, groupId);
-      leftGroups.push(...deliveries.filter((d) => d.userId !== userId));
-    }
-    await tx.delete(events).where(eq(events.userId, userId));
+    // Out of every group: the others hear of it, and an owner's group passes on.
+    for (const groupId of await groupsOf(tx, userId)) await leaveGroupIn(tx, events, userId, groupId);
     await tx
       .update(users)
       .set({
@@ -81,12 +64,10 @@ export async function deleteAccount(
       })
       .where(eq(users.id, userId));
     const event: PigeonEvent = { v: 1, type: 'friend.removed', userId };
-    const deliveries = await appendEvents(
-      tx,
-      friends.map((f) => ({ userId: f.id, event })),
-    );
-    await tx.delete(eventStreams).where(eq(eventStreams.userId, userId));
-    return { endedSessions: ended.map((s) => s.id), deliveries: [...leftGroups, ...deliveries] };
+    await events.append(friends.map((f) => ({ userId: f.id, event })));
+    // Last, the user's own stream, with the notices it just got of the groups it left.
+    await events.dropStream(userId);
+    return { endedSessions: ended.map((s) => s.id) };
   });
 }
 

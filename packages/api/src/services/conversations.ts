@@ -5,7 +5,7 @@ import { TRPCError } from '@trpc/server';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { areFriends } from './friends';
 import { pairKey } from './pair';
-import { appendEvents } from '../core/event-log';
+import { commitChange, type ChangeScope } from '../core/changes';
 import type { Tx } from '../core/types';
 import { toMessage } from './views';
 
@@ -181,8 +181,8 @@ function seenByAll(viewerShares: boolean, others: { lastRead: number | null; sha
  * "Delete for me": the viewer stops seeing the history so far (the other members keep theirs).
  * The conversation leaves the viewer's list until a new message arrives.
  */
-export async function clearConversation(db: Database, viewerId: string, conversationId: string) {
-  return db.transaction(async (tx) => {
+export function clearConversation(scope: ChangeScope, viewerId: string, conversationId: string) {
+  return commitChange(scope, async (tx, events) => {
     await requireMembership(tx, viewerId, conversationId);
     const [conversation] = await tx
       .select({ lastMessageId: conversations.lastMessageId })
@@ -196,24 +196,24 @@ export async function clearConversation(db: Database, viewerId: string, conversa
       .where(
         and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, viewerId)),
       );
-    const deliveries = await appendEvents(tx, [
+    await events.append([
       {
         userId: viewerId,
         event: { v: 1, type: 'conversation.cleared', conversationId, clearedUpToMessageId: upTo },
       },
     ]);
-    return { clearedUpToMessageId: upTo, deliveries };
+    return { clearedUpToMessageId: upTo };
   });
 }
 
 /** Mutes or unmutes a conversation for the viewer alone; their other devices hear of it. */
-export async function muteConversation(
-  db: Database,
+export function muteConversation(
+  scope: ChangeScope,
   viewerId: string,
   conversationId: string,
   muted: boolean,
 ) {
-  return db.transaction(async (tx) => {
+  return commitChange(scope, async (tx, events) => {
     await requireMembership(tx, viewerId, conversationId);
     await tx
       .update(conversationMembers)
@@ -221,9 +221,9 @@ export async function muteConversation(
       .where(
         and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, viewerId)),
       );
-    const deliveries = await appendEvents(tx, [
+    await events.append([
       { userId: viewerId, event: { v: 1, type: 'conversation.muted', conversationId, muted } },
     ]);
-    return { muted, deliveries };
+    return { muted };
   });
 }

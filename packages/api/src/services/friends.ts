@@ -11,8 +11,8 @@ import { TRPCError } from '@trpc/server';
 import { and, asc, desc, eq, notExists, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { findLiveUser } from './user-lookup';
-import { appendEvents } from '../core/event-log';
-import type { Delivery, Tx } from '../core/types';
+import { commitChange, type ChangeScope, type EventWriter } from '../core/changes';
+import type { Tx } from '../core/types';
 import { findUserByUsername } from './auth';
 import { blockedEitherWay, lockPair, notBlockedWith, notPossible } from './relationships';
 
@@ -43,10 +43,11 @@ export interface FriendRequestResult {
 }
 
 export async function sendFriendRequest(
-  db: Database,
+  scope: ChangeScope,
   viewerId: string,
   input: FriendRequestInput,
-): Promise<{ result: FriendRequestResult; deliveries: Delivery[] }> {
+): Promise<FriendRequestResult> {
+  const { db } = scope;
   const target =
     'userId' in input ? await findLiveUser(db, input.userId) : await findUserByUsername(db, input.username);
   if (!target) throw new TRPCError({ code: 'NOT_FOUND', message: 'No user with that name.' });
@@ -57,7 +58,7 @@ export async function sendFriendRequest(
   if (!me) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
   const them: UserRow = { id: target.id, username: target.username };
 
-  return db.transaction(async (tx) => {
+  return commitChange(scope, async (tx, events) => {
     await lockPair(tx, me.id, them.id);
     if (await blockedEitherWay(tx, me.id, them.id)) throw notPossible();
     if (await areFriends(tx, me.id, them.id)) {
@@ -75,8 +76,7 @@ export async function sendFriendRequest(
       );
     if (reverse) {
       // They asked first: asking back is saying yes.
-      const { request, deliveries } = await acceptInTx(tx, reverse, them, me);
-      return { result: { status: 'accepted', request }, deliveries };
+      return { status: 'accepted', request: await acceptInTx(tx, events, reverse, them, me) };
     }
     const [existing] = await tx
       .select()
@@ -88,8 +88,7 @@ export async function sendFriendRequest(
           eq(friendRequests.status, 'pending'),
         ),
       );
-    if (existing)
-      return { result: { status: 'pending', request: toRequest(existing, me, them) }, deliveries: [] };
+    if (existing) return { status: 'pending', request: toRequest(existing, me, them) };
 
     const [row] = await tx
       .insert(friendRequests)
@@ -97,15 +96,21 @@ export async function sendFriendRequest(
       .returning();
     if (!row) throw new Error('friend request insert returned nothing');
     const request = toRequest(row, me, them);
-    const deliveries = await appendEvents(tx, [
+    await events.append([
       { userId: them.id, event: { v: 1, type: 'friend.request_received', request } },
       { userId: me.id, event: { v: 1, type: 'friend.request_sent', request } },
     ]);
-    return { result: { status: 'pending', request }, deliveries };
+    return { status: 'pending', request };
   });
 }
 
-async function acceptInTx(tx: Tx, row: Row, from: UserRow, to: UserRow) {
+async function acceptInTx(
+  tx: Tx,
+  events: EventWriter,
+  row: Row,
+  from: UserRow,
+  to: UserRow,
+): Promise<FriendRequest> {
   const now = new Date();
   const [updated] = await tx
     .update(friendRequests)
@@ -121,11 +126,11 @@ async function acceptInTx(tx: Tx, row: Row, from: UserRow, to: UserRow) {
     ])
     .onConflictDoNothing();
   const since = now.toISOString();
-  const deliveries = await appendEvents(tx, [
+  await events.append([
     { userId: from.id, event: { v: 1, type: 'friend.added', requestId: row.id, friend: { ...to, since } } },
     { userId: to.id, event: { v: 1, type: 'friend.added', requestId: row.id, friend: { ...from, since } } },
   ]);
-  return { request: toRequest(updated, from, to), deliveries };
+  return toRequest(updated, from, to);
 }
 
 /** Loads a pending request addressed to the viewer, locked for the answer. */
@@ -142,17 +147,17 @@ async function pendingRequestTo(tx: Tx, viewerId: string, requestId: string) {
   return row;
 }
 
-export async function acceptFriendRequest(db: Database, viewerId: string, requestId: string) {
-  return db.transaction(async (tx) => {
+export function acceptFriendRequest(scope: ChangeScope, viewerId: string, requestId: string) {
+  return commitChange(scope, async (tx, events) => {
     const row = await pendingRequestTo(tx, viewerId, requestId);
     const [from, to] = await Promise.all([findLiveUser(tx, row.fromUserId), findLiveUser(tx, row.toUserId)]);
     if (!from || !to) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such friend request.' });
-    return acceptInTx(tx, row, from, to);
+    return acceptInTx(tx, events, row, from, to);
   });
 }
 
-export async function declineFriendRequest(db: Database, viewerId: string, requestId: string) {
-  return db.transaction(async (tx) => {
+export function declineFriendRequest(scope: ChangeScope, viewerId: string, requestId: string) {
+  return commitChange(scope, async (tx, events) => {
     const row = await pendingRequestTo(tx, viewerId, requestId);
     const [updated] = await tx
       .update(friendRequests)
@@ -161,10 +166,10 @@ export async function declineFriendRequest(db: Database, viewerId: string, reque
       .returning();
     if (!updated) throw new Error('friend request update returned nothing');
     // Only the decliner's own devices hear of it; the sender is not told they were declined.
-    const deliveries = await appendEvents(tx, [
+    await events.append([
       { userId: viewerId, event: { v: 1, type: 'friend.request_declined', requestId: row.id } },
     ]);
-    return { requestId: row.id, deliveries };
+    return { requestId: row.id };
   });
 }
 

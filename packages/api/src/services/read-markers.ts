@@ -1,21 +1,20 @@
-import { blocks, conversationMembers, messages, users, type Database } from '@pigeon/db';
+import { blocks, conversationMembers, messages, users } from '@pigeon/db';
 import type { MarkReadInput, PigeonEvent } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, eq, inArray, isNull, lt, or } from 'drizzle-orm';
 import { requireMembership } from './conversations';
-import { appendEvents } from '../core/event-log';
-import type { Delivery } from '../core/types';
+import { commitChange, type ChangeScope } from '../core/changes';
 
 /**
  * Moves the viewer's read marker forward to `messageId` (never back). The viewer's other devices
  * hear of it (their badges clear too); other members only when both sides share read receipts.
  */
-export async function markRead(
-  db: Database,
+export function markRead(
+  scope: ChangeScope,
   viewerId: string,
   input: MarkReadInput,
-): Promise<{ lastReadMessageId: number; deliveries: Delivery[] }> {
-  return db.transaction(async (tx) => {
+): Promise<{ lastReadMessageId: number }> {
+  return commitChange(scope, async (tx, events) => {
     const { memberIds } = await requireMembership(tx, viewerId, input.conversationId);
     const [message] = await tx
       .select({ id: messages.id })
@@ -49,7 +48,7 @@ export async function markRead(
             eq(conversationMembers.userId, viewerId),
           ),
         );
-      return { lastReadMessageId: current?.lastReadMessageId ?? input.messageId, deliveries: [] };
+      return { lastReadMessageId: current?.lastReadMessageId ?? input.messageId };
     }
 
     const sharing = await tx
@@ -73,10 +72,7 @@ export async function markRead(
       userId: viewerId,
       lastReadMessageId: input.messageId,
     };
-    const deliveries = await appendEvents(
-      tx,
-      recipients.map((userId) => ({ userId, event })),
-    );
-    return { lastReadMessageId: input.messageId, deliveries };
+    await events.append(recipients.map((userId) => ({ userId, event })));
+    return { lastReadMessageId: input.messageId };
   });
 }

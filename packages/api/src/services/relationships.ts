@@ -4,8 +4,8 @@ import { TRPCError } from '@trpc/server';
 import { and, asc, eq, or, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { findLiveUser } from './user-lookup';
-import { appendEvents } from '../core/event-log';
-import type { Delivery, Tx } from '../core/types';
+import { commitChange, type ChangeScope, type EventWriter } from '../core/changes';
+import type { Tx } from '../core/types';
 import { pairKey } from './pair';
 
 /** The one answer a blocked person gets, whichever side blocked: nothing more is revealed. */
@@ -34,8 +34,8 @@ export function notBlockedWith(viewerId: string, id: AnyPgColumn): SQL {
   return sql`not exists (select 1 from ${blocks} where (${blocks.blockerId} = ${viewerId} and ${blocks.blockedId} = ${id}) or (${blocks.blockerId} = ${id} and ${blocks.blockedId} = ${viewerId}))`;
 }
 
-/** Ends a friendship inside the caller's transaction; both sides hear of it. */
-async function endFriendship(tx: Tx, a: string, b: string): Promise<Delivery[]> {
+/** Ends a friendship inside the caller's transaction; both sides hear of it. False if there was none. */
+async function endFriendship(tx: Tx, events: EventWriter, a: string, b: string): Promise<boolean> {
   const removed = await tx
     .delete(friendships)
     .where(
@@ -45,16 +45,17 @@ async function endFriendship(tx: Tx, a: string, b: string): Promise<Delivery[]> 
       ),
     )
     .returning({ userId: friendships.userId });
-  if (removed.length === 0) return [];
-  return appendEvents(tx, [
+  if (removed.length === 0) return false;
+  await events.append([
     { userId: a, event: { v: 1, type: 'friend.removed', userId: b } },
     { userId: b, event: { v: 1, type: 'friend.removed', userId: a } },
   ]);
+  return true;
 }
 
 /** Withdraws the viewer's own pending request; both sides' lists drop it. */
-export function cancelFriendRequest(db: Database, viewerId: string, requestId: string) {
-  return db.transaction(async (tx) => {
+export function cancelFriendRequest(scope: ChangeScope, viewerId: string, requestId: string) {
+  return commitChange(scope, async (tx, events) => {
     const [row] = await tx
       .delete(friendRequests)
       .where(
@@ -66,24 +67,24 @@ export function cancelFriendRequest(db: Database, viewerId: string, requestId: s
       )
       .returning();
     if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such pending request of yours.' });
-    const deliveries = await appendEvents(
-      tx,
+    await events.append(
       [row.fromUserId, row.toUserId].map((userId) => ({
         userId,
         event: { v: 1, type: 'friend.request_cancelled', requestId: row.id } as const,
       })),
     );
-    return { requestId: row.id, deliveries };
+    return { requestId: row.id };
   });
 }
 
 /** Unfriends: the conversation stays (history is kept) but neither can send in it any more. */
-export function removeFriend(db: Database, viewerId: string, userId: string) {
-  return db.transaction(async (tx) => {
+export function removeFriend(scope: ChangeScope, viewerId: string, userId: string) {
+  return commitChange(scope, async (tx, events) => {
     await lockPair(tx, viewerId, userId);
-    const deliveries = await endFriendship(tx, viewerId, userId);
-    if (deliveries.length === 0) throw new TRPCError({ code: 'NOT_FOUND', message: 'You are not friends.' });
-    return { userId, deliveries };
+    if (!(await endFriendship(tx, events, viewerId, userId))) {
+      throw new TRPCError({ code: 'NOT_FOUND', message: 'You are not friends.' });
+    }
+    return { userId };
   });
 }
 
@@ -92,11 +93,11 @@ export function removeFriend(db: Database, viewerId: string, userId: string) {
  * neither finds, asks or messages the other. The blocked person is not told; they only see
  * the friendship end, as after an unfriend.
  */
-export function blockUser(db: Database, viewerId: string, userId: string) {
+export function blockUser(scope: ChangeScope, viewerId: string, userId: string): Promise<PublicUser> {
   if (userId === viewerId) {
     throw new TRPCError({ code: 'BAD_REQUEST', message: 'You cannot block yourself.' });
   }
-  return db.transaction(async (tx) => {
+  return commitChange(scope, async (tx, events) => {
     const target = await findLiveUser(tx, userId);
     if (!target) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such user.' });
     await lockPair(tx, viewerId, userId);
@@ -105,7 +106,7 @@ export function blockUser(db: Database, viewerId: string, userId: string) {
       .values({ blockerId: viewerId, blockedId: userId })
       .onConflictDoNothing()
       .returning();
-    if (!added) return { user: target, deliveries: [] };
+    if (!added) return target;
     const cancelled = await tx
       .delete(friendRequests)
       .where(
@@ -118,34 +119,30 @@ export function blockUser(db: Database, viewerId: string, userId: string) {
         ),
       )
       .returning({ id: friendRequests.id });
-    const deliveries = [
-      ...(await endFriendship(tx, viewerId, userId)),
-      ...(await appendEvents(tx, [
-        ...cancelled.flatMap(({ id }) =>
-          [viewerId, userId].map((to) => ({
-            userId: to,
-            event: { v: 1, type: 'friend.request_cancelled', requestId: id } as const,
-          })),
-        ),
-        { userId: viewerId, event: { v: 1, type: 'user.blocked', user: target } },
-      ])),
-    ];
-    return { user: target, deliveries };
+    await endFriendship(tx, events, viewerId, userId);
+    await events.append([
+      ...cancelled.flatMap(({ id }) =>
+        [viewerId, userId].map((to) => ({
+          userId: to,
+          event: { v: 1, type: 'friend.request_cancelled', requestId: id } as const,
+        })),
+      ),
+      { userId: viewerId, event: { v: 1, type: 'user.blocked', user: target } },
+    ]);
+    return target;
   });
 }
 
-export function unblockUser(db: Database, viewerId: string, userId: string) {
-  return db.transaction(async (tx) => {
+export function unblockUser(scope: ChangeScope, viewerId: string, userId: string) {
+  return commitChange(scope, async (tx, events) => {
     const removed = await tx
       .delete(blocks)
       .where(and(eq(blocks.blockerId, viewerId), eq(blocks.blockedId, userId)))
       .returning();
     if (removed.length === 0)
       throw new TRPCError({ code: 'NOT_FOUND', message: 'You have not blocked them.' });
-    const deliveries = await appendEvents(tx, [
-      { userId: viewerId, event: { v: 1, type: 'user.unblocked', userId } },
-    ]);
-    return { userId, deliveries };
+    await events.append([{ userId: viewerId, event: { v: 1, type: 'user.unblocked', userId } }]);
+    return { userId };
   });
 }
 
