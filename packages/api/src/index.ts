@@ -1,7 +1,7 @@
 export { appRouter, type AppRouter } from './router';
 export { createContext, type ApiDeps, type Context } from './context';
 export type { CookieJar, Logger, StreamItem, Viewer } from './core/types';
-export { REFRESH_COOKIE } from './routers/auth';
+export { REFRESH_COOKIE } from './services/refresh-cookie';
 export { InProcessEventBus, type BusListener, type BusSignal, type EventBus } from './bus';
 export {
   aggregate,

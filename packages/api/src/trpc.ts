@@ -2,7 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { z, ZodError } from 'zod';
 import type { Context } from './context';
 import { flushOutbox, Outbox } from './core/changes';
-import { RetryAfter, type LimitName } from './rate-limits';
+import { ipKey, RetryAfter, type LimitName } from './rate-limits';
 
 const t = initTRPC.context<Context>().create({
   // Stack traces stay in the server's logs, never in responses.
@@ -89,13 +89,10 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, viewer } });
 });
 
-/** The caller's address as a rate-limit key. */
-export const ipKey = (ctx: Pick<Context, 'ip'>) => `ip:${ctx.ip ?? 'unknown'}`;
-
 /** Spends one unit of the caller's budget for `name`: per user, or per address. */
 export function rateLimited(name: LimitName, by: 'user' | 'ip' = 'user') {
   return t.middleware(async ({ ctx, next }) => {
-    const key = by === 'user' && ctx.viewer ? ctx.viewer.userId : ipKey(ctx);
+    const key = by === 'user' && ctx.viewer ? ctx.viewer.userId : ipKey(ctx.ip);
     await ctx.rateLimits.consume(name, key);
     return next();
   });

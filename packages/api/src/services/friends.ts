@@ -10,10 +10,9 @@ import { limits } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, asc, desc, eq, notExists, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { findLiveUser } from './user-lookup';
+import { findLiveUser, findUserByUsername } from './user-lookup';
 import { commitChange, type ChangeScope, type EventWriter } from '../core/changes';
 import type { Tx } from '../core/types';
-import { findUserByUsername } from './auth';
 import { blockedEitherWay, lockPair, notBlockedWith, notPossible } from './relationships';
 
 type Row = typeof friendRequests.$inferSelect;

@@ -2,8 +2,15 @@ import { blocks, friendRequests, friendships, users, type Database } from '@pige
 import type { Me, UpdateProfileInput, UserCard } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
-import { toMe, whichIsTaken } from './auth';
+import { whichIsTaken } from './user-lookup';
+import { toMe } from './views';
 import { commitChange, type ChangeScope } from '../core/changes';
+
+export async function getMe(db: Database, userId: string): Promise<Me> {
+  const [user] = await db.select().from(users).where(eq(users.id, userId));
+  if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
+  return toMe(user);
+}
 
 /** A unique index said no (Postgres and PGlite both report SQLSTATE 23505, maybe wrapped). */
 function isUniqueViolation(error: unknown): boolean {
