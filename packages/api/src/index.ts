@@ -13,7 +13,7 @@ export {
   type PresenceReading,
   type PresenceStore,
 } from './presence-store';
-export { startPresenceSweeper } from './services/presence';
+export { startPresenceSweeper } from './services/presence-tracking';
 export { createTokenService, type TokenConfig, type TokenService } from './services/tokens';
 export { withVerifiedTokenCache } from './services/token-cache';
 export { noMetrics, type ApiMetrics } from './metrics';

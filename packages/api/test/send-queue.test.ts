@@ -5,7 +5,7 @@ import { TRPCError } from '@trpc/server';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Outbox } from '../src/core/changes';
-import { openDirectConversation } from '../src/services/conversations';
+import { openDirectConversation } from '../src/services/direct-conversations';
 import { SendQueue } from '../src/services/send-queue';
 
 const drivers = process.env.DATABASE_URL ? (['pglite', 'postgres'] as const) : (['pglite'] as const);

@@ -5,7 +5,7 @@ import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Outbox } from '../src/core/changes';
 import { noMetrics } from '../src/metrics';
-import { openDirectConversation } from '../src/services/conversations';
+import { openDirectConversation } from '../src/services/direct-conversations';
 import { sendMessage } from '../src/services/message-actions';
 import { SendQueue } from '../src/services/send-queue';
 

@@ -13,13 +13,10 @@ import {
   typingInput,
 } from '@pigeon/schema';
 import { z } from 'zod';
-import {
-  clearConversation,
-  listConversations,
-  muteConversation,
-  openDirectConversation,
-} from '../services/conversations';
+import { listConversations } from '../services/conversation-list';
+import { openDirectConversation } from '../services/direct-conversations';
 import { addGroupMembers, createGroup, leaveGroup, removeGroupMember, renameGroup } from '../services/groups';
+import { clearConversation, muteConversation } from '../services/member-settings';
 import { markRead } from '../services/read-markers';
 import { announceTyping } from '../services/typing';
 import { authedProcedure, router, rateLimited } from '../trpc';

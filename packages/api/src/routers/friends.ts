@@ -9,38 +9,38 @@ import {
   userRef,
 } from '@pigeon/schema';
 import { z } from 'zod';
+import { blockUser, listBlocked, unblockUser } from '../services/blocks';
 import {
-  blockUser,
+  acceptFriendRequest,
   cancelFriendRequest,
-  listBlocked,
-  removeFriend,
-  unblockUser,
-} from '../services/relationships';
-import * as friends from '../services/friends';
+  declineFriendRequest,
+  listRequests,
+  sendFriendRequest,
+} from '../services/friend-requests';
+import { listFriends, removeFriend } from '../services/friendships';
+import { suggestFriends } from '../services/suggestions';
 import { authedProcedure, router, rateLimited } from '../trpc';
 
 export const friendsRouter = router({
-  list: authedProcedure
-    .output(z.array(friend))
-    .query(({ ctx }) => friends.listFriends(ctx.db, ctx.viewer.userId)),
+  list: authedProcedure.output(z.array(friend)).query(({ ctx }) => listFriends(ctx.db, ctx.viewer.userId)),
   requests: authedProcedure
     .output(friendRequestsOutput)
-    .query(({ ctx }) => friends.listRequests(ctx.db, ctx.viewer.userId)),
+    .query(({ ctx }) => listRequests(ctx.db, ctx.viewer.userId)),
   suggestions: authedProcedure
     .output(z.array(suggestion))
-    .query(({ ctx }) => friends.suggestFriends(ctx.db, ctx.viewer.userId)),
+    .query(({ ctx }) => suggestFriends(ctx.db, ctx.viewer.userId)),
   request: authedProcedure
     .use(rateLimited('friendRequests'))
     .input(friendRequestInput)
     .output(z.object({ status: z.enum(['pending', 'accepted']), request: friendRequest }))
-    .mutation(({ ctx, input }) => friends.sendFriendRequest(ctx, ctx.viewer.userId, input)),
+    .mutation(({ ctx, input }) => sendFriendRequest(ctx, ctx.viewer.userId, input)),
   accept: authedProcedure
     .input(friendRequestRef)
     .output(friendRequest)
-    .mutation(({ ctx, input }) => friends.acceptFriendRequest(ctx, ctx.viewer.userId, input.requestId)),
+    .mutation(({ ctx, input }) => acceptFriendRequest(ctx, ctx.viewer.userId, input.requestId)),
   decline: authedProcedure
     .input(friendRequestRef)
-    .mutation(({ ctx, input }) => friends.declineFriendRequest(ctx, ctx.viewer.userId, input.requestId)),
+    .mutation(({ ctx, input }) => declineFriendRequest(ctx, ctx.viewer.userId, input.requestId)),
   /** Withdraws your own pending request. */
   cancel: authedProcedure
     .input(friendRequestRef)

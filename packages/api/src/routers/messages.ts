@@ -10,8 +10,8 @@ import {
   sendMessageInput,
 } from '@pigeon/schema';
 import { deleteMessage, editMessage, react, sendMessage } from '../services/message-actions';
-import { messageHistory } from '../services/messages';
-import { searchMessages } from '../services/search';
+import { messageHistory } from '../services/history';
+import { searchMessages } from '../services/message-search';
 import { authedProcedure, router, rateLimited } from '../trpc';
 
 export const messagesRouter = router({

@@ -2,11 +2,12 @@ import { sessions, users, type Database } from '@pigeon/db';
 import type { AccountExport } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, asc, eq, isNull } from 'drizzle-orm';
-import { listBlocked } from './relationships';
-import { listConversations } from './conversations';
-import { listFriends, listRequests } from './friends';
-import { messageHistory } from './messages';
-import { getSettings } from './settings';
+import { listBlocked } from './blocks';
+import { listConversations } from './conversation-list';
+import { listRequests } from './friend-requests';
+import { listFriends } from './friendships';
+import { messageHistory } from './history';
+import { getSettings } from './privacy-settings';
 import { toMe } from './views';
 
 /** Messages in one export at most, newest first per conversation; see docs/security.md. */

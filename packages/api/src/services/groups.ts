@@ -6,8 +6,8 @@ import { and, asc, eq, inArray, isNull, or } from 'drizzle-orm';
 import { commitChange, type ChangeScope, type EventWriter } from '../core/changes';
 import type { EventEntry } from '../core/event-log';
 import type { Tx } from '../core/types';
-import { conversationView } from './conversations';
-import { notPossible } from './relationships';
+import { conversationView } from './conversation-list';
+import { notPossible } from './blocks';
 
 type GroupChange = Extract<PigeonEvent, { type: 'group.updated' }>['change'];
 

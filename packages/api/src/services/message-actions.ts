@@ -2,7 +2,7 @@ import { messages, reactions } from '@pigeon/db';
 import type { EditMessageInput, Message, ReactInput, SendMessageInput } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, eq } from 'drizzle-orm';
-import { requireCanMessage, requireMembership } from './conversations';
+import { requireCanMessage, requireMembership } from './membership';
 import { commitChange, type ChangeScope, type EventWriter, type Outbox } from '../core/changes';
 import type { Tx } from '../core/types';
 import type { ApiMetrics } from '../metrics';

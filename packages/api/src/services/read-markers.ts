@@ -2,7 +2,7 @@ import { blocks, conversationMembers, messages, users } from '@pigeon/db';
 import type { MarkReadInput, PigeonEvent } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, eq, inArray, isNull, lt, or } from 'drizzle-orm';
-import { requireMembership } from './conversations';
+import { requireMembership } from './membership';
 import { commitChange, type ChangeScope } from '../core/changes';
 
 /**

@@ -1,7 +1,7 @@
 import { messages, type Database } from '@pigeon/db';
 import type { HistoryOutput } from '@pigeon/schema';
 import { and, desc, eq, gt, lt } from 'drizzle-orm';
-import { requireMembership } from './conversations';
+import { requireMembership } from './membership';
 import { messageViews } from './views';
 
 export async function messageHistory(

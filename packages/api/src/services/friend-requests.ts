@@ -1,30 +1,16 @@
 import { friendRequests, friendships, users, type Database } from '@pigeon/db';
-import type {
-  Friend,
-  FriendRequest,
-  FriendRequestInput,
-  FriendRequestsOutput,
-  Suggestion,
-} from '@pigeon/schema';
-import { limits } from '@pigeon/schema';
+import type { FriendRequest, FriendRequestInput, FriendRequestsOutput } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
-import { and, asc, desc, eq, notExists, or, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
-import { findLiveUser, findUserByUsername } from './user-lookup';
+import { and, desc, eq } from 'drizzle-orm';
 import { commitChange, type ChangeScope, type EventWriter } from '../core/changes';
 import type { Tx } from '../core/types';
-import { blockedEitherWay, lockPair, notBlockedWith, notPossible } from './relationships';
+import { blockedEitherWay, notPossible } from './blocks';
+import { areFriends } from './friendships';
+import { lockPair } from './pair';
+import { findLiveUser, findUserByUsername } from './user-lookup';
 
 type Row = typeof friendRequests.$inferSelect;
 type UserRow = { id: string; username: string };
-
-export function areFriends(db: Database | Tx, userId: string, otherId: string) {
-  return db
-    .select({ one: sql`1` })
-    .from(friendships)
-    .where(and(eq(friendships.userId, userId), eq(friendships.friendId, otherId)))
-    .then((rows) => rows.length > 0);
-}
 
 function toRequest(row: Row, from: UserRow, to: UserRow): FriendRequest {
   return {
@@ -172,16 +158,6 @@ export function declineFriendRequest(scope: ChangeScope, viewerId: string, reque
   });
 }
 
-export async function listFriends(db: Database, viewerId: string): Promise<Friend[]> {
-  const rows = await db
-    .select({ id: users.id, username: users.username, since: friendships.createdAt })
-    .from(friendships)
-    .innerJoin(users, eq(users.id, friendships.friendId))
-    .where(eq(friendships.userId, viewerId))
-    .orderBy(asc(sql`lower(${users.username})`));
-  return rows.map((r) => ({ id: r.id, username: r.username, since: r.since.toISOString() }));
-}
-
 /** Pending requests on one side of the viewer: the other person and when it was sent. */
 function pendingRequests(db: Database, viewerId: string, viewerSide: 'from' | 'to') {
   const [mine, theirs] =
@@ -219,60 +195,26 @@ export async function listRequests(db: Database, viewerId: string): Promise<Frie
   };
 }
 
-/** People the viewer has no tie with yet: friends of friends first (most mutual friends), then newcomers. */
-export async function suggestFriends(db: Database, viewerId: string): Promise<Suggestion[]> {
-  const mine = alias(friendships, 'mine');
-  const theirs = alias(friendships, 'theirs');
-  const candidate = (id: typeof users.id) =>
-    and(
-      sql`${id} <> ${viewerId}`,
-      notBlockedWith(viewerId, id),
-      sql`not exists (select 1 from ${users} gone where gone.id = ${id} and gone.deleted_at is not null)`,
-      notExists(
-        db
-          .select({ one: sql`1` })
-          .from(friendships)
-          .where(and(eq(friendships.userId, viewerId), eq(friendships.friendId, id))),
-      ),
-      notExists(
-        db
-          .select({ one: sql`1` })
-          .from(friendRequests)
-          .where(
-            and(
-              eq(friendRequests.status, 'pending'),
-              or(
-                and(eq(friendRequests.fromUserId, viewerId), eq(friendRequests.toUserId, id)),
-                and(eq(friendRequests.fromUserId, id), eq(friendRequests.toUserId, viewerId)),
-              ),
-            ),
-          ),
-      ),
+/** Withdraws the viewer's own pending request; both sides' lists drop it. */
+export function cancelFriendRequest(scope: ChangeScope, viewerId: string, requestId: string) {
+  return commitChange(scope, async (tx, events) => {
+    const [row] = await tx
+      .delete(friendRequests)
+      .where(
+        and(
+          eq(friendRequests.id, requestId),
+          eq(friendRequests.fromUserId, viewerId),
+          eq(friendRequests.status, 'pending'),
+        ),
+      )
+      .returning();
+    if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such pending request of yours.' });
+    await events.append(
+      [row.fromUserId, row.toUserId].map((userId) => ({
+        userId,
+        event: { v: 1, type: 'friend.request_cancelled', requestId: row.id } as const,
+      })),
     );
-  const mutual = sql<number>`count(*)::int`;
-  const friendsOfFriends = await db
-    .select({ id: users.id, username: users.username, mutualFriends: mutual })
-    .from(mine)
-    .innerJoin(theirs, eq(theirs.userId, mine.friendId))
-    .innerJoin(users, eq(users.id, theirs.friendId))
-    .where(and(eq(mine.userId, viewerId), candidate(users.id)))
-    .groupBy(users.id, users.username)
-    .orderBy(desc(mutual), asc(users.username))
-    .limit(limits.suggestions.max);
-  const room = limits.suggestions.max - friendsOfFriends.length;
-  if (room === 0) return friendsOfFriends;
-  const seen = new Set(friendsOfFriends.map((s) => s.id));
-  const newcomers = await db
-    .select({ id: users.id, username: users.username })
-    .from(users)
-    .where(candidate(users.id))
-    .orderBy(desc(users.createdAt))
-    .limit(limits.suggestions.max);
-  return [
-    ...friendsOfFriends,
-    ...newcomers
-      .filter((u) => !seen.has(u.id))
-      .slice(0, room)
-      .map((u) => ({ ...u, mutualFriends: 0 })),
-  ];
+    return { requestId: row.id };
+  });
 }

@@ -1,20 +1,16 @@
-import { blocks, friendRequests, friendships, users, type Database } from '@pigeon/db';
+import { blocks, friendRequests, users, type Database } from '@pigeon/db';
 import type { PublicUser } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, asc, eq, or, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { findLiveUser } from './user-lookup';
-import { commitChange, type ChangeScope, type EventWriter } from '../core/changes';
+import { commitChange, type ChangeScope } from '../core/changes';
 import type { Tx } from '../core/types';
-import { pairKey } from './pair';
+import { endFriendship } from './friendships';
+import { lockPair } from './pair';
+import { findLiveUser } from './user-lookup';
 
 /** The one answer a blocked person gets, whichever side blocked: nothing more is revealed. */
 export const notPossible = () => new TRPCError({ code: 'FORBIDDEN', message: 'That is not possible.' });
-
-/** Serialises every change between one pair of users (the same lock friend requests take). */
-export async function lockPair(tx: Tx, a: string, b: string) {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${pairKey(a, b)}, 0))`);
-}
 
 export async function blockedEitherWay(db: Database | Tx, a: string, b: string): Promise<boolean> {
   const rows = await db
@@ -32,60 +28,6 @@ export async function blockedEitherWay(db: Database | Tx, a: string, b: string):
 /** A filter for user lists: nobody the viewer blocked, and nobody who blocked the viewer. */
 export function notBlockedWith(viewerId: string, id: AnyPgColumn): SQL {
   return sql`not exists (select 1 from ${blocks} where (${blocks.blockerId} = ${viewerId} and ${blocks.blockedId} = ${id}) or (${blocks.blockerId} = ${id} and ${blocks.blockedId} = ${viewerId}))`;
-}
-
-/** Ends a friendship inside the caller's transaction; both sides hear of it. False if there was none. */
-async function endFriendship(tx: Tx, events: EventWriter, a: string, b: string): Promise<boolean> {
-  const removed = await tx
-    .delete(friendships)
-    .where(
-      or(
-        and(eq(friendships.userId, a), eq(friendships.friendId, b)),
-        and(eq(friendships.userId, b), eq(friendships.friendId, a)),
-      ),
-    )
-    .returning({ userId: friendships.userId });
-  if (removed.length === 0) return false;
-  await events.append([
-    { userId: a, event: { v: 1, type: 'friend.removed', userId: b } },
-    { userId: b, event: { v: 1, type: 'friend.removed', userId: a } },
-  ]);
-  return true;
-}
-
-/** Withdraws the viewer's own pending request; both sides' lists drop it. */
-export function cancelFriendRequest(scope: ChangeScope, viewerId: string, requestId: string) {
-  return commitChange(scope, async (tx, events) => {
-    const [row] = await tx
-      .delete(friendRequests)
-      .where(
-        and(
-          eq(friendRequests.id, requestId),
-          eq(friendRequests.fromUserId, viewerId),
-          eq(friendRequests.status, 'pending'),
-        ),
-      )
-      .returning();
-    if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such pending request of yours.' });
-    await events.append(
-      [row.fromUserId, row.toUserId].map((userId) => ({
-        userId,
-        event: { v: 1, type: 'friend.request_cancelled', requestId: row.id } as const,
-      })),
-    );
-    return { requestId: row.id };
-  });
-}
-
-/** Unfriends: the conversation stays (history is kept) but neither can send in it any more. */
-export function removeFriend(scope: ChangeScope, viewerId: string, userId: string) {
-  return commitChange(scope, async (tx, events) => {
-    await lockPair(tx, viewerId, userId);
-    if (!(await endFriendship(tx, events, viewerId, userId))) {
-      throw new TRPCError({ code: 'NOT_FOUND', message: 'You are not friends.' });
-    }
-    return { userId };
-  });
 }
 
 /**
