@@ -27,7 +27,7 @@ async function lockGroup(tx: Tx, viewerId: string, conversationId: string) {
     .for('update');
   if (!group) throw notFound();
   const members = await tx
-    .select({ userId: conversationMembers.userId, joinedAt: conversationMembers.joinedAt })
+    .select({ userId: conversationMembers.userId })
     .from(conversationMembers)
     .where(eq(conversationMembers.conversationId, conversationId))
     .orderBy(asc(conversationMembers.joinedAt), asc(conversationMembers.userId));
@@ -39,10 +39,20 @@ async function lockGroup(tx: Tx, viewerId: string, conversationId: string) {
   return { ...group, memberIds };
 }
 
-/** Only the viewer's live friends can be added; a block between any two members refuses it. */
+/**
+ * Only the viewer's live friends can be added, up to the cap; a block between any two members
+ * refuses it. The checks that need no query come first.
+ */
 async function requireAddable(tx: Tx, viewerId: string, newIds: string[], existingIds: string[]) {
   if (newIds.includes(viewerId)) {
     throw new TRPCError({ code: 'BAD_REQUEST', message: 'You are in the group already.' });
+  }
+  const everyone = [...existingIds, ...newIds];
+  if (everyone.length > limits.groupMembers.max) {
+    throw new TRPCError({
+      code: 'BAD_REQUEST',
+      message: `A group has at most ${limits.groupMembers.max} members.`,
+    });
   }
   const friends = await tx
     .select({ id: friendships.friendId })
@@ -54,7 +64,6 @@ async function requireAddable(tx: Tx, viewerId: string, newIds: string[], existi
   if (friends.length !== newIds.length) {
     throw new TRPCError({ code: 'FORBIDDEN', message: 'You can only add your friends to a group.' });
   }
-  const everyone = [...existingIds, ...newIds];
   // Someone who blocked (or was blocked by) a member is not put in a room with them.
   const [blocked] = await tx
     .select({ blockerId: blocks.blockerId })
@@ -67,12 +76,6 @@ async function requireAddable(tx: Tx, viewerId: string, newIds: string[], existi
     )
     .limit(1);
   if (blocked) throw notPossible();
-  if (everyone.length > limits.groupMembers.max) {
-    throw new TRPCError({
-      code: 'BAD_REQUEST',
-      message: `A group has at most ${limits.groupMembers.max} members.`,
-    });
-  }
 }
 
 async function groupInfo(tx: Tx, conversationId: string): Promise<GroupInfo> {
