@@ -26,6 +26,8 @@ const t = initTRPC.context<Context>().create({
 });
 
 export const router = t.router;
+/** Calls procedures in-process, with a context of the caller's making (tests). */
+export const createCallerFactory = t.createCallerFactory;
 
 /** Error codes of a lost or refused database connection (node, postgres.js). */
 const CONNECTION_ERRORS = new Set([
