@@ -35,7 +35,7 @@ export function notBlockedWith(viewerId: string, id: AnyPgColumn): SQL {
  * neither finds, asks or messages the other. The blocked person is not told; they only see
  * the friendship end, as after an unfriend.
  */
-export function blockUser(scope: ChangeScope, viewerId: string, userId: string): Promise<PublicUser> {
+export async function blockUser(scope: ChangeScope, viewerId: string, userId: string): Promise<PublicUser> {
   if (userId === viewerId) {
     throw new TRPCError({ code: 'BAD_REQUEST', message: 'You cannot block yourself.' });
   }
