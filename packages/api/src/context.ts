@@ -1,25 +1,12 @@
 import type { Database } from '@pigeon/db';
 import type { EventBus } from './bus';
+import type { CookieJar, Logger, Viewer } from './core/types';
 import type { ApiMetrics } from './metrics';
 import type { PresenceStore } from './presence-store';
 import type { RateLimits } from './rate-limits';
 import type { SendQueue } from './services/send-queue';
 import type { SessionStatus } from './services/session-status';
 import type { TokenService } from './services/tokens';
-
-/** Who is calling, as proven by a valid access token. */
-export interface Viewer {
-  userId: string;
-  sessionId: string;
-  /** Epoch ms; checked on every operation, since one WebSocket outlives many tokens. */
-  expiresAt: number;
-}
-
-export interface Logger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
 
 /** What the server wires once at start and every procedure shares. */
 export interface ApiDeps {
@@ -34,13 +21,6 @@ export interface ApiDeps {
   sessionStatus: SessionStatus;
   /** Who is connected: in this process, or in Redis across instances. */
   presence: PresenceStore;
-}
-
-/** The HTTP cookies of one request; absent over WebSockets, which cannot set cookies. */
-export interface CookieJar {
-  get(name: string): string | undefined;
-  set(name: string, value: string, maxAgeSeconds: number): void;
-  clear(name: string): void;
 }
 
 export interface Context extends ApiDeps {

@@ -1,13 +1,7 @@
 export { appRouter, type AppRouter } from './router';
-export {
-  createContext,
-  type ApiDeps,
-  type Context,
-  type CookieJar,
-  type Logger,
-  type Viewer,
-} from './context';
-export { REFRESH_COOKIE } from './routers/auth';
+export { createContext, type ApiDeps, type Context } from './context';
+export type { CookieJar, Logger, StreamItem, Viewer } from './core/types';
+export { REFRESH_COOKIE } from './services/refresh-cookie';
 export { InProcessEventBus, type BusListener, type BusSignal, type EventBus } from './bus';
 export {
   aggregate,
@@ -19,10 +13,9 @@ export {
   type PresenceReading,
   type PresenceStore,
 } from './presence-store';
-export { startPresenceSweeper } from './services/presence';
+export { startPresenceSweeper } from './services/presence-tracking';
 export { createTokenService, type TokenConfig, type TokenService } from './services/tokens';
 export { withVerifiedTokenCache } from './services/token-cache';
-export type { StreamItem } from './services/stream';
 export { noMetrics, type ApiMetrics } from './metrics';
 export { SendQueue, type SendQueueOptions } from './services/send-queue';
 export {

@@ -1,4 +1,4 @@
-import type { StreamItem } from './services/stream';
+import type { StreamItem } from './core/types';
 
 /** What the API reports as it works; the server backs it with Prometheus counters. */
 export interface ApiMetrics {

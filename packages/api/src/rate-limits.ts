@@ -46,6 +46,9 @@ export const DEFAULT_RATE_LIMITS: RateLimitRules = {
   loginBackoff: { points: 3, durationSeconds: 15 * 60 },
 };
 
+/** A caller's address as a rate-limit key. */
+export const ipKey = (ip: string | null) => `ip:${ip ?? 'unknown'}`;
+
 /** Carried as the error's cause, so the formatter and the HTTP layer can tell clients when. */
 export class RetryAfter extends Error {
   constructor(readonly seconds: number) {

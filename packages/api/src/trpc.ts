@@ -1,7 +1,8 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { z, ZodError } from 'zod';
 import type { Context } from './context';
-import { RetryAfter, type LimitName } from './rate-limits';
+import { flushOutbox, Outbox } from './core/changes';
+import { ipKey, RetryAfter, type LimitName } from './rate-limits';
 
 const t = initTRPC.context<Context>().create({
   // Stack traces stay in the server's logs, never in responses.
@@ -25,6 +26,8 @@ const t = initTRPC.context<Context>().create({
 });
 
 export const router = t.router;
+/** Calls procedures in-process, with a context of the caller's making (tests). */
+export const createCallerFactory = t.createCallerFactory;
 
 /** Error codes of a lost or refused database connection (node, postgres.js). */
 const CONNECTION_ERRORS = new Set([
@@ -62,7 +65,21 @@ const outagesAreUnavailable = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(outagesAreUnavailable);
+/**
+ * Gives the call an outbox, and once the call is over tells the bus of whatever it committed:
+ * the only place events are published (see core/changes.ts). A call that fails after a commit
+ * still announces that commit.
+ */
+const announcesCommittedChanges = t.middleware(async ({ ctx, next }) => {
+  const outbox = new Outbox();
+  try {
+    return await next({ ctx: { outbox } });
+  } finally {
+    await flushOutbox(outbox, ctx);
+  }
+});
+
+export const publicProcedure = t.procedure.use(outagesAreUnavailable).use(announcesCommittedChanges);
 
 /** Every procedure that touches user data goes through here: a live token, checked per call. */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
@@ -74,13 +91,10 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, viewer } });
 });
 
-/** The caller's address as a rate-limit key. */
-export const ipKey = (ctx: Pick<Context, 'ip'>) => `ip:${ctx.ip ?? 'unknown'}`;
-
 /** Spends one unit of the caller's budget for `name`: per user, or per address. */
 export function rateLimited(name: LimitName, by: 'user' | 'ip' = 'user') {
   return t.middleware(async ({ ctx, next }) => {
-    const key = by === 'user' && ctx.viewer ? ctx.viewer.userId : ipKey(ctx);
+    const key = by === 'user' && ctx.viewer ? ctx.viewer.userId : ipKey(ctx.ip);
     await ctx.rateLimits.consume(name, key);
     return next();
   });

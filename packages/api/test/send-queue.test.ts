@@ -4,7 +4,8 @@ import { createScratchDatabase } from '@pigeon/db/testing';
 import { codeOf } from '@pigeon/test-utils';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDirectConversation } from '../src/services/conversations';
+import { Outbox } from '../src/core/changes';
+import { openDirectConversation } from '../src/services/direct-conversations';
 import { SendQueue } from '../src/services/send-queue';
 
 const drivers = process.env.DATABASE_URL ? (['pglite', 'postgres'] as const) : (['pglite'] as const);
@@ -72,17 +73,24 @@ describe.each(drivers)('group commit of sends (%s)', (driver) => {
       },
     ];
     // A first send occupies the only transaction slot, so the rest queue up and commit together.
-    const first = queue.send(a, { conversationId: ab, body: 'first', clientId: randomUUID() });
-    const sends = plan.map((p) => queue.send(p.sender, p.input));
-    const results = await Promise.allSettled(sends);
+    const first = queue.send(a, { conversationId: ab, body: 'first', clientId: randomUUID() }, new Outbox());
+    const sends = plan.map((p) => ({ ...p, outbox: new Outbox() }));
+    const outboxes = sends.map((s) => s.outbox);
+    const pending = sends.map((s) => queue.send(s.sender, s.input, s.outbox));
+    const results = await Promise.allSettled(pending);
     await first;
 
-    expect(await Promise.all(sends.map(codeOf))).toEqual(plan.map((p) => p.expect));
+    expect(await Promise.all(pending.map(codeOf))).toEqual(plan.map((p) => p.expect));
     const [r3, r4] = [results[3], results[4]];
     if (r3?.status !== 'fulfilled' || r4?.status !== 'fulfilled') throw new Error('unreachable');
     expect(r4.value.message).toEqual(r3.value.message); // the duplicate is answered as a retry
-    expect(r4.value.deliveries).toEqual([]);
-    expect(r3.value.deliveries.map((d) => d.userId).sort()).toEqual([a, b].sort());
+    expect(outboxes[4]?.take().deliveries).toEqual([]);
+    expect(
+      outboxes[3]
+        ?.take()
+        .deliveries.map((d) => d.userId)
+        .sort(),
+    ).toEqual([a, b].sort());
 
     const stored = await handle.db.select().from(messages).where(eq(messages.conversationId, ab));
     expect(stored.map((m) => m.body).sort()).toEqual(['first', 'one', 'twice', 'two'].sort());
@@ -90,7 +98,9 @@ describe.each(drivers)('group commit of sends (%s)', (driver) => {
 
     // A clientId reused for another conversation is a conflict, not a silent second message.
     const ad = await friends(a, await user('d'));
-    expect(await codeOf(queue.send(a, { conversationId: ad, body: 'x', clientId: reused }))).toBe('CONFLICT');
+    expect(
+      await codeOf(queue.send(a, { conversationId: ad, body: 'x', clientId: reused }, new Outbox())),
+    ).toBe('CONFLICT');
   });
 
   it('keeps each user’s events gapless and in message order per conversation across concurrent batches', async () => {
@@ -104,7 +114,7 @@ describe.each(drivers)('group commit of sends (%s)', (driver) => {
       const [sender, conversationId] =
         i % 2 ? [hub, conversations[index]] : [others[index], conversations[index]];
       if (!sender || !conversationId) throw new Error('unreachable');
-      return queue.send(sender, { conversationId, body: `m${i}`, clientId: randomUUID() });
+      return queue.send(sender, { conversationId, body: `m${i}`, clientId: randomUUID() }, new Outbox());
     });
     const answers = await Promise.all(sends);
     expect(new Set(answers.map((a) => a.message.id)).size).toBe(120);

@@ -3,8 +3,9 @@ import { createScratchDatabase } from '@pigeon/db/testing';
 import type { StreamEvent } from '@pigeon/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BusListener, BusSignal, EventBus } from '../src/bus';
-import { appendEvents } from '../src/services/events';
-import { userEventStream, type StreamItem } from '../src/services/stream';
+import { appendEvents } from '../src/core/event-log';
+import type { StreamItem } from '../src/core/types';
+import { userEventStream } from '../src/services/event-stream';
 
 /** A bus the test rings by hand, to play out-of-order, lost and resync deliveries. */
 class ManualBus implements EventBus {

@@ -11,185 +11,56 @@ import {
   registerInput,
   revokeSessionInput,
   updateProfileInput,
-  type AuthSession,
 } from '@pigeon/schema';
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import type { Context } from '../context';
-import { deleteAccount, exportAccount } from '../services/account';
-import * as auth from '../services/auth';
-import { publishDeliveries } from '../services/events';
-import { updateProfile } from '../services/profile';
-import { changePassword, listSessions, revokeSessions } from '../services/sessions';
-import { authedProcedure, ipKey, publicProcedure, rateLimited, router } from '../trpc';
-
-export const REFRESH_COOKIE = 'pigeon_refresh';
-
-/**
- * Runs a check of the caller's password under the login limits: refused once the account has
- * failed too often, and a wrong password counts as one more failure.
- */
-async function withPasswordThrottle<T>(
-  ctx: Context & { viewer: { userId: string } },
-  check: () => Promise<T>,
-) {
-  const account = `user:${ctx.viewer.userId}`;
-  const streak = backoffKey(ctx, account);
-  await ctx.rateLimits.check('loginFailuresPerAccount', account);
-  await ctx.rateLimits.backoff.check(streak);
-  try {
-    const result = await check();
-    await ctx.rateLimits.backoff.succeeded(streak);
-    return result;
-  } catch (err) {
-    if (err instanceof TRPCError && err.code === 'FORBIDDEN') {
-      await Promise.allSettled([
-        ctx.rateLimits.consume('loginFailuresPerAccount', account),
-        ctx.rateLimits.backoff.failed(streak),
-      ]);
-    }
-    throw err;
-  }
-}
-
-/**
- * Back-off is per account *and* address: a guesser elsewhere slows themselves down, not the
- * owner logging in from home (the per-account cap still stops a spread-out attack).
- */
-const backoffKey = (ctx: Context, account: string) => `${account}|${ipKey(ctx)}`;
-
-/** Ended sessions stop at once here, and every instance closes their sockets. */
-async function endSessions(ctx: Context, sessionIds: readonly string[]) {
-  if (sessionIds.length === 0) return;
-  ctx.sessionStatus.forget(sessionIds);
-  await ctx.bus
-    .announceRevokedSessions(sessionIds)
-    .catch((err: unknown) => ctx.log.warn({ err }, 'announcing revoked sessions failed'));
-}
-
-/** Moves the refresh token from the response body into the httpOnly cookie. */
-function deliver(ctx: Context, session: AuthSession, cookie: boolean): AuthSession {
-  if (!cookie || session.refreshToken === null) return session;
-  if (!ctx.cookies) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Cookie sessions need an HTTP request.' });
-  }
-  const maxAge = Math.floor((Date.parse(session.refreshTokenExpiresAt) - Date.now()) / 1000);
-  ctx.cookies.set(REFRESH_COOKIE, session.refreshToken, maxAge);
-  return { ...session, refreshToken: null };
-}
+import { deleteAccount } from '../services/account-deletion';
+import { exportAccount } from '../services/account-export';
+import { listSessions, revokeOtherSessions, revokeSession } from '../services/devices';
+import { changePassword } from '../services/password-change';
+import { getMe, updateProfile } from '../services/profile';
+import { login, logout, refreshSession, register } from '../services/sign-in';
+import { authedProcedure, publicProcedure, rateLimited, router } from '../trpc';
 
 export const authRouter = router({
   register: publicProcedure
     .use(rateLimited('registrationsPerIp', 'ip'))
     .input(registerInput)
     .output(authSession)
-    .mutation(async ({ ctx, input }) =>
-      deliver(ctx, await auth.register(ctx.db, ctx.tokens, input, ctx.userAgent), input.cookie),
-    ),
-  /**
-   * Wrong passwords are counted per account and per address; past the limit, further tries are
-   * refused before the password is even checked. A success clears the account's count.
-   */
+    .mutation(({ ctx, input }) => register(ctx, input)),
+  /** Wrong passwords count against limits per account and per address (services/password-attempts.ts). */
   login: publicProcedure
     .input(loginInput)
     .output(authSession)
-    .mutation(async ({ ctx, input }) => {
-      const account = `account:${input.username.toLowerCase()}`;
-      const streak = backoffKey(ctx, account);
-      await ctx.rateLimits.check('loginFailuresPerAccount', account);
-      await ctx.rateLimits.check('loginFailuresPerIp', ipKey(ctx));
-      await ctx.rateLimits.backoff.check(streak);
-      try {
-        const session = await auth.login(ctx.db, ctx.tokens, input, ctx.userAgent);
-        await Promise.all([
-          ctx.rateLimits.reset('loginFailuresPerAccount', account),
-          ctx.rateLimits.backoff.succeeded(streak),
-        ]);
-        return deliver(ctx, session, input.cookie);
-      } catch (err) {
-        if (err instanceof TRPCError && err.code === 'UNAUTHORIZED') {
-          // Counting the failure may itself hit the limit; the answer stays "wrong password".
-          await Promise.allSettled([
-            ctx.rateLimits.consume('loginFailuresPerAccount', account),
-            ctx.rateLimits.consume('loginFailuresPerIp', ipKey(ctx)),
-            ctx.rateLimits.backoff.failed(streak),
-          ]);
-        }
-        throw err;
-      }
-    }),
+    .mutation(({ ctx, input }) => login(ctx, input)),
   refresh: publicProcedure
     .input(refreshInput)
     .output(authSession)
-    .mutation(async ({ ctx, input }) => {
-      const fromCookie = input.refreshToken === undefined;
-      const token = input.refreshToken ?? ctx.cookies?.get(REFRESH_COOKIE);
-      if (!token) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Log in first.' });
-      const outcome = await auth.refresh(ctx.db, ctx.tokens, token).catch((err: unknown) => {
-        if (fromCookie) ctx.cookies?.clear(REFRESH_COOKIE);
-        throw err;
-      });
-      if (outcome.kind === 'rotated') return deliver(ctx, outcome.session, fromCookie);
-      if (fromCookie) ctx.cookies?.clear(REFRESH_COOKIE);
-      if (outcome.kind === 'reused') {
-        await endSessions(ctx, [outcome.endedSessionId]);
-        throw new TRPCError({
-          code: 'UNAUTHORIZED',
-          message:
-            'This sign-in was used from somewhere else, so it has been ended for safety. Log in again.',
-        });
-      }
-      throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This session has ended; log in again.' });
-    }),
-  logout: authedProcedure.input(logoutInput).mutation(async ({ ctx }) => {
-    await auth.logout(ctx.db, ctx.viewer.sessionId);
-    ctx.cookies?.clear(REFRESH_COOKIE);
-    await endSessions(ctx, [ctx.viewer.sessionId]);
-    return { ok: true as const };
-  }),
+    .mutation(({ ctx, input }) => refreshSession(ctx, input)),
+  logout: authedProcedure.input(logoutInput).mutation(({ ctx }) => logout(ctx, ctx.viewer.sessionId)),
   /** Where you are logged in: one entry per device, the current one marked. */
   sessions: authedProcedure
     .output(z.array(deviceSession))
     .query(({ ctx }) => listSessions(ctx.db, ctx.viewer)),
-  revokeSession: authedProcedure.input(revokeSessionInput).mutation(async ({ ctx, input }) => {
-    const ended = await revokeSessions(ctx.db, ctx.viewer.userId, { only: input.sessionId });
-    if (ended.length === 0) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such session of yours.' });
-    await endSessions(ctx, ended);
-    return { ended: ended.length };
-  }),
-  revokeOtherSessions: authedProcedure.mutation(async ({ ctx }) => {
-    const ended = await revokeSessions(ctx.db, ctx.viewer.userId, { allBut: ctx.viewer.sessionId });
-    await endSessions(ctx, ended);
-    return { ended: ended.length };
-  }),
-  /** Deletes the caller's account (password required); see services/account.ts for what stays. */
-  deleteAccount: authedProcedure.input(deleteAccountInput).mutation(async ({ ctx, input }) => {
-    const { endedSessions, deliveries } = await withPasswordThrottle(ctx, () =>
-      deleteAccount(ctx.db, ctx.viewer.userId, input.password),
-    );
-    ctx.cookies?.clear(REFRESH_COOKIE);
-    await publishDeliveries(ctx.bus, ctx.log, deliveries);
-    await endSessions(ctx, endedSessions);
-    return { deleted: true as const };
-  }),
+  revokeSession: authedProcedure
+    .input(revokeSessionInput)
+    .mutation(({ ctx, input }) => revokeSession(ctx, ctx.viewer.userId, input.sessionId)),
+  revokeOtherSessions: authedProcedure.mutation(({ ctx }) => revokeOtherSessions(ctx, ctx.viewer)),
+  /** Deletes the caller's account (password required); see services/account-deletion.ts for what stays. */
+  deleteAccount: authedProcedure
+    .input(deleteAccountInput)
+    .mutation(({ ctx, input }) => deleteAccount(ctx, ctx.viewer.userId, input.password)),
   /** Everything the caller may take away, as JSON. */
   exportData: authedProcedure
     .output(accountExport)
     .query(({ ctx }) => exportAccount(ctx.db, ctx.viewer.userId)),
   /** Needs the current password; logs out every other session. */
-  changePassword: authedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
-    const ended = await withPasswordThrottle(ctx, () => changePassword(ctx.db, ctx.viewer, input));
-    await endSessions(ctx, ended);
-    return { ended: ended.length };
-  }),
-  me: authedProcedure.output(me).query(({ ctx }) => auth.getMe(ctx.db, ctx.viewer.userId)),
+  changePassword: authedProcedure
+    .input(changePasswordInput)
+    .mutation(({ ctx, input }) => changePassword(ctx, ctx.viewer, input)),
+  me: authedProcedure.output(me).query(({ ctx }) => getMe(ctx.db, ctx.viewer.userId)),
   /** A new username and/or email; friends see the new name live. */
   updateProfile: authedProcedure
     .input(updateProfileInput)
     .output(me)
-    .mutation(async ({ ctx, input }) => {
-      const { me: updated, deliveries } = await updateProfile(ctx.db, ctx.viewer.userId, input);
-      await publishDeliveries(ctx.bus, ctx.log, deliveries);
-      return updated;
-    }),
+    .mutation(({ ctx, input }) => updateProfile(ctx, ctx.viewer.userId, input)),
 });

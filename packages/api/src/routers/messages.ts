@@ -9,10 +9,9 @@ import {
   searchMessagesOutput,
   sendMessageInput,
 } from '@pigeon/schema';
-import { deleteMessage, editMessage, react } from '../services/message-actions';
-import { searchMessages } from '../services/search';
-import { publishDeliveries } from '../services/events';
-import { messageHistory } from '../services/messages';
+import { deleteMessage, editMessage, react, sendMessage } from '../services/message-actions';
+import { messageHistory } from '../services/history';
+import { searchMessages } from '../services/message-search';
 import { authedProcedure, router, rateLimited } from '../trpc';
 
 export const messagesRouter = router({
@@ -24,31 +23,18 @@ export const messagesRouter = router({
     .use(rateLimited('messages'))
     .input(sendMessageInput)
     .output(message)
-    .mutation(async ({ ctx, input }) => {
-      const { message, deliveries } = await ctx.sends.send(ctx.viewer.userId, input);
-      if (deliveries.length > 0) ctx.metrics.messageSent();
-      await publishDeliveries(ctx.bus, ctx.log, deliveries);
-      return message;
-    }),
+    .mutation(({ ctx, input }) => sendMessage(ctx, ctx.viewer.userId, input)),
   /** Your own messages only; everyone in the conversation sees the new text, marked edited. */
   edit: authedProcedure
     .use(rateLimited('messages'))
     .input(editMessageInput)
     .output(message)
-    .mutation(async ({ ctx, input }) => {
-      const { message, deliveries } = await editMessage(ctx.db, ctx.viewer.userId, input);
-      await publishDeliveries(ctx.bus, ctx.log, deliveries);
-      return message;
-    }),
+    .mutation(({ ctx, input }) => editMessage(ctx, ctx.viewer.userId, input)),
   /** Your own messages only; the others see a "deleted" placeholder in its place. */
   delete: authedProcedure
     .input(deleteMessageInput)
     .output(message)
-    .mutation(async ({ ctx, input }) => {
-      const { message, deliveries } = await deleteMessage(ctx.db, ctx.viewer.userId, input.messageId);
-      await publishDeliveries(ctx.bus, ctx.log, deliveries);
-      return message;
-    }),
+    .mutation(({ ctx, input }) => deleteMessage(ctx, ctx.viewer.userId, input.messageId)),
   /** Full-text search of the caller's own conversations, newest first, with highlighted snippets. */
   search: authedProcedure
     .use(rateLimited('searches'))
@@ -59,9 +45,5 @@ export const messagesRouter = router({
     .use(rateLimited('messages'))
     .input(reactInput)
     .output(message)
-    .mutation(async ({ ctx, input }) => {
-      const { message, deliveries } = await react(ctx.db, ctx.viewer.userId, input);
-      await publishDeliveries(ctx.bus, ctx.log, deliveries);
-      return message;
-    }),
+    .mutation(({ ctx, input }) => react(ctx, ctx.viewer.userId, input)),
 });

@@ -1,6 +1,6 @@
 import { presenceHeartbeatInput, presenceHeartbeatOutput, userPresence } from '@pigeon/schema';
 import { z } from 'zod';
-import { listPresence, presenceHeartbeat } from '../services/presence';
+import { listPresence, presenceHeartbeat } from '../services/presence-tracking';
 import { authedProcedure, rateLimited, router } from '../trpc';
 
 export const presenceRouter = router({

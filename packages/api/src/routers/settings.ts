@@ -1,6 +1,5 @@
 import { settings, updateSettingsInput } from '@pigeon/schema';
-import { presenceVisibilityChanged } from '../services/presence';
-import { getSettings, updateSettings } from '../services/settings';
+import { getSettings, updateSettings } from '../services/privacy-settings';
 import { authedProcedure, router } from '../trpc';
 
 export const settingsRouter = router({
@@ -8,11 +7,5 @@ export const settingsRouter = router({
   update: authedProcedure
     .input(updateSettingsInput)
     .output(settings)
-    .mutation(async ({ ctx, input }) => {
-      const updated = await updateSettings(ctx.db, ctx.viewer.userId, input);
-      // Hiding takes effect at once: friends see the user go offline (or come back) now.
-      if (input.showPresence !== undefined)
-        await presenceVisibilityChanged(ctx, ctx.viewer.userId, updated.showPresence);
-      return updated;
-    }),
+    .mutation(({ ctx, input }) => updateSettings(ctx, ctx.viewer.userId, input)),
 });

@@ -1,6 +1,6 @@
 import { userCard, userCardInput, userSearchInput, userSearchOutput } from '@pigeon/schema';
 import { userCard as loadUserCard } from '../services/profile';
-import { searchUsers } from '../services/users';
+import { searchUsers } from '../services/user-search';
 import { authedProcedure, router, rateLimited } from '../trpc';
 
 export const usersRouter = router({

@@ -1,10 +1,13 @@
 import { blocks, conversationMembers, conversations, friendships, users, type Database } from '@pigeon/db';
-import type { CreateGroupInput, GroupInfo, PigeonEvent } from '@pigeon/schema';
+import type { Conversation, CreateGroupInput, GroupInfo, PigeonEvent } from '@pigeon/schema';
 import { limits } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, asc, eq, inArray, isNull, or } from 'drizzle-orm';
-import { appendEvents, type Delivery, type Tx } from './events';
-import { notPossible } from './relationships';
+import { commitChange, type ChangeScope, type EventWriter } from '../core/changes';
+import type { EventEntry } from '../core/event-log';
+import type { Tx } from '../core/types';
+import { conversationView } from './conversation-list';
+import { notPossible } from './blocks';
 
 type GroupChange = Extract<PigeonEvent, { type: 'group.updated' }>['change'];
 
@@ -24,7 +27,7 @@ async function lockGroup(tx: Tx, viewerId: string, conversationId: string) {
     .for('update');
   if (!group) throw notFound();
   const members = await tx
-    .select({ userId: conversationMembers.userId, joinedAt: conversationMembers.joinedAt })
+    .select({ userId: conversationMembers.userId })
     .from(conversationMembers)
     .where(eq(conversationMembers.conversationId, conversationId))
     .orderBy(asc(conversationMembers.joinedAt), asc(conversationMembers.userId));
@@ -36,10 +39,20 @@ async function lockGroup(tx: Tx, viewerId: string, conversationId: string) {
   return { ...group, memberIds };
 }
 
-/** Only the viewer's live friends can be added; a block between any two members refuses it. */
+/**
+ * Only the viewer's live friends can be added, up to the cap; a block between any two members
+ * refuses it. The checks that need no query come first.
+ */
 async function requireAddable(tx: Tx, viewerId: string, newIds: string[], existingIds: string[]) {
   if (newIds.includes(viewerId)) {
     throw new TRPCError({ code: 'BAD_REQUEST', message: 'You are in the group already.' });
+  }
+  const everyone = [...existingIds, ...newIds];
+  if (everyone.length > limits.groupMembers.max) {
+    throw new TRPCError({
+      code: 'BAD_REQUEST',
+      message: `A group has at most ${limits.groupMembers.max} members.`,
+    });
   }
   const friends = await tx
     .select({ id: friendships.friendId })
@@ -51,7 +64,6 @@ async function requireAddable(tx: Tx, viewerId: string, newIds: string[], existi
   if (friends.length !== newIds.length) {
     throw new TRPCError({ code: 'FORBIDDEN', message: 'You can only add your friends to a group.' });
   }
-  const everyone = [...existingIds, ...newIds];
   // Someone who blocked (or was blocked by) a member is not put in a room with them.
   const [blocked] = await tx
     .select({ blockerId: blocks.blockerId })
@@ -64,12 +76,6 @@ async function requireAddable(tx: Tx, viewerId: string, newIds: string[], existi
     )
     .limit(1);
   if (blocked) throw notPossible();
-  if (everyone.length > limits.groupMembers.max) {
-    throw new TRPCError({
-      code: 'BAD_REQUEST',
-      message: `A group has at most ${limits.groupMembers.max} members.`,
-    });
-  }
 }
 
 async function groupInfo(tx: Tx, conversationId: string): Promise<GroupInfo> {
@@ -89,13 +95,14 @@ async function groupInfo(tx: Tx, conversationId: string): Promise<GroupInfo> {
 /** Tells everyone now in the group what changed, and anyone who left that they are out. */
 async function announce(
   tx: Tx,
+  events: EventWriter,
   conversationId: string,
   change: GroupChange,
   by: string,
   gone: { userId: string; reason: 'removed' | 'left' } | null = null,
-): Promise<{ group: GroupInfo; deliveries: Delivery[] }> {
+): Promise<GroupInfo> {
   const group = await groupInfo(tx, conversationId);
-  const entries: { userId: string; event: PigeonEvent }[] = group.members.map((m) => ({
+  const entries: EventEntry[] = group.members.map((m) => ({
     userId: m.id,
     event: { v: 1, type: 'group.updated', group, change, by },
   }));
@@ -105,11 +112,17 @@ async function announce(
       event: { v: 1, type: 'group.removed', conversationId, reason: gone.reason },
     });
   }
-  return { group, deliveries: await appendEvents(tx, entries) };
+  await events.append(entries);
+  return group;
 }
 
-export function createGroup(db: Database, viewerId: string, input: CreateGroupInput) {
-  return db.transaction(async (tx) => {
+/** A group with some of the viewer's friends, owned by the viewer; answered as the viewer's list shows it. */
+export async function createGroup(
+  scope: ChangeScope,
+  viewerId: string,
+  input: CreateGroupInput,
+): Promise<Conversation> {
+  const group = await commitChange(scope, async (tx, events) => {
     await requireAddable(tx, viewerId, input.memberIds, [viewerId]);
     const [created] = await tx
       .insert(conversations)
@@ -119,21 +132,27 @@ export function createGroup(db: Database, viewerId: string, input: CreateGroupIn
     await tx
       .insert(conversationMembers)
       .values([viewerId, ...input.memberIds].map((userId) => ({ conversationId: created.id, userId })));
-    return announce(tx, created.id, 'created', viewerId);
+    return announce(tx, events, created.id, 'created', viewerId);
   });
+  return conversationView(scope.db, viewerId, group.id);
 }
 
-export function renameGroup(db: Database, viewerId: string, conversationId: string, name: string) {
-  return db.transaction(async (tx) => {
+export function renameGroup(scope: ChangeScope, viewerId: string, conversationId: string, name: string) {
+  return commitChange(scope, async (tx, events) => {
     const group = await lockGroup(tx, viewerId, conversationId);
     if (group.ownerId !== viewerId) throw ownerOnly();
     await tx.update(conversations).set({ name }).where(eq(conversations.id, conversationId));
-    return announce(tx, conversationId, 'renamed', viewerId);
+    return announce(tx, events, conversationId, 'renamed', viewerId);
   });
 }
 
-export function addGroupMembers(db: Database, viewerId: string, conversationId: string, userIds: string[]) {
-  return db.transaction(async (tx) => {
+export function addGroupMembers(
+  scope: ChangeScope,
+  viewerId: string,
+  conversationId: string,
+  userIds: string[],
+) {
+  return commitChange(scope, async (tx, events) => {
     const group = await lockGroup(tx, viewerId, conversationId);
     if (group.ownerId !== viewerId) throw ownerOnly();
     if (userIds.some((id) => group.memberIds.includes(id))) {
@@ -141,7 +160,7 @@ export function addGroupMembers(db: Database, viewerId: string, conversationId: 
     }
     await requireAddable(tx, viewerId, userIds, group.memberIds);
     await tx.insert(conversationMembers).values(userIds.map((userId) => ({ conversationId, userId })));
-    return announce(tx, conversationId, 'members_added', viewerId);
+    return announce(tx, events, conversationId, 'members_added', viewerId);
   });
 }
 
@@ -154,8 +173,13 @@ async function dropMember(tx: Tx, conversationId: string, userId: string) {
     );
 }
 
-export function removeGroupMember(db: Database, viewerId: string, conversationId: string, userId: string) {
-  return db.transaction(async (tx) => {
+export function removeGroupMember(
+  scope: ChangeScope,
+  viewerId: string,
+  conversationId: string,
+  userId: string,
+) {
+  return commitChange(scope, async (tx, events) => {
     const group = await lockGroup(tx, viewerId, conversationId);
     if (group.ownerId !== viewerId) throw ownerOnly();
     if (userId === viewerId) {
@@ -165,21 +189,24 @@ export function removeGroupMember(db: Database, viewerId: string, conversationId
       throw new TRPCError({ code: 'NOT_FOUND', message: 'That person is not in the group.' });
     }
     await dropMember(tx, conversationId, userId);
-    return announce(tx, conversationId, 'member_removed', viewerId, { userId, reason: 'removed' });
+    return announce(tx, events, conversationId, 'member_removed', viewerId, { userId, reason: 'removed' });
   });
 }
 
 /** The viewer leaves; an owner hands the group to whoever has been in it longest. */
-export function leaveGroup(db: Database | Tx, viewerId: string, conversationId: string) {
-  return db.transaction(async (tx) => {
-    const group = await lockGroup(tx, viewerId, conversationId);
-    await dropMember(tx, conversationId, viewerId);
-    if (group.ownerId === viewerId) {
-      const heir = group.memberIds.find((id) => id !== viewerId) ?? null;
-      await tx.update(conversations).set({ ownerId: heir }).where(eq(conversations.id, conversationId));
-    }
-    return announce(tx, conversationId, 'member_left', viewerId, { userId: viewerId, reason: 'left' });
-  });
+export function leaveGroup(scope: ChangeScope, viewerId: string, conversationId: string) {
+  return commitChange(scope, (tx, events) => leaveGroupIn(tx, events, viewerId, conversationId));
+}
+
+/** `leaveGroup` inside a transaction of the caller's (account deletion leaves every group). */
+export async function leaveGroupIn(tx: Tx, events: EventWriter, viewerId: string, conversationId: string) {
+  const group = await lockGroup(tx, viewerId, conversationId);
+  await dropMember(tx, conversationId, viewerId);
+  if (group.ownerId === viewerId) {
+    const heir = group.memberIds.find((id) => id !== viewerId) ?? null;
+    await tx.update(conversations).set({ ownerId: heir }).where(eq(conversations.id, conversationId));
+  }
+  return announce(tx, events, conversationId, 'member_left', viewerId, { userId: viewerId, reason: 'left' });
 }
 
 /** Every group the user is in (account deletion leaves them all). */

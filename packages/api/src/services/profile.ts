@@ -2,8 +2,15 @@ import { blocks, friendRequests, friendships, users, type Database } from '@pige
 import type { Me, UpdateProfileInput, UserCard } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
-import { toMe, whichIsTaken } from './auth';
-import { appendEvents, type Delivery } from './events';
+import { whichIsTaken } from './user-lookup';
+import { toMe } from './views';
+import { commitChange, type ChangeScope } from '../core/changes';
+
+export async function getMe(db: Database, userId: string): Promise<Me> {
+  const [user] = await db.select().from(users).where(eq(users.id, userId));
+  if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
+  return toMe(user);
+}
 
 /** A unique index said no (Postgres and PGlite both report SQLSTATE 23505, maybe wrapped). */
 function isUniqueViolation(error: unknown): boolean {
@@ -19,12 +26,12 @@ function isUniqueViolation(error: unknown): boolean {
  * conversations and friendships stay intact; friends hear of a new name through their streams.
  */
 export async function updateProfile(
-  db: Database,
+  scope: ChangeScope,
   viewerId: string,
   input: UpdateProfileInput,
-): Promise<{ me: Me; deliveries: Delivery[] }> {
+): Promise<Me> {
   try {
-    return await db.transaction(async (tx) => {
+    return await commitChange(scope, async (tx, events) => {
       const [before] = await tx.select().from(users).where(eq(users.id, viewerId)).for('update');
       if (!before) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
       const [after] = await tx
@@ -36,23 +43,22 @@ export async function updateProfile(
         .where(eq(users.id, viewerId))
         .returning();
       if (!after) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
-      if (after.username === before.username) return { me: toMe(after), deliveries: [] };
+      if (after.username === before.username) return toMe(after);
       const friends = await tx
         .select({ id: friendships.friendId })
         .from(friendships)
         .where(eq(friendships.userId, viewerId));
       const user = { id: after.id, username: after.username };
-      const deliveries = await appendEvents(
-        tx,
+      await events.append(
         [viewerId, ...friends.map((f) => f.id)].map((userId) => ({
           userId,
           event: { v: 1, type: 'user.updated', user } as const,
         })),
       );
-      return { me: toMe(after), deliveries };
+      return toMe(after);
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw await whichIsTaken(db, input);
+    if (isUniqueViolation(error)) throw await whichIsTaken(scope.db, input);
     throw error;
   }
 }

@@ -3,7 +3,8 @@ import type { Message, ReplyQuote, SendMessageInput } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { appendEvents, type Delivery, type Tx } from './events';
+import { appendEvents } from '../core/event-log';
+import type { Delivery, Tx } from '../core/types';
 import { messageViews, toMessage, toQuote } from './views';
 
 export interface SendJob {
@@ -41,10 +42,49 @@ export function sendMessages(db: Database, jobs: readonly SendJob[]): Promise<Se
   return db.transaction((tx) => sendInTransaction(tx, jobs));
 }
 
+/** A conversation of the batch, as read under its lock. */
+interface LockedConversation {
+  kind: 'direct' | 'group';
+  memberIds: string[];
+  /** In a 1:1: the members still friends with the other, who alone may write there. */
+  befriended: Set<string>;
+}
+
+/** Each job's answer, filled in as the batch goes. */
+type Outcomes = (SendOutcome | undefined)[];
+
 async function sendInTransaction(tx: Tx, jobs: readonly SendJob[]): Promise<SendOutcome[]> {
   const conversationIds = [...new Set(jobs.map((j) => j.input.conversationId))].sort();
-  // Lock the conversations first and in id order: concurrent batches then queue on them instead
-  // of deadlocking, and membership cannot change before commit (group changes take this lock).
+  const locked = await lockConversations(tx, conversationIds);
+  const outcomes: Outcomes = new Array<SendOutcome | undefined>(jobs.length);
+  const { admitted, needEarlier } = admit(jobs, locked, outcomes);
+  const quotes = await replyTargets(tx, jobs, admitted, outcomes);
+  const { fresh, retries } = await insertMessages(
+    tx,
+    jobs,
+    admitted.filter((i) => outcomes[i] === undefined),
+  );
+  await resolveEarlierSends(tx, jobs, [...needEarlier, ...retries], outcomes);
+  await advanceConversationPointers(
+    tx,
+    fresh.map((f) => f.row),
+  );
+  await announceMessages(tx, fresh, locked, quotes, outcomes);
+  return outcomes.map((o) => {
+    if (!o) throw new Error('a send in the batch got no outcome');
+    return o;
+  });
+}
+
+/**
+ * Locks the conversations first and in id order (concurrent batches then queue on them instead
+ * of deadlocking, and membership cannot change before commit: group changes take this lock),
+ * then reads their members.
+ */
+async function lockConversations(
+  tx: Tx,
+  conversationIds: string[],
+): Promise<Map<string, LockedConversation>> {
   const locked = await tx
     .select({ id: conversations.id, kind: conversations.kind })
     .from(conversations)
@@ -73,10 +113,7 @@ async function sendInTransaction(tx: Tx, jobs: readonly SendJob[]): Promise<Send
     .from(conversationMembers)
     .where(inArray(conversationMembers.conversationId, conversationIds));
   const kinds = new Map(locked.map((c) => [c.id, c.kind]));
-  const byConversation = new Map<
-    string,
-    { kind: 'direct' | 'group'; memberIds: string[]; befriended: Set<string> }
-  >();
+  const byConversation = new Map<string, LockedConversation>();
   for (const row of memberRows) {
     const kind = kinds.get(row.conversationId) ?? 'direct';
     const entry = byConversation.get(row.conversationId) ?? { kind, memberIds: [], befriended: new Set() };
@@ -84,12 +121,18 @@ async function sendInTransaction(tx: Tx, jobs: readonly SendJob[]): Promise<Send
     if (row.befriended) entry.befriended.add(row.userId);
     byConversation.set(row.conversationId, entry);
   }
+  return byConversation;
+}
 
-  const outcomes = new Array<SendOutcome | undefined>(jobs.length);
-  let accepted: number[] = [];
+/**
+ * Who may write: members, and in a 1:1 only friends. Outsiders are answered here; a 1:1 send
+ * after the friendship ended waits for `resolveEarlierSends` (it may be a retry of a stored one).
+ */
+function admit(jobs: readonly SendJob[], locked: Map<string, LockedConversation>, outcomes: Outcomes) {
+  const admitted: number[] = [];
   const needEarlier: number[] = [];
   jobs.forEach((job, i) => {
-    const conversation = byConversation.get(job.input.conversationId);
+    const conversation = locked.get(job.input.conversationId);
     if (!conversation?.memberIds.includes(job.senderId)) {
       // Outsiders learn nothing about the conversation, not even that it exists.
       outcomes[i] = {
@@ -105,16 +148,21 @@ async function sendInTransaction(tx: Tx, jobs: readonly SendJob[]): Promise<Send
         return;
       }
     }
-    accepted.push(i);
+    admitted.push(i);
   });
-  const quotes = await replyTargets(tx, jobs, accepted, outcomes);
-  accepted = accepted.filter((i) => outcomes[i] === undefined);
+  return { admitted, needEarlier };
+}
 
-  const inserted = accepted.length
+/**
+ * Inserts the admitted sends in one statement. A send whose (sender, clientId) is stored already
+ * is a retry, answered later from the stored message.
+ */
+async function insertMessages(tx: Tx, jobs: readonly SendJob[], admitted: readonly number[]) {
+  const inserted = admitted.length
     ? await tx
         .insert(messages)
         .values(
-          accepted.map((i) => {
+          admitted.map((i) => {
             const { senderId, input } = jobs[i] as SendJob;
             return {
               conversationId: input.conversationId,
@@ -132,7 +180,8 @@ async function sendInTransaction(tx: Tx, jobs: readonly SendJob[]): Promise<Send
   inserted.sort((a, b) => a.id - b.id);
   const insertedByKey = new Map(inserted.map((row) => [sendKey(row.senderId, row.clientId), row]));
   const fresh: { index: number; row: MessageRow }[] = [];
-  for (const i of accepted) {
+  const retries: number[] = [];
+  for (const i of admitted) {
     const { senderId, input } = jobs[i] as SendJob;
     const key = sendKey(senderId, input.clientId);
     const row = insertedByKey.get(key);
@@ -140,41 +189,44 @@ async function sendInTransaction(tx: Tx, jobs: readonly SendJob[]): Promise<Send
       insertedByKey.delete(key); // a second job with the same clientId is a retry of this one
       fresh.push({ index: i, row });
     } else {
-      needEarlier.push(i);
+      retries.push(i);
     }
   }
   fresh.sort((a, b) => a.row.id - b.row.id);
-
-  await resolveEarlierSends(tx, jobs, needEarlier, outcomes);
-  await advanceConversationPointers(
-    tx,
-    fresh.map((f) => f.row),
-  );
-
-  const view = (row: MessageRow) =>
-    toMessage(row, { replyTo: row.replyToId === null ? null : (quotes.get(row.replyToId) ?? null) });
-  const entries = fresh.flatMap(({ row }) => {
-    const message = view(row);
-    const memberIds = byConversation.get(row.conversationId)?.memberIds ?? [];
-    return memberIds.map((userId) => ({
-      userId,
-      event: { v: 1 as const, type: 'message.created' as const, message },
-    }));
-  });
-  const deliveries = await appendEvents(tx, entries);
-  let next = 0;
-  for (const { index, row } of fresh) {
-    const count = byConversation.get(row.conversationId)?.memberIds.length ?? 0;
-    outcomes[index] = { ok: true, message: view(row), deliveries: deliveries.slice(next, next + count) };
-    next += count;
-  }
-  return outcomes.map((o) => {
-    if (!o) throw new Error('a send in the batch got no outcome');
-    return o;
-  });
+  return { fresh, retries };
 }
 
-/** "sender/other" for every direct-conversation send whose two members are friends. */
+/** Writes `message.created` to every member's stream, and answers each new send with its events. */
+async function announceMessages(
+  tx: Tx,
+  fresh: readonly { index: number; row: MessageRow }[],
+  locked: Map<string, LockedConversation>,
+  quotes: Map<number, ReplyQuote>,
+  outcomes: Outcomes,
+) {
+  const stored = fresh.map(({ index, row }) => ({
+    index,
+    message: toMessage(row, {
+      replyTo: row.replyToId === null ? null : (quotes.get(row.replyToId) ?? null),
+    }),
+    memberIds: locked.get(row.conversationId)?.memberIds ?? [],
+  }));
+  const deliveries = await appendEvents(
+    tx,
+    stored.flatMap(({ message, memberIds }) =>
+      memberIds.map((userId) => ({
+        userId,
+        event: { v: 1 as const, type: 'message.created' as const, message },
+      })),
+    ),
+  );
+  let next = 0;
+  for (const { index, message, memberIds } of stored) {
+    outcomes[index] = { ok: true, message, deliveries: deliveries.slice(next, next + memberIds.length) };
+    next += memberIds.length;
+  }
+}
+
 /**
  * The messages being answered, as quotes. A reply to a message that is not in the same
  * conversation is refused (NOT_FOUND: other conversations' ids reveal nothing).
@@ -183,7 +235,7 @@ async function replyTargets(
   tx: Tx,
   jobs: readonly SendJob[],
   accepted: readonly number[],
-  outcomes: (SendOutcome | undefined)[],
+  outcomes: Outcomes,
 ): Promise<Map<number, ReplyQuote>> {
   const ids = [...new Set(accepted.flatMap((i) => jobs[i]?.input.replyToId ?? []))];
   if (ids.length === 0) return new Map();
@@ -210,7 +262,7 @@ async function resolveEarlierSends(
   tx: Tx,
   jobs: readonly SendJob[],
   indexes: readonly number[],
-  outcomes: (SendOutcome | undefined)[],
+  outcomes: Outcomes,
 ) {
   if (indexes.length === 0) return;
   const wanted = indexes.map((i) => jobs[i] as SendJob);

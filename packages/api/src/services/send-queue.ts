@@ -1,6 +1,6 @@
 import type { Database } from '@pigeon/db';
 import type { Message, SendMessageInput } from '@pigeon/schema';
-import type { Delivery } from './events';
+import type { Outbox } from '../core/changes';
 import { sendMessages, type SendJob, type SendOutcome } from './send-batch';
 
 export interface SendQueueOptions {
@@ -12,8 +12,16 @@ export interface SendQueueOptions {
   onBatch?: (size: number) => void;
 }
 
+export interface SendResult {
+  message: Message;
+  /** False when a retry was answered with the message stored by an earlier send. */
+  isNew: boolean;
+}
+
 interface Waiting extends SendJob {
-  resolve(result: { message: Message; deliveries: Delivery[] }): void;
+  /** Where this send's events go once its batch has committed. */
+  outbox: Outbox;
+  resolve(result: SendResult): void;
   reject(error: unknown): void;
 }
 
@@ -40,10 +48,10 @@ export class SendQueue {
     this.onBatch = options.onBatch ?? (() => undefined);
   }
 
-  /** Resolves after commit, with the stored message and the events to publish. */
-  send(senderId: string, input: SendMessageInput): Promise<{ message: Message; deliveries: Delivery[] }> {
+  /** Resolves after commit with the stored message; its events are in `outbox` by then. */
+  send(senderId: string, input: SendMessageInput, outbox: Outbox): Promise<SendResult> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ senderId, input, resolve, reject });
+      this.waiting.push({ senderId, input, outbox, resolve, reject });
       this.pump();
     });
   }
@@ -76,8 +84,12 @@ export class SendQueue {
     outcomes.forEach((outcome, i) => {
       const job = batch[i];
       if (!job) return;
-      if (outcome.ok) job.resolve({ message: outcome.message, deliveries: outcome.deliveries });
-      else job.reject(outcome.error);
+      if (!outcome.ok) {
+        job.reject(outcome.error);
+        return;
+      }
+      job.outbox.committed(outcome.deliveries);
+      job.resolve({ message: outcome.message, isNew: outcome.deliveries.length > 0 });
     });
   }
 }

@@ -1,79 +1,112 @@
-import { sessions, users, type Database } from '@pigeon/db';
-import type { ChangePasswordInput, DeviceSession } from '@pigeon/schema';
-import { TRPCError } from '@trpc/server';
-import Bowser from 'bowser';
-import { and, desc, eq, gt, isNull, ne } from 'drizzle-orm';
-import { hashPassword, verifyPassword } from './passwords';
+import { sessions, usedRefreshTokens, users, type Database } from '@pigeon/db';
+import type { AuthSession } from '@pigeon/schema';
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import { hashRefreshToken, newRefreshToken, type TokenService } from './tokens';
+import { toMe } from './views';
 
-/** "Firefox on Linux", from the user agent a session was started with. */
-export function deviceName(userAgent: string | null): string {
-  if (!userAgent) return 'Unknown device';
-  const parsed = Bowser.parse(userAgent);
-  const browser = parsed.browser.name;
-  const os = parsed.os.name;
-  if (browser && os) return `${browser} on ${os}`;
-  return browser ?? os ?? userAgent.slice(0, 40);
-}
+/*
+ * A login session's rows: started at login, its refresh token rotated on every refresh, ended at
+ * logout. (Listing and ending them from the devices page: devices.ts.)
+ */
 
-const live = (userId: string) =>
-  and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date()));
+const USER_AGENT_MAX = 256;
 
-export async function listSessions(
+export async function startSession(
   db: Database,
-  viewer: { userId: string; sessionId: string },
-): Promise<DeviceSession[]> {
-  const rows = await db
-    .select({
-      id: sessions.id,
-      userAgent: sessions.userAgent,
-      createdAt: sessions.createdAt,
-      lastUsedAt: sessions.lastUsedAt,
+  tokens: TokenService,
+  user: typeof users.$inferSelect,
+  userAgent: string | null,
+): Promise<AuthSession> {
+  const refresh = newRefreshToken();
+  const refreshTokenExpiresAt = new Date(Date.now() + tokens.refreshTokenTtlSeconds * 1000);
+  const [session] = await db
+    .insert(sessions)
+    .values({
+      userId: user.id,
+      refreshTokenHash: refresh.hash,
+      userAgent: userAgent?.slice(0, USER_AGENT_MAX) ?? null,
+      expiresAt: refreshTokenExpiresAt,
     })
-    .from(sessions)
-    .where(live(viewer.userId))
-    .orderBy(desc(sessions.lastUsedAt));
-  return rows.map((row) => ({
-    id: row.id,
-    device: deviceName(row.userAgent),
-    createdAt: row.createdAt.toISOString(),
-    lastUsedAt: row.lastUsedAt.toISOString(),
-    current: row.id === viewer.sessionId,
-  }));
-}
-
-/** Ends sessions of the user; returns the ids actually ended (to close their sockets). */
-export async function revokeSessions(
-  db: Database,
-  userId: string,
-  which: { only: string } | { allBut: string },
-): Promise<string[]> {
-  const rows = await db
-    .update(sessions)
-    .set({ revokedAt: new Date() })
-    .where(and(live(userId), 'only' in which ? eq(sessions.id, which.only) : ne(sessions.id, which.allBut)))
     .returning({ id: sessions.id });
-  return rows.map((r) => r.id);
+  if (!session) throw new Error('session insert returned nothing');
+  return issueTokens(tokens, user, session.id, refresh.token, refreshTokenExpiresAt);
 }
 
-/** Needs the current password; every other session ends (a thief's copy included). */
-export async function changePassword(
+/** A fresh access token beside the session's (new) refresh token. */
+async function issueTokens(
+  tokens: TokenService,
+  user: typeof users.$inferSelect,
+  sessionId: string,
+  refreshToken: string,
+  refreshTokenExpiresAt: Date,
+): Promise<AuthSession> {
+  const access = await tokens.signAccessToken({ userId: user.id, sessionId });
+  return {
+    user: toMe(user),
+    accessToken: access.token,
+    accessTokenExpiresAt: access.expiresAt.toISOString(),
+    refreshToken,
+    refreshTokenExpiresAt: refreshTokenExpiresAt.toISOString(),
+  };
+}
+
+export type RefreshOutcome =
+  | { kind: 'rotated'; session: AuthSession }
+  /** An old refresh token came back: its session was ended, and its sockets must close. */
+  | { kind: 'reused'; endedSessionId: string }
+  | { kind: 'invalid' };
+
+/**
+ * Swaps a refresh token for a new pair; the old one stops working at once and is remembered.
+ * If a remembered one is presented again, someone holds a copy: the whole session ends.
+ */
+export async function rotateRefreshToken(
   db: Database,
-  viewer: { userId: string; sessionId: string },
-  input: ChangePasswordInput,
-): Promise<string[]> {
-  const [user] = await db.select().from(users).where(eq(users.id, viewer.userId));
-  if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
-  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    throw new TRPCError({ code: 'FORBIDDEN', message: 'The current password is not right.' });
-  }
-  const passwordHash = await hashPassword(input.newPassword);
-  return db.transaction(async (tx) => {
-    await tx.update(users).set({ passwordHash }).where(eq(users.id, viewer.userId));
-    const ended = await tx
+  tokens: TokenService,
+  refreshToken: string,
+): Promise<RefreshOutcome> {
+  const presented = hashRefreshToken(refreshToken);
+  const next = newRefreshToken();
+  const refreshTokenExpiresAt = new Date(Date.now() + tokens.refreshTokenTtlSeconds * 1000);
+  const outcome = await db.transaction(async (tx) => {
+    const [session] = await tx
+      .update(sessions)
+      .set({ refreshTokenHash: next.hash, lastUsedAt: new Date(), expiresAt: refreshTokenExpiresAt })
+      .where(
+        and(
+          eq(sessions.refreshTokenHash, presented),
+          isNull(sessions.revokedAt),
+          gt(sessions.expiresAt, new Date()),
+        ),
+      )
+      .returning({ id: sessions.id, userId: sessions.userId });
+    if (session) {
+      await tx.insert(usedRefreshTokens).values({ tokenHash: presented, sessionId: session.id });
+      return { kind: 'rotated' as const, sessionId: session.id, userId: session.userId };
+    }
+    const [used] = await tx
+      .select({ sessionId: usedRefreshTokens.sessionId })
+      .from(usedRefreshTokens)
+      .where(eq(usedRefreshTokens.tokenHash, presented));
+    if (!used) return { kind: 'invalid' as const };
+    await tx
       .update(sessions)
       .set({ revokedAt: new Date() })
-      .where(and(live(viewer.userId), ne(sessions.id, viewer.sessionId)))
-      .returning({ id: sessions.id });
-    return ended.map((r) => r.id);
+      .where(and(eq(sessions.id, used.sessionId), isNull(sessions.revokedAt)));
+    return { kind: 'reused' as const, endedSessionId: used.sessionId };
   });
+  if (outcome.kind !== 'rotated') return outcome;
+  const [user] = await db.select().from(users).where(eq(users.id, outcome.userId));
+  if (!user) return { kind: 'invalid' };
+  return {
+    kind: 'rotated',
+    session: await issueTokens(tokens, user, outcome.sessionId, next.token, refreshTokenExpiresAt),
+  };
+}
+
+export async function endSession(db: Database, sessionId: string): Promise<void> {
+  await db
+    .update(sessions)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
 }

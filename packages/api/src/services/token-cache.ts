@@ -1,4 +1,4 @@
-import type { Viewer } from '../context';
+import type { Viewer } from '../core/types';
 import type { TokenService } from './tokens';
 
 /**

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
-import type { Viewer } from '../context';
+import type { Viewer } from '../core/types';
 
 export interface TokenConfig {
   /** HMAC key that signs new access tokens; at least 32 bytes of entropy. */

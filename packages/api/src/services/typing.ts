@@ -1,8 +1,8 @@
 import type { Database } from '@pigeon/db';
 import { TYPING_TTL_MS, type EphemeralEvent } from '@pigeon/schema';
 import type { EventBus } from '../bus';
-import type { Logger } from '../context';
-import { requireCanMessage, requireMembership } from './conversations';
+import type { Logger } from '../core/types';
+import { requireCanMessage, requireMembership } from './membership';
 
 /**
  * Tells the other members that the viewer is typing. Bus only: nothing is stored, a missed

@@ -1,11 +1,16 @@
-import { messages, reactions, type Database } from '@pigeon/db';
-import { limits, type Message, type ReplyQuote } from '@pigeon/schema';
+import { messages, reactions, type Database, type users } from '@pigeon/db';
+import { limits, type Me, type Message, type ReplyQuote } from '@pigeon/schema';
 import { asc, inArray } from 'drizzle-orm';
-import type { Tx } from './events';
+import type { Tx } from '../core/types';
 
 type MessageRow = typeof messages.$inferSelect;
 
-/** Database rows to wire shapes: the one place that decides what leaves the server. */
+/* Database rows to wire shapes: the one place that decides what leaves the server. */
+
+export function toMe(user: typeof users.$inferSelect): Me {
+  return { id: user.id, username: user.username, email: user.email, createdAt: user.createdAt.toISOString() };
+}
+
 export function toMessage(
   row: MessageRow,
   extras: { replyTo?: ReplyQuote | null; reactions?: Message['reactions'] } = {},

@@ -1,26 +1,8 @@
 import { messages, type Database } from '@pigeon/db';
-import type { HistoryOutput, Message, SendMessageInput } from '@pigeon/schema';
+import type { HistoryOutput } from '@pigeon/schema';
 import { and, desc, eq, gt, lt } from 'drizzle-orm';
-import { requireMembership } from './conversations';
-import type { Delivery } from './events';
-import { sendMessages } from './send-batch';
+import { requireMembership } from './membership';
 import { messageViews } from './views';
-
-/**
- * Stores one message and its events in one transaction and resolves after commit. Idempotent on
- * (sender, clientId): a retry gets the stored message back and no second copy or event. Under
- * load the server sends through a `SendQueue`, which commits many of these together.
- */
-export async function sendMessage(
-  db: Database,
-  viewerId: string,
-  input: SendMessageInput,
-): Promise<{ message: Message; deliveries: Delivery[] }> {
-  const [outcome] = await sendMessages(db, [{ senderId: viewerId, input }]);
-  if (!outcome) throw new Error('the send got no outcome');
-  if (!outcome.ok) throw outcome.error;
-  return outcome;
-}
 
 export async function messageHistory(
   db: Database,

@@ -2,6 +2,7 @@ import { users, type Database } from '@pigeon/db';
 import type { Settings, UpdateSettingsInput } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { eq } from 'drizzle-orm';
+import { presenceVisibilityChanged, type PresenceDeps } from './presence-tracking';
 
 const columns = { sendReadReceipts: users.sendReadReceipts, showPresence: users.showPresence };
 
@@ -11,11 +12,21 @@ export async function getSettings(db: Database, viewerId: string): Promise<Setti
   return row;
 }
 
+/**
+ * Changes the viewer's privacy settings. Hiding presence takes effect at once: friends see the
+ * user go offline (or come back) now.
+ */
 export async function updateSettings(
-  db: Database,
+  call: PresenceDeps,
   viewerId: string,
   input: UpdateSettingsInput,
 ): Promise<Settings> {
+  const updated = await saveSettings(call.db, viewerId, input);
+  if (input.showPresence !== undefined) await presenceVisibilityChanged(call, viewerId, updated.showPresence);
+  return updated;
+}
+
+async function saveSettings(db: Database, viewerId: string, input: UpdateSettingsInput): Promise<Settings> {
   const changes = {
     ...(input.sendReadReceipts === undefined ? {} : { sendReadReceipts: input.sendReadReceipts }),
     ...(input.showPresence === undefined ? {} : { showPresence: input.showPresence }),

@@ -1,15 +1,17 @@
 import { events, eventStreams, type Database } from '@pigeon/db';
 import type { PigeonEvent, StreamEvent } from '@pigeon/schema';
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
-import type { Logger } from '../context';
-import type { EventBus } from '../bus';
+import type { Delivery, Tx } from './types';
 
-/** A transaction handle: the callback argument of `db.transaction`. */
-export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
-
-export interface Delivery {
+/** One event for one user's stream, before it has an id there. */
+export interface EventEntry {
   userId: string;
-  event: StreamEvent;
+  event: PigeonEvent;
+}
+
+/** Starts a new user's stream (its head at 0), in the transaction that creates the user. */
+export async function openEventStream(tx: Tx, userId: string): Promise<void> {
+  await tx.insert(eventStreams).values({ userId });
 }
 
 /**
@@ -17,10 +19,7 @@ export interface Delivery {
  * are locked in a fixed order (no deadlocks), and held until commit, so each user's events
  * become visible strictly in id order.
  */
-export async function appendEvents(
-  tx: Tx,
-  entries: readonly { userId: string; event: PigeonEvent }[],
-): Promise<Delivery[]> {
+export async function appendEvents(tx: Tx, entries: readonly EventEntry[]): Promise<Delivery[]> {
   if (entries.length === 0) return [];
   const userIds = [...new Set(entries.map((e) => e.userId))].sort();
   await tx
@@ -62,12 +61,10 @@ export async function appendEvents(
   return deliveries;
 }
 
-/** Rings the bus after commit. A failed publish loses nothing: readers catch up from the log. */
-export async function publishDeliveries(bus: EventBus, log: Logger, deliveries: readonly Delivery[]) {
-  const results = await Promise.allSettled(deliveries.map((d) => bus.publish(d.userId, d.event)));
-  for (const result of results) {
-    if (result.status === 'rejected') log.warn({ err: result.reason as unknown }, 'event publish failed');
-  }
+/** Deletes a user's stream, its events and its head (the account is being deleted). */
+export async function dropEventStream(tx: Tx, userId: string): Promise<void> {
+  await tx.delete(events).where(eq(events.userId, userId));
+  await tx.delete(eventStreams).where(eq(eventStreams.userId, userId));
 }
 
 export async function readEventsAfter(

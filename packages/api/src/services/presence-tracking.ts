@@ -9,11 +9,17 @@ import type {
 import { TRPCError } from '@trpc/server';
 import { and, eq, sql } from 'drizzle-orm';
 import type { EventBus } from '../bus';
-import type { Logger } from '../context';
+import type { Logger } from '../core/types';
 import type { PresenceChange, PresenceReading, PresenceStore } from '../presence-store';
-import { notBlockedWith } from './relationships';
+import { notBlockedWith } from './blocks';
 
-type Deps = { db: Database; bus: EventBus; log: Logger; presence: PresenceStore };
+/** What presence needs of the call: the database, the bus, and the store of connections. */
+export interface PresenceDeps {
+  db: Database;
+  bus: EventBus;
+  log: Logger;
+  presence: PresenceStore;
+}
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -32,7 +38,7 @@ async function audience(db: Database, userId: string): Promise<{ shows: boolean;
 
 /** Tells a user's friends their new status; bus only, like typing: a lost signal costs little. */
 async function announce(
-  deps: Deps,
+  deps: PresenceDeps,
   userId: string,
   status: PresenceStatus,
   lastSeenAt: number | null,
@@ -55,7 +61,7 @@ async function announce(
 }
 
 /** The store is down (Redis unreachable): a retryable answer, not a bug report. */
-async function fromStore<T>(deps: Deps, work: () => Promise<T>): Promise<T> {
+async function fromStore<T>(deps: PresenceDeps, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
@@ -72,7 +78,7 @@ async function fromStore<T>(deps: Deps, work: () => Promise<T>): Promise<T> {
  * Keeps the last-seen time in PostgreSQL too, so it outlives the store (process memory in
  * embedded mode). Best effort: the store's copy is the one friends are shown first.
  */
-async function persistLastSeen(deps: Deps, userId: string, at: number) {
+async function persistLastSeen(deps: PresenceDeps, userId: string, at: number) {
   await deps.db
     .update(users)
     .set({ lastSeenAt: new Date(at) })
@@ -80,7 +86,7 @@ async function persistLastSeen(deps: Deps, userId: string, at: number) {
     .catch((err: unknown) => deps.log.warn({ err }, 'saving last seen failed'));
 }
 
-async function announceChange(deps: Deps, change: PresenceChange) {
+async function announceChange(deps: PresenceDeps, change: PresenceChange) {
   if (!change.changed) return;
   if (change.status === 'offline' && change.lastSeenAt !== null)
     await persistLastSeen(deps, change.userId, change.lastSeenAt);
@@ -95,7 +101,7 @@ const orSaved = (reading: PresenceReading, saved: Date | null): PresenceReading 
 
 /** One tab's or device's heartbeat; friends hear only when the user's overall status changes. */
 export async function presenceHeartbeat(
-  deps: Deps,
+  deps: PresenceDeps,
   viewerId: string,
   input: PresenceHeartbeatInput,
 ): Promise<PresenceHeartbeatOutput> {
@@ -106,7 +112,7 @@ export async function presenceHeartbeat(
 }
 
 /** The viewer's friends' presence; someone hiding theirs is offline with no last-seen time. */
-export async function listPresence(deps: Deps, viewerId: string): Promise<UserPresence[]> {
+export async function listPresence(deps: PresenceDeps, viewerId: string): Promise<UserPresence[]> {
   const friends = await deps.db
     .select({ id: users.id, shows: users.showPresence, lastSeenAt: users.lastSeenAt })
     .from(friendships)
@@ -129,7 +135,7 @@ export async function listPresence(deps: Deps, viewerId: string): Promise<UserPr
 }
 
 /** After the user hid or showed their presence: friends see them go offline, or come back, at once. */
-export async function presenceVisibilityChanged(deps: Deps, userId: string, shows: boolean) {
+export async function presenceVisibilityChanged(deps: PresenceDeps, userId: string, shows: boolean) {
   if (!shows) return announce(deps, userId, 'offline', null, { evenIfHidden: true });
   // The setting is saved already; with the store down, friends learn at the next heartbeat.
   const reading = await deps.presence
@@ -150,7 +156,7 @@ export async function presenceVisibilityChanged(deps: Deps, userId: string, show
  * vanished, or the instance holding them died) and announces them offline; the store hands
  * each such change to one instance only.
  */
-export function startPresenceSweeper(deps: Deps, intervalMs: number): () => void {
+export function startPresenceSweeper(deps: PresenceDeps, intervalMs: number): () => void {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;

@@ -1,30 +1,16 @@
 import { friendRequests, friendships, users, type Database } from '@pigeon/db';
-import type {
-  Friend,
-  FriendRequest,
-  FriendRequestInput,
-  FriendRequestsOutput,
-  Suggestion,
-} from '@pigeon/schema';
-import { limits } from '@pigeon/schema';
+import type { FriendRequest, FriendRequestInput, FriendRequestsOutput } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
-import { and, asc, desc, eq, notExists, or, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
-import { findLiveUser } from './user-lookup';
-import { appendEvents, type Delivery, type Tx } from './events';
-import { findUserByUsername } from './auth';
-import { blockedEitherWay, lockPair, notBlockedWith, notPossible } from './relationships';
+import { and, desc, eq } from 'drizzle-orm';
+import { commitChange, type ChangeScope, type EventWriter } from '../core/changes';
+import type { Tx } from '../core/types';
+import { blockedEitherWay, notPossible } from './blocks';
+import { areFriends } from './friendships';
+import { lockPair } from './pair';
+import { findLiveUser, findUserByUsername } from './user-lookup';
 
 type Row = typeof friendRequests.$inferSelect;
 type UserRow = { id: string; username: string };
-
-export function areFriends(db: Database | Tx, userId: string, otherId: string) {
-  return db
-    .select({ one: sql`1` })
-    .from(friendships)
-    .where(and(eq(friendships.userId, userId), eq(friendships.friendId, otherId)))
-    .then((rows) => rows.length > 0);
-}
 
 function toRequest(row: Row, from: UserRow, to: UserRow): FriendRequest {
   return {
@@ -42,10 +28,11 @@ export interface FriendRequestResult {
 }
 
 export async function sendFriendRequest(
-  db: Database,
+  scope: ChangeScope,
   viewerId: string,
   input: FriendRequestInput,
-): Promise<{ result: FriendRequestResult; deliveries: Delivery[] }> {
+): Promise<FriendRequestResult> {
+  const { db } = scope;
   const target =
     'userId' in input ? await findLiveUser(db, input.userId) : await findUserByUsername(db, input.username);
   if (!target) throw new TRPCError({ code: 'NOT_FOUND', message: 'No user with that name.' });
@@ -56,7 +43,7 @@ export async function sendFriendRequest(
   if (!me) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
   const them: UserRow = { id: target.id, username: target.username };
 
-  return db.transaction(async (tx) => {
+  return commitChange(scope, async (tx, events) => {
     await lockPair(tx, me.id, them.id);
     if (await blockedEitherWay(tx, me.id, them.id)) throw notPossible();
     if (await areFriends(tx, me.id, them.id)) {
@@ -74,8 +61,7 @@ export async function sendFriendRequest(
       );
     if (reverse) {
       // They asked first: asking back is saying yes.
-      const { request, deliveries } = await acceptInTx(tx, reverse, them, me);
-      return { result: { status: 'accepted', request }, deliveries };
+      return { status: 'accepted', request: await acceptInTx(tx, events, reverse, them, me) };
     }
     const [existing] = await tx
       .select()
@@ -87,8 +73,7 @@ export async function sendFriendRequest(
           eq(friendRequests.status, 'pending'),
         ),
       );
-    if (existing)
-      return { result: { status: 'pending', request: toRequest(existing, me, them) }, deliveries: [] };
+    if (existing) return { status: 'pending', request: toRequest(existing, me, them) };
 
     const [row] = await tx
       .insert(friendRequests)
@@ -96,15 +81,21 @@ export async function sendFriendRequest(
       .returning();
     if (!row) throw new Error('friend request insert returned nothing');
     const request = toRequest(row, me, them);
-    const deliveries = await appendEvents(tx, [
+    await events.append([
       { userId: them.id, event: { v: 1, type: 'friend.request_received', request } },
       { userId: me.id, event: { v: 1, type: 'friend.request_sent', request } },
     ]);
-    return { result: { status: 'pending', request }, deliveries };
+    return { status: 'pending', request };
   });
 }
 
-async function acceptInTx(tx: Tx, row: Row, from: UserRow, to: UserRow) {
+async function acceptInTx(
+  tx: Tx,
+  events: EventWriter,
+  row: Row,
+  from: UserRow,
+  to: UserRow,
+): Promise<FriendRequest> {
   const now = new Date();
   const [updated] = await tx
     .update(friendRequests)
@@ -120,11 +111,11 @@ async function acceptInTx(tx: Tx, row: Row, from: UserRow, to: UserRow) {
     ])
     .onConflictDoNothing();
   const since = now.toISOString();
-  const deliveries = await appendEvents(tx, [
+  await events.append([
     { userId: from.id, event: { v: 1, type: 'friend.added', requestId: row.id, friend: { ...to, since } } },
     { userId: to.id, event: { v: 1, type: 'friend.added', requestId: row.id, friend: { ...from, since } } },
   ]);
-  return { request: toRequest(updated, from, to), deliveries };
+  return toRequest(updated, from, to);
 }
 
 /** Loads a pending request addressed to the viewer, locked for the answer. */
@@ -141,17 +132,17 @@ async function pendingRequestTo(tx: Tx, viewerId: string, requestId: string) {
   return row;
 }
 
-export async function acceptFriendRequest(db: Database, viewerId: string, requestId: string) {
-  return db.transaction(async (tx) => {
+export function acceptFriendRequest(scope: ChangeScope, viewerId: string, requestId: string) {
+  return commitChange(scope, async (tx, events) => {
     const row = await pendingRequestTo(tx, viewerId, requestId);
     const [from, to] = await Promise.all([findLiveUser(tx, row.fromUserId), findLiveUser(tx, row.toUserId)]);
     if (!from || !to) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such friend request.' });
-    return acceptInTx(tx, row, from, to);
+    return acceptInTx(tx, events, row, from, to);
   });
 }
 
-export async function declineFriendRequest(db: Database, viewerId: string, requestId: string) {
-  return db.transaction(async (tx) => {
+export function declineFriendRequest(scope: ChangeScope, viewerId: string, requestId: string) {
+  return commitChange(scope, async (tx, events) => {
     const row = await pendingRequestTo(tx, viewerId, requestId);
     const [updated] = await tx
       .update(friendRequests)
@@ -160,21 +151,11 @@ export async function declineFriendRequest(db: Database, viewerId: string, reque
       .returning();
     if (!updated) throw new Error('friend request update returned nothing');
     // Only the decliner's own devices hear of it; the sender is not told they were declined.
-    const deliveries = await appendEvents(tx, [
+    await events.append([
       { userId: viewerId, event: { v: 1, type: 'friend.request_declined', requestId: row.id } },
     ]);
-    return { requestId: row.id, deliveries };
+    return { requestId: row.id };
   });
-}
-
-export async function listFriends(db: Database, viewerId: string): Promise<Friend[]> {
-  const rows = await db
-    .select({ id: users.id, username: users.username, since: friendships.createdAt })
-    .from(friendships)
-    .innerJoin(users, eq(users.id, friendships.friendId))
-    .where(eq(friendships.userId, viewerId))
-    .orderBy(asc(sql`lower(${users.username})`));
-  return rows.map((r) => ({ id: r.id, username: r.username, since: r.since.toISOString() }));
 }
 
 /** Pending requests on one side of the viewer: the other person and when it was sent. */
@@ -214,60 +195,26 @@ export async function listRequests(db: Database, viewerId: string): Promise<Frie
   };
 }
 
-/** People the viewer has no tie with yet: friends of friends first (most mutual friends), then newcomers. */
-export async function suggestFriends(db: Database, viewerId: string): Promise<Suggestion[]> {
-  const mine = alias(friendships, 'mine');
-  const theirs = alias(friendships, 'theirs');
-  const candidate = (id: typeof users.id) =>
-    and(
-      sql`${id} <> ${viewerId}`,
-      notBlockedWith(viewerId, id),
-      sql`not exists (select 1 from ${users} gone where gone.id = ${id} and gone.deleted_at is not null)`,
-      notExists(
-        db
-          .select({ one: sql`1` })
-          .from(friendships)
-          .where(and(eq(friendships.userId, viewerId), eq(friendships.friendId, id))),
-      ),
-      notExists(
-        db
-          .select({ one: sql`1` })
-          .from(friendRequests)
-          .where(
-            and(
-              eq(friendRequests.status, 'pending'),
-              or(
-                and(eq(friendRequests.fromUserId, viewerId), eq(friendRequests.toUserId, id)),
-                and(eq(friendRequests.fromUserId, id), eq(friendRequests.toUserId, viewerId)),
-              ),
-            ),
-          ),
-      ),
+/** Withdraws the viewer's own pending request; both sides' lists drop it. */
+export function cancelFriendRequest(scope: ChangeScope, viewerId: string, requestId: string) {
+  return commitChange(scope, async (tx, events) => {
+    const [row] = await tx
+      .delete(friendRequests)
+      .where(
+        and(
+          eq(friendRequests.id, requestId),
+          eq(friendRequests.fromUserId, viewerId),
+          eq(friendRequests.status, 'pending'),
+        ),
+      )
+      .returning();
+    if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such pending request of yours.' });
+    await events.append(
+      [row.fromUserId, row.toUserId].map((userId) => ({
+        userId,
+        event: { v: 1, type: 'friend.request_cancelled', requestId: row.id } as const,
+      })),
     );
-  const mutual = sql<number>`count(*)::int`;
-  const friendsOfFriends = await db
-    .select({ id: users.id, username: users.username, mutualFriends: mutual })
-    .from(mine)
-    .innerJoin(theirs, eq(theirs.userId, mine.friendId))
-    .innerJoin(users, eq(users.id, theirs.friendId))
-    .where(and(eq(mine.userId, viewerId), candidate(users.id)))
-    .groupBy(users.id, users.username)
-    .orderBy(desc(mutual), asc(users.username))
-    .limit(limits.suggestions.max);
-  const room = limits.suggestions.max - friendsOfFriends.length;
-  if (room === 0) return friendsOfFriends;
-  const seen = new Set(friendsOfFriends.map((s) => s.id));
-  const newcomers = await db
-    .select({ id: users.id, username: users.username })
-    .from(users)
-    .where(candidate(users.id))
-    .orderBy(desc(users.createdAt))
-    .limit(limits.suggestions.max);
-  return [
-    ...friendsOfFriends,
-    ...newcomers
-      .filter((u) => !seen.has(u.id))
-      .slice(0, room)
-      .map((u) => ({ ...u, mutualFriends: 0 })),
-  ];
+    return { requestId: row.id };
+  });
 }

@@ -1,17 +1,12 @@
 import type { Database } from '@pigeon/db';
-import type { EphemeralEvent, StreamEvent } from '@pigeon/schema';
+import type { StreamEvent } from '@pigeon/schema';
 import type { BusSignal, EventBus } from '../bus';
-import { currentEventId, readEventsAfter } from './events';
+import { currentEventId, readEventsAfter } from '../core/event-log';
+import type { StreamItem } from '../core/types';
 
 const BACKLOG_PAGE = 500;
 /** A reader this far behind the bus stops buffering and re-reads the log instead. */
 const MAX_BUFFERED_SIGNALS = 1_000;
-
-export type StreamItem =
-  | StreamEvent
-  | { v: 1; type: 'stream.live'; id: number }
-  /** Never stored: `id` is the stream's position when it passed, so resuming is unaffected. */
-  | (EphemeralEvent & { id: number });
 
 /**
  * A user's event stream from `lastEventId` on, exactly once and in order.

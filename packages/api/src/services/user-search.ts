@@ -1,7 +1,7 @@
 import { users, type Database } from '@pigeon/db';
 import type { PublicUser, UserSearchOutput } from '@pigeon/schema';
 import { and, isNull, ne, sql } from 'drizzle-orm';
-import { notBlockedWith } from './relationships';
+import { notBlockedWith } from './blocks';
 
 const usernameKey = sql<string>`lower(${users.username})`;
 

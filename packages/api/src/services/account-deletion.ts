@@ -1,0 +1,79 @@
+import { blocks, friendRequests, friendships, reactions, sessions, users, type Database } from '@pigeon/db';
+import type { PigeonEvent } from '@pigeon/schema';
+import { TRPCError } from '@trpc/server';
+import { and, eq, isNull, or } from 'drizzle-orm';
+import { commitChange, type ChangeScope } from '../core/changes';
+import type { CookieJar } from '../core/types';
+import type { RateLimits } from '../rate-limits';
+import { groupsOf, leaveGroupIn } from './groups';
+import { underPasswordLimits, WrongPassword } from './password-attempts';
+import { verifyPassword } from './passwords';
+import { clearRefreshCookie } from './refresh-cookie';
+
+async function requirePassword(db: Database, userId: string, password: string) {
+  const [user] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.id, userId), isNull(users.deletedAt)));
+  if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
+  if (!(await verifyPassword(user.passwordHash, password))) {
+    throw new WrongPassword({ code: 'FORBIDDEN', message: 'The password is not right.' });
+  }
+  return user;
+}
+
+/**
+ * Deletes the viewer's account, once their password (checked under the same limits as a login)
+ * is right. What is only the user's goes (sessions, friendships, requests, blocks, reactions,
+ * their event stream); what others still need stays, anonymised: the messages they sent remain in
+ * the other people's conversations under a "deleted_<id>" name, with no email and no password, so
+ * nobody can log in as it or find it.
+ */
+export async function deleteAccount(
+  call: ChangeScope & { rateLimits: RateLimits; ip: string | null; cookies: CookieJar | null },
+  userId: string,
+  password: string,
+): Promise<{ deleted: true }> {
+  const attempt = { kind: 'confirmation', userId, ip: call.ip } as const;
+  const endedSessions = await underPasswordLimits(call.rateLimits, attempt, async () => {
+    await requirePassword(call.db, userId, password);
+    return deleteRows(call, userId);
+  });
+  clearRefreshCookie(call.cookies);
+  call.outbox.sessionsEnded(endedSessions);
+  return { deleted: true };
+}
+
+/** The deletion itself, in one transaction; returns the sessions it ended. */
+async function deleteRows(scope: ChangeScope, userId: string): Promise<string[]> {
+  return commitChange(scope, async (tx, events) => {
+    const friends = await tx
+      .select({ id: friendships.friendId })
+      .from(friendships)
+      .where(eq(friendships.userId, userId));
+    const ended = await tx.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id });
+    await tx.delete(friendships).where(or(eq(friendships.userId, userId), eq(friendships.friendId, userId)));
+    await tx
+      .delete(friendRequests)
+      .where(or(eq(friendRequests.fromUserId, userId), eq(friendRequests.toUserId, userId)));
+    await tx.delete(blocks).where(or(eq(blocks.blockerId, userId), eq(blocks.blockedId, userId)));
+    await tx.delete(reactions).where(eq(reactions.userId, userId));
+    // Out of every group: the others hear of it, and an owner's group passes on.
+    for (const groupId of await groupsOf(tx, userId)) await leaveGroupIn(tx, events, userId, groupId);
+    await tx
+      .update(users)
+      .set({
+        // The whole id: unique, and longer than any name one can register, so nobody can take it.
+        username: `deleted_${userId}`,
+        email: null,
+        passwordHash: '!',
+        deletedAt: new Date(),
+      })
+      .where(eq(users.id, userId));
+    const event: PigeonEvent = { v: 1, type: 'friend.removed', userId };
+    await events.append(friends.map((f) => ({ userId: f.id, event })));
+    // Last, the user's own stream, with the notices it just got of the groups it left.
+    await events.dropStream(userId);
+    return ended.map((s) => s.id);
+  });
+}

@@ -1,0 +1,40 @@
+import { sessions, users, type Database } from '@pigeon/db';
+import type { ChangePasswordInput } from '@pigeon/schema';
+import { TRPCError } from '@trpc/server';
+import { and, eq, ne } from 'drizzle-orm';
+import type { Outbox } from '../core/changes';
+import type { RateLimits } from '../rate-limits';
+import { liveSessionsOf } from './devices';
+import { underPasswordLimits, WrongPassword } from './password-attempts';
+import { hashPassword, verifyPassword } from './passwords';
+
+/**
+ * Needs the current password, checked under the same limits as a login; every other session ends
+ * (a thief's copy included).
+ */
+export async function changePassword(
+  call: { db: Database; rateLimits: RateLimits; ip: string | null; outbox: Outbox },
+  viewer: { userId: string; sessionId: string },
+  input: ChangePasswordInput,
+): Promise<{ ended: number }> {
+  const attempt = { kind: 'confirmation', userId: viewer.userId, ip: call.ip } as const;
+  const ended = await underPasswordLimits(call.rateLimits, attempt, async () => {
+    const [user] = await call.db.select().from(users).where(eq(users.id, viewer.userId));
+    if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
+    if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+      throw new WrongPassword({ code: 'FORBIDDEN', message: 'The current password is not right.' });
+    }
+    const passwordHash = await hashPassword(input.newPassword);
+    return call.db.transaction(async (tx) => {
+      await tx.update(users).set({ passwordHash }).where(eq(users.id, viewer.userId));
+      const rows = await tx
+        .update(sessions)
+        .set({ revokedAt: new Date() })
+        .where(and(liveSessionsOf(viewer.userId), ne(sessions.id, viewer.sessionId)))
+        .returning({ id: sessions.id });
+      return rows.map((r) => r.id);
+    });
+  });
+  call.outbox.sessionsEnded(ended);
+  return { ended: ended.length };
+}

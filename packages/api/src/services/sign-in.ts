@@ -1,0 +1,99 @@
+import { users, type Database } from '@pigeon/db';
+import type { AuthSession, LoginInput, refreshInput, registerInput } from '@pigeon/schema';
+import { TRPCError } from '@trpc/server';
+import type { z } from 'zod';
+import type { Outbox } from '../core/changes';
+import { openEventStream } from '../core/event-log';
+import type { CookieJar } from '../core/types';
+import type { RateLimits } from '../rate-limits';
+import { underPasswordLimits, WrongPassword } from './password-attempts';
+import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
+import { clearRefreshCookie, deliverSession, refreshTokenFromCookie } from './refresh-cookie';
+import { endSession, rotateRefreshToken, startSession } from './sessions';
+import type { TokenService } from './tokens';
+import { findUserByUsername, whichIsTaken } from './user-lookup';
+
+/** What signing in needs of the call: the database and keys, the caller, and the outbox. */
+export interface SignInCall {
+  db: Database;
+  tokens: TokenService;
+  rateLimits: RateLimits;
+  ip: string | null;
+  userAgent: string | null;
+  cookies: CookieJar | null;
+  outbox: Outbox;
+}
+
+/** A new account, logged in at once. */
+export async function register(call: SignInCall, input: z.infer<typeof registerInput>): Promise<AuthSession> {
+  const passwordHash = await hashPassword(input.password);
+  const user = await call.db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(users)
+      .values({ username: input.username, email: input.email, passwordHash })
+      .onConflictDoNothing()
+      .returning();
+    if (!created) throw await whichIsTaken(tx, input);
+    await openEventStream(tx, created.id);
+    return created;
+  });
+  return deliverSession(
+    call.cookies,
+    await startSession(call.db, call.tokens, user, call.userAgent),
+    input.cookie,
+  );
+}
+
+/**
+ * Wrong passwords are counted per account and per address; past the limit, further tries are
+ * refused before the password is even checked. A success clears the account's count.
+ */
+export async function login(call: SignInCall, input: LoginInput): Promise<AuthSession> {
+  const attempt = { kind: 'login', username: input.username, ip: call.ip } as const;
+  const session = await underPasswordLimits(call.rateLimits, attempt, async () => {
+    const user = await findUserByUsername(call.db, input.username);
+    const ok = user
+      ? await verifyPassword(user.passwordHash, input.password)
+      : await verifyAgainstDummy(input.password);
+    // One message for both cases: the response does not tell whether the name exists.
+    if (!user || !ok)
+      throw new WrongPassword({ code: 'UNAUTHORIZED', message: 'Wrong username or password.' });
+    return startSession(call.db, call.tokens, user, call.userAgent);
+  });
+  return deliverSession(call.cookies, session, input.cookie);
+}
+
+/** A new token pair for a refresh token, given in the body or (browsers) held in the cookie. */
+export async function refreshSession(
+  call: SignInCall,
+  input: z.infer<typeof refreshInput>,
+): Promise<AuthSession> {
+  const fromCookie = input.refreshToken === undefined;
+  const token = input.refreshToken ?? refreshTokenFromCookie(call.cookies);
+  if (!token) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Log in first.' });
+  const outcome = await rotateRefreshToken(call.db, call.tokens, token).catch((err: unknown) => {
+    if (fromCookie) clearRefreshCookie(call.cookies);
+    throw err;
+  });
+  if (outcome.kind === 'rotated') return deliverSession(call.cookies, outcome.session, fromCookie);
+  if (fromCookie) clearRefreshCookie(call.cookies);
+  if (outcome.kind === 'reused') {
+    call.outbox.sessionsEnded([outcome.endedSessionId]);
+    throw new TRPCError({
+      code: 'UNAUTHORIZED',
+      message: 'This sign-in was used from somewhere else, so it has been ended for safety. Log in again.',
+    });
+  }
+  throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This session has ended; log in again.' });
+}
+
+/** Ends the caller's session; its sockets close on every instance. */
+export async function logout(
+  call: Pick<SignInCall, 'db' | 'cookies' | 'outbox'>,
+  sessionId: string,
+): Promise<{ ok: true }> {
+  await endSession(call.db, sessionId);
+  clearRefreshCookie(call.cookies);
+  call.outbox.sessionsEnded([sessionId]);
+  return { ok: true };
+}

@@ -1,0 +1,64 @@
+import { friendRequests, friendships, users, type Database } from '@pigeon/db';
+import type { Suggestion } from '@pigeon/schema';
+import { limits } from '@pigeon/schema';
+import { and, asc, desc, eq, notExists, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { notBlockedWith } from './blocks';
+
+/** People the viewer has no tie with yet: friends of friends first (most mutual friends), then newcomers. */
+export async function suggestFriends(db: Database, viewerId: string): Promise<Suggestion[]> {
+  const mine = alias(friendships, 'mine');
+  const theirs = alias(friendships, 'theirs');
+  const candidate = (id: typeof users.id) =>
+    and(
+      sql`${id} <> ${viewerId}`,
+      notBlockedWith(viewerId, id),
+      sql`not exists (select 1 from ${users} gone where gone.id = ${id} and gone.deleted_at is not null)`,
+      notExists(
+        db
+          .select({ one: sql`1` })
+          .from(friendships)
+          .where(and(eq(friendships.userId, viewerId), eq(friendships.friendId, id))),
+      ),
+      notExists(
+        db
+          .select({ one: sql`1` })
+          .from(friendRequests)
+          .where(
+            and(
+              eq(friendRequests.status, 'pending'),
+              or(
+                and(eq(friendRequests.fromUserId, viewerId), eq(friendRequests.toUserId, id)),
+                and(eq(friendRequests.fromUserId, id), eq(friendRequests.toUserId, viewerId)),
+              ),
+            ),
+          ),
+      ),
+    );
+  const mutual = sql<number>`count(*)::int`;
+  const friendsOfFriends = await db
+    .select({ id: users.id, username: users.username, mutualFriends: mutual })
+    .from(mine)
+    .innerJoin(theirs, eq(theirs.userId, mine.friendId))
+    .innerJoin(users, eq(users.id, theirs.friendId))
+    .where(and(eq(mine.userId, viewerId), candidate(users.id)))
+    .groupBy(users.id, users.username)
+    .orderBy(desc(mutual), asc(users.username))
+    .limit(limits.suggestions.max);
+  const room = limits.suggestions.max - friendsOfFriends.length;
+  if (room === 0) return friendsOfFriends;
+  const seen = new Set(friendsOfFriends.map((s) => s.id));
+  const newcomers = await db
+    .select({ id: users.id, username: users.username })
+    .from(users)
+    .where(candidate(users.id))
+    .orderBy(desc(users.createdAt))
+    .limit(limits.suggestions.max);
+  return [
+    ...friendsOfFriends,
+    ...newcomers
+      .filter((u) => !seen.has(u.id))
+      .slice(0, room)
+      .map((u) => ({ ...u, mutualFriends: 0 })),
+  ];
+}
