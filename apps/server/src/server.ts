@@ -26,11 +26,11 @@ import type { ServerConfig } from './config';
 import type { Logger } from './logger';
 import { RedisEventBus } from './redis-bus';
 import { RedisPresenceStore } from './redis-presence';
-import { cookieJar } from './cookies';
-import { applyCors, originAllowed } from './origins';
+import { cookieJar } from './http/cookies';
+import { applyCors, originAllowed } from './http/origins';
 import { createMetrics } from './metrics';
 import { embeddedJwtSecret } from './secrets';
-import { webApp } from './static';
+import { webApp } from './http/web-app';
 
 const MAX_BODY_BYTES = 256 * 1024;
 const MAX_WS_MESSAGE_BYTES = 256 * 1024;
