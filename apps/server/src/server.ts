@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -30,18 +29,18 @@ import { cookieJar } from './http/cookies';
 import { applyCors, originAllowed } from './http/origins';
 import { createMetrics } from './metrics';
 import { embeddedJwtSecret } from './secrets';
+import { bearer, clientAddress, pathOf, requestIdOf } from './http/request';
+import { sendJson } from './http/respond';
 import { webApp } from './http/web-app';
+import {
+  WS_CLOSE_AUTH_TIMEOUT,
+  WS_CLOSE_SESSION_ENDED,
+  WS_CLOSE_TOKEN_EXPIRED,
+  WS_CLOSE_TOO_MANY,
+} from './ws/close-codes';
 
 const MAX_BODY_BYTES = 256 * 1024;
 const MAX_WS_MESSAGE_BYTES = 256 * 1024;
-/** Close code that tells the client to reconnect with a fresh token. */
-export const WS_CLOSE_TOKEN_EXPIRED = 4001;
-/** Closed for not presenting a valid token in time (after HTTP's 401, with a 4xxx code). */
-export const WS_CLOSE_AUTH_TIMEOUT = 4401;
-/** One user holds too many sockets on this instance. */
-export const WS_CLOSE_TOO_MANY = 4429;
-/** Its session was ended (logged out, revoked, or its refresh token reused). */
-export const WS_CLOSE_SESSION_ENDED = 4003;
 
 export type Readiness = 'starting' | 'ready' | 'draining';
 
@@ -51,23 +50,6 @@ export interface RunningServer {
   readiness(): Readiness;
   /** Graceful: stop accepting, ask WebSocket clients to reconnect elsewhere, drain, close pools. */
   close(): Promise<void>;
-}
-
-function bearer(header: string | undefined): string | null {
-  return header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : null;
-}
-
-/** NGINX's X-Request-Id when it is sane, else a new one; echoed so clients can quote it. */
-function requestIdOf(req: IncomingMessage, res: ServerResponse | null): string {
-  const given = req.headers['x-request-id'];
-  const id = typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
-  res?.setHeader('x-request-id', id);
-  return id;
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-  res.end(JSON.stringify(body));
 }
 
 /** Start-up waits for a dependency that is still coming up (as in a compose start) for a while. */
@@ -98,7 +80,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   const state: Lifecycle = {
     readiness: 'starting',
     route: (req, res) => {
-      const path = (req.url ?? '/').split('?')[0];
+      const path = pathOf(req);
       if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
       sendJson(res, 503, { status: state.readiness });
     },
@@ -176,11 +158,7 @@ async function finishStart(
   const stopPresenceSweeper = startPresenceSweeper(deps, presenceConfig.sweepMs);
 
   const allowedOrigins = new Set(config.allowedOrigins ?? []);
-  const clientIp = (req: IncomingMessage): string | null => {
-    const forwarded = req.headers['x-real-ip'];
-    if (config.trustProxy && typeof forwarded === 'string' && forwarded.length <= 64) return forwarded;
-    return req.socket.remoteAddress ?? null;
-  };
+  const clientIp = (req: IncomingMessage) => clientAddress(req, config.trustProxy);
 
   const onError = ({
     error,
@@ -238,7 +216,7 @@ async function finishStart(
 
   const web = config.webDist ? webApp(config.webDist) : null;
   state.route = (req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = pathOf(req);
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (path === '/readyz') return void probe(res);
     if (path === '/metrics') {
@@ -288,7 +266,7 @@ async function finishStart(
     });
   });
   http.on('upgrade', (req, socket, head) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = pathOf(req);
     if (state.readiness !== 'ready' || (path !== '/trpc' && path !== '/trpc/')) {
       socket.end('HTTP/1.1 503 Service Unavailable\r\n\r\n');
       return;

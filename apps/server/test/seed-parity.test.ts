@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { WS_CLOSE_AUTH_TIMEOUT } from '../src/server';
+import { WS_CLOSE_AUTH_TIMEOUT } from '../src/ws/close-codes';
 import { backends, befriend, collectEvents, errorCode, newClientId, useTestServer } from './harness';
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

@@ -1,7 +1,7 @@
 import { createPigeonClient, type PigeonClient } from '@pigeon/client';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { WS_CLOSE_SESSION_ENDED } from '../src/server';
+import { WS_CLOSE_SESSION_ENDED } from '../src/ws/close-codes';
 import { backends, errorCode, startTestServer, useTestServer, type TestServer } from './harness';
 
 const CHROME_ON_LINUX =
