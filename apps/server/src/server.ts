@@ -1,34 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  appRouter,
-  createContext,
-  createTokenService,
-  InProcessEventBus,
-  InProcessPresenceStore,
-  startPresenceSweeper,
-  createRateLimits,
-  createSessionStatus,
-  DEFAULT_RATE_LIMITS,
-  RetryAfter,
-  SendQueue,
-  withVerifiedTokenCache,
-  type ApiDeps,
-  type EventBus,
-} from '@pigeon/api';
-import { createDb } from '@pigeon/db';
+import { appRouter, createContext, RetryAfter } from '@pigeon/api';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
-import { Redis } from 'ioredis';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ServerConfig } from './config';
 import type { Logger } from './logger';
-import { RedisEventBus } from './redis-bus';
-import { RedisPresenceStore } from './redis-presence';
 import { cookieJar } from './http/cookies';
 import { applyCors, originAllowed } from './http/origins';
-import { createMetrics } from './metrics';
-import { embeddedJwtSecret } from './secrets';
+import { wireDependencies } from './wiring';
 import { bearer, clientAddress, pathOf, requestIdOf } from './http/request';
 import { sendJson } from './http/respond';
 import { webApp } from './http/web-app';
@@ -50,20 +30,6 @@ export interface RunningServer {
   readiness(): Readiness;
   /** Graceful: stop accepting, ask WebSocket clients to reconnect elsewhere, drain, close pools. */
   close(): Promise<void>;
-}
-
-/** Start-up waits for a dependency that is still coming up (as in a compose start) for a while. */
-async function waitUntilReachable(ping: () => Promise<void>, what: string, log: Logger, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await ping();
-    } catch (err) {
-      if (Date.now() > deadline) throw new Error(`${what} unreachable`, { cause: err });
-      if (attempt > 0 && attempt % 10 === 0) log.warn({ err, what }, 'waiting for dependency');
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
 }
 
 type Route = (req: IncomingMessage, res: ServerResponse) => void;
@@ -104,58 +70,11 @@ async function finishStart(
   http: Server,
   state: Lifecycle,
 ): Promise<RunningServer> {
-  const database = createDb({
-    databaseUrl: config.database.url,
-    dataDir: config.database.dataDir,
-    maxConnections: config.database.poolSize,
-  });
-  await database.migrate();
-  log.info({ database: database.kind }, 'database migrated');
-
-  const bus: EventBus = config.redis
-    ? new RedisEventBus(config.redis.url, config.redis.prefix, log)
-    : new InProcessEventBus();
-  await waitUntilReachable(() => bus.ping(), 'event bus', log);
-  // Commands shared by every instance (rate limits, presence); fail fast during an outage, where
-  // limits fall back to each instance's memory and presence calls fail without waiting.
-  const sharedRedis = config.redis
-    ? new Redis(config.redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
-    : null;
-  sharedRedis?.on('error', (err) => log.warn({ err }, 'shared redis error'));
-  const presenceConfig = config.presence ?? { ttlMs: 45_000, sweepMs: 5_000 };
-  const presence =
-    sharedRedis && config.redis
-      ? new RedisPresenceStore(sharedRedis, config.redis.prefix, presenceConfig.ttlMs)
-      : new InProcessPresenceStore(presenceConfig.ttlMs);
-  const tokens = withVerifiedTokenCache(
-    createTokenService({
-      jwtSecret: config.jwtSecret ?? embeddedJwtSecret(config.database.dataDir),
-      previousSecrets: config.jwtPreviousSecrets ?? [],
-      accessTokenTtlSeconds: config.accessTokenTtlSeconds,
-      refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
-    }),
-  );
   // Assigned below, once the WebSocket server exists; read only at scrape time.
   let openConnections = () => 0;
-  const metrics = createMetrics({
-    connections: () => openConnections(),
-    ping: { database: () => database.ping(), bus: () => bus.ping() },
-  });
-  const deps: ApiDeps = {
-    db: database.db,
-    bus,
-    tokens,
-    log,
-    metrics: metrics.api,
-    sends: new SendQueue(database.db, { onBatch: metrics.sendBatchCommitted }),
-    sessionStatus: createSessionStatus(database.db),
-    rateLimits: createRateLimits(
-      { ...DEFAULT_RATE_LIMITS, ...config.rateLimits },
-      sharedRedis ? { redis: sharedRedis, prefix: config.redis?.prefix ?? '' } : null,
-    ),
-    presence,
-  };
-  const stopPresenceSweeper = startPresenceSweeper(deps, presenceConfig.sweepMs);
+  const dependencies = await wireDependencies(config, log, () => openConnections());
+  const { deps, database, metrics } = dependencies;
+  const { bus } = deps;
 
   const allowedOrigins = new Set(config.allowedOrigins ?? []);
   const clientIp = (req: IncomingMessage) => clientAddress(req, config.trustProxy);
@@ -360,11 +279,7 @@ async function finishStart(
         clearTimeout(grace);
         wss.close();
         stopRevocations();
-        stopPresenceSweeper();
-        await presence.close();
-        await bus.close();
-        await sharedRedis?.quit().catch(() => undefined);
-        await database.close();
+        await dependencies.close();
         log.info({}, 'stopped');
       })();
       return closing;
