@@ -1,16 +1,18 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { appRouter, createContext, RetryAfter } from '@pigeon/api';
-import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { appRouter, createContext } from '@pigeon/api';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ServerConfig } from './config';
 import type { Logger } from './logger';
-import { cookieJar } from './http/cookies';
-import { applyCors, originAllowed } from './http/origins';
+import { originAllowed } from './http/origins';
+import { readinessProbe } from './http/readiness-probe';
+import { routes, startingRoutes } from './http/routes';
+import { trpcHttpHandler } from './http/trpc-handler';
+import { procedureErrorReporter } from './procedure-errors';
+import type { Readiness } from './readiness';
 import { wireDependencies } from './wiring';
-import { bearer, clientAddress, pathOf, requestIdOf } from './http/request';
-import { sendJson } from './http/respond';
+import { clientAddress, pathOf, requestIdOf } from './http/request';
 import { webApp } from './http/web-app';
 import {
   WS_CLOSE_AUTH_TIMEOUT,
@@ -19,10 +21,7 @@ import {
   WS_CLOSE_TOO_MANY,
 } from './ws/close-codes';
 
-const MAX_BODY_BYTES = 256 * 1024;
 const MAX_WS_MESSAGE_BYTES = 256 * 1024;
-
-export type Readiness = 'starting' | 'ready' | 'draining';
 
 export interface RunningServer {
   url: string;
@@ -32,12 +31,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-type Route = (req: IncomingMessage, res: ServerResponse) => void;
-
 /** What requests see of the server: its readiness, and the routes that answer them. */
 interface Lifecycle {
   readiness: Readiness;
-  route: Route;
+  route: RequestListener;
 }
 
 export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
@@ -45,11 +42,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   // are under way; every route but the probes answers 503 until the server is ready.
   const state: Lifecycle = {
     readiness: 'starting',
-    route: (req, res) => {
-      const path = pathOf(req);
-      if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
-      sendJson(res, 503, { status: state.readiness });
-    },
+    route: startingRoutes(() => state.readiness),
   };
   const http = createServer((req, res) => state.route(req, res));
   await new Promise<void>((resolve, reject) => {
@@ -79,81 +72,21 @@ async function finishStart(
   const allowedOrigins = new Set(config.allowedOrigins ?? []);
   const clientIp = (req: IncomingMessage) => clientAddress(req, config.trustProxy);
 
-  const onError = ({
-    error,
-    path,
-    ctx,
-  }: {
-    error: { code: string; message: string };
-    path?: string | undefined;
-    ctx?: { requestId: string | null } | undefined;
-  }) => {
-    metrics.procedureFailed(error.code);
-    if (error.code === 'INTERNAL_SERVER_ERROR') {
-      log.error({ err: error, path, requestId: ctx?.requestId }, 'procedure failed');
-    }
-  };
-
-  const trpcHandler = createHTTPHandler({
-    router: appRouter,
-    basePath: '/trpc/',
-    maxBodySize: MAX_BODY_BYTES,
-    createContext: ({ req, res }) =>
-      createContext(deps, {
-        accessToken: bearer(req.headers.authorization),
-        userAgent: req.headers['user-agent'],
-        cookies: cookieJar(req, res, config.cookieSecure),
-        requestId: requestIdOf(req, res),
-        ip: clientIp(req),
-      }),
-    // A refused-for-rate answer says when to come back, in the header HTTP clients know.
-    responseMeta({ errors }) {
-      const waits = errors.flatMap((e) => (e.cause instanceof RetryAfter ? [e.cause.seconds] : []));
-      return waits.length > 0 ? { headers: { 'retry-after': String(Math.max(...waits)) } } : {};
-    },
-    onError,
+  const onError = procedureErrorReporter(metrics, log);
+  state.route = routes({
+    readinessProbe: readinessProbe(() => state.readiness, {
+      database: () => database.ping(),
+      bus: () => bus.ping(),
+    }),
+    metrics: metrics.registry,
+    trpc: trpcHttpHandler(deps, {
+      cookieSecure: config.cookieSecure,
+      trustProxy: config.trustProxy,
+      onError,
+    }),
+    allowedOrigins,
+    webApp: config.webDist ? webApp(config.webDist) : null,
   });
-
-  async function probe(res: ServerResponse) {
-    // A blackholed dependency must not hang the probe: past 2 s it counts as down.
-    const within = async (check: Promise<void>) => {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('timeout')), 2_000);
-      });
-      try {
-        await Promise.race([check, timeout]);
-      } finally {
-        clearTimeout(timer);
-      }
-    };
-    const checks = await Promise.allSettled([within(database.ping()), within(bus.ping())]);
-    const [db, redis] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'down'));
-    const ok = state.readiness === 'ready' && db === 'ok' && redis === 'ok';
-    sendJson(res, ok ? 200 : 503, { status: state.readiness, database: db, bus: redis });
-  }
-
-  const web = config.webDist ? webApp(config.webDist) : null;
-  state.route = (req, res) => {
-    const path = pathOf(req);
-    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    if (path === '/readyz') return void probe(res);
-    if (path === '/metrics') {
-      void metrics.registry.metrics().then((text) => {
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
-        res.end(text);
-      });
-      return;
-    }
-    if (path?.startsWith('/trpc/')) {
-      if (!originAllowed(req, allowedOrigins)) return sendJson(res, 403, { error: 'Origin not allowed' });
-      if (applyCors(req, res, allowedOrigins)) return;
-      return trpcHandler(req, res);
-    }
-    const notFound = () => sendJson(res, 404, { error: 'Not found' });
-    if (web && (req.method === 'GET' || req.method === 'HEAD')) return web(req, res, notFound);
-    notFound();
-  };
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES });
   openConnections = () => wss.clients.size;
