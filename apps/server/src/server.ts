@@ -14,12 +14,7 @@ import type { Readiness } from './readiness';
 import { wireDependencies } from './wiring';
 import { clientAddress, pathOf, requestIdOf } from './http/request';
 import { webApp } from './http/web-app';
-import {
-  WS_CLOSE_AUTH_TIMEOUT,
-  WS_CLOSE_SESSION_ENDED,
-  WS_CLOSE_TOKEN_EXPIRED,
-  WS_CLOSE_TOO_MANY,
-} from './ws/close-codes';
+import { SocketRegistry } from './ws/socket-registry';
 
 const MAX_WS_MESSAGE_BYTES = 256 * 1024;
 
@@ -90,33 +85,16 @@ async function finishStart(
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES });
   openConnections = () => wss.clients.size;
-  // Every socket must authenticate (a valid token in its connection params) within the time
-  // limit, or it is closed: an idle anonymous socket costs memory and serves nobody.
-  const authDeadlines = new Map<WebSocket, NodeJS.Timeout>();
-  // Sockets by login session, so an ended session loses its sockets on whichever instance.
-  const socketsBySession = new Map<string, Set<WebSocket>>();
-  const socketsByUser = new Map<string, Set<WebSocket>>();
-  // Tabs and devices of one person, with room to spare; more is a runaway client.
-  const maxConnectionsPerUser = config.wsMaxConnectionsPerUser ?? 20;
+  const sockets = new SocketRegistry({
+    authTimeoutMs: config.wsAuthTimeoutMs ?? 10_000,
+    // Tabs and devices of one person, with room to spare; more is a runaway client.
+    maxSocketsPerUser: config.wsMaxConnectionsPerUser ?? 20,
+  });
   const stopRevocations = bus.onRevokedSessions((sessionIds) => {
     deps.sessionStatus.forget(sessionIds);
-    for (const id of sessionIds) {
-      for (const socket of socketsBySession.get(id) ?? [])
-        socket.close(WS_CLOSE_SESSION_ENDED, 'session ended');
-    }
+    sockets.closeSessions(sessionIds);
   });
-  const authTimeoutMs = config.wsAuthTimeoutMs ?? 10_000;
-  wss.on('connection', (ws) => {
-    const deadline = setTimeout(() => {
-      authDeadlines.delete(ws);
-      ws.close(WS_CLOSE_AUTH_TIMEOUT, `not authenticated within ${Math.round(authTimeoutMs / 1000)} s`);
-    }, authTimeoutMs);
-    authDeadlines.set(ws, deadline);
-    ws.once('close', () => {
-      clearTimeout(deadline);
-      authDeadlines.delete(ws);
-    });
-  });
+  wss.on('connection', (ws) => sockets.awaitAuthentication(ws));
   http.on('upgrade', (req, socket, head) => {
     const path = pathOf(req);
     if (state.readiness !== 'ready' || (path !== '/trpc' && path !== '/trpc/')) {
@@ -145,38 +123,9 @@ async function finishStart(
         ip: clientIp(req),
         connection: { openSubscriptions: 0 },
       });
-      if (ctx.viewer) {
-        // The socket dies with its token; the client reconnects with a fresh one and resumes.
-        // tRPC's adapter hands us the `ws` socket, though its types may not resolve `ws` for us.
-        const socket = res as unknown as WebSocket;
-        clearTimeout(authDeadlines.get(socket));
-        authDeadlines.delete(socket);
-        const userId = ctx.viewer.userId;
-        const mine = socketsByUser.get(userId) ?? new Set<WebSocket>();
-        if (mine.size >= maxConnectionsPerUser) {
-          socket.close(WS_CLOSE_TOO_MANY, `at most ${maxConnectionsPerUser} connections per user`);
-          return ctx;
-        }
-        mine.add(socket);
-        socketsByUser.set(userId, mine);
-        socket.once('close', () => {
-          mine.delete(socket);
-          if (mine.size === 0 && socketsByUser.get(userId) === mine) socketsByUser.delete(userId);
-        });
-        const sessionId = ctx.viewer.sessionId;
-        const held = socketsBySession.get(sessionId) ?? new Set<WebSocket>();
-        held.add(socket);
-        socketsBySession.set(sessionId, held);
-        socket.once('close', () => {
-          held.delete(socket);
-          if (held.size === 0 && socketsBySession.get(sessionId) === held) socketsBySession.delete(sessionId);
-        });
-        const timer = setTimeout(
-          () => socket.close(WS_CLOSE_TOKEN_EXPIRED, 'access token expired'),
-          Math.max(0, ctx.viewer.expiresAt - Date.now()),
-        );
-        socket.once('close', () => clearTimeout(timer));
-      }
+      // tRPC's adapter hands us the `ws` socket, though its types may not resolve `ws` for us.
+      const socket = res as unknown as WebSocket;
+      if (ctx.viewer) sockets.admit(socket, ctx.viewer);
       return ctx;
     },
     onError,
