@@ -8,6 +8,7 @@ import { webApp } from './http/web-app';
 import type { Logger } from './logger';
 import { procedureErrorReporter } from './procedure-errors';
 import type { Readiness } from './readiness';
+import { shutDownGracefully } from './shutdown';
 import { wireDependencies } from './wiring';
 import { attachWebSocketServer } from './ws/websocket-server';
 
@@ -55,16 +56,10 @@ async function finishStart(
   let openConnections = () => 0;
   const dependencies = await wireDependencies(config, log, () => openConnections());
   const { deps, database, metrics } = dependencies;
-  const { bus } = deps;
-
   const allowedOrigins = new Set(config.allowedOrigins ?? []);
-
   const onError = procedureErrorReporter(metrics, log);
   state.route = routes({
-    readinessProbe: readinessProbe(() => state.readiness, {
-      database: () => database.ping(),
-      bus: () => bus.ping(),
-    }),
+    readinessProbe: readinessProbe(() => state.readiness, { database, bus: deps.bus }),
     metrics: metrics.registry,
     trpc: trpcHttpHandler(deps, {
       cookieSecure: config.cookieSecure,
@@ -98,24 +93,14 @@ async function finishStart(
     port,
     readiness: () => state.readiness,
     close() {
-      closing ??= (async () => {
-        state.readiness = 'draining';
-        log.info({}, 'draining');
-        const closed = new Promise<void>((resolve) => http.close(() => resolve()));
-        websockets.broadcastReconnectNotification();
-        http.closeIdleConnections();
-        // Give clients a moment to move, then end what is left.
-        const grace = setTimeout(() => {
-          for (const client of websockets.clients) client.terminate();
-          http.closeAllConnections();
-        }, config.shutdownGraceMs);
-        for (const client of websockets.clients) client.close(1012, 'server restarting');
-        await closed;
-        clearTimeout(grace);
-        websockets.close();
-        await dependencies.close();
-        log.info({}, 'stopped');
-      })();
+      closing ??= shutDownGracefully({
+        lifecycle: state,
+        http,
+        websockets,
+        graceMs: config.shutdownGraceMs,
+        closeDependencies: () => dependencies.close(),
+        log,
+      });
       return closing;
     },
   };

@@ -5,13 +5,18 @@ import { sendJson } from './respond';
 /** A blackholed dependency must not hang the probe: past this it counts as down. */
 const PING_TIMEOUT_MS = 2_000;
 
+interface Pingable {
+  ping(): Promise<void>;
+}
+
 /** /readyz: 200 only when the server is ready and both the database and the bus answer. */
 export function readinessProbe(
   readiness: () => Readiness,
-  ping: { database: () => Promise<void>; bus: () => Promise<void> },
+  dependencies: { database: Pingable; bus: Pingable },
 ): (res: ServerResponse) => Promise<void> {
+  const { database, bus } = dependencies;
   return async (res) => {
-    const checks = await Promise.allSettled([within(ping.database()), within(ping.bus())]);
+    const checks = await Promise.allSettled([within(database.ping()), within(bus.ping())]);
     const [db, redis] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'down'));
     const ok = readiness() === 'ready' && db === 'ok' && redis === 'ok';
     sendJson(res, ok ? 200 : 503, { status: readiness(), database: db, bus: redis });
