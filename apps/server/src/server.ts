@@ -29,10 +29,7 @@ interface Lifecycle {
 export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
   // Listen at once, so orchestrators see "alive, starting" while migrations and connections
   // are under way; every route but the probes answers 503 until the server is ready.
-  const state: Lifecycle = {
-    readiness: 'starting',
-    route: startingRoutes(() => state.readiness),
-  };
+  const state: Lifecycle = { readiness: 'starting', route: startingRoutes(() => state.readiness) };
   const http = createServer((req, res) => state.route(req, res));
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -56,42 +53,32 @@ async function finishStart(
   let openConnections = () => 0;
   const dependencies = await wireDependencies(config, log, () => openConnections());
   const { deps, database, metrics } = dependencies;
+  const readiness = () => state.readiness;
   const allowedOrigins = new Set(config.allowedOrigins ?? []);
   const onError = procedureErrorReporter(metrics, log);
+
   state.route = routes({
-    readinessProbe: readinessProbe(() => state.readiness, { database, bus: deps.bus }),
+    readinessProbe: readinessProbe(readiness, { database, bus: deps.bus }),
     metrics: metrics.registry,
-    trpc: trpcHttpHandler(deps, {
-      cookieSecure: config.cookieSecure,
-      trustProxy: config.trustProxy,
-      onError,
-    }),
+    trpc: trpcHttpHandler(deps, config, onError),
     allowedOrigins,
     webApp: config.webDist ? webApp(config.webDist) : null,
   });
-
-  const websockets = attachWebSocketServer(http, {
-    deps,
-    config,
-    readiness: () => state.readiness,
-    allowedOrigins,
-    onError,
-  });
+  const websockets = attachWebSocketServer(http, { deps, config, readiness, allowedOrigins, onError });
   openConnections = () => websockets.clients.size;
-
   state.readiness = 'ready';
+
   const { port } = http.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   log.info(
     { url, bus: config.redis ? 'redis' : 'in-process', web: config.webDist ?? null },
     'pigeon listening',
   );
-
   let closing: Promise<void> | undefined;
   return {
     url,
     port,
-    readiness: () => state.readiness,
+    readiness,
     close() {
       closing ??= shutDownGracefully({
         lifecycle: state,

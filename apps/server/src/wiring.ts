@@ -10,6 +10,7 @@ import {
   withVerifiedTokenCache,
   type ApiDeps,
   type EventBus,
+  type TokenService,
 } from '@pigeon/api';
 import { createDb, type DbHandle } from '@pigeon/db';
 import { Redis } from 'ioredis';
@@ -42,25 +43,13 @@ export async function wireDependencies(
 ): Promise<Dependencies> {
   const database = await migratedDatabase(config, log);
   const bus = await reachableBus(config, log);
-  // Commands shared by every instance (rate limits, presence); fail fast during an outage, where
-  // limits fall back to each instance's memory and presence calls fail without waiting.
-  const sharedRedis = config.redis
-    ? new Redis(config.redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
-    : null;
-  sharedRedis?.on('error', (err) => log.warn({ err }, 'shared redis error'));
+  const sharedRedis = connectSharedRedis(config, log);
   const presenceConfig = config.presence ?? DEFAULT_PRESENCE;
   const presence =
     sharedRedis && config.redis
       ? new RedisPresenceStore(sharedRedis, config.redis.prefix, presenceConfig.ttlMs)
       : new InProcessPresenceStore(presenceConfig.ttlMs);
-  const tokens = withVerifiedTokenCache(
-    createTokenService({
-      jwtSecret: config.jwtSecret ?? embeddedJwtSecret(config.database.dataDir),
-      previousSecrets: config.jwtPreviousSecrets ?? [],
-      accessTokenTtlSeconds: config.accessTokenTtlSeconds,
-      refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
-    }),
-  );
+  const tokens = tokenService(config);
   const metrics = createMetrics({
     connections: openConnections,
     ping: { database: () => database.ping(), bus: () => bus.ping() },
@@ -112,6 +101,29 @@ async function reachableBus(config: ServerConfig, log: Logger): Promise<EventBus
     : new InProcessEventBus();
   await waitUntilReachable(() => bus.ping(), 'event bus', log);
   return bus;
+}
+
+/**
+ * Commands shared by every instance (rate limits, presence); fail fast during an outage, where
+ * limits fall back to each instance's memory and presence calls fail without waiting.
+ */
+function connectSharedRedis(config: ServerConfig, log: Logger): Redis | null {
+  const sharedRedis = config.redis
+    ? new Redis(config.redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+    : null;
+  sharedRedis?.on('error', (err) => log.warn({ err }, 'shared redis error'));
+  return sharedRedis;
+}
+
+function tokenService(config: ServerConfig): TokenService {
+  return withVerifiedTokenCache(
+    createTokenService({
+      jwtSecret: config.jwtSecret ?? embeddedJwtSecret(config.database.dataDir),
+      previousSecrets: config.jwtPreviousSecrets ?? [],
+      accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+      refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+    }),
+  );
 }
 
 /** Start-up waits for a dependency that is still coming up (as in a compose start) for a while. */
