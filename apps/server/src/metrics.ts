@@ -89,3 +89,5 @@ export function createMetrics(opts: {
     sendBatchCommitted: (size: number) => sendBatches.observe(size),
   };
 }
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,49 +1,16 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  appRouter,
-  createContext,
-  createTokenService,
-  InProcessEventBus,
-  InProcessPresenceStore,
-  startPresenceSweeper,
-  createRateLimits,
-  createSessionStatus,
-  DEFAULT_RATE_LIMITS,
-  RetryAfter,
-  SendQueue,
-  withVerifiedTokenCache,
-  type ApiDeps,
-  type EventBus,
-} from '@pigeon/api';
-import { createDb } from '@pigeon/db';
-import { createHTTPHandler } from '@trpc/server/adapters/standalone';
-import { applyWSSHandler } from '@trpc/server/adapters/ws';
-import { Redis } from 'ioredis';
-import { WebSocketServer, type WebSocket } from 'ws';
 import type { ServerConfig } from './config';
+import { readinessProbe } from './http/readiness-probe';
+import { routes, startingRoutes } from './http/routes';
+import { trpcHttpHandler } from './http/trpc-handler';
+import { webApp } from './http/web-app';
 import type { Logger } from './logger';
-import { RedisEventBus } from './redis-bus';
-import { RedisPresenceStore } from './redis-presence';
-import { cookieJar } from './cookies';
-import { applyCors, originAllowed } from './origins';
-import { createMetrics } from './metrics';
-import { embeddedJwtSecret } from './secrets';
-import { webApp } from './static';
-
-const MAX_BODY_BYTES = 256 * 1024;
-const MAX_WS_MESSAGE_BYTES = 256 * 1024;
-/** Close code that tells the client to reconnect with a fresh token. */
-export const WS_CLOSE_TOKEN_EXPIRED = 4001;
-/** Closed for not presenting a valid token in time (after HTTP's 401, with a 4xxx code). */
-export const WS_CLOSE_AUTH_TIMEOUT = 4401;
-/** One user holds too many sockets on this instance. */
-export const WS_CLOSE_TOO_MANY = 4429;
-/** Its session was ended (logged out, revoked, or its refresh token reused). */
-export const WS_CLOSE_SESSION_ENDED = 4003;
-
-export type Readiness = 'starting' | 'ready' | 'draining';
+import { procedureErrorReporter } from './procedure-errors';
+import type { Readiness } from './readiness';
+import { shutDownGracefully } from './shutdown';
+import { wireDependencies } from './wiring';
+import { attachWebSocketServer } from './ws/websocket-server';
 
 export interface RunningServer {
   url: string;
@@ -53,56 +20,16 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-function bearer(header: string | undefined): string | null {
-  return header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : null;
-}
-
-/** NGINX's X-Request-Id when it is sane, else a new one; echoed so clients can quote it. */
-function requestIdOf(req: IncomingMessage, res: ServerResponse | null): string {
-  const given = req.headers['x-request-id'];
-  const id = typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
-  res?.setHeader('x-request-id', id);
-  return id;
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-  res.end(JSON.stringify(body));
-}
-
-/** Start-up waits for a dependency that is still coming up (as in a compose start) for a while. */
-async function waitUntilReachable(ping: () => Promise<void>, what: string, log: Logger, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await ping();
-    } catch (err) {
-      if (Date.now() > deadline) throw new Error(`${what} unreachable`, { cause: err });
-      if (attempt > 0 && attempt % 10 === 0) log.warn({ err, what }, 'waiting for dependency');
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
-
-type Route = (req: IncomingMessage, res: ServerResponse) => void;
-
 /** What requests see of the server: its readiness, and the routes that answer them. */
 interface Lifecycle {
   readiness: Readiness;
-  route: Route;
+  route: RequestListener;
 }
 
 export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
   // Listen at once, so orchestrators see "alive, starting" while migrations and connections
   // are under way; every route but the probes answers 503 until the server is ready.
-  const state: Lifecycle = {
-    readiness: 'starting',
-    route: (req, res) => {
-      const path = (req.url ?? '/').split('?')[0];
-      if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
-      sendJson(res, 503, { status: state.readiness });
-    },
-  };
+  const state: Lifecycle = { readiness: 'starting', route: startingRoutes(() => state.readiness) };
   const http = createServer((req, res) => state.route(req, res));
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -122,273 +49,45 @@ async function finishStart(
   http: Server,
   state: Lifecycle,
 ): Promise<RunningServer> {
-  const database = createDb({
-    databaseUrl: config.database.url,
-    dataDir: config.database.dataDir,
-    maxConnections: config.database.poolSize,
-  });
-  await database.migrate();
-  log.info({ database: database.kind }, 'database migrated');
-
-  const bus: EventBus = config.redis
-    ? new RedisEventBus(config.redis.url, config.redis.prefix, log)
-    : new InProcessEventBus();
-  await waitUntilReachable(() => bus.ping(), 'event bus', log);
-  // Commands shared by every instance (rate limits, presence); fail fast during an outage, where
-  // limits fall back to each instance's memory and presence calls fail without waiting.
-  const sharedRedis = config.redis
-    ? new Redis(config.redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
-    : null;
-  sharedRedis?.on('error', (err) => log.warn({ err }, 'shared redis error'));
-  const presenceConfig = config.presence ?? { ttlMs: 45_000, sweepMs: 5_000 };
-  const presence =
-    sharedRedis && config.redis
-      ? new RedisPresenceStore(sharedRedis, config.redis.prefix, presenceConfig.ttlMs)
-      : new InProcessPresenceStore(presenceConfig.ttlMs);
-  const tokens = withVerifiedTokenCache(
-    createTokenService({
-      jwtSecret: config.jwtSecret ?? embeddedJwtSecret(config.database.dataDir),
-      previousSecrets: config.jwtPreviousSecrets ?? [],
-      accessTokenTtlSeconds: config.accessTokenTtlSeconds,
-      refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
-    }),
-  );
   // Assigned below, once the WebSocket server exists; read only at scrape time.
   let openConnections = () => 0;
-  const metrics = createMetrics({
-    connections: () => openConnections(),
-    ping: { database: () => database.ping(), bus: () => bus.ping() },
-  });
-  const deps: ApiDeps = {
-    db: database.db,
-    bus,
-    tokens,
-    log,
-    metrics: metrics.api,
-    sends: new SendQueue(database.db, { onBatch: metrics.sendBatchCommitted }),
-    sessionStatus: createSessionStatus(database.db),
-    rateLimits: createRateLimits(
-      { ...DEFAULT_RATE_LIMITS, ...config.rateLimits },
-      sharedRedis ? { redis: sharedRedis, prefix: config.redis?.prefix ?? '' } : null,
-    ),
-    presence,
-  };
-  const stopPresenceSweeper = startPresenceSweeper(deps, presenceConfig.sweepMs);
-
+  const dependencies = await wireDependencies(config, log, () => openConnections());
+  const { deps, database, metrics } = dependencies;
+  const readiness = () => state.readiness;
   const allowedOrigins = new Set(config.allowedOrigins ?? []);
-  const clientIp = (req: IncomingMessage): string | null => {
-    const forwarded = req.headers['x-real-ip'];
-    if (config.trustProxy && typeof forwarded === 'string' && forwarded.length <= 64) return forwarded;
-    return req.socket.remoteAddress ?? null;
-  };
+  const onError = procedureErrorReporter(metrics, log);
 
-  const onError = ({
-    error,
-    path,
-    ctx,
-  }: {
-    error: { code: string; message: string };
-    path?: string | undefined;
-    ctx?: { requestId: string | null } | undefined;
-  }) => {
-    metrics.procedureFailed(error.code);
-    if (error.code === 'INTERNAL_SERVER_ERROR') {
-      log.error({ err: error, path, requestId: ctx?.requestId }, 'procedure failed');
-    }
-  };
-
-  const trpcHandler = createHTTPHandler({
-    router: appRouter,
-    basePath: '/trpc/',
-    maxBodySize: MAX_BODY_BYTES,
-    createContext: ({ req, res }) =>
-      createContext(deps, {
-        accessToken: bearer(req.headers.authorization),
-        userAgent: req.headers['user-agent'],
-        cookies: cookieJar(req, res, config.cookieSecure),
-        requestId: requestIdOf(req, res),
-        ip: clientIp(req),
-      }),
-    // A refused-for-rate answer says when to come back, in the header HTTP clients know.
-    responseMeta({ errors }) {
-      const waits = errors.flatMap((e) => (e.cause instanceof RetryAfter ? [e.cause.seconds] : []));
-      return waits.length > 0 ? { headers: { 'retry-after': String(Math.max(...waits)) } } : {};
-    },
-    onError,
+  state.route = routes({
+    readinessProbe: readinessProbe(readiness, { database, bus: deps.bus }),
+    metrics: metrics.registry,
+    trpc: trpcHttpHandler(deps, config, onError),
+    allowedOrigins,
+    webApp: config.webDist ? webApp(config.webDist) : null,
   });
-
-  async function probe(res: ServerResponse) {
-    // A blackholed dependency must not hang the probe: past 2 s it counts as down.
-    const within = async (check: Promise<void>) => {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('timeout')), 2_000);
-      });
-      try {
-        await Promise.race([check, timeout]);
-      } finally {
-        clearTimeout(timer);
-      }
-    };
-    const checks = await Promise.allSettled([within(database.ping()), within(bus.ping())]);
-    const [db, redis] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'down'));
-    const ok = state.readiness === 'ready' && db === 'ok' && redis === 'ok';
-    sendJson(res, ok ? 200 : 503, { status: state.readiness, database: db, bus: redis });
-  }
-
-  const web = config.webDist ? webApp(config.webDist) : null;
-  state.route = (req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    if (path === '/readyz') return void probe(res);
-    if (path === '/metrics') {
-      void metrics.registry.metrics().then((text) => {
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
-        res.end(text);
-      });
-      return;
-    }
-    if (path?.startsWith('/trpc/')) {
-      if (!originAllowed(req, allowedOrigins)) return sendJson(res, 403, { error: 'Origin not allowed' });
-      if (applyCors(req, res, allowedOrigins)) return;
-      return trpcHandler(req, res);
-    }
-    const notFound = () => sendJson(res, 404, { error: 'Not found' });
-    if (web && (req.method === 'GET' || req.method === 'HEAD')) return web(req, res, notFound);
-    notFound();
-  };
-
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES });
-  openConnections = () => wss.clients.size;
-  // Every socket must authenticate (a valid token in its connection params) within the time
-  // limit, or it is closed: an idle anonymous socket costs memory and serves nobody.
-  const authDeadlines = new Map<WebSocket, NodeJS.Timeout>();
-  // Sockets by login session, so an ended session loses its sockets on whichever instance.
-  const socketsBySession = new Map<string, Set<WebSocket>>();
-  const socketsByUser = new Map<string, Set<WebSocket>>();
-  // Tabs and devices of one person, with room to spare; more is a runaway client.
-  const maxConnectionsPerUser = config.wsMaxConnectionsPerUser ?? 20;
-  const stopRevocations = bus.onRevokedSessions((sessionIds) => {
-    deps.sessionStatus.forget(sessionIds);
-    for (const id of sessionIds) {
-      for (const socket of socketsBySession.get(id) ?? [])
-        socket.close(WS_CLOSE_SESSION_ENDED, 'session ended');
-    }
-  });
-  const authTimeoutMs = config.wsAuthTimeoutMs ?? 10_000;
-  wss.on('connection', (ws) => {
-    const deadline = setTimeout(() => {
-      authDeadlines.delete(ws);
-      ws.close(WS_CLOSE_AUTH_TIMEOUT, `not authenticated within ${Math.round(authTimeoutMs / 1000)} s`);
-    }, authTimeoutMs);
-    authDeadlines.set(ws, deadline);
-    ws.once('close', () => {
-      clearTimeout(deadline);
-      authDeadlines.delete(ws);
-    });
-  });
-  http.on('upgrade', (req, socket, head) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (state.readiness !== 'ready' || (path !== '/trpc' && path !== '/trpc/')) {
-      socket.end('HTTP/1.1 503 Service Unavailable\r\n\r\n');
-      return;
-    }
-    if (!originAllowed(req, allowedOrigins)) {
-      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
-  });
-
-  const wsHandler = applyWSSHandler({
-    wss,
-    router: appRouter,
-    keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 10_000 },
-    // Runs once per connection. It never throws (that makes clients reconnect in a storm):
-    // a bad token gives an anonymous context that the auth middleware refuses.
-    createContext: async ({ req, res, info }) => {
-      const token = info.connectionParams?.token;
-      const ctx = await createContext(deps, {
-        accessToken: token,
-        userAgent: req.headers['user-agent'],
-        requestId: requestIdOf(req, null),
-        ip: clientIp(req),
-        connection: { openSubscriptions: 0 },
-      });
-      if (ctx.viewer) {
-        // The socket dies with its token; the client reconnects with a fresh one and resumes.
-        // tRPC's adapter hands us the `ws` socket, though its types may not resolve `ws` for us.
-        const socket = res as unknown as WebSocket;
-        clearTimeout(authDeadlines.get(socket));
-        authDeadlines.delete(socket);
-        const userId = ctx.viewer.userId;
-        const mine = socketsByUser.get(userId) ?? new Set<WebSocket>();
-        if (mine.size >= maxConnectionsPerUser) {
-          socket.close(WS_CLOSE_TOO_MANY, `at most ${maxConnectionsPerUser} connections per user`);
-          return ctx;
-        }
-        mine.add(socket);
-        socketsByUser.set(userId, mine);
-        socket.once('close', () => {
-          mine.delete(socket);
-          if (mine.size === 0 && socketsByUser.get(userId) === mine) socketsByUser.delete(userId);
-        });
-        const sessionId = ctx.viewer.sessionId;
-        const held = socketsBySession.get(sessionId) ?? new Set<WebSocket>();
-        held.add(socket);
-        socketsBySession.set(sessionId, held);
-        socket.once('close', () => {
-          held.delete(socket);
-          if (held.size === 0 && socketsBySession.get(sessionId) === held) socketsBySession.delete(sessionId);
-        });
-        const timer = setTimeout(
-          () => socket.close(WS_CLOSE_TOKEN_EXPIRED, 'access token expired'),
-          Math.max(0, ctx.viewer.expiresAt - Date.now()),
-        );
-        socket.once('close', () => clearTimeout(timer));
-      }
-      return ctx;
-    },
-    onError,
-  });
-
+  const websockets = attachWebSocketServer(http, { deps, config, readiness, allowedOrigins, onError });
+  openConnections = () => websockets.clients.size;
   state.readiness = 'ready';
+
   const { port } = http.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   log.info(
     { url, bus: config.redis ? 'redis' : 'in-process', web: config.webDist ?? null },
     'pigeon listening',
   );
-
   let closing: Promise<void> | undefined;
   return {
     url,
     port,
-    readiness: () => state.readiness,
+    readiness,
     close() {
-      closing ??= (async () => {
-        state.readiness = 'draining';
-        log.info({}, 'draining');
-        const closed = new Promise<void>((resolve) => http.close(() => resolve()));
-        wsHandler.broadcastReconnectNotification();
-        http.closeIdleConnections();
-        // Give clients a moment to move, then end what is left.
-        const grace = setTimeout(() => {
-          for (const client of wss.clients) client.terminate();
-          http.closeAllConnections();
-        }, config.shutdownGraceMs);
-        for (const client of wss.clients) client.close(1012, 'server restarting');
-        await closed;
-        clearTimeout(grace);
-        wss.close();
-        stopRevocations();
-        stopPresenceSweeper();
-        await presence.close();
-        await bus.close();
-        await sharedRedis?.quit().catch(() => undefined);
-        await database.close();
-        log.info({}, 'stopped');
-      })();
+      closing ??= shutDownGracefully({
+        lifecycle: state,
+        http,
+        websockets,
+        graceMs: config.shutdownGraceMs,
+        closeDependencies: () => dependencies.close(),
+        log,
+      });
       return closing;
     },
   };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { WS_CLOSE_AUTH_TIMEOUT } from '../src/server';
+import { WS_CLOSE_AUTH_TIMEOUT } from '../src/ws/close-codes';
 import { codeOf, errorCode } from '@pigeon/test-utils';
 import { backends, befriend, collectEvents, newClientId, useTestServer } from './harness';
 

@@ -1,7 +1,7 @@
 import { createPigeonClient, type PigeonClient } from '@pigeon/client';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { WS_CLOSE_SESSION_ENDED } from '../src/server';
+import { WS_CLOSE_SESSION_ENDED } from '../src/ws/close-codes';
 import { codeOf, errorCode } from '@pigeon/test-utils';
 import { backends, startTestServer, useTestServer, type TestServer } from './harness';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { WS_CLOSE_TOO_MANY } from '../src/server';
+import { WS_CLOSE_TOO_MANY } from '../src/ws/close-codes';
 import { backends, useTestServer } from './harness';
 
 const ALLOWED = 'https://allowed.example';

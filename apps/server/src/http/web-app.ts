@@ -13,8 +13,11 @@ const SECURITY_HEADERS = {
   'x-frame-options': 'DENY',
 };
 
+/** Answers a request for the app, or calls `next` for a path that is not there. */
+export type WebApp = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
 /** Serves the built single-page app; unknown paths get index.html so client routes work on reload. */
-export function webApp(dir: string): (req: IncomingMessage, res: ServerResponse, next: () => void) => void {
+export function webApp(dir: string): WebApp {
   const assets = sirv(dir, {
     single: true,
     etag: true,

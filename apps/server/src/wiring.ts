@@ -1,0 +1,141 @@
+import {
+  createRateLimits,
+  createSessionStatus,
+  createTokenService,
+  DEFAULT_RATE_LIMITS,
+  InProcessEventBus,
+  InProcessPresenceStore,
+  SendQueue,
+  startPresenceSweeper,
+  withVerifiedTokenCache,
+  type ApiDeps,
+  type EventBus,
+  type TokenService,
+} from '@pigeon/api';
+import { createDb, type DbHandle } from '@pigeon/db';
+import { Redis } from 'ioredis';
+import type { ServerConfig } from './config';
+import type { Logger } from './logger';
+import { createMetrics, type Metrics } from './metrics';
+import { RedisEventBus } from './redis-bus';
+import { RedisPresenceStore } from './redis-presence';
+import { embeddedJwtSecret } from './secrets';
+
+const DEFAULT_PRESENCE = { ttlMs: 45_000, sweepMs: 5_000 };
+
+/** What the API runs on, connected and migrated, and the way to let go of it. */
+export interface Dependencies {
+  deps: ApiDeps;
+  database: DbHandle;
+  metrics: Metrics;
+  /** Stops the presence sweeper and closes the pools, the database last. */
+  close(): Promise<void>;
+}
+
+/**
+ * Connects the database (migrating it), the event bus, the Redis connection the instances share,
+ * and builds the services every procedure uses. `openConnections` is read at metrics scrape time.
+ */
+export async function wireDependencies(
+  config: ServerConfig,
+  log: Logger,
+  openConnections: () => number,
+): Promise<Dependencies> {
+  const database = await migratedDatabase(config, log);
+  const bus = await reachableBus(config, log);
+  const sharedRedis = connectSharedRedis(config, log);
+  const presenceConfig = config.presence ?? DEFAULT_PRESENCE;
+  const presence =
+    sharedRedis && config.redis
+      ? new RedisPresenceStore(sharedRedis, config.redis.prefix, presenceConfig.ttlMs)
+      : new InProcessPresenceStore(presenceConfig.ttlMs);
+  const tokens = tokenService(config);
+  const metrics = createMetrics({
+    connections: openConnections,
+    ping: { database: () => database.ping(), bus: () => bus.ping() },
+  });
+  const deps: ApiDeps = {
+    db: database.db,
+    bus,
+    tokens,
+    log,
+    metrics: metrics.api,
+    sends: new SendQueue(database.db, { onBatch: metrics.sendBatchCommitted }),
+    sessionStatus: createSessionStatus(database.db),
+    rateLimits: createRateLimits(
+      { ...DEFAULT_RATE_LIMITS, ...config.rateLimits },
+      sharedRedis ? { redis: sharedRedis, prefix: config.redis?.prefix ?? '' } : null,
+    ),
+    presence,
+  };
+  const stopPresenceSweeper = startPresenceSweeper(deps, presenceConfig.sweepMs);
+
+  return {
+    deps,
+    database,
+    metrics,
+    async close() {
+      stopPresenceSweeper();
+      await presence.close();
+      await bus.close();
+      await sharedRedis?.quit().catch(() => undefined);
+      await database.close();
+    },
+  };
+}
+
+async function migratedDatabase(config: ServerConfig, log: Logger): Promise<DbHandle> {
+  const database = createDb({
+    databaseUrl: config.database.url,
+    dataDir: config.database.dataDir,
+    maxConnections: config.database.poolSize,
+  });
+  await database.migrate();
+  log.info({ database: database.kind }, 'database migrated');
+  return database;
+}
+
+async function reachableBus(config: ServerConfig, log: Logger): Promise<EventBus> {
+  const bus: EventBus = config.redis
+    ? new RedisEventBus(config.redis.url, config.redis.prefix, log)
+    : new InProcessEventBus();
+  await waitUntilReachable(() => bus.ping(), 'event bus', log);
+  return bus;
+}
+
+/**
+ * Commands shared by every instance (rate limits, presence); fail fast during an outage, where
+ * limits fall back to each instance's memory and presence calls fail without waiting.
+ */
+function connectSharedRedis(config: ServerConfig, log: Logger): Redis | null {
+  const sharedRedis = config.redis
+    ? new Redis(config.redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+    : null;
+  sharedRedis?.on('error', (err) => log.warn({ err }, 'shared redis error'));
+  return sharedRedis;
+}
+
+function tokenService(config: ServerConfig): TokenService {
+  return withVerifiedTokenCache(
+    createTokenService({
+      jwtSecret: config.jwtSecret ?? embeddedJwtSecret(config.database.dataDir),
+      previousSecrets: config.jwtPreviousSecrets ?? [],
+      accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+      refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+    }),
+  );
+}
+
+/** Start-up waits for a dependency that is still coming up (as in a compose start) for a while. */
+async function waitUntilReachable(ping: () => Promise<void>, what: string, log: Logger, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await ping();
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`${what} unreachable`, { cause: err });
+      if (attempt > 0 && attempt % 10 === 0) log.warn({ err, what }, 'waiting for dependency');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}

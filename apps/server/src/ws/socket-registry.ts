@@ -1,0 +1,99 @@
+import {
+  WS_CLOSE_AUTH_TIMEOUT,
+  WS_CLOSE_SESSION_ENDED,
+  WS_CLOSE_TOKEN_EXPIRED,
+  WS_CLOSE_TOO_MANY,
+} from './close-codes';
+
+/** What the registry needs of a socket: to close it, and to hear that it closed. */
+export interface TrackedSocket {
+  close(code: number, reason: string): void;
+  once(event: 'close', listener: () => void): unknown;
+}
+
+/** Who an authenticated socket belongs to, and until when its access token is good. */
+export interface SocketHolder {
+  userId: string;
+  sessionId: string;
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+export interface SocketRegistryOptions {
+  /** A socket not admitted within this time is closed. */
+  authTimeoutMs: number;
+  /** Sockets one user may hold on this instance. */
+  maxSocketsPerUser: number;
+}
+
+/**
+ * The WebSockets of one instance and the rules they live by: authenticate in time, at most so
+ * many per user, closed when their token expires or their session ends. Sockets leave it by
+ * closing; nothing else removes them.
+ */
+export class SocketRegistry {
+  private readonly authDeadlines = new Map<TrackedSocket, NodeJS.Timeout>();
+  // By login session, so an ended session loses its sockets on whichever instance holds them.
+  private readonly bySession = new Map<string, Set<TrackedSocket>>();
+  private readonly byUser = new Map<string, Set<TrackedSocket>>();
+
+  constructor(private readonly options: SocketRegistryOptions) {}
+
+  /**
+   * A socket just opened: it must authenticate (be admitted) within the time limit, or it is
+   * closed; an idle anonymous socket costs memory and serves nobody.
+   */
+  awaitAuthentication(socket: TrackedSocket): void {
+    const { authTimeoutMs } = this.options;
+    const deadline = setTimeout(() => {
+      this.authDeadlines.delete(socket);
+      socket.close(WS_CLOSE_AUTH_TIMEOUT, `not authenticated within ${Math.round(authTimeoutMs / 1000)} s`);
+    }, authTimeoutMs);
+    this.authDeadlines.set(socket, deadline);
+    socket.once('close', () => {
+      clearTimeout(deadline);
+      this.authDeadlines.delete(socket);
+    });
+  }
+
+  /**
+   * A socket that authenticated as `holder`. False when its user already holds the most sockets
+   * allowed (it is closed); else it is held until it closes, and closed when its token expires,
+   * so the client reconnects with a fresh one and resumes.
+   */
+  admit(socket: TrackedSocket, holder: SocketHolder): boolean {
+    clearTimeout(this.authDeadlines.get(socket));
+    this.authDeadlines.delete(socket);
+    const { maxSocketsPerUser } = this.options;
+    if ((this.byUser.get(holder.userId)?.size ?? 0) >= maxSocketsPerUser) {
+      socket.close(WS_CLOSE_TOO_MANY, `at most ${maxSocketsPerUser} connections per user`);
+      return false;
+    }
+    holdUntilClosed(this.byUser, holder.userId, socket);
+    holdUntilClosed(this.bySession, holder.sessionId, socket);
+    const expiry = setTimeout(
+      () => socket.close(WS_CLOSE_TOKEN_EXPIRED, 'access token expired'),
+      Math.max(0, holder.expiresAt - Date.now()),
+    );
+    socket.once('close', () => clearTimeout(expiry));
+    return true;
+  }
+
+  /** Closes every socket of these sessions (logged out, revoked, or their refresh token reused). */
+  closeSessions(sessionIds: readonly string[]): void {
+    for (const id of sessionIds) {
+      for (const socket of this.bySession.get(id) ?? [])
+        socket.close(WS_CLOSE_SESSION_ENDED, 'session ended');
+    }
+  }
+}
+
+function holdUntilClosed(index: Map<string, Set<TrackedSocket>>, key: string, socket: TrackedSocket) {
+  const held = index.get(key) ?? new Set<TrackedSocket>();
+  held.add(socket);
+  index.set(key, held);
+  socket.once('close', () => {
+    held.delete(socket);
+    if (held.size === 0 && index.get(key) === held) index.delete(key);
+  });
+}
