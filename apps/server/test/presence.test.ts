@@ -254,6 +254,7 @@ describe.runIf(backends.includes('cluster'))('presence across instances', () => 
 });
 
 describe('presence after a restart (embedded)', () => {
+  // Two embedded servers start in this test; each start migrates PGlite, slow on a busy machine.
   it('keeps the last-seen time in the database when the in-process store is gone', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pigeon-presence-'));
     const database = { url: undefined, dataDir, poolSize: 1 };
@@ -280,5 +281,5 @@ describe('presence after a restart (embedded)', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 120_000);
 });
