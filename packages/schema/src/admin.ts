@@ -77,6 +77,8 @@ export const invite = z.object({
   createdAt: timestamp,
   expiresAt: timestamp,
   revokedAt: timestamp.nullable(),
+  /** Not revoked, not expired, not used up: it can still make an account. */
+  usable: z.boolean(),
 });
 export type Invite = z.infer<typeof invite>;
 

@@ -14,6 +14,7 @@ const toInvite = (row: InviteRow): Invite => ({
   createdAt: row.createdAt.toISOString(),
   expiresAt: row.expiresAt.toISOString(),
   revokedAt: row.revokedAt?.toISOString() ?? null,
+  usable: row.revokedAt === null && row.uses < row.maxUses && row.expiresAt.getTime() > Date.now(),
 });
 
 /** A new invite; its code (144 random bits) is returned this once and kept only as a hash. */
