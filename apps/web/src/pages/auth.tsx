@@ -4,6 +4,7 @@ import { loginInput, registerInput } from '@pigeon/schema';
 import { useState, type SubmitEvent } from 'react';
 import { Link } from 'react-router';
 import { Field } from '../components/field';
+import { InsecureConnectionWarning } from '../components/insecure-connection';
 import { formText } from '../lib/form';
 
 type Mode = 'login' | 'register';
@@ -94,6 +95,7 @@ export function AuthPage({ mode, client }: { mode: Mode; client: PigeonClient })
       <main className="w-full max-w-sm">
         <p className="mb-6 text-center text-3xl font-bold text-indigo-600 dark:text-indigo-400">Pigeon</p>
         <h1 className="mb-4 text-xl font-semibold">{copy.title}</h1>
+        <InsecureConnectionWarning />
         <form
           noValidate
           onSubmit={(e) => void submit(e)}
