@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { request } from 'node:https';
 import { randomBytes } from 'node:crypto';
 import { startCluster, type Cluster } from '@pigeon/infra/cluster';
 import { createScratchDatabase } from '@pigeon/db/testing';
@@ -13,6 +14,18 @@ const tools = has('nginx', '-v') && has('caddy', 'version');
 
 // The deployment's topology on loopback: Chromium -> Caddy (TLS, its own local CA) -> NGINX ->
 // three instances on PostgreSQL and Redis, all running the deployment's own config files.
+/** Headers of an HTTPS GET, checking the certificate against the given CA. */
+function headersOf(url: string, ca: string, acceptEncoding: string) {
+  return new Promise<Record<string, string | string[] | undefined>>((resolve, reject) => {
+    const req = request(url, { ca, headers: { 'accept-encoding': acceptEncoding } }, (res) => {
+      res.resume();
+      resolve(res.headers);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 describe.runIf(adminUrl && redisUrl && tools)('the cluster behind the TLS proxy, in Chromium', () => {
   let cluster: Cluster;
   let dropDatabase: () => Promise<void>;
@@ -72,5 +85,15 @@ describe.runIf(adminUrl && redisUrl && tools)('the cluster behind the TLS proxy,
     });
     await page.getByText('over wss, through caddy').waitFor({ timeout: 20_000 });
     await close();
+  });
+
+  it('passes the precompressed web app and its cache headers through Caddy and NGINX', async () => {
+    const ca = cluster.rootCertificate ?? '';
+    const page = await headersOf(`${cluster.url}/`, ca, 'gzip, br');
+    expect(page['content-encoding']).toBe('br');
+    expect(page['cache-control']).toBe('no-cache');
+    expect(page.vary).toMatch(/Accept-Encoding/i);
+    const gzipOnly = await headersOf(`${cluster.url}/`, ca, 'gzip');
+    expect(gzipOnly['content-encoding']).toBe('gzip');
   });
 });
