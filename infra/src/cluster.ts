@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,8 @@ import { startNginx } from './nginx';
 import { freePort, httpOk, waitFor } from './ports';
 
 const serverDir = fileURLToPath(new URL('../../apps/server/', import.meta.url));
+/** The built server (`pnpm --filter @pigeon/server build`): what the image runs, run the same way. */
+const serverMain = 'dist/main.js';
 
 export interface ClusterOptions {
   instances?: number;
@@ -45,8 +47,10 @@ export class Instance {
   }
 
   async start(): Promise<void> {
+    if (!existsSync(join(serverDir, serverMain)))
+      throw new Error(`No built server in ${serverDir}dist: run pnpm --filter @pigeon/server build.`);
     const log = openSync(this.logFile, 'a');
-    const child = spawn(process.execPath, [...this.nodeArgs, '--import', 'tsx', 'src/main.ts'], {
+    const child = spawn(process.execPath, [...this.nodeArgs, serverMain], {
       cwd: serverDir,
       env: { ...this.env, PORT: String(this.port) },
       stdio: ['ignore', log, log],
