@@ -1,6 +1,10 @@
+import { IncomingMessage } from 'node:http';
+import { Socket } from 'node:net';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
-import { isLocalHost, startupTransportWarning } from '../src/http/transport';
+import { isLocalHost, plainHttpWatcher, startupTransportWarning } from '../src/http/transport';
 import { useTestServer } from './harness';
 
 /** Registers a user asking for the refresh cookie and returns the Set-Cookie header sent back. */
@@ -84,5 +88,35 @@ describe('transport configuration', () => {
     expect(
       startupTransportWarning({ host: '127.0.0.1', trustProxy: false, cookieSecure: 'auto' }),
     ).toBeNull();
+  });
+});
+
+describe('the plain-HTTP watcher', () => {
+  const request = (headers: Record<string, string>) => {
+    const req = new IncomingMessage(new Socket());
+    req.headers = headers;
+    return req;
+  };
+
+  it('logs once when a browser reaches the API over plain HTTP by a non-local name', () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const watch = plainHttpWatcher(pino({ level: 'warn' }, sink), { trustProxy: true });
+    // Not a browser, a local name, or HTTPS by the trusted proxy's word: nothing to say.
+    watch(request({ host: 'chat.example.com' }));
+    watch(request({ host: 'localhost:3000', origin: 'http://localhost:3000' }));
+    watch(
+      request({ host: 'chat.example.com', origin: 'https://chat.example.com', 'x-forwarded-proto': 'https' }),
+    );
+    expect(lines).toEqual([]);
+    watch(request({ host: '192.168.1.20:8080', origin: 'http://192.168.1.20:8080' }));
+    watch(request({ host: '192.168.1.20:8080', origin: 'http://192.168.1.20:8080' }));
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ level: 40, host: '192.168.1.20:8080' });
   });
 });
