@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -67,6 +67,27 @@ describe('the built server', () => {
         tool,
       ).toEqual([]);
     expect(existsSync(join(deployed, 'src'))).toBe(false);
+  });
+
+  it('stays within its share of the image’s size budget (docs/self-hosting.md): 36 MiB', () => {
+    // As the image copies it: the bundle without its maps, and the production dependencies.
+    // Like du: symbolic links are not followed, a hard-linked file counts once.
+    const seen = new Set<number>();
+    let bytes = 0;
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (entry.isFile() && !entry.name.endsWith('.map')) {
+          const stat = lstatSync(path);
+          if (!seen.has(stat.ino)) bytes += stat.size;
+          seen.add(stat.ino);
+        }
+      }
+    };
+    walk(deployed);
+    expect(bytes).toBeGreaterThan(1024 * 1024);
+    expect(bytes).toBeLessThan(36 * 1024 * 1024);
   });
 
   it('runs with plain node on an embedded database, migrations and all', async () => {
