@@ -4,6 +4,7 @@ import { loginInput, registerInput } from '@pigeon/schema';
 import { useState, type SubmitEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Field } from '../components/field';
+import { InsecureConnectionWarning } from '../components/insecure-connection';
 import { formText } from '../lib/form';
 
 type Mode = 'login' | 'register';
@@ -99,6 +100,7 @@ export function AuthPage({ mode, client }: { mode: Mode; client: PigeonClient })
         {mode === 'register' && inviteCode && (
           <p className="mb-4 text-sm text-slate-600 dark:text-slate-300">You were invited to this server.</p>
         )}
+        <InsecureConnectionWarning />
         <form
           noValidate
           onSubmit={(e) => void submit(e)}
