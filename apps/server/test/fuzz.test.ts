@@ -192,9 +192,10 @@ function leafPaths(value: unknown, prefix: (string | number)[] = []): (string | 
 function replaceAt(value: unknown, path: (string | number)[], replacement: unknown): unknown {
   const [head, ...rest] = path;
   if (head === undefined) return replacement;
-  const copy: Record<string | number, unknown> = Array.isArray(value)
-    ? [...(value as unknown[])]
-    : { ...(value as object) };
+  const copy = (Array.isArray(value) ? [...(value as unknown[])] : { ...(value as object) }) as Record<
+    string | number,
+    unknown
+  >;
   copy[head] = replaceAt(copy[head], rest, replacement);
   return copy;
 }
