@@ -6,6 +6,7 @@ import type { Outbox } from '../core/changes';
 import type { RateLimits } from '../rate-limits';
 import { liveSessionsOf } from './devices';
 import { underPasswordLimits, WrongPassword } from './password-attempts';
+import { requireAcceptablePassword } from './password-policy';
 import { hashPassword, verifyPassword } from './passwords';
 
 /**
@@ -21,6 +22,8 @@ export async function changePassword(
   const ended = await underPasswordLimits(call.rateLimits, attempt, async () => {
     const [user] = await call.db.select().from(users).where(eq(users.id, viewer.userId));
     if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
+    // The rules for the new one first: they need no hashing, and are no secret.
+    requireAcceptablePassword(input.newPassword, user, 'newPassword');
     if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
       throw new WrongPassword({ code: 'FORBIDDEN', message: 'The current password is not right.' });
     }

@@ -6,6 +6,15 @@ import { hash, verify } from '@node-rs/argon2';
  */
 const OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
+/**
+ * NIST SP 800-63B asks for Unicode normalisation (NFKC) of passwords before hashing, so that the
+ * same password typed on another keyboard or system (composed or decomposed "é", a full-width
+ * letter) is the same password.
+ */
+export function normalizePassword(password: string): string {
+  return password.normalize('NFKC');
+}
+
 export function hashPassword(password: string): Promise<string> {
   return hash(password, OPTIONS);
 }

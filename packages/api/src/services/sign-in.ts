@@ -7,6 +7,7 @@ import { openEventStream } from '../core/event-log';
 import type { CookieJar } from '../core/types';
 import type { RateLimits } from '../rate-limits';
 import { underPasswordLimits, WrongPassword } from './password-attempts';
+import { requireAcceptablePassword } from './password-policy';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
 import { clearRefreshCookie, deliverSession, refreshTokenFromCookie } from './refresh-cookie';
 import { endSession, rotateRefreshToken, startSession } from './sessions';
@@ -26,6 +27,7 @@ export interface SignInCall {
 
 /** A new account, logged in at once. */
 export async function register(call: SignInCall, input: z.infer<typeof registerInput>): Promise<AuthSession> {
+  requireAcceptablePassword(input.password, input, 'password');
   const passwordHash = await hashPassword(input.password);
   const user = await call.db.transaction(async (tx) => {
     const [created] = await tx
