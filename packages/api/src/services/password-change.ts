@@ -7,7 +7,7 @@ import type { RateLimits } from '../rate-limits';
 import { liveSessionsOf } from './devices';
 import { underPasswordLimits, WrongPassword } from './password-attempts';
 import { requireAcceptablePassword } from './password-policy';
-import { hashPassword, verifyPassword } from './passwords';
+import { checkUserPassword, hashPassword } from './passwords';
 
 /**
  * Needs the current password, checked under the same limits as a login; every other session ends
@@ -24,7 +24,7 @@ export async function changePassword(
     if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
     // The rules for the new one first: they need no hashing, and are no secret.
     requireAcceptablePassword(input.newPassword, user, 'newPassword');
-    if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    if (!(await checkUserPassword(call.db, user, input.currentPassword))) {
       throw new WrongPassword({ code: 'FORBIDDEN', message: 'The current password is not right.' });
     }
     const passwordHash = await hashPassword(input.newPassword);

@@ -8,7 +8,7 @@ import type { CookieJar } from '../core/types';
 import type { RateLimits } from '../rate-limits';
 import { underPasswordLimits, WrongPassword } from './password-attempts';
 import { requireAcceptablePassword } from './password-policy';
-import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
+import { checkUserPassword, hashPassword, verifyAgainstDummy } from './passwords';
 import { clearRefreshCookie, deliverSession, refreshTokenFromCookie } from './refresh-cookie';
 import { endSession, rotateRefreshToken, startSession } from './sessions';
 import type { TokenService } from './tokens';
@@ -55,7 +55,7 @@ export async function login(call: SignInCall, input: LoginInput): Promise<AuthSe
   const session = await underPasswordLimits(call.rateLimits, attempt, async () => {
     const user = await findUserByUsername(call.db, input.username);
     const ok = user
-      ? await verifyPassword(user.passwordHash, input.password)
+      ? await checkUserPassword(call.db, user, input.password)
       : await verifyAgainstDummy(input.password);
     // One message for both cases: the response does not tell whether the name exists.
     if (!user || !ok)
