@@ -29,7 +29,11 @@ describe('NFKC passwords', () => {
     userAgent: null,
     cookies: null,
   });
-  const rowOf = async (id: string) => (await world().db.select().from(users).where(eq(users.id, id)))[0]!;
+  const rowOf = async (id: string) => {
+    const [row] = await world().db.select().from(users).where(eq(users.id, id));
+    if (!row) throw new Error(`no user ${id}`);
+    return row;
+  };
 
   it('the typed form is the NFKC form used here', () => {
     expect(TYPED.normalize('NFKC')).toBe(NFKC);
