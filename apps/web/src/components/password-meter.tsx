@@ -14,9 +14,10 @@ export function PasswordMeter({ password, userInputs }: { password: string; user
   const advice = [estimate.warning, ...estimate.suggestions].filter(Boolean).join(' ');
   return (
     <div className="mt-1 space-y-1" data-testid="password-meter">
+      {/* Not "Password strength": the field's own label must stay the only one with "password". */}
       <div
         role="meter"
-        aria-label="Password strength"
+        aria-label="Strength"
         aria-valuemin={0}
         aria-valuemax={4}
         aria-valuenow={estimate.score}
