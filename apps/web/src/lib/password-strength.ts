@@ -1,13 +1,7 @@
 import { useEffect, useState } from 'react';
+import type { StrengthEstimate } from './zxcvbn-estimator';
 
-/** zxcvbn's verdict on a password: 0 (guessed at once) to 4 (very hard to guess). */
-export interface StrengthEstimate {
-  score: 0 | 1 | 2 | 3 | 4;
-  warning: string | null;
-  suggestions: string[];
-  /** How long an offline attack on a slow hash would take, in words ("3 hours"). */
-  crackTime: string;
-}
+export type { StrengthEstimate };
 
 type Estimator = (password: string, userInputs: string[]) => StrengthEstimate;
 

@@ -3,7 +3,15 @@
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as common from '@zxcvbn-ts/language-common';
 import * as en from '@zxcvbn-ts/language-en';
-import type { StrengthEstimate } from './password-strength';
+
+/** zxcvbn's verdict on a password: 0 (guessed at once) to 4 (very hard to guess). */
+export interface StrengthEstimate {
+  score: 0 | 1 | 2 | 3 | 4;
+  warning: string | null;
+  suggestions: string[];
+  /** How long an offline attack on a slow hash would take, in words ("3 hours"). */
+  crackTime: string;
+}
 
 const zxcvbn = new ZxcvbnFactory({
   dictionary: { ...common.dictionary, ...en.dictionary },
