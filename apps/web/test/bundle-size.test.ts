@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, brotliDecompressSync } from 'node:zlib';
 import { expect, it } from 'vitest';
@@ -29,4 +29,11 @@ it('links no source map from the bundles', () => {
   const html = readFileSync(join(dist, 'index.html'), 'utf8');
   for (const file of initialScripts(html))
     expect(readFileSync(join(dist, file), 'utf8'), file).not.toMatch(/sourceMappingURL/);
+});
+
+it('loads the password strength estimator (zxcvbn-ts) only when a form needs it', () => {
+  const { files } = initialJavaScript();
+  expect(files.map((f) => f.file).filter((file) => file.includes('zxcvbn'))).toEqual([]);
+  // It is built, as a chunk of its own that the meter imports on first use.
+  expect(readdirSync(join(dist, 'assets')).some((file) => file.startsWith('zxcvbn-estimator-'))).toBe(true);
 });
