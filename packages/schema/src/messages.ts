@@ -77,6 +77,10 @@ export const searchMessagesInput = z.object({
     .trim()
     .min(2, 'Type at least two characters to search.')
     .max(limits.messageSearch.max, `Search text must be at most ${limits.messageSearch.max} characters.`),
+  /** Only this conversation (one of the caller's). */
+  conversationId: conversationId.optional(),
+  /** Only messages this person sent. */
+  senderId: userId.optional(),
   /** The last result's message id: the next page holds older ones. */
   cursor: messageId.optional(),
   limit: z.number().int().min(1).max(limits.page.max).default(limits.page.default),
