@@ -1,17 +1,9 @@
-import { limits, type Conversation } from '@pigeon/schema';
+import type { Conversation } from '@pigeon/schema';
 import { NavLink } from 'react-router';
+import { conversationTitle, unreadLabel } from '../lib/conversation-labels';
 import { shortTime } from '../lib/time';
 import { PresenceDot } from './presence';
 import { PlainText } from './message-text';
-
-export function conversationTitle(conversation: Conversation): string {
-  return conversation.name ?? (conversation.members.map((m) => m.username).join(', ') || 'Just you');
-}
-
-/** "3", or "99+" past the server's counting cap. */
-export function unreadLabel(count: number): string {
-  return count >= limits.unreadCount.max ? `${limits.unreadCount.max - 1}+` : String(count);
-}
 
 export function ConversationList({
   conversations,

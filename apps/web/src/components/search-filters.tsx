@@ -2,7 +2,7 @@ import type { Conversation } from '@pigeon/schema';
 import { useQuery } from '@tanstack/react-query';
 import { useMyId } from '../lib/me';
 import { useTRPC } from '../lib/trpc';
-import { conversationTitle } from './conversation-list';
+import { conversationTitle } from '../lib/conversation-labels';
 
 export interface SearchFilter {
   conversationId?: string;

@@ -2,7 +2,7 @@ import { limits } from '@pigeon/schema';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useDeferredValue, useState } from 'react';
 import { Link } from 'react-router';
-import { conversationTitle } from '../components/conversation-list';
+import { conversationTitle } from '../lib/conversation-labels';
 import { Button } from '../components/button';
 import { SearchField } from '../components/field';
 import { SearchFilters, type SearchFilter } from '../components/search-filters';
