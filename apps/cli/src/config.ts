@@ -1,13 +1,14 @@
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { StoredSession } from '@pigeon/client';
+import type { PublicUser, StoredSession } from '@pigeon/client';
 
-/** What `pigeon login` leaves behind: the server, and the tokens that keep the session alive. */
-export interface CliConfig {
-  server: string;
-  session: StoredSession;
-}
+/**
+ * What `pigeon login` leaves behind: the server, and either a session's tokens (refreshed and
+ * saved again as they rotate) or a bearer token used as it is (an API token), with its user.
+ */
+export type CliConfig =
+  { server: string; session: StoredSession } | { server: string; token: string; user: PublicUser };
 
 /** `$XDG_CONFIG_HOME/pigeon`, or `~/.config/pigeon` (the XDG Base Directory default). */
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -24,8 +25,16 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): CliConfig | nu
   } catch {
     return null;
   }
-  const parsed = JSON.parse(text) as Partial<CliConfig>;
-  return parsed.server && parsed.session ? { server: parsed.server, session: parsed.session } : null;
+  const parsed = JSON.parse(text) as Partial<{
+    server: string;
+    session: StoredSession;
+    token: string;
+    user: PublicUser;
+  }>;
+  if (!parsed.server) return null;
+  if (parsed.session) return { server: parsed.server, session: parsed.session };
+  if (parsed.token && parsed.user) return { server: parsed.server, token: parsed.token, user: parsed.user };
+  return null;
 }
 
 /**

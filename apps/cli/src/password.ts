@@ -6,7 +6,7 @@ import { CliError } from './errors';
  * `--password-stdin`), else typed at a prompt that does not echo it.
  */
 export async function readPassword(fromStdin: boolean): Promise<string> {
-  if (fromStdin || !process.stdin.isTTY) return firstLine();
+  if (fromStdin || !process.stdin.isTTY) return readSecretLine();
   process.stderr.write('Password: ');
   const typed = await new Promise<string>((resolve) => {
     const rl = createInterface({ input: process.stdin, terminal: true });
@@ -21,11 +21,14 @@ export async function readPassword(fromStdin: boolean): Promise<string> {
   return typed;
 }
 
-async function firstLine(): Promise<string> {
+/** The first line of standard input (a password or a token piped in), without its newline. */
+export async function readSecretLine(): Promise<string> {
   const rl = createInterface({ input: process.stdin });
   for await (const line of rl) {
     rl.close();
-    return line;
+    // A password is taken as typed, spaces included; only the line ending goes.
+    if (line.trim()) return line.replace(/\r$/, '');
+    break;
   }
-  throw new CliError('No password on standard input.');
+  throw new CliError('Nothing on standard input.');
 }

@@ -86,6 +86,26 @@ describe('pigeon login', () => {
     expect(() => statSync(join(user.home, 'pigeon', 'session.json'))).toThrow();
   });
 
+  it('logs in with a bearer token from standard input instead of a password', async () => {
+    const user = await newUser('token');
+    const token = user.client.$session.get()?.accessToken ?? '';
+    const result = await runCli(['login', server.url, '--token-stdin'], user.home, `${token}\n`);
+    expect(result.stdout).toContain(`Logged in as ${user.username} with a token.`);
+    const file = join(user.home, 'pigeon', 'session.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+      server: `${server.url}/`,
+      token,
+      user: { id: user.id, username: user.username },
+    });
+    expect(await runCli(['friends'], user.home)).toMatchObject({ code: 0 });
+
+    const refused = await runCli(['login', server.url, '--token-stdin'], user.home, 'pgn_not_a_token\n');
+    expect(refused.code).toBe(1);
+    // The saved login is left as it was.
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ token });
+  });
+
   it('tells a user who has not logged in what to do', async () => {
     const home = mkdtempSync(join(tmpdir(), 'pigeon-cli-home-'));
     homes.push(home);

@@ -21,6 +21,11 @@ export interface PigeonClientOptions {
   WebSocket?: WebSocketClass | undefined;
   /** Tokens saved from an earlier run, to resume without logging in. */
   session?: StoredSession | null | undefined;
+  /**
+   * A bearer token to send as it is (an API token, say), instead of a session's: nothing is
+   * refreshed, and `auth.login` is not needed.
+   */
+  token?: string | undefined;
   /** Called whenever the tokens change (login, refresh, logout), e.g. to persist them. */
   onSessionChange?: ((session: StoredSession | null) => void) | undefined;
   onConnectionStateChange?: ((state: ConnectionState) => void) | undefined;
@@ -59,20 +64,27 @@ export function createPigeonClient(options: PigeonClientOptions): PigeonClient {
   );
   if (options.onSessionChange) session.onChange(options.onSessionChange);
 
+  const staticToken = options.token;
+  const accessToken = () =>
+    staticToken === undefined ? session.accessToken() : Promise.resolve(staticToken);
+  /** Who the calls are made as: the session's user, or the fixed token. */
+  const identity = () =>
+    staticToken === undefined ? (session.get()?.user.id ?? null) : `token:${staticToken}`;
+
   const authHeaders = async (): Promise<Record<string, string>> => {
-    const token = await session.accessToken();
+    const token = await accessToken();
     return token ? { authorization: `Bearer ${token}` } : {};
   };
 
-  // Whose token the open socket was authenticated with: calls go over it only for that user.
-  let socketUserId: string | null = null;
+  // Whose token the open socket was authenticated with: calls go over it only for that identity.
+  let socketIdentity: string | null = null;
   let socketOpen = false;
   const socket = lazySocket({
     url: endpoint(options.url, 'ws'),
     WebSocket: options.WebSocket,
     connectionParams: async () => {
-      const token = await session.accessToken();
-      socketUserId = token ? (session.get()?.user.id ?? null) : null;
+      const token = await accessToken();
+      socketIdentity = token ? identity() : null;
       return token ? { token } : null;
     },
     retryDelayMs: options.retryDelayMs ?? ((attempt) => jitteredBackoff(attempt)),
@@ -90,8 +102,8 @@ export function createPigeonClient(options: PigeonClientOptions): PigeonClient {
           op.type === 'subscription' ||
           (SOCKET_CALLS.has(op.path) &&
             socketOpen &&
-            socketUserId !== null &&
-            socketUserId === session.get()?.user.id),
+            socketIdentity !== null &&
+            socketIdentity === identity()),
         socket: socket.link,
         http: httpBatchLink({ url: httpUrl, headers: authHeaders, maxURLLength: 4_000 }),
       }),
