@@ -7,6 +7,7 @@ import {
 import WebSocket from 'ws';
 import { readConfig, removeConfig, writeConfig } from './config';
 import { CliError } from './errors';
+import { sharedSessionFile } from './shared-session';
 
 export interface ConnectOptions {
   session?: StoredSession;
@@ -23,6 +24,7 @@ export function clientFor(server: string, options: ConnectOptions = {}): PigeonC
     WebSocket,
     session: options.session,
     token: options.token,
+    sharedSession: sharedSessionFile(),
     onSessionChange(session) {
       // Refresh tokens rotate on use: the file must always hold the newest one.
       if (session) writeConfig({ server, session });

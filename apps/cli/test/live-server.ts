@@ -37,7 +37,7 @@ async function waitUntilReady(url: string, process: ChildProcess, output: () => 
  * A real Pigeon server as its own process (embedded database in a scratch folder), which a
  * test can stop and start again on the same port and data, as an operator's restart would.
  */
-export async function startLiveServer() {
+export async function startLiveServer(overrides: Record<string, string> = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'pigeon-cli-test-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -50,6 +50,7 @@ export async function startLiveServer() {
     SHUTDOWN_GRACE_MS: '1000',
     // Every test user registers from 127.0.0.1.
     RATE_LIMITS: JSON.stringify({ registrationsPerIp: { points: 10_000, durationSeconds: 3_600 } }),
+    ...overrides,
   };
   let child: ChildProcess | undefined;
   let output = '';

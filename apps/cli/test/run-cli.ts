@@ -9,9 +9,12 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `pigeon …` as a user would (its own process), with a config folder of the test's. */
+/**
+ * Runs `pigeon …` as a user would: the built bin (see global-setup.ts) in a process of its own,
+ * with a config folder of the test's.
+ */
 export function startCli(args: string[], configHome: string, input?: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+  const child = spawn(process.execPath, ['dist/main.js', ...args], {
     cwd: cliDir,
     env: { PATH: process.env.PATH ?? '', HOME: configHome, XDG_CONFIG_HOME: configHome },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -2,7 +2,7 @@ import { createTRPCClient, httpBatchLink, httpLink, type TRPCClient } from '@trp
 import { jitteredBackoff } from './backoff';
 import { sessionLink } from './links';
 import type { AppRouter } from './router';
-import { SessionStore, type StoredSession } from './session';
+import { SessionStore, type SharedSession, type StoredSession } from './session';
 import { socketFirstLink } from './socket-first-link';
 import { lazySocket, type WebSocketClass } from './socket';
 
@@ -26,6 +26,11 @@ export interface PigeonClientOptions {
    * refreshed, and `auth.login` is not needed.
    */
   token?: string | undefined;
+  /**
+   * Where other processes use the same saved session (a CLI): how to read the newest saved
+   * tokens and refresh one process at a time. Needed because refresh tokens rotate.
+   */
+  sharedSession?: SharedSession | undefined;
   /** Called whenever the tokens change (login, refresh, logout), e.g. to persist them. */
   onSessionChange?: ((session: StoredSession | null) => void) | undefined;
   onConnectionStateChange?: ((state: ConnectionState) => void) | undefined;
@@ -59,8 +64,10 @@ export function createPigeonClient(options: PigeonClientOptions): PigeonClient {
 
   // Refresh goes around the session link: it must not wait for a token it is fetching.
   const refresher = createTRPCClient<AppRouter>({ links: [httpLink({ url: httpUrl })] });
-  const session = new SessionStore(options.session ?? null, (refreshToken) =>
-    refresher.auth.refresh.mutate(refreshToken === null ? {} : { refreshToken }),
+  const session = new SessionStore(
+    options.session ?? null,
+    (refreshToken) => refresher.auth.refresh.mutate(refreshToken === null ? {} : { refreshToken }),
+    options.sharedSession,
   );
   if (options.onSessionChange) session.onChange(options.onSessionChange);
 
