@@ -91,6 +91,12 @@ export default {
       ['packages/client', 'packages/db', 'apps/server', 'packages/test-utils'],
       'Cluster scripts and benchmarks run servers and talk to them through the client.',
     ),
+    mayOnlyUse(
+      'cli-uses-the-client',
+      'apps/cli',
+      ['packages/client', 'packages/test-utils'],
+      'The CLI is a program on @pigeon/client alone; its tests run the server as a process.',
+    ),
     {
       name: 'examples-use-the-client',
       comment: 'An example is a program on @pigeon/client alone, as outside this repository.',
