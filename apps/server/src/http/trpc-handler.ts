@@ -1,31 +1,20 @@
 import type { RequestListener } from 'node:http';
-import { appRouter, createContext, RetryAfter, type ApiDeps } from '@pigeon/api';
+import { appRouter, RetryAfter, type ApiDeps } from '@pigeon/api';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
-import type { ServerConfig } from '../config';
 import type { ProcedureErrorHandler } from '../procedure-errors';
-import { cookieJar } from './cookies';
-import { bearer, clientAddress, requestIdOf } from './request';
-
-const MAX_BODY_BYTES = 256 * 1024;
+import { httpRequestContext, MAX_BODY_BYTES, type HttpContextConfig } from './request-context';
 
 /** The API over HTTP, under /trpc/: a bearer token, the refresh cookie, Retry-After on limits. */
 export function trpcHttpHandler(
   deps: ApiDeps,
-  config: Pick<ServerConfig, 'cookieSecure' | 'trustProxy'>,
+  config: HttpContextConfig,
   onError: ProcedureErrorHandler,
 ): RequestListener {
   return createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
     maxBodySize: MAX_BODY_BYTES,
-    createContext: ({ req, res }) =>
-      createContext(deps, {
-        accessToken: bearer(req.headers.authorization),
-        userAgent: req.headers['user-agent'],
-        cookies: cookieJar(req, res, config.cookieSecure),
-        requestId: requestIdOf(req, res),
-        ip: clientAddress(req, config.trustProxy),
-      }),
+    createContext: ({ req, res }) => httpRequestContext(deps, config, req, res),
     // A refused-for-rate answer says when to come back, in the header HTTP clients know.
     responseMeta({ errors }) {
       const waits = errors.flatMap((e) => (e.cause instanceof RetryAfter ? [e.cause.seconds] : []));
