@@ -191,5 +191,5 @@ describe('REST rate limits', () => {
     } finally {
       await server.close();
     }
-  });
+  }, 120_000);
 });
