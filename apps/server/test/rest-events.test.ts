@@ -67,6 +67,21 @@ describe.each(backends)('SSE event stream (%s)', (backend) => {
     await second.close();
   });
 
+  it('lets go of the subscription when the client goes away', async () => {
+    const { register } = restClient(t.url);
+    const active = async () => {
+      const text = await (await fetch(`${t.url}/metrics`)).text();
+      return Number(/^pigeon_subscriptions_active (\S+)$/m.exec(text)?.[1]);
+    };
+    const before = await active();
+    const user = await register('sse_gone');
+    const stream = await openEventStream(t.url, user.token);
+    await stream.until((f) => f.data?.includes('"stream.live"') ?? false);
+    expect(await active()).toBe(before + 1);
+    await stream.close();
+    await expect.poll(active, { timeout: 5_000 }).toBe(before);
+  });
+
   it('refuses a missing token and a malformed Last-Event-ID with typed errors', async () => {
     const { register } = restClient(t.url);
     const anonymous = await openEventStream(t.url, 'nope');
@@ -91,6 +106,19 @@ describe.each(backends)('SSE event stream (%s)', (backend) => {
 });
 
 describe('SSE connection rules', () => {
+  it('ends streams at once when the server shuts down, so clients resume elsewhere', async () => {
+    const server = await startTestServer('embedded', { shutdownGraceMs: 20_000 });
+    const { register } = restClient(server.url);
+    const user = await register('sse_stop');
+    const stream = await openEventStream(server.url, user.token);
+    await stream.until((f) => f.data?.includes('"stream.live"') ?? false);
+    const started = Date.now();
+    await server.close();
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const closed = await stream.until((f) => f.event === 'close');
+    expect(JSON.parse(closed.data ?? '')).toMatchObject({ code: 1012 });
+  }, 120_000);
+
   it('sends keep-alive comments, caps streams per user, and closes when the token expires', async () => {
     const server = await startTestServer('embedded', {
       sseKeepAliveMs: 200,
