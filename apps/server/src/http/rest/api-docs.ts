@@ -14,7 +14,8 @@ function standalonePath(): string {
 
 /**
  * The reference page. Scalar injects its stylesheet and sets style attributes, so this page alone
- * allows inline styles; scripts stay same-origin only, and default fonts (a CDN) are off.
+ * allows inline styles; scripts stay same-origin only. Off: default fonts (a CDN), and Scalar's
+ * hosted extras (its developer tools and AI agent), which need its services.
  */
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
@@ -33,7 +34,7 @@ const PAGE = `<!doctype html>
     <title>Pigeon API reference</title>
   </head>
   <body>
-    <script id="api-reference" data-url="/api/openapi.json" data-configuration='{"withDefaultFonts":false,"hideClientButton":true}'></script>
+    <script id="api-reference" data-url="/api/openapi.json" data-configuration='{"withDefaultFonts":false,"hideClientButton":true,"showDeveloperTools":"never","agent":{"disabled":true}}'></script>
     <script src="/api/docs/standalone.js"></script>
   </body>
 </html>
