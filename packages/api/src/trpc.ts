@@ -1,4 +1,6 @@
+import { users } from '@pigeon/db';
 import { initTRPC, TRPCError } from '@trpc/server';
+import { and, eq, isNull } from 'drizzle-orm';
 import { z, ZodError } from 'zod';
 import type { Context } from './context';
 import { flushOutbox, Outbox } from './core/changes';
@@ -89,6 +91,17 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
     throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Your access token has expired; refresh it.' });
   }
   return next({ ctx: { ...ctx, viewer } });
+});
+
+/** The admin page's procedures: the role is read from the database on every call, not the token. */
+export const adminProcedure = authedProcedure.use(async ({ ctx, next }) => {
+  const [row] = await ctx.db
+    .select({ isAdmin: users.isAdmin })
+    .from(users)
+    .where(and(eq(users.id, ctx.viewer.userId), isNull(users.deletedAt)));
+  if (!row?.isAdmin)
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'Only the server’s admin can do this.' });
+  return next();
 });
 
 /** Spends one unit of the caller's budget for `name`: per user, or per address. */

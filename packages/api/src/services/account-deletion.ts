@@ -37,15 +37,15 @@ export async function deleteAccount(
   const attempt = { kind: 'confirmation', userId, ip: call.ip } as const;
   const endedSessions = await underPasswordLimits(call.rateLimits, attempt, async () => {
     await requirePassword(call.db, userId, password);
-    return deleteRows(call, userId);
+    return eraseAccount(call, userId);
   });
   clearRefreshCookie(call.cookies);
   call.outbox.sessionsEnded(endedSessions);
   return { deleted: true };
 }
 
-/** The deletion itself, in one transaction; returns the sessions it ended. */
-async function deleteRows(scope: ChangeScope, userId: string): Promise<string[]> {
+/** The deletion itself, in one transaction; returns the sessions it ended (the admin's path too). */
+export async function eraseAccount(scope: ChangeScope, userId: string): Promise<string[]> {
   return commitChange(scope, async (tx, events) => {
     const friends = await tx
       .select({ id: friendships.friendId })
