@@ -131,7 +131,12 @@ describe.each(backends)('REST over the procedures (%s)', (backend) => {
     const badQuery = await call<ErrorBody>('GET', '/users/search?query=a&limit=many', { token: dave.token });
     expect(badQuery.status).toBe(400);
 
-    expect((await call<ErrorBody>('GET', '/nowhere')).status).toBe(404);
+    const nowhere = await call<ErrorBody>('GET', '/nowhere');
+    expect(nowhere.status).toBe(404);
+    expect(nowhere.body.error.code).toBe('NOT_FOUND');
+    const outside = await fetch(`${t.url}/api/v2/users/me`);
+    expect(outside.status).toBe(404);
+    expect(((await outside.json()) as ErrorBody).error.code).toBe('NOT_FOUND');
     const wrongMethod = await call<ErrorBody>('PUT', '/friends', { token: dave.token });
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get('allow')).toBe('GET');

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pathOf } from '../request';
-import { sendJson } from '../respond';
 import { serveDocsPage, serveDocsScript } from './api-docs';
 import { eventStreamHandler, type EventStreamOptions } from './event-stream';
 import { openApiDocument } from './openapi';
+import { restFailure, sendRestError } from './rest-errors';
 import { REST_PREFIX, restHandler } from './rest-handler';
 
 /** Everything under /api/: the REST routes, the event stream, the OpenAPI document and its page. */
@@ -19,7 +19,12 @@ export function apiHandler(opts: EventStreamOptions) {
     if (path === '/api/docs/standalone.js' && read) return serveDocsScript(res);
     if (path === `${REST_PREFIX}/events` && req.method === 'GET') return void events(req, res);
     if (path.startsWith(`${REST_PREFIX}/`)) return void rest(req, res, path);
-    sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `No route ${path}.` } });
+    sendRestError(res, restFailure('NOT_FOUND', `No route ${req.method ?? ''} ${path}.`), {
+      path: undefined,
+      ctx: undefined,
+      input: undefined,
+      onError: opts.onError,
+    });
   };
 }
 
