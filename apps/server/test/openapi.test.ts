@@ -1,5 +1,6 @@
 import { compileErrors, validate } from '@readme/openapi-parser';
 import { describe, expect, it } from 'vitest';
+import { procedureShape } from '../src/http/rest/procedures';
 import { REST_ROUTES } from '../src/http/rest/rest-routes';
 import { useTestServer } from './harness';
 
@@ -50,6 +51,15 @@ describe('OpenAPI document and reference page', () => {
         expect(['BAD_REQUEST', 'UNAUTHORIZED']).toContain(body.error.code);
       }
     }
+  });
+
+  it('maps reads to queries and writes to mutations, each path and method once', () => {
+    for (const route of REST_ROUTES) {
+      const expected = route.method === 'GET' ? 'query' : 'mutation';
+      expect(procedureShape(route.procedure).type, `${route.method} ${route.path}`).toBe(expected);
+    }
+    const keys = REST_ROUTES.map((r) => `${r.method} ${r.path}`);
+    expect(new Set(keys).size).toBe(keys.length);
   });
 
   it('serves a reference page that loads a self-hosted renderer under a strict policy', async () => {
