@@ -134,6 +134,9 @@ describe.each(backends)('REST over the procedures (%s)', (backend) => {
     const nowhere = await call<ErrorBody>('GET', '/nowhere');
     expect(nowhere.status).toBe(404);
     expect(nowhere.body.error.code).toBe('NOT_FOUND');
+    const malformed = await call<ErrorBody>('GET', '/users/%E0%A4%A', { token: dave.token });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.code).toBe('BAD_REQUEST');
     const outside = await fetch(`${t.url}/api/v2/users/me`);
     expect(outside.status).toBe(404);
     expect(((await outside.json()) as ErrorBody).error.code).toBe('NOT_FOUND');

@@ -45,7 +45,7 @@ export function restHandler(opts: RestHandlerOptions) {
         throw restFailure('METHOD_NOT_SUPPORTED', `${req.method ?? ''} is not allowed on ${path}.`);
       }
       const { compiled } = match;
-      input = await inputOf(req, compiled, match.values.map(decodeURIComponent));
+      input = await inputOf(req, compiled, match.values.map(pathSegment));
       ctx = await httpRequestContext(opts.deps, opts.config, req, res);
       const output = await callProcedure(compiled.route.procedure, compiled.shape.type, ctx, input);
       // Only validated output leaves: a procedure without an output schema answers no body.
@@ -60,6 +60,14 @@ export function restHandler(opts: RestHandlerOptions) {
       sendRestError(res, err, { path: match?.compiled.route.procedure, ctx, input, onError: opts.onError });
     }
   };
+}
+
+function pathSegment(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw restFailure('BAD_REQUEST', 'The path holds a malformed %-escape.');
+  }
 }
 
 function compile(route: RestRoute): CompiledRoute {
