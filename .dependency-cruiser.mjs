@@ -101,8 +101,16 @@ export default {
     mayOnlyUse(
       'e2e-on-top',
       'e2e',
-      ['apps/server', 'apps/web', 'packages/client', 'packages/schema', 'packages/test-utils'],
-      'The browser tests run the built web app on a real server.',
+      [
+        'apps/server',
+        'apps/web',
+        'packages/client',
+        'packages/schema',
+        'packages/test-utils',
+        'packages/db',
+        'infra',
+      ],
+      'The browser tests run the built web app on a real server, or on the local cluster (infra) on a scratch database (db).',
     ),
 
     {

@@ -3,6 +3,7 @@ import { createContext, type ApiDeps, type Context } from '@pigeon/api';
 import type { ServerConfig } from '../config';
 import { cookieJar } from './cookies';
 import { bearer, clientAddress, requestIdOf } from './request';
+import { cookieSecureFor } from './transport';
 
 /** Largest request body the API reads, over tRPC and REST alike. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -23,7 +24,7 @@ export function httpRequestContext(
   return createContext(deps, {
     accessToken: bearer(req.headers.authorization),
     userAgent: req.headers['user-agent'],
-    cookies: cookieJar(req, res, config.cookieSecure),
+    cookies: cookieJar(req, res, cookieSecureFor(req, config)),
     requestId: requestIdOf(req, res),
     ip: clientAddress(req, config.trustProxy),
   });

@@ -2,6 +2,7 @@ import { limits, type Conversation } from '@pigeon/schema';
 import { NavLink } from 'react-router';
 import { shortTime } from '../lib/time';
 import { PresenceDot } from './presence';
+import { PlainText } from './message-text';
 
 export function conversationTitle(conversation: Conversation): string {
   return conversation.name ?? (conversation.members.map((m) => m.username).join(', ') || 'Just you');
@@ -54,9 +55,14 @@ export function ConversationList({
               <span
                 className={`block truncate text-sm ${c.unreadCount > 0 ? 'font-semibold text-slate-900 dark:text-white' : 'text-slate-600 dark:text-slate-300'}`}
               >
-                {c.lastMessage
-                  ? `${c.lastMessage.senderId === meId ? 'You: ' : ''}${c.lastMessage.deletedAt ? 'Message deleted' : c.lastMessage.body}`
-                  : 'No messages yet'}
+                {c.lastMessage ? (
+                  <>
+                    {c.lastMessage.senderId === meId && 'You: '}
+                    {c.lastMessage.deletedAt ? 'Message deleted' : <PlainText body={c.lastMessage.body} />}
+                  </>
+                ) : (
+                  'No messages yet'
+                )}
               </span>
               {c.unreadCount > 0 && (
                 <span

@@ -1,13 +1,18 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ServerResponse } from 'node:http';
 
 /**
- * Scalar's renderer, served from this server (no CDN: self-hosted instances may be offline). Its
- * package exports no subpath for the browser build, so it is found beside its main module.
+ * Scalar's renderer, served from this server (no CDN: self-hosted instances may be offline). The
+ * built server has it beside its bundle (build.ts copies it there); run from source, it is found
+ * beside the package's main module (which exports no subpath for the browser build).
  */
 function standalonePath(): string {
+  const bundled = fileURLToPath(new URL('./api-docs/standalone.js', import.meta.url));
+  if (existsSync(bundled)) return bundled;
   const main = createRequire(import.meta.url).resolve('@scalar/api-reference');
   return join(dirname(main), 'browser/standalone.js');
 }
