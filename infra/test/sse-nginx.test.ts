@@ -43,9 +43,9 @@ async function openStream(url: string, token: string, lastEventId?: string) {
 }
 
 describe.runIf(adminUrl && hasNginx && hasRedis)('Server-Sent Events through NGINX', () => {
-  let cluster: Cluster;
-  let redis: ChildProcess;
-  let dropDatabase: () => Promise<void>;
+  let cluster: Cluster | undefined;
+  let redis: ChildProcess | undefined;
+  let dropDatabase: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
     const scratch = await createScratchDatabase(adminUrl ?? '');
@@ -60,14 +60,19 @@ describe.runIf(adminUrl && hasNginx && hasRedis)('Server-Sent Events through NGI
     });
   }, 120_000);
 
+  const running = () => {
+    if (!cluster) throw new Error('the cluster did not start');
+    return cluster;
+  };
+
   afterAll(async () => {
-    await cluster.stop();
-    await stopProcess(redis);
-    await dropDatabase();
+    await cluster?.stop();
+    if (redis) await stopProcess(redis);
+    await dropDatabase?.();
   }, 60_000);
 
   async function rest<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
-    const res = await fetch(`${cluster.url}/api/v1${path}`, {
+    const res = await fetch(`${running().url}/api/v1${path}`, {
       method,
       headers: {
         'content-type': 'application/json',
@@ -107,7 +112,7 @@ describe.runIf(adminUrl && hasNginx && hasRedis)('Server-Sent Events through NGI
     const send = (body: string) =>
       rest('POST', `/conversations/${conversationId}/messages`, bob.token, { body, clientId: randomUUID() });
 
-    const stream = await openStream(cluster.url, alice.token);
+    const stream = await openStream(running().url, alice.token);
     expect(stream.res.status).toBe(200);
     expect(stream.res.headers.get('content-encoding')).toBeNull();
     await stream.until('"stream.live"');
@@ -122,7 +127,7 @@ describe.runIf(adminUrl && hasNginx && hasRedis)('Server-Sent Events through NGI
 
     await send('while away');
     // Straight to the second instance: the id is the user's, not the instance's.
-    const other = cluster.instances[1];
+    const other = running().instances[1];
     if (!other) throw new Error('two instances expected');
     const resumed = await openStream(other.url, alice.token, lastId);
     await resumed.until('"stream.live"');
