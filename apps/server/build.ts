@@ -4,7 +4,8 @@
 // bundled (argon2's native addon, PGlite's WebAssembly and data files).
 // `pnpm --filter @pigeon/server build`; `node dist/main.js` runs it.
 import { cpSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -44,6 +45,7 @@ export async function buildServer(outdir = join(root, 'dist')): Promise<void> {
     legalComments: 'linked',
     logLevel: 'warning',
   });
+  copyApiDocsRenderer(outdir);
   // @pigeon/db finds its migrations next to the code that runs them (packages/db/src/client.ts).
   cpSync(
     fileURLToPath(new URL('../../packages/db/migrations', import.meta.url)),
@@ -52,6 +54,12 @@ export async function buildServer(outdir = join(root, 'dist')): Promise<void> {
       recursive: true,
     },
   );
+}
+
+/** Scalar's renderer for /api/docs, read from disk at run time: it goes next to the bundle. */
+export function copyApiDocsRenderer(outdir: string): void {
+  const main = createRequire(import.meta.url).resolve('@scalar/api-reference');
+  cpSync(join(dirname(main), 'browser/standalone.js'), join(outdir, 'api-docs/standalone.js'));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

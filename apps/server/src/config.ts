@@ -161,6 +161,8 @@ export interface ServerConfig {
   wsAuthTimeoutMs?: number;
   /** Defaults to 20. */
   wsMaxConnectionsPerUser?: number;
+  /** How often an idle SSE event stream gets a keep-alive comment. Defaults to 15 s. */
+  sseKeepAliveMs?: number;
   /**
    * How long a connection counts as present without a heartbeat, and how often each instance
    * looks for users whose connections all expired. Defaults to 45 s and 5 s.

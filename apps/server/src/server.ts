@@ -2,6 +2,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ServerConfig } from './config';
 import { readinessProbe } from './http/readiness-probe';
+import { apiHandler } from './http/rest/api-handler';
 import { routes, startingRoutes } from './http/routes';
 import { startupTransportWarning } from './http/transport';
 import { trpcHttpHandler } from './http/trpc-handler';
@@ -58,14 +59,21 @@ async function finishStart(
   const allowedOrigins = new Set(config.allowedOrigins ?? []);
   const onError = procedureErrorReporter(metrics, log);
 
+  const websockets = attachWebSocketServer(http, { deps, config, readiness, allowedOrigins, onError });
   state.route = routes({
     readinessProbe: readinessProbe(readiness, { database, bus: deps.bus }),
     metrics: metrics.registry,
     trpc: trpcHttpHandler(deps, config, onError, log),
+    api: apiHandler({
+      deps,
+      config,
+      onError,
+      connections: websockets.connections,
+      keepAliveMs: config.sseKeepAliveMs ?? 15_000,
+    }),
     allowedOrigins,
     webApp: config.webDist ? webApp(config.webDist) : null,
   });
-  const websockets = attachWebSocketServer(http, { deps, config, readiness, allowedOrigins, onError });
   openConnections = () => websockets.clients.size;
   state.readiness = 'ready';
 

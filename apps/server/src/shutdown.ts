@@ -35,6 +35,8 @@ export async function shutDownGracefully(plan: ShutdownPlan): Promise<void> {
     http.closeAllConnections();
   }, plan.graceMs);
   for (const client of websockets.clients) client.close(SERVICE_RESTART, 'server restarting');
+  // Server-Sent Event streams too, so they resume elsewhere now rather than after the grace time.
+  websockets.connections.closeAll(SERVICE_RESTART, 'server restarting');
   await closed;
   clearTimeout(grace);
   websockets.close();

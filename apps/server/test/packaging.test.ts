@@ -122,6 +122,13 @@ describe('the built server', () => {
       });
       expect(res.status).toBe(200);
       expect(existsSync(dataDir)).toBe(true);
+      // REST, its document and the reference page's renderer (copied beside the bundle).
+      const me = await fetch(`${base}/api/v1/users/me`);
+      expect(me.status).toBe(401);
+      expect((await fetch(`${base}/api/openapi.json`)).status).toBe(200);
+      const renderer = await fetch(`${base}/api/docs/standalone.js`);
+      expect(renderer.status).toBe(200);
+      expect((await renderer.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
     } finally {
       server.kill('SIGTERM');
       await new Promise((resolve) => server.once('exit', resolve));

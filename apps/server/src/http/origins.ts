@@ -33,8 +33,8 @@ export function applyCors(
   res.setHeader('vary', 'Origin');
   if (req.method !== 'OPTIONS') return false;
   res.writeHead(204, {
-    'access-control-allow-methods': 'GET, POST',
-    'access-control-allow-headers': 'authorization, content-type, x-request-id, trpc-accept',
+    'access-control-allow-methods': 'GET, POST, DELETE',
+    'access-control-allow-headers': 'authorization, content-type, x-request-id, trpc-accept, last-event-id',
     'access-control-max-age': '600',
   });
   res.end();

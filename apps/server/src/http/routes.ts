@@ -20,6 +20,8 @@ export interface RouteHandlers {
   metrics: Registry;
   /** The API, reached from the app's own origin, an allowed one, or no browser at all. */
   trpc: RequestListener;
+  /** REST, the SSE event stream, the OpenAPI document and its reference page, under /api/. */
+  api: RequestListener;
   allowedOrigins: ReadonlySet<string>;
   /** The built web app, or null to serve none. */
   webApp: WebApp | null;
@@ -37,6 +39,11 @@ export function routes(handlers: RouteHandlers): RequestListener {
       if (!originAllowed(req, allowedOrigins)) return sendJson(res, 403, { error: 'Origin not allowed' });
       if (applyCors(req, res, allowedOrigins)) return;
       return handlers.trpc(req, res);
+    }
+    if (path?.startsWith('/api/')) {
+      if (!originAllowed(req, allowedOrigins)) return sendJson(res, 403, { error: 'Origin not allowed' });
+      if (applyCors(req, res, allowedOrigins)) return;
+      return handlers.api(req, res);
     }
     const notFound = () => sendJson(res, 404, { error: 'Not found' });
     if (webApp && (req.method === 'GET' || req.method === 'HEAD')) return webApp(req, res, notFound);

@@ -79,6 +79,11 @@ export class SocketRegistry {
     return true;
   }
 
+  /** Closes every admitted connection (the server is shutting down): clients reconnect elsewhere. */
+  closeAll(code: number, reason: string): void {
+    for (const held of [...this.byUser.values()]) for (const socket of [...held]) socket.close(code, reason);
+  }
+
   /** Closes every socket of these sessions (logged out, revoked, or their refresh token reused). */
   closeSessions(sessionIds: readonly string[]): void {
     for (const id of sessionIds) {

@@ -15,6 +15,8 @@ const MAX_WS_MESSAGE_BYTES = 256 * 1024;
 export interface WebSocketEndpoint {
   /** Every open socket, authenticated or not. */
   readonly clients: ReadonlySet<WebSocket>;
+  /** The instance's long-lived connections (the event streams over SSE join them). */
+  readonly connections: SocketRegistry;
   /** Asks every client, in tRPC's own message, to reconnect (to another instance). */
   broadcastReconnectNotification(): void;
   /** Stops the WebSocket server and its listening for ended sessions. */
@@ -54,6 +56,7 @@ export function attachWebSocketServer(http: Server, opts: WebSocketOptions): Web
   });
   return {
     clients: wss.clients,
+    connections: sockets,
     broadcastReconnectNotification: () => handler.broadcastReconnectNotification(),
     close() {
       wss.close();

@@ -1,0 +1,34 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pathOf } from '../request';
+import { serveDocsPage, serveDocsScript } from './api-docs';
+import { eventStreamHandler, type EventStreamOptions } from './event-stream';
+import { openApiDocument } from './openapi';
+import { restFailure, sendRestError } from './rest-errors';
+import { REST_PREFIX, restHandler } from './rest-handler';
+
+/** Everything under /api/: the REST routes, the event stream, the OpenAPI document and its page. */
+export function apiHandler(opts: EventStreamOptions) {
+  const rest = restHandler(opts);
+  const events = eventStreamHandler(opts);
+  const document = JSON.stringify(openApiDocument());
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const path = pathOf(req) ?? '/';
+    const read = req.method === 'GET' || req.method === 'HEAD';
+    if (path === '/api/openapi.json' && read) return sendDocument(res, document);
+    if (path === '/api/docs' && read) return serveDocsPage(res);
+    if (path === '/api/docs/standalone.js' && read) return serveDocsScript(res);
+    if (path === `${REST_PREFIX}/events` && req.method === 'GET') return void events(req, res);
+    if (path.startsWith(`${REST_PREFIX}/`)) return void rest(req, res, path);
+    sendRestError(res, restFailure('NOT_FOUND', `No route ${req.method ?? ''} ${path}.`), {
+      path: undefined,
+      ctx: undefined,
+      input: undefined,
+      onError: opts.onError,
+    });
+  };
+}
+
+function sendDocument(res: ServerResponse, document: string) {
+  res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache' });
+  res.end(document);
+}
