@@ -33,6 +33,29 @@ export interface CreateDbOptions {
   maxConnections?: number | undefined;
 }
 
+/**
+ * One fixed statement run as a prepared statement on postgres.js (parsed once per connection, one
+ * round trip each time: drizzle's unnamed queries with parameters cost two, a Describe first) or
+ * as a plain query on PGlite. Rows come back as objects, json/jsonb already parsed.
+ */
+export type PreparedQuery = (text: string, params: readonly (string | number | null)[]) => Promise<unknown[]>;
+
+const preparedQueries = new WeakMap<object, PreparedQuery>();
+
+/** Gives `db` (and objects made from it with Object.create) a prepared-statement runner. */
+export function registerPreparedQuery(db: Database, run: PreparedQuery): void {
+  preparedQueries.set(db, run);
+}
+
+/** The prepared-statement runner of a database made by `createDb`. */
+export function preparedQueryOf(db: Database): PreparedQuery {
+  for (let o: object | null = db; o; o = Object.getPrototypeOf(o) as object | null) {
+    const run = preparedQueries.get(o);
+    if (run) return run;
+  }
+  throw new Error('This database was not made by createDb: it has no prepared-statement runner.');
+}
+
 export const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url));
 
 /** Any fixed number; every Pigeon instance takes the same lock before migrating. */
@@ -47,6 +70,7 @@ export function createDb(options: CreateDbOptions = {}): DbHandle {
 function createPostgresDb(url: string, max: number): DbHandle {
   const client = postgres(url, { max, onnotice: () => undefined });
   const db = drizzlePostgres(client, { schema: tables });
+  registerPreparedQuery(db, (text, params) => client.unsafe(text, [...params], { prepare: true }));
   return {
     db,
     kind: 'postgres',
@@ -76,6 +100,7 @@ function createPgliteDb(dataDir: string): DbHandle {
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
   const client = new PGlite(dataDir);
   const db = drizzlePglite(client, { schema: tables });
+  registerPreparedQuery(db, async (text, params) => (await client.query(text, [...params])).rows);
   return {
     db,
     kind: 'pglite',
