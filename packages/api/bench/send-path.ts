@@ -5,9 +5,8 @@
 // by running each in turn (A B A B …) on the same machine and reading the ratios.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createDb, eventStreams, friendships, users } from '@pigeon/db';
+import { createDb, eventStreams, friendships, preparedQueryOf, users } from '@pigeon/db';
 import { createScratchDatabase } from '@pigeon/db/testing';
-import { sql } from 'drizzle-orm';
 import { Outbox } from '../src/core/changes';
 import { openDirectConversation } from '../src/services/direct-conversations';
 import { SendQueue } from '../src/services/send-queue';
@@ -83,9 +82,10 @@ try {
   next = 0;
   batches = 0;
   batched = 0;
-  const backends = (await handle.db.execute(
-    sql`select pid from pg_stat_activity where datname = current_database()`,
-  )) as unknown as { pid: number }[];
+  const backends = (await preparedQueryOf(handle.db)(
+    'select pid from pg_stat_activity where datname = current_database()',
+    [],
+  )) as { pid: number }[];
   const pgBefore = backends.reduce((s, b) => s + cpuSeconds(b.pid), 0);
   const cpuBefore = process.cpuUsage();
   const t0 = performance.now();
