@@ -8,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { embeddedStartParams, prepareEmbeddedDataDir } from './embedded';
 import * as tables from './tables';
 
 export type Tables = typeof tables;
@@ -58,6 +59,14 @@ export function preparedQueryOf(db: Database): PreparedQuery {
 
 export const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url));
 
+/**
+ * Before `createDb` in embedded mode: a new data directory is created and migrated in a child
+ * process, so this one never holds the memory that took (see embedded.ts).
+ */
+export function prepareDataDir(dataDir: string): Promise<void> {
+  return prepareEmbeddedDataDir(dataDir, migrationsFolder);
+}
+
 /** Any fixed number; every Pigeon instance takes the same lock before migrating. */
 const MIGRATION_LOCK_ID = 0x70_69_67_6e; // "pign"
 
@@ -98,7 +107,8 @@ function createPostgresDb(url: string, max: number): DbHandle {
 
 function createPgliteDb(dataDir: string): DbHandle {
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const client = new PGlite(dataDir);
+  // A directory made beforehand by prepareEmbeddedDataDir opens without initdb in this process.
+  const client = new PGlite(dataDir, { startParams: embeddedStartParams() });
   const db = drizzlePglite(client, { schema: tables });
   registerPreparedQuery(db, async (text, params) => (await client.query(text, [...params])).rows);
   return {
