@@ -2,7 +2,8 @@
 // after storing messages. Starts `node --import tsx src/main.ts` (no wrapper process) on a new
 // embedded data directory (or on PostgreSQL when DATABASE_URL is set: a scratch database), then
 // reads VmRSS from /proc: after start and 10 s idle, after sending BENCH_MESSAGES messages
-// (100,000 by default) between two friends, and after 10 s idle again. Prints one JSON line.
+// (100,000 by default) between two friends, and after 10 s idle again (BENCH_IDLE_SECONDS), with the server's CPU per send. BENCH_NODE_ARGS:
+// flags for the server's node. Prints one JSON line.
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -16,8 +17,14 @@ import { freePort } from '../src/ports';
 
 const messages = Number(process.env.BENCH_MESSAGES ?? 100_000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const idleMs = Number(process.env.BENCH_IDLE_SECONDS ?? 10) * 1000;
 const serverDir = fileURLToPath(new URL('../../apps/server', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** CPU seconds the process has used (user + system), from /proc. */
+const cpuSeconds = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
 const rssMb = (pid: number) =>
   Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024);
 
@@ -50,7 +57,7 @@ try {
     if (i > 600) throw new Error('the server did not start');
     await sleep(200);
   }
-  await sleep(10_000);
+  await sleep(idleMs);
   const idle = rssMb(pid);
 
   const [a, b] = ['a', 'b'].map(() => createPigeonClient({ url, WebSocket })) as [
@@ -72,6 +79,7 @@ try {
   let next = 0;
   let peak = 0;
   const started = performance.now();
+  const cpuBefore = cpuSeconds(pid);
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < messages) {
@@ -86,15 +94,17 @@ try {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const serverCpuUsPerSend = Math.round(((cpuSeconds(pid) - cpuBefore) * 1e6) / messages);
   const loaded = rssMb(pid);
   await Promise.all([a.$close(), b.$close()]);
-  await sleep(10_000);
+  await sleep(idleMs);
   console.log(
     JSON.stringify({
       mode: scratch ? 'postgres' : 'embedded',
       idleRssMb: idle,
       messages,
       sendsPerSecond: Math.round(messages / seconds),
+      serverCpuUsPerSend,
       peakRssMbWhileSending: Math.max(peak, loaded),
       rssMbAfterSending: loaded,
       rssMbIdleAfter: rssMb(pid),
