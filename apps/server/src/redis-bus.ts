@@ -2,6 +2,24 @@ import type { BusListener, BusSignal, EventBus, Logger } from '@pigeon/api';
 import type { EphemeralEvent, StreamEvent } from '@pigeon/schema';
 import { Redis } from 'ioredis';
 
+/** A message's event JSON without its per-recipient id, kept while the message object lives. */
+const sharedBodies = new WeakMap<object, string>();
+
+/**
+ * An event as the bus carries it. Every member's `message.created` shares one message object
+ * (send-batch.ts) and differs only in `id`: the rest is serialised once, not once per member.
+ */
+function eventJson(event: StreamEvent): string {
+  if (event.type !== 'message.created') return JSON.stringify(event);
+  let body = sharedBodies.get(event.message);
+  if (body === undefined) {
+    const { id: _id, ...rest } = event;
+    body = JSON.stringify(rest).slice(0, -1); // without the closing brace
+    sharedBodies.set(event.message, body);
+  }
+  return `${body},"id":${event.id}}`;
+}
+
 /**
  * Redis pub/sub bus for many instances. One subscriber connection per process (a subscribing
  * connection cannot publish), fanned out locally to every stream of that user on this instance.
@@ -19,8 +37,13 @@ export class RedisEventBus implements EventBus {
     private readonly log: Logger,
   ) {
     // Publishing must never hold a request hostage during an outage: fail fast instead of
-    // queueing, since the event log already has the event.
-    this.publisher = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    // queueing, since the event log already has the event. Auto-pipelining sends the publishes
+    // of one tick (a batch's deliveries) in one write instead of one each.
+    this.publisher = new Redis(url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      enableAutoPipelining: true,
+    });
     this.subscriber = new Redis(url, { maxRetriesPerRequest: null });
     for (const [name, conn] of [
       ['publisher', this.publisher],
@@ -100,7 +123,12 @@ export class RedisEventBus implements EventBus {
   }
 
   async publish(userId: string, event: StreamEvent): Promise<void> {
-    await this.publisher.publish(this.channel(userId), JSON.stringify(event));
+    const channel = this.channel(userId);
+    // Streams on this instance hear it at once rather than after the round trip through Redis;
+    // the echo that follows carries the same id, which userEventStream drops as already seen.
+    const local = this.channels.get(channel);
+    if (local) for (const listener of local.listeners) listener({ kind: 'event', event });
+    await this.publisher.publish(channel, eventJson(event));
   }
 
   async publishEphemeral(userId: string, event: EphemeralEvent): Promise<void> {

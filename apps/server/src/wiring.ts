@@ -12,7 +12,7 @@ import {
   type EventBus,
   type TokenService,
 } from '@pigeon/api';
-import { createDb, type DbHandle } from '@pigeon/db';
+import { createDb, prepareDataDir, type DbHandle } from '@pigeon/db';
 import { Redis } from 'ioredis';
 import type { ServerConfig } from './config';
 import type { Logger } from './logger';
@@ -86,6 +86,7 @@ export async function wireDependencies(
 }
 
 async function migratedDatabase(config: ServerConfig, log: Logger): Promise<DbHandle> {
+  if (!config.database.url) await prepareDataDir(config.database.dataDir);
   const database = createDb({
     databaseUrl: config.database.url,
     dataDir: config.database.dataDir,

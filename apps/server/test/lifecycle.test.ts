@@ -75,29 +75,50 @@ describe.runIf(cluster)('cluster plumbing', () => {
     const url = process.env.REDIS_URL ?? '';
     const prefix = `pigeon-test:${newClientId()}:`;
     const bus = new RedisEventBus(url, prefix, createLogger('silent'));
+    // Another instance's bus: what it publishes reaches `bus` only through Redis.
+    const other = new RedisEventBus(url, prefix, createLogger('silent'));
     const heard: string[] = [];
     const off = await bus.subscribe('u1', (s) =>
       heard.push(s.kind === 'event' ? `event:${s.event.id}` : 'resync'),
     );
-    const event = (id: number) => ({
-      v: 1 as const,
-      type: 'friend.request_declined' as const,
-      requestId: newClientId(),
-      id,
-    });
-    await bus.publish('u1', event(1));
+    await other.publish('u1', event(1));
     await waitFor(() => heard.includes('event:1'));
 
     const admin = new Redis(url);
     await admin.client('KILL', 'TYPE', 'pubsub');
     await waitFor(() => heard.includes('resync'));
-    await bus.publish('u1', event(2));
+    await other.publish('u1', event(2));
     await waitFor(() => heard.includes('event:2'));
     await bus.ping();
     off();
-    await bus.close();
+    await Promise.all([bus.close(), other.close()]);
     await admin.quit();
   });
+
+  it('the Redis bus hands an event to streams on its own instance at once, then again from Redis', async () => {
+    const url = process.env.REDIS_URL ?? '';
+    const bus = new RedisEventBus(url, `pigeon-test:${newClientId()}:`, createLogger('silent'));
+    const heard: number[] = [];
+    const off = await bus.subscribe('u1', (s) => {
+      if (s.kind === 'event') heard.push(s.event.id);
+    });
+    const published = bus.publish('u1', event(7));
+    // Before any round trip: the local stream has it already.
+    expect(heard).toEqual([7]);
+    await published;
+    // The echo through Redis follows with the same id (userEventStream drops it as seen).
+    await waitFor(() => heard.length === 2);
+    expect(heard).toEqual([7, 7]);
+    off();
+    await bus.close();
+  });
+});
+
+const event = (id: number) => ({
+  v: 1 as const,
+  type: 'friend.request_declined' as const,
+  requestId: newClientId(),
+  id,
 });
 
 async function waitFor(check: () => boolean, timeoutMs = 10_000) {

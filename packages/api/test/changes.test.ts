@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { friendships, type Database } from '@pigeon/db';
+import { friendships, preparedQueryOf, registerPreparedQuery, type Database } from '@pigeon/db';
 import type { PigeonEvent, StreamEvent } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, eq } from 'drizzle-orm';
@@ -57,6 +57,12 @@ function commitsLogged(db: Database, log: string[]): Database {
     log.push('commit');
     return result;
   };
+  // Sends are one prepared statement outside any transaction: it commits by itself.
+  registerPreparedQuery(logged, async (text, params) => {
+    const rows = await preparedQueryOf(db)(text, params);
+    log.push('commit');
+    return rows;
+  });
   return logged;
 }
 

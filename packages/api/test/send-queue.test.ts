@@ -3,6 +3,7 @@ import { createDb, eventStreams, events, friendships, messages, users, type DbHa
 import { createScratchDatabase } from '@pigeon/db/testing';
 import { codeOf } from '@pigeon/test-utils';
 import { asc, eq } from 'drizzle-orm';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Outbox } from '../src/core/changes';
 import { openDirectConversation } from '../src/services/direct-conversations';
@@ -134,5 +135,101 @@ describe.each(drivers)('group commit of sends (%s)', (driver) => {
       expect(ids).toHaveLength(30);
       expect(ids).toEqual([...ids].sort((x, y) => x - y));
     }
+  });
+});
+
+/*
+ * The rule the send statement must keep: members (and friendships) are read after the
+ * conversation's lock, in a statement of its own. A send that waited for the lock while a
+ * membership change committed must see that change. Two connections are needed, so PostgreSQL only
+ * (PGlite has one).
+ */
+describe.runIf(process.env.DATABASE_URL)('a send waiting on a membership change (postgres)', () => {
+  let handle: DbHandle;
+  let admin: postgres.Sql;
+  let dropScratch: () => Promise<void>;
+  beforeAll(async () => {
+    const scratch = await createScratchDatabase(process.env.DATABASE_URL ?? '');
+    dropScratch = scratch.drop;
+    handle = createDb({ databaseUrl: scratch.url, maxConnections: 4 });
+    await handle.migrate();
+    admin = postgres(scratch.url, { max: 2, onnotice: () => undefined });
+  });
+  afterAll(async () => {
+    await admin.end();
+    await handle.close();
+    await dropScratch();
+  });
+
+  async function pair() {
+    const ids: string[] = [];
+    for (const name of ['a', 'b']) {
+      const [row] = await handle.db
+        .insert(users)
+        .values({ username: `${name}_${randomUUID().slice(0, 8)}`, passwordHash: 'x' })
+        .returning();
+      if (!row) throw new Error('no user');
+      await handle.db.insert(eventStreams).values({ userId: row.id });
+      ids.push(row.id);
+    }
+    const [a, b] = ids as [string, string];
+    await handle.db.insert(friendships).values([
+      { userId: a, friendId: b },
+      { userId: b, friendId: a },
+    ]);
+    return { a, b, conversationId: (await openDirectConversation(handle.db, a, b)).id };
+  }
+
+  /** Runs `change` while holding the conversation's lock, and sends from `a` meanwhile. */
+  async function sendDuring(
+    a: string,
+    conversationId: string,
+    change: (tx: postgres.TransactionSql) => Promise<unknown>,
+  ) {
+    const queue = new SendQueue(handle.db);
+    let send: Promise<unknown> | undefined;
+    await admin.begin(async (tx) => {
+      await tx`select 1 from conversations where id = ${conversationId} for update`;
+      await change(tx);
+      send = queue.send(a, { conversationId, body: 'late', clientId: randomUUID() }, new Outbox());
+      // Commit only once the send is waiting for the lock.
+      for (let waited = 0; ; waited += 20) {
+        const [row] = await admin`select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock'`;
+        if ((row?.n as number) > 0) break;
+        if (waited > 20_000) throw new Error('the send never waited for the lock');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    });
+    return codeOf(send as Promise<unknown>);
+  }
+
+  it('is refused as NOT_FOUND when its sender left while it waited', async () => {
+    const { a, conversationId } = await pair();
+    const code = await sendDuring(
+      a,
+      conversationId,
+      (tx) =>
+        tx`delete from conversation_members where conversation_id = ${conversationId} and user_id = ${a}`,
+    );
+    expect(code).toBe('NOT_FOUND');
+    expect(
+      await handle.db.select().from(messages).where(eq(messages.conversationId, conversationId)),
+    ).toEqual([]);
+  });
+
+  it('is refused as FORBIDDEN when the friendship ended while it waited', async () => {
+    const { a, b, conversationId } = await pair();
+    const code = await sendDuring(
+      a,
+      conversationId,
+      (tx) => tx`delete from friendships where user_id in (${a}, ${b})`,
+    );
+    expect(code).toBe('FORBIDDEN');
+  });
+
+  it('goes through when nothing changed while it waited', async () => {
+    const { a, conversationId } = await pair();
+    expect(await sendDuring(a, conversationId, () => Promise.resolve())).toBe('ok');
   });
 });

@@ -8,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { embeddedStartParams, prepareEmbeddedDataDir } from './embedded';
 import * as tables from './tables';
 
 export type Tables = typeof tables;
@@ -42,6 +43,37 @@ export const migrationsFolder =
     .map((path) => fileURLToPath(new URL(path, import.meta.url)))
     .find((dir) => existsSync(dir)) ?? fileURLToPath(new URL('../migrations', import.meta.url));
 
+/**
+ * One fixed statement run as a prepared statement on postgres.js (parsed once per connection, one
+ * round trip each time: drizzle's unnamed queries with parameters cost two, a Describe first) or
+ * as a plain query on PGlite. Rows come back as objects, json/jsonb already parsed.
+ */
+export type PreparedQuery = (text: string, params: readonly (string | number | null)[]) => Promise<unknown[]>;
+
+const preparedQueries = new WeakMap<object, PreparedQuery>();
+
+/** Gives `db` (and objects made from it with Object.create) a prepared-statement runner. */
+export function registerPreparedQuery(db: Database, run: PreparedQuery): void {
+  preparedQueries.set(db, run);
+}
+
+/** The prepared-statement runner of a database made by `createDb`. */
+export function preparedQueryOf(db: Database): PreparedQuery {
+  for (let o: object | null = db; o; o = Object.getPrototypeOf(o) as object | null) {
+    const run = preparedQueries.get(o);
+    if (run) return run;
+  }
+  throw new Error('This database was not made by createDb: it has no prepared-statement runner.');
+}
+
+/**
+ * Before `createDb` in embedded mode: a new data directory is created in a child process, so
+ * this one never holds the memory initdb took (see embedded.ts).
+ */
+export function prepareDataDir(dataDir: string): Promise<void> {
+  return prepareEmbeddedDataDir(dataDir);
+}
+
 /** Any fixed number; every Pigeon instance takes the same lock before migrating. */
 const MIGRATION_LOCK_ID = 0x70_69_67_6e; // "pign"
 
@@ -54,6 +86,7 @@ export function createDb(options: CreateDbOptions = {}): DbHandle {
 function createPostgresDb(url: string, max: number): DbHandle {
   const client = postgres(url, { max, onnotice: () => undefined });
   const db = drizzlePostgres(client, { schema: tables });
+  registerPreparedQuery(db, (text, params) => client.unsafe(text, [...params], { prepare: true }));
   return {
     db,
     kind: 'postgres',
@@ -81,8 +114,10 @@ function createPostgresDb(url: string, max: number): DbHandle {
 
 function createPgliteDb(dataDir: string): DbHandle {
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const client = new PGlite(dataDir);
+  // A directory made beforehand by prepareEmbeddedDataDir opens without initdb in this process.
+  const client = new PGlite(dataDir, { startParams: embeddedStartParams() });
   const db = drizzlePglite(client, { schema: tables });
+  registerPreparedQuery(db, async (text, params) => (await client.query(text, [...params])).rows);
   return {
     db,
     kind: 'pglite',

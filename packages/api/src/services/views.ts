@@ -35,12 +35,22 @@ export function toMessage(
   };
 }
 
+/**
+ * At most `max` UTF-16 units, never half a character: a lone surrogate is not valid JSON text
+ * for PostgreSQL's jsonb. The send function cuts quotes the same way (pigeon_utf16_prefix).
+ */
+export function utf16Prefix(text: string, max: number): string {
+  const cut = text.slice(0, max);
+  const last = cut.charCodeAt(cut.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
+}
+
 export function toQuote(row: MessageRow): ReplyQuote {
   const deleted = row.deletedAt !== null;
   return {
     id: row.id,
     senderId: row.senderId,
-    body: deleted ? '' : row.body.slice(0, limits.replyExcerpt.max),
+    body: deleted ? '' : utf16Prefix(row.body, limits.replyExcerpt.max),
     deleted,
   };
 }
