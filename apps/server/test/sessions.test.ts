@@ -60,6 +60,7 @@ function clientWith(server: TestServer, accessToken: string): PigeonClient {
       user: {
         id: '00000000-0000-4000-8000-000000000000',
         username: 'x',
+        isBot: false,
         email: null,
         createdAt: new Date().toISOString(),
       },

@@ -1,10 +1,12 @@
 import { authRouter } from './routers/auth';
+import { botsRouter } from './routers/bots';
 import { conversationsRouter } from './routers/conversations';
 import { eventsRouter } from './routers/events';
 import { friendsRouter } from './routers/friends';
 import { messagesRouter } from './routers/messages';
 import { presenceRouter } from './routers/presence';
 import { settingsRouter } from './routers/settings';
+import { tokensRouter } from './routers/tokens';
 import { usersRouter } from './routers/users';
 import { router } from './trpc';
 
@@ -17,6 +19,8 @@ export const appRouter = router({
   events: eventsRouter,
   settings: settingsRouter,
   presence: presenceRouter,
+  tokens: tokensRouter,
+  bots: botsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -48,6 +48,8 @@ export const me = z.object({
   /** Null only for accounts made before emails were asked for. */
   email: z.string().nullable(),
   createdAt: timestamp,
+  /** The caller is a bot (acting through an API token). */
+  isBot: z.boolean(),
 });
 export type Me = z.infer<typeof me>;
 

@@ -1,5 +1,7 @@
 export * from './account';
+export * from './api-tokens';
 export * from './auth';
+export * from './bots';
 export * from './common';
 export * from './conversations';
 export * from './events';
