@@ -21,7 +21,11 @@ describe.each(backends)('the seed flow (%s)', (backend) => {
     expect(status).toBe('pending');
     await aliceEvents.until(() => aliceEvents.events().some((e) => e.type === 'friend.request_received'));
     expect((await alice.client.friends.requests.query()).incoming).toEqual([
-      { id: request.id, from: { id: bob.id, username: bob.username }, createdAt: request.createdAt },
+      {
+        id: request.id,
+        from: { id: bob.id, username: bob.username, isBot: false },
+        createdAt: request.createdAt,
+      },
     ]);
     expect((await bob.client.friends.requests.query()).outgoing.map((r) => r.to.id)).toEqual([alice.id]);
 
@@ -32,7 +36,7 @@ describe.each(backends)('the seed flow (%s)', (backend) => {
     expect(await alice.client.friends.requests.query()).toEqual({ incoming: [], outgoing: [] });
 
     const conversation = await alice.client.conversations.open.mutate({ userId: bob.id });
-    expect(conversation.members).toEqual([{ id: bob.id, username: bob.username }]);
+    expect(conversation.members).toEqual([{ id: bob.id, username: bob.username, isBot: false }]);
     const sameFromBob = await bob.client.conversations.open.mutate({ userId: alice.id });
     expect(sameFromBob.id).toBe(conversation.id);
 
