@@ -10,7 +10,7 @@ describe.each(backends)('the seed flow (%s)', (backend) => {
 
     const found = await bob.client.users.search.query({ query: alice.username.slice(0, 8).toUpperCase() });
     expect(found.users.map((u) => u.username)).toContain(alice.username);
-    expect(found.users.every((u) => Object.keys(u).sort().join() === 'id,username')).toBe(true);
+    expect(found.users.every((u) => Object.keys(u).sort().join() === 'id,isBot,username')).toBe(true);
 
     const aliceEvents = collectEvents(alice.client);
     const bobEvents = collectEvents(bob.client);
