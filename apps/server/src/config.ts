@@ -32,6 +32,7 @@ const rateLimitOverrides = z.partialRecord(
     'searches',
     'typing',
     'presence',
+    'tokenChanges',
   ]),
   rule,
 );
