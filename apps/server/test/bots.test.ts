@@ -59,6 +59,16 @@ describe.each(backends)('bot accounts (%s)', (backend) => {
     await bot.$close();
   });
 
+  it('is found by name but never suggested to a newcomer', async () => {
+    const owner = await t.user('suggester');
+    const made = await owner.client.bots.create.mutate({ username: botName() });
+    const newcomer = await t.user('newcomer');
+    const suggested = await newcomer.client.friends.suggestions.query();
+    expect(suggested.map((s) => s.id)).toContain(owner.id);
+    expect(suggested.map((s) => s.id)).not.toContain(made.id);
+    expect((await newcomer.client.users.search.query({ query: made.username })).users).toHaveLength(1);
+  });
+
   it('cannot log in with a password, whatever is tried', async () => {
     const owner = await t.user('nopassword');
     const { username } = await owner.client.bots.create.mutate({ username: botName() });

@@ -51,7 +51,8 @@ export async function suggestFriends(db: Database, viewerId: string): Promise<Su
   const newcomers = await db
     .select({ id: users.id, username: users.username, isBot: users.isBot })
     .from(users)
-    .where(candidate(users.id))
+    // Strangers' bots are not pushed at newcomers: people find a bot by its name.
+    .where(and(candidate(users.id), eq(users.isBot, false)))
     .orderBy(desc(users.createdAt))
     .limit(limits.suggestions.max);
   return [
