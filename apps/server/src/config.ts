@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RateLimitRules } from '@pigeon/api';
+import { registrationMode, type RegistrationMode } from '@pigeon/schema';
 import { z } from 'zod';
 
 const defaultWebDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -105,6 +106,8 @@ const envSchema = z
     COOKIE_SECURE: z.enum(['true', 'false']).optional(),
     /** The built web app to serve; defaults to apps/web/dist when it exists. */
     WEB_DIST: z.string().min(1).optional(),
+    /** Who may register until the admin chooses in the admin page: open, invite or closed. */
+    REGISTRATION_MODE: registrationMode.default('open'),
   })
   .superRefine((env, ctx) => {
     const cluster = env.DATABASE_URL !== undefined || env.REDIS_URL !== undefined;
@@ -170,6 +173,8 @@ export interface ServerConfig {
   cookieSecure: boolean;
   /** Directory of the built web app, or undefined to serve none. */
   webDist: string | undefined;
+  /** Registration until the admin sets it; defaults to open. */
+  registrationMode?: RegistrationMode;
 }
 
 export class ConfigError extends Error {}
@@ -204,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     allowedOrigins: e.ALLOWED_ORIGINS ?? [],
     rateLimits: e.RATE_LIMITS ?? {},
     cookieSecure: e.COOKIE_SECURE ? e.COOKIE_SECURE === 'true' : e.NODE_ENV === 'production',
+    registrationMode: e.REGISTRATION_MODE,
     webDist: e.WEB_DIST ?? (existsSync(join(defaultWebDist, 'index.html')) ? defaultWebDist : undefined),
   };
 }

@@ -38,6 +38,7 @@ export function clientWithApiToken(url: string, secret: string): PigeonClient {
         email: null,
         createdAt: new Date().toISOString(),
         isBot: false,
+        isAdmin: false,
       },
     },
   });

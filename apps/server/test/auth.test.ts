@@ -27,6 +27,7 @@ describe.each(backends)('accounts and tokens (%s)', (backend) => {
           isBot: false,
           email: null,
           createdAt: new Date().toISOString(),
+          isAdmin: false,
         },
       },
     });

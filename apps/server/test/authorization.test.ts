@@ -13,6 +13,8 @@ type User = Awaited<ReturnType<ReturnType<typeof useTestServer>['user']>>;
 
 /** The owner's world that outsiders try to reach. */
 interface World {
+  /** The server's admin: its first account. */
+  admin: User;
   owner: User;
   friend: User;
   /** Wants to be the owner's friend: their request waits for the owner's answer. */
@@ -69,6 +71,11 @@ interface Row {
   consumes?: true;
   /** Managing the account (see trpc.ts `loginOnlyProcedure`): any API token gets FORBIDDEN. */
   loginOnly?: true;
+  /**
+   * The admin column: only the server's admin gets through; the owner (an ordinary account) and
+   * everyone else get FORBIDDEN. The admin makes the well-formed call.
+   */
+  adminOnly?: true;
 }
 
 /** The world as the blocked person reaches for it: their old conversation, the owner as target. */
@@ -105,6 +112,11 @@ const matrix: Record<string, Row> = {
         email: `new_${newClientId().slice(0, 8)}@example.com`,
         password: 'a long password',
       }),
+    anonymous: 'public',
+    stranger: 'public',
+  },
+  'auth.registration': {
+    call: (c) => c.auth.registration.query(),
     anonymous: 'public',
     stranger: 'public',
   },
@@ -461,6 +473,33 @@ const matrix: Record<string, Row> = {
   },
 };
 
+/** Every admin procedure: anonymous callers are UNAUTHORIZED, every other account FORBIDDEN. */
+const adminRow = (call: Row['call'], consumes?: true): Row => ({
+  call,
+  anonymous: 'UNAUTHORIZED',
+  stranger: 'FORBIDDEN',
+  adminOnly: true,
+  loginOnly: true, // not even the admin's API token
+  ...(consumes ? { consumes } : {}),
+});
+Object.assign(matrix, {
+  'admin.stats': adminRow((c) => c.admin.stats.query()),
+  'admin.settings': adminRow((c) => c.admin.settings.query()),
+  'admin.updateSettings': adminRow((c) => c.admin.updateSettings.mutate({ registrationMode: 'open' })),
+  'admin.users': adminRow((c) => c.admin.users.query({})),
+  'admin.setUserActive': adminRow(
+    (c, w) => c.admin.setUserActive.mutate({ userId: w.loner.id, active: false }),
+    true,
+  ),
+  'admin.deleteUser': adminRow((c, w) => c.admin.deleteUser.mutate({ userId: w.loner.id }), true),
+  'admin.invites': adminRow((c) => c.admin.invites.query()),
+  'admin.createInvite': adminRow((c) => c.admin.createInvite.mutate({})),
+  'admin.revokeInvite': adminRow(async (c, w) => {
+    const { invite } = await w.admin.client.admin.createInvite.mutate({});
+    return c.admin.revokeInvite.mutate({ inviteId: invite.id });
+  }),
+} satisfies Record<string, Row>);
+
 const paths = Object.keys(appRouter._def.procedures).sort();
 // At run time tRPC keeps every procedure under its full dotted path (the type says nested).
 const procedureType = (path: string) =>
@@ -482,6 +521,8 @@ describe('the authorization matrix', () => {
 
 describe.each(backends)('authorization (%s)', (backend) => {
   const t = useTestServer(backend);
+
+  let admin: User;
 
   async function makeWorld(): Promise<World> {
     const owner = await t.user('owner');
@@ -534,6 +575,7 @@ describe.each(backends)('authorization (%s)', (backend) => {
     const bot = await owner.client.bots.create.mutate({ username: `bot_${newClientId().slice(0, 8)}` });
     const botToken = await makeApiToken(owner, { botId: bot.id });
     return {
+      admin,
       owner,
       friend,
       suitor,
@@ -559,6 +601,8 @@ describe.each(backends)('authorization (%s)', (backend) => {
   let world: World;
   let stranger: User;
   beforeAll(async () => {
+    // Registered first, so the server's admin; everyone else is an ordinary account.
+    admin = await t.user('admin');
     world = await makeWorld();
     stranger = await t.user('stranger');
   });
@@ -567,8 +611,18 @@ describe.each(backends)('authorization (%s)', (backend) => {
     const row = matrix[path];
     if (!row) throw new Error(`no matrix row for ${path}`);
     const w = row.consumes ? await makeWorld() : world;
-    const caller = row.anonymous === 'public' ? t.client() : w.owner.client;
+    const caller = row.anonymous === 'public' ? t.client() : row.adminOnly ? w.admin.client : w.owner.client;
     expect((await outcome(row.call(caller, w))).code).toBeUndefined();
+  });
+
+  it.each(paths)('%s: only the server’s admin (the admin column)', async (path) => {
+    const row = matrix[path];
+    if (!row) throw new Error(`no matrix row for ${path}`);
+    expect((await admin.client.auth.me.query()).isAdmin).toBe(true);
+    if (!row.adminOnly) return; // open to ordinary accounts: the other columns say how far
+    const w = row.consumes ? await makeWorld() : world;
+    expect((await w.owner.client.auth.me.query()).isAdmin).toBe(false);
+    expect((await outcome(row.call(w.owner.client, w))).code).toBe('FORBIDDEN');
   });
 
   it.each(paths)('%s: refused to a caller without a token', async (path) => {
@@ -662,6 +716,13 @@ describe.each(backends)('authorization (%s)', (backend) => {
       expected: () => 'UNAUTHORIZED',
     },
     {
+      who: 'the admin’s write token cannot use the admin procedures',
+      scope: 'write' as const,
+      holder: () => admin,
+      fresh: false,
+      expected: (row: Row) => (row.adminOnly ? 'FORBIDDEN' : 'skip'),
+    },
+    {
       who: 'a stranger’s write token gets nothing of the owner’s',
       scope: 'write' as const,
       holder: () => stranger,
@@ -674,7 +735,7 @@ describe.each(backends)('authorization (%s)', (backend) => {
     it.each(paths)('%s', async (path) => {
       const row = matrix[path];
       if (!row) throw new Error(`no matrix row for ${path}`);
-      if (row.anonymous === 'public') return;
+      if (row.anonymous === 'public' || column.expected(row, path) === 'skip') return;
       const w = row.consumes && column.fresh ? await makeWorld() : world;
       const holder = column.holder(w);
       const token = await makeApiToken(holder, { scope: column.scope });

@@ -13,6 +13,7 @@ const PeoplePage = lazy(() => import('./pages/people'));
 const PersonPage = lazy(() => import('./pages/person'));
 const ProfilePage = lazy(() => import('./pages/profile'));
 const SearchPage = lazy(() => import('./pages/search'));
+const AdminPage = lazy(() => import('./pages/admin'));
 
 function RequireSession({ children }: { children: ReactNode }) {
   const status = useAppSelector((s) => s.session.status);
@@ -95,6 +96,14 @@ export function App({ client, store }: { client: PigeonClient; store: AppStore }
             element={
               <Suspense fallback={<Spinner label="Loading your profile" />}>
                 <ProfilePage />
+              </Suspense>
+            }
+          />
+          <Route
+            path="/admin"
+            element={
+              <Suspense fallback={<Spinner label="Loading the admin page" />}>
+                <AdminPage />
               </Suspense>
             }
           />

@@ -13,6 +13,7 @@ const ada: Me = {
   isBot: false,
   email: 'ada@example.com',
   createdAt: '2026-01-01T00:00:00.000Z',
+  isAdmin: false,
 };
 const session = (user: Me): StoredSession => ({
   user,

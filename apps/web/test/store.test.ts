@@ -12,6 +12,7 @@ const ada: Me = {
   isBot: false,
   email: null,
   createdAt: '2026-01-01T00:00:00.000Z',
+  isAdmin: false,
 };
 
 describe('the outbox', () => {

@@ -1,3 +1,4 @@
+import { adminRouter } from './routers/admin';
 import { authRouter } from './routers/auth';
 import { botsRouter } from './routers/bots';
 import { conversationsRouter } from './routers/conversations';
@@ -21,6 +22,7 @@ export const appRouter = router({
   presence: presenceRouter,
   tokens: tokensRouter,
   bots: botsRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,4 +1,6 @@
+import { users } from '@pigeon/db';
 import { initTRPC, TRPCError } from '@trpc/server';
+import { and, eq, isNull } from 'drizzle-orm';
 import { z, ZodError } from 'zod';
 import type { Context } from './context';
 import { flushOutbox, Outbox } from './core/changes';
@@ -118,6 +120,20 @@ export const loginOnlyProcedure = authedProcedure.use(({ ctx, next }) => {
       message: 'Only a logged-in session can do this, not an API token.',
     });
   }
+  return next();
+});
+
+/**
+ * The admin page's procedures: the role is read from the database on every call, not the token,
+ * and needs a login (an API token, even the admin's, manages nothing).
+ */
+export const adminProcedure = loginOnlyProcedure.use(async ({ ctx, next }) => {
+  const [row] = await ctx.db
+    .select({ isAdmin: users.isAdmin })
+    .from(users)
+    .where(and(eq(users.id, ctx.viewer.userId), isNull(users.deletedAt)));
+  if (!row?.isAdmin)
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'Only the server’s admin can do this.' });
   return next();
 });
 

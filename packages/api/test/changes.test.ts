@@ -85,6 +85,7 @@ function callsAs(w: World, viewerId: string) {
       forget: (ids) => forgotten.push(...ids),
     },
     presence: new InProcessPresenceStore(30_000),
+    registrationModeDefault: 'open',
     viewer: { userId: viewerId, sessionId: randomUUID(), expiresAt: Date.now() + 60_000 },
     userAgent: null,
     cookies: null,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { timestamp, userId } from './common';
+import { inviteCode } from './admin';
 import { limits } from './limits';
 
 export const username = z
@@ -26,7 +27,14 @@ export const password = z
  */
 const cookie = z.boolean().default(false);
 
-export const registerInput = z.object({ username, email, password, cookie });
+/** `inviteCode` is needed while registration is invite-only (see `auth.registration`). */
+export const registerInput = z.object({
+  username,
+  email,
+  password,
+  cookie,
+  inviteCode: inviteCode.optional(),
+});
 export type RegisterInput = z.input<typeof registerInput>;
 
 /** Login checks only the bounds: the rules for new passwords must not lock out existing ones. */
@@ -50,6 +58,8 @@ export const me = z.object({
   createdAt: timestamp,
   /** The caller is a bot (acting through an API token). */
   isBot: z.boolean(),
+  /** The server's admin: sees the admin page. */
+  isAdmin: z.boolean(),
 });
 export type Me = z.infer<typeof me>;
 

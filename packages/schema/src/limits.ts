@@ -28,4 +28,7 @@ export const limits = {
   /** A secret is `pgn_` and 43 base64url characters; anything much longer is not one. */
   apiTokenSecret: { max: 64 },
   botsPerOwner: { max: 10 },
+  inviteCode: { max: 64 },
+  /** An invite makes at most this many accounts, for at most this many hours. */
+  invite: { maxUses: 1000, maxHours: 24 * 90 },
 } as const;

@@ -2,7 +2,7 @@ import type { PigeonClient } from '@pigeon/client';
 import { TRPCClientError } from '@pigeon/client';
 import { loginInput, registerInput } from '@pigeon/schema';
 import { useState, type SubmitEvent } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { Field } from '../components/field';
 import { formText } from '../lib/form';
 
@@ -43,6 +43,8 @@ function firstIssuePerField(
 /** Login and registration: the shared Zod schemas check fields before anything is sent. */
 export function AuthPage({ mode, client }: { mode: Mode; client: PigeonClient }) {
   const copy = COPY[mode];
+  // An invite link (/register?invite=…) from the server's admin, for invite-only servers.
+  const inviteCode = useSearchParams()[0].get('invite') ?? undefined;
   const [fields, setFields] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -56,7 +58,7 @@ export function AuthPage({ mode, client }: { mode: Mode; client: PigeonClient })
     const values = { username: text('username'), password: text('password'), cookie: true };
     // The session link stores the tokens; the store then routes to the chats.
     const parsedRegister =
-      mode === 'register' ? registerInput.safeParse({ ...values, email: text('email') }) : null;
+      mode === 'register' ? registerInput.safeParse({ ...values, email: text('email'), inviteCode }) : null;
     const parsedLogin = mode === 'login' ? loginInput.safeParse(values) : null;
     const invalid = parsedRegister?.error ?? parsedLogin?.error;
     if (invalid) {
@@ -94,6 +96,9 @@ export function AuthPage({ mode, client }: { mode: Mode; client: PigeonClient })
       <main className="w-full max-w-sm">
         <p className="mb-6 text-center text-3xl font-bold text-indigo-600 dark:text-indigo-400">Pigeon</p>
         <h1 className="mb-4 text-xl font-semibold">{copy.title}</h1>
+        {mode === 'register' && inviteCode && (
+          <p className="mb-4 text-sm text-slate-600 dark:text-slate-300">You were invited to this server.</p>
+        )}
         <form
           noValidate
           onSubmit={(e) => void submit(e)}

@@ -46,7 +46,7 @@ export async function deleteAccount(
   const attempt = { kind: 'confirmation', userId, ip: call.ip } as const;
   const endedSessions = await underPasswordLimits(call.rateLimits, attempt, async () => {
     await requirePassword(call.db, userId, password);
-    return eraseAccounts(call, [...(await botsOf(call.db, userId)), userId]);
+    return eraseAccount(call, userId);
   });
   clearRefreshCookie(call.cookies);
   call.outbox.sessionsEnded(endedSessions);
@@ -54,9 +54,14 @@ export async function deleteAccount(
 }
 
 /**
- * The deletion of accounts, in one transaction; returns the sessions and API tokens it ended.
- * A person's bots go with them (and so do their tokens).
+ * Deletes an account and the bots it owns, in one transaction; returns the sessions and API
+ * tokens it ended (the admin's path too).
  */
+export async function eraseAccount(scope: ChangeScope, userId: string): Promise<string[]> {
+  return eraseAccounts(scope, [...(await botsOf(scope.db, userId)), userId]);
+}
+
+/** The deletion of these accounts, in one transaction; returns the sessions and API tokens it ended. */
 export async function eraseAccounts(scope: ChangeScope, userIds: readonly string[]): Promise<string[]> {
   return commitChange(scope, async (tx, events) => {
     let ended: string[] = [];

@@ -1,4 +1,4 @@
-import { apiTokens, sessions, type Database } from '@pigeon/db';
+import { apiTokens, sessions, users, type Database } from '@pigeon/db';
 import { limits } from '@pigeon/schema';
 import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { Viewer } from '../core/types';
@@ -47,6 +47,11 @@ export function createSessionStatus(db: Database, ttlMs = 5_000, maxEntries = 20
         and(
           eq(apiTokens.tokenHash, hash),
           or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, sql`now()`)),
+          // Its holder is active, and so is a bot's owner (the admin may deactivate either).
+          sql`exists (select 1 from ${users} holder where holder.id = ${apiTokens.userId}
+            and holder.deleted_at is null and holder.deactivated_at is null
+            and (holder.owner_id is null or exists (select 1 from ${users} owner
+              where owner.id = holder.owner_id and owner.deactivated_at is null)))`,
         ),
       )
       .returning({

@@ -1,5 +1,5 @@
 import { users, type Database } from '@pigeon/db';
-import type { AuthSession, LoginInput, refreshInput, registerInput } from '@pigeon/schema';
+import type { AuthSession, RegistrationMode, LoginInput, refreshInput, registerInput } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import type { z } from 'zod';
 import type { Outbox } from '../core/changes';
@@ -7,6 +7,7 @@ import { openEventStream } from '../core/event-log';
 import type { CookieJar } from '../core/types';
 import type { RateLimits } from '../rate-limits';
 import { underPasswordLimits, WrongPassword } from './password-attempts';
+import { admitRegistration } from './registration';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
 import { clearRefreshCookie, deliverSession, refreshTokenFromCookie } from './refresh-cookie';
 import { endSession, rotateRefreshToken, startSession } from './sessions';
@@ -22,15 +23,17 @@ export interface SignInCall {
   userAgent: string | null;
   cookies: CookieJar | null;
   outbox: Outbox;
+  registrationModeDefault: RegistrationMode;
 }
 
 /** A new account, logged in at once. */
 export async function register(call: SignInCall, input: z.infer<typeof registerInput>): Promise<AuthSession> {
   const passwordHash = await hashPassword(input.password);
   const user = await call.db.transaction(async (tx) => {
+    const { firstAccount } = await admitRegistration(tx, call.registrationModeDefault, input.inviteCode);
     const [created] = await tx
       .insert(users)
-      .values({ username: input.username, email: input.email, passwordHash })
+      .values({ username: input.username, email: input.email, passwordHash, isAdmin: firstAccount })
       .onConflictDoNothing()
       .returning();
     if (!created) throw await whichIsTaken(tx, input);
@@ -60,6 +63,12 @@ export async function login(call: SignInCall, input: LoginInput): Promise<AuthSe
     // One message for both cases: the response does not tell whether the name exists.
     if (!user || !ok)
       throw new WrongPassword({ code: 'UNAUTHORIZED', message: 'Wrong username or password.' });
+    if (user.deactivatedAt) {
+      throw new TRPCError({
+        code: 'FORBIDDEN',
+        message: 'This account has been deactivated by the server’s admin.',
+      });
+    }
     return startSession(call.db, call.tokens, user, call.userAgent);
   });
   return deliverSession(call.cookies, session, input.cookie);

@@ -14,6 +14,7 @@ export function toMe(user: typeof users.$inferSelect): Me {
     email: user.email,
     createdAt: user.createdAt.toISOString(),
     isBot: user.isBot,
+    isAdmin: user.isAdmin,
   };
 }
 
