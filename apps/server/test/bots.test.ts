@@ -1,5 +1,5 @@
 import { codeOf } from '@pigeon/test-utils';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { WS_CLOSE_SESSION_ENDED } from '../src/ws/close-codes';
 import { callWithBearer, clientWithApiToken, makeApiToken, rawSocketWith } from './api-token-clients';
 import { backends, collectEvents, newClientId, useTestServer } from './harness';
@@ -8,6 +8,11 @@ const botName = () => `bot_${newClientId().slice(0, 8)}`;
 
 describe.each(backends)('bot accounts (%s)', (backend) => {
   const t = useTestServer(backend);
+  let admin: Awaited<ReturnType<typeof t.user>>;
+  // Registered before anyone else on this server, so its admin.
+  beforeAll(async () => {
+    admin = await t.user('admin');
+  });
 
   it('a person makes a bot, gives it a token, befriends it and chats with it; it shows as a bot', async () => {
     const owner = await t.user('botowner');
@@ -67,6 +72,27 @@ describe.each(backends)('bot accounts (%s)', (backend) => {
     expect(suggested.map((s) => s.id)).toContain(owner.id);
     expect(suggested.map((s) => s.id)).not.toContain(made.id);
     expect((await newcomer.client.users.search.query({ query: made.username })).users).toHaveLength(1);
+  });
+
+  it('the admin deactivating a person stops their tokens and their bots’ at once, until reactivated', async () => {
+    const owner = await t.user('deactivated');
+    const made = await owner.client.bots.create.mutate({ username: botName() });
+    const own = await makeApiToken(owner);
+    const bots = await makeApiToken(owner, { botId: made.id });
+    const sockets = [rawSocketWith(t.url, own.secret), rawSocketWith(t.url, bots.secret)];
+    await Promise.all(sockets.map((s) => s.live));
+    await admin.client.admin.setUserActive.mutate({ userId: owner.id, active: false });
+    expect(await Promise.all(sockets.map((s) => s.closed))).toEqual([
+      WS_CLOSE_SESSION_ENDED,
+      WS_CLOSE_SESSION_ENDED,
+    ]);
+    for (const secret of [own.secret, bots.secret]) {
+      expect((await callWithBearer(t.url, secret, 'auth.me', 'query', undefined)).code).toBe('UNAUTHORIZED');
+    }
+    await admin.client.admin.setUserActive.mutate({ userId: owner.id, active: true });
+    for (const secret of [own.secret, bots.secret]) {
+      expect((await callWithBearer(t.url, secret, 'auth.me', 'query', undefined)).status).toBe(200);
+    }
   });
 
   it('cannot log in with a password, whatever is tried', async () => {
