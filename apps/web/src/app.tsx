@@ -1,10 +1,11 @@
 import type { PigeonClient } from '@pigeon/client';
-import { lazy, Suspense, type ReactNode } from 'react';
-import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { Shell } from './components/shell';
 import { Spinner } from './components/spinner';
 import { AuthPage } from './pages/auth';
 import { LandingPage } from './pages/landing';
+import { arrivedSignedIn, rememberReturnPath, returnPath } from './lib/return-path';
 import { useAppSelector, type AppStore } from './store';
 
 // The chat screens load after login, keeping the login page's first download small.
@@ -17,15 +18,22 @@ const AdminPage = lazy(() => import('./pages/admin'));
 
 function RequireSession({ children }: { children: ReactNode }) {
   const status = useAppSelector((s) => s.session.status);
+  const location = useLocation();
+  useEffect(() => {
+    if (status === 'authenticated') arrivedSignedIn();
+  }, [status]);
   if (status === 'unknown') return <Spinner label="Loading your session" />;
-  if (status === 'anonymous') return <Navigate to="/" replace />;
+  if (status === 'anonymous') {
+    rememberReturnPath(location.pathname + location.search);
+    return <Navigate to="/" replace />;
+  }
   return children;
 }
 
 function PublicOnly({ children }: { children: ReactNode }) {
   const status = useAppSelector((s) => s.session.status);
   if (status === 'unknown') return <Spinner label="Loading your session" />;
-  if (status === 'authenticated') return <Navigate to="/chats" replace />;
+  if (status === 'authenticated') return <Navigate to={returnPath()} replace />;
   return children;
 }
 

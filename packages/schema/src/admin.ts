@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { timestamp, userId } from './common';
 import { limits } from './limits';
+import { searchText, text } from './text';
 
 /** Who may make an account: anyone, only holders of an invite, or nobody (the admin adds no one). */
 export const registrationMode = z.enum(['open', 'invite', 'closed']);
@@ -9,8 +10,7 @@ export type RegistrationMode = z.infer<typeof registrationMode>;
 export const registrationInfo = z.object({ mode: registrationMode });
 export type RegistrationInfo = z.infer<typeof registrationInfo>;
 
-export const inviteCode = z
-  .string()
+export const inviteCode = text()
   .trim()
   .min(1, 'The invite code is empty.')
   .max(limits.inviteCode.max, 'That is not an invite code.');
@@ -36,9 +36,9 @@ export type AdminStats = z.infer<typeof adminStats>;
 
 export const adminUsersInput = z.object({
   /** Matches the start of a username or an email, case-insensitively. */
-  query: z.string().trim().max(limits.searchQuery.max).optional(),
+  query: searchText().trim().max(limits.searchQuery.max).optional(),
   /** The last username of the previous page. */
-  cursor: z.string().max(limits.username.max).optional(),
+  cursor: text().max(limits.username.max).optional(),
   limit: z.number().int().min(1).max(limits.page.max).default(limits.page.default),
 });
 

@@ -2,22 +2,20 @@ import { z } from 'zod';
 import { timestamp, userId } from './common';
 import { inviteCode } from './admin';
 import { limits } from './limits';
+import { text } from './text';
 
-export const username = z
-  .string({ error: 'Username is required.' })
+export const username = text('Username is required.')
   .trim()
   .min(limits.username.min, `Username must be at least ${limits.username.min} characters.`)
   .max(limits.username.max, `Username must be at most ${limits.username.max} characters.`)
   .regex(/^[A-Za-z0-9_.-]+$/, 'Username may contain only letters, digits, ".", "_" and "-".');
 
-export const email = z
-  .string({ error: 'Email is required.' })
+export const email = text('Email is required.')
   .trim()
   .max(limits.email.max, `Email must be at most ${limits.email.max} characters.`)
   .pipe(z.email({ error: 'That does not look like an email address.' }));
 
-export const password = z
-  .string({ error: 'Password is required.' })
+export const password = text('Password is required.')
   .min(limits.password.min, `Password must be at least ${limits.password.min} characters.`)
   .max(limits.password.max, `Password must be at most ${limits.password.max} characters.`);
 
@@ -37,15 +35,23 @@ export const registerInput = z.object({
 });
 export type RegisterInput = z.input<typeof registerInput>;
 
-/** Login checks only the bounds: the rules for new passwords must not lock out existing ones. */
+/**
+ * A password being checked, not set: only its bounds. The rules for new passwords must not lock
+ * out existing ones, and it is never stored, so even text PostgreSQL cannot hold is harmless here.
+ */
+export function presentedPassword(required: string) {
+  return z.string({ error: required }).min(1, required).max(limits.password.max);
+}
+
+/** Login checks only the bounds of both fields, and that the name could be looked up at all. */
 export const loginInput = z.object({
-  username: z.string().trim().min(1, 'Username is required.').max(limits.username.max),
-  password: z.string().min(1, 'Password is required.').max(limits.password.max),
+  username: text('Username is required.').trim().min(1, 'Username is required.').max(limits.username.max),
+  password: presentedPassword('Password is required.'),
   cookie,
 });
 export type LoginInput = z.infer<typeof loginInput>;
 
-export const refreshToken = z.string().min(1).max(limits.refreshToken.max);
+export const refreshToken = text().min(1).max(limits.refreshToken.max);
 /** Without a token in the body, the refresh token is read from the httpOnly cookie. */
 export const refreshInput = z.object({ refreshToken: refreshToken.optional() });
 export const logoutInput = z.object({}).optional();
@@ -98,11 +104,11 @@ export type DeviceSession = z.infer<typeof deviceSession>;
 export const revokeSessionInput = z.object({ sessionId: z.uuid({ error: 'Must be a session id.' }) });
 
 export const changePasswordInput = z.object({
-  currentPassword: z.string().min(1, 'Enter your current password.').max(limits.password.max),
+  currentPassword: presentedPassword('Enter your current password.'),
   newPassword: password,
 });
 export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
 
 export const deleteAccountInput = z.object({
-  password: z.string().min(1, 'Enter your password.').max(limits.password.max),
+  password: presentedPassword('Enter your password.'),
 });

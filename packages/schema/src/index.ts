@@ -11,4 +11,5 @@ export * from './limits';
 export * from './messages';
 export * from './presence';
 export * from './settings';
+export * from './text';
 export * from './users';

@@ -4,6 +4,8 @@ import { loginInput, registerInput } from '@pigeon/schema';
 import { useState, type SubmitEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Field } from '../components/field';
+import { InsecureConnectionWarning } from '../components/insecure-connection';
+import { PasswordMeter } from '../components/password-meter';
 import { formText } from '../lib/form';
 
 type Mode = 'login' | 'register';
@@ -48,6 +50,13 @@ export function AuthPage({ mode, client }: { mode: Mode; client: PigeonClient })
   const [fields, setFields] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Sign-up shows how strong the password is, weighed against the name and email typed with it.
+  const [draft, setDraft] = useState({ password: '', userInputs: [] as string[] });
+  const trackDraft = (form: HTMLFormElement) =>
+    setDraft({
+      password: formText(form, 'password'),
+      userInputs: [formText(form, 'username'), formText(form, 'email'), 'pigeon'],
+    });
   // The boxes keep 16 px whatever surrounds them: below that, phones zoom in on focus.
   const field = (name: FieldName) => ({ id: name, name, className: 'text-base', error: fields[name] });
 
@@ -99,9 +108,11 @@ export function AuthPage({ mode, client }: { mode: Mode; client: PigeonClient })
         {mode === 'register' && inviteCode && (
           <p className="mb-4 text-sm text-slate-600 dark:text-slate-300">You were invited to this server.</p>
         )}
+        <InsecureConnectionWarning />
         <form
           noValidate
           onSubmit={(e) => void submit(e)}
+          onChange={mode === 'register' ? (e) => trackDraft(e.currentTarget) : undefined}
           className="space-y-4"
           aria-describedby={formError ? 'form-error' : undefined}
         >
@@ -115,6 +126,7 @@ export function AuthPage({ mode, client }: { mode: Mode; client: PigeonClient })
             type="password"
             autoComplete={mode === 'register' ? 'new-password' : 'current-password'}
           />
+          {mode === 'register' && <PasswordMeter password={draft.password} userInputs={draft.userInputs} />}
           {formError && (
             <p
               id="form-error"

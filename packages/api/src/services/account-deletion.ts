@@ -16,7 +16,7 @@ import type { CookieJar, Tx } from '../core/types';
 import type { RateLimits } from '../rate-limits';
 import { groupsOf, leaveGroupIn } from './groups';
 import { underPasswordLimits, WrongPassword } from './password-attempts';
-import { verifyPassword } from './passwords';
+import { checkUserPassword } from './passwords';
 import { clearRefreshCookie } from './refresh-cookie';
 
 async function requirePassword(db: Database, userId: string, password: string) {
@@ -25,7 +25,7 @@ async function requirePassword(db: Database, userId: string, password: string) {
     .from(users)
     .where(and(eq(users.id, userId), isNull(users.deletedAt)));
   if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
-  if (!(await verifyPassword(user.passwordHash, password))) {
+  if (!(await checkUserPassword(db, user, password))) {
     throw new WrongPassword({ code: 'FORBIDDEN', message: 'The password is not right.' });
   }
   return user;

@@ -8,7 +8,8 @@ import type { CookieJar } from '../core/types';
 import type { RateLimits } from '../rate-limits';
 import { underPasswordLimits, WrongPassword } from './password-attempts';
 import { admitRegistration } from './registration';
-import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
+import { requireAcceptablePassword } from './password-policy';
+import { checkUserPassword, hashPassword, verifyAgainstDummy } from './passwords';
 import { clearRefreshCookie, deliverSession, refreshTokenFromCookie } from './refresh-cookie';
 import { endSession, rotateRefreshToken, startSession } from './sessions';
 import type { TokenService } from './tokens';
@@ -28,6 +29,7 @@ export interface SignInCall {
 
 /** A new account, logged in at once. */
 export async function register(call: SignInCall, input: z.infer<typeof registerInput>): Promise<AuthSession> {
+  requireAcceptablePassword(input.password, input, 'password');
   const passwordHash = await hashPassword(input.password);
   const user = await call.db.transaction(async (tx) => {
     const { firstAccount } = await admitRegistration(tx, call.registrationModeDefault, input.inviteCode);
@@ -58,7 +60,7 @@ export async function login(call: SignInCall, input: LoginInput): Promise<AuthSe
     // Bots have no password (they act through API tokens): their names fail like unknown ones.
     const user = found && !found.isBot ? found : undefined;
     const ok = user
-      ? await verifyPassword(user.passwordHash, input.password)
+      ? await checkUserPassword(call.db, user, input.password)
       : await verifyAgainstDummy(input.password);
     // One message for both cases: the response does not tell whether the name exists.
     if (!user || !ok)
