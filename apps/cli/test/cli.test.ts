@@ -230,3 +230,43 @@ describe('pigeon tail', () => {
     expect(bodies).toEqual(['one', 'two']);
   });
 });
+
+describe('pigeon token', () => {
+  it('creates (printing the secret once), lists and revokes API tokens, for you and for your bot', async () => {
+    const judy = await loggedIn('judy');
+    const created = await runCli(['token', 'create', 'backup', '--read', '--expires', '30'], judy.home);
+    expect(created).toMatchObject({ code: 0 });
+    const secret = created.stdout.trim();
+    expect(secret).toMatch(/^pgn_[A-Za-z0-9_-]{43}$/);
+
+    const listed = await runCli(['token', 'list'], judy.home);
+    expect(listed.stdout).toContain('backup  read');
+    expect(listed.stdout).not.toContain(secret.slice(8));
+    const [id] = listed.stdout.trim().split(/\s+/);
+
+    // The secret works as a bearer token, and logging in with it gives a read-only `pigeon`.
+    const other = mkdtempSync(join(tmpdir(), 'pigeon-cli-home-'));
+    homes.push(other);
+    expect(await runCli(['login', server.url, '--token-stdin'], other, `${secret}\n`)).toMatchObject({
+      code: 0,
+    });
+    expect((await runCli(['friends'], other)).code).toBe(0);
+    // A token cannot make tokens: that needs a password login.
+    const refused = await runCli(['token', 'list'], other);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('Only a logged-in session can do this');
+
+    expect(await runCli(['token', 'revoke', id ?? ''], judy.home)).toMatchObject({ code: 0 });
+    expect((await runCli(['token', 'list'], judy.home)).stdout).toContain('No API tokens.');
+    expect((await runCli(['friends'], other)).code).not.toBe(0);
+
+    const bot = await judy.client.bots.create.mutate({ username: `jbot_${randomBytes(3).toString('hex')}` });
+    const botToken = await runCli(['token', 'create', 'bot key', '--bot', bot.username], judy.home);
+    expect(botToken).toMatchObject({ code: 0 });
+    expect((await runCli(['token', 'list', '--bot', bot.username], judy.home)).stdout).toContain(
+      'bot key  write',
+    );
+    const nobot = await runCli(['token', 'list', '--bot', 'nobody_here'], judy.home);
+    expect(nobot.stderr).toContain('You have no bot named nobody_here.');
+  });
+});

@@ -33,6 +33,7 @@ const rateLimitOverrides = z.partialRecord(
     'searches',
     'typing',
     'presence',
+    'tokenChanges',
   ]),
   rule,
 );

@@ -1,10 +1,12 @@
 // The authorization matrix: every procedure of the router, called by someone who must not get
 // through. The cases are keyed by procedure path and checked against the router itself, so a new
-// procedure without a row here fails the suite.
+// procedure without a row here fails the suite. The same rows are then called with personal API
+// tokens: the owner's (write, read, revoked) and a stranger's.
 import { appRouter } from '@pigeon/api';
 import type { PigeonClient } from '@pigeon/client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { errorCode } from '@pigeon/test-utils';
+import { clientWithApiToken, makeApiToken } from './api-token-clients';
 import { backends, befriend, collectEvents, newClientId, useTestServer } from './harness';
 
 type User = Awaited<ReturnType<ReturnType<typeof useTestServer>['user']>>;
@@ -39,6 +41,9 @@ interface World {
   /** The owner's message in the group, and the ex-member's own from before the removal. */
   groupMessageId: number;
   exMemberMessageId: number;
+  /** The owner's bot, and a token of the bot's. */
+  botId: string;
+  botTokenId: string;
 }
 
 /** How an outsider must be answered: a refusal code, or 'own' when the call only touches their own data. */
@@ -64,6 +69,8 @@ interface Row {
   removed?: Expected;
   /** Calls that change the owner's state are proven on a copy of the world, not the shared one. */
   consumes?: true;
+  /** Managing the account (see trpc.ts `loginOnlyProcedure`): any API token gets FORBIDDEN. */
+  loginOnly?: true;
   /**
    * The admin column: only the server's admin gets through; the owner (an ordinary account) and
    * everyone else get FORBIDDEN. The admin makes the well-formed call.
@@ -130,6 +137,7 @@ const matrix: Record<string, Row> = {
     stranger: 'public',
   },
   'auth.logout': {
+    loginOnly: true,
     call: (c) => c.auth.logout.mutate(),
     anonymous: 'UNAUTHORIZED',
     stranger: 'own',
@@ -142,12 +150,14 @@ const matrix: Record<string, Row> = {
     revealsNothing: (result, w) => expect(JSON.stringify(result)).not.toContain(w.owner.id),
   },
   'auth.sessions': {
+    loginOnly: true,
     call: (c) => c.auth.sessions.query(),
     anonymous: 'UNAUTHORIZED',
     stranger: 'own',
     revealsNothing: (result, w) => expect(JSON.stringify(result)).not.toContain(w.owner.id),
   },
   'auth.revokeSession': {
+    loginOnly: true,
     call: async (c, w) => {
       const [session] = await w.owner.client.auth.sessions.query();
       return c.auth.revokeSession.mutate({ sessionId: session?.id ?? '' });
@@ -157,12 +167,14 @@ const matrix: Record<string, Row> = {
     consumes: true,
   },
   'auth.revokeOtherSessions': {
+    loginOnly: true,
     call: (c) => c.auth.revokeOtherSessions.mutate(),
     anonymous: 'UNAUTHORIZED',
     stranger: 'own',
     consumes: true,
   },
   'auth.changePassword': {
+    loginOnly: true,
     call: (c, w) =>
       c.auth.changePassword.mutate({
         currentPassword: w.owner.password,
@@ -173,12 +185,14 @@ const matrix: Record<string, Row> = {
     consumes: true,
   },
   'auth.deleteAccount': {
+    loginOnly: true,
     call: (c, w) => c.auth.deleteAccount.mutate({ password: w.owner.password }),
     anonymous: 'UNAUTHORIZED',
     stranger: 'own', // only ever the caller's own account, with the caller's own password
     consumes: true,
   },
   'auth.exportData': {
+    loginOnly: true,
     call: (c) => c.auth.exportData.query(),
     anonymous: 'UNAUTHORIZED',
     stranger: 'own',
@@ -188,6 +202,7 @@ const matrix: Record<string, Row> = {
     },
   },
   'auth.updateProfile': {
+    loginOnly: true,
     call: (c) => c.auth.updateProfile.mutate({ email: `changed_${newClientId().slice(0, 8)}@example.com` }),
     anonymous: 'UNAUTHORIZED',
     stranger: 'own', // it only ever changes the caller's own profile
@@ -414,6 +429,48 @@ const matrix: Record<string, Row> = {
     anonymous: 'UNAUTHORIZED',
     stranger: 'own', // a stream is always the caller's own; see the event test below
   },
+  // Tokens and bots: another person's bot is NOT_FOUND, as if it did not exist.
+  'tokens.create': {
+    loginOnly: true,
+    call: (c, w) =>
+      c.tokens.create.mutate({ name: 'matrix', scope: 'read', expiresInDays: 1, botId: w.botId }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'NOT_FOUND',
+  },
+  'tokens.list': {
+    loginOnly: true,
+    call: (c, w) => c.tokens.list.query({ botId: w.botId }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'NOT_FOUND',
+  },
+  'tokens.revoke': {
+    loginOnly: true,
+    call: (c, w) => c.tokens.revoke.mutate({ tokenId: w.botTokenId }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'NOT_FOUND',
+    consumes: true,
+  },
+  'bots.create': {
+    loginOnly: true,
+    call: (c) => c.bots.create.mutate({ username: `bot_${newClientId().slice(0, 8)}` }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'own', // a bot of the caller's own
+    revealsNothing: (result, w) => expect(JSON.stringify(result)).not.toContain(w.owner.id),
+  },
+  'bots.list': {
+    loginOnly: true,
+    call: (c) => c.bots.list.query(),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'own',
+    revealsNothing: (result, w) => expect(JSON.stringify(result)).not.toContain(w.botId),
+  },
+  'bots.delete': {
+    loginOnly: true,
+    call: (c, w) => c.bots.delete.mutate({ botId: w.botId }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'NOT_FOUND',
+    consumes: true,
+  },
 };
 
 /** Every admin procedure: anonymous callers are UNAUTHORIZED, every other account FORBIDDEN. */
@@ -422,6 +479,7 @@ const adminRow = (call: Row['call'], consumes?: true): Row => ({
   anonymous: 'UNAUTHORIZED',
   stranger: 'FORBIDDEN',
   adminOnly: true,
+  loginOnly: true, // not even the admin's API token
   ...(consumes ? { consumes } : {}),
 });
 Object.assign(matrix, {
@@ -443,6 +501,9 @@ Object.assign(matrix, {
 } satisfies Record<string, Row>);
 
 const paths = Object.keys(appRouter._def.procedures).sort();
+// At run time tRPC keeps every procedure under its full dotted path (the type says nested).
+const procedureType = (path: string) =>
+  (appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>)[path]?._def.type;
 
 async function outcome(promise: Promise<unknown>): Promise<{ code: string | undefined; result?: unknown }> {
   try {
@@ -511,6 +572,8 @@ describe.each(backends)('authorization (%s)', (backend) => {
     });
     await owner.client.conversations.removeMember.mutate({ conversationId: group.id, userId: exMember.id });
     const { request: outgoing } = await owner.client.friends.request.mutate({ userId: loner.id });
+    const bot = await owner.client.bots.create.mutate({ username: `bot_${newClientId().slice(0, 8)}` });
+    const botToken = await makeApiToken(owner, { botId: bot.id });
     return {
       admin,
       owner,
@@ -530,6 +593,8 @@ describe.each(backends)('authorization (%s)', (backend) => {
       exMember,
       groupMessageId,
       exMemberMessageId,
+      botId: bot.id,
+      botTokenId: botToken.id,
     };
   }
 
@@ -618,6 +683,76 @@ describe.each(backends)('authorization (%s)', (backend) => {
         column.revealsNothing(row, result, w);
       } else {
         expect(code).toBe(expected);
+      }
+    });
+  });
+
+  /**
+   * The same rows with API tokens. A token acts as its person, minus what its scope or the
+   * login-only rule takes away; a revoked one gets nothing anywhere.
+   */
+  const tokenColumns = [
+    {
+      who: 'the owner’s write token does what the owner may, but manage the account',
+      scope: 'write' as const,
+      holder: (w: World) => w.owner,
+      fresh: true,
+      expected: (row: Row) => (row.loginOnly ? 'FORBIDDEN' : 'own'),
+    },
+    {
+      who: 'the owner’s read token reads, and cannot change anything',
+      scope: 'read' as const,
+      holder: (w: World) => w.owner,
+      fresh: false,
+      expected: (row: Row, path: string) =>
+        row.loginOnly || procedureType(path) === 'mutation' ? 'FORBIDDEN' : 'own',
+    },
+    {
+      who: 'the owner’s revoked token gets nothing anywhere',
+      scope: 'write' as const,
+      holder: (w: World) => w.owner,
+      revoked: true,
+      fresh: false,
+      expected: () => 'UNAUTHORIZED',
+    },
+    {
+      who: 'the admin’s write token cannot use the admin procedures',
+      scope: 'write' as const,
+      holder: () => admin,
+      fresh: false,
+      expected: (row: Row) => (row.adminOnly ? 'FORBIDDEN' : 'skip'),
+    },
+    {
+      who: 'a stranger’s write token gets nothing of the owner’s',
+      scope: 'write' as const,
+      holder: () => stranger,
+      fresh: true,
+      expected: (row: Row) => (row.loginOnly ? 'FORBIDDEN' : row.stranger),
+      revealsNothing: (row: Row, result: unknown, w: World) => row.revealsNothing?.(result, w),
+    },
+  ];
+  describe.each(tokenColumns)('$who', (column) => {
+    it.each(paths)('%s', async (path) => {
+      const row = matrix[path];
+      if (!row) throw new Error(`no matrix row for ${path}`);
+      if (row.anonymous === 'public' || column.expected(row, path) === 'skip') return;
+      const w = row.consumes && column.fresh ? await makeWorld() : world;
+      const holder = column.holder(w);
+      const token = await makeApiToken(holder, { scope: column.scope });
+      if (column.revoked) await holder.client.tokens.revoke.mutate({ tokenId: token.id });
+      const client = clientWithApiToken(t.url, token.secret);
+      try {
+        const { code, result } = await outcome(row.call(client, w));
+        const expected = column.expected(row, path);
+        if (expected === 'own' || expected === 'public') {
+          expect(code).toBeUndefined();
+          column.revealsNothing?.(row, result, w);
+        } else {
+          expect(code).toBe(expected);
+        }
+      } finally {
+        await client.$close();
+        if (!column.revoked) await holder.client.tokens.revoke.mutate({ tokenId: token.id });
       }
     });
   });

@@ -4,7 +4,8 @@ import { appRouter } from '@pigeon/api';
 import { errorCode } from '@pigeon/test-utils';
 import fc from 'fast-check';
 import WebSocket from 'ws';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { makeApiToken } from './api-token-clients';
 import { backends, befriend, newClientId, useTestServer, type TestServer } from './harness';
 
 const TRPC_CODES = new Set([
@@ -33,7 +34,10 @@ const procedures = Object.entries(
   .sort((x, y) => Number(x.path === 'auth.logout') - Number(y.path === 'auth.logout'));
 // (revokeOtherSessions takes no input, so any payload "succeeds"; it ends only the caller's other logins.)
 
-/** Calls whose success with a random input is legitimate: they take no data worth checking. */
+/**
+ * Calls whose success with a random input is legitimate: they take no data worth checking, or
+ * make something of the caller's own from any valid name (a bot, a token).
+ */
 // (An invite with the default use count and expiry is a valid call for the admin, if the fuzzing
 // user happens to be the server's first account.)
 const MAY_SUCCEED = new Set([
@@ -41,7 +45,12 @@ const MAY_SUCCEED = new Set([
   'auth.logout',
   'auth.revokeOtherSessions',
   'admin.createInvite',
+  'bots.create',
+  'tokens.create',
 ]);
+
+/** The only procedures anyone may call without a token. */
+const PUBLIC = new Set(['auth.register', 'auth.registration', 'auth.login', 'auth.refresh']);
 
 /** Field names the API uses, so hostile values also land where the schemas look. */
 const FIELDS = [
@@ -62,6 +71,11 @@ const FIELDS = [
   'refreshToken',
   'lastEventId',
   'cookie',
+  'name',
+  'scope',
+  'expiresInDays',
+  'botId',
+  'tokenId',
   '__proto__',
   'constructor',
 ];
@@ -357,7 +371,77 @@ describe.each(backends)('hostile input to every procedure (%s)', (backend) => {
     await a.client.auth.login.mutate({ username: a.username, password: a.password });
     expect(await worldOf([a, b], conversationId)).toEqual(before);
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
-  }, 300_000);
+    // 100 runs for each of 70-odd procedures: 90 s on a quiet two-core machine, 4+ min on a busy one.
+  }, 480_000);
+
+  describe('with API tokens', () => {
+    afterEach(() => vi.restoreAllMocks());
+
+    /** Every procedure called over HTTP with `token` and random input: each answer must be `expected`. */
+    async function everyProcedureAnswers(
+      token: () => string,
+      expected: (type: string) => { status: number; code: string } | null,
+      numRuns = 15,
+    ) {
+      for (const { path, type } of procedures) {
+        if (type === 'subscription' || PUBLIC.has(path)) continue;
+        const wanted = expected(type);
+        if (!wanted) continue;
+        await fc.assert(
+          fc.asyncProperty(hostileInput, async (input) => {
+            const reply = await call(t, path, type, input, token());
+            const what = `${type} ${path} ${JSON.stringify(input).slice(0, 120)}`;
+            expectTypedRefusal(reply, what);
+            if (reply.status === 431) return;
+            expect(reply.status, what).toBe(wanted.status);
+            const body = JSON.parse(reply.text) as { error?: { data?: { code?: unknown } } };
+            expect(body.error?.data?.code, what).toBe(wanted.code);
+          }),
+          { numRuns },
+        );
+      }
+    }
+
+    it('a revoked token, or a forged one, is UNAUTHORIZED for every procedure whatever the input', async () => {
+      const a = await t.user('fuzz_revoked');
+      const revoked = await makeApiToken(a, { scope: 'write' });
+      await a.client.tokens.revoke.mutate({ tokenId: revoked.id });
+      const forged = fc
+        .sample(fc.string({ unit: 'grapheme-ascii', maxLength: 60 }), 50)
+        .map((tail) => `pgn_${tail}`);
+      let i = 0;
+      const unauthorized = () => ({ status: 401, code: 'UNAUTHORIZED' });
+      await everyProcedureAnswers(() => revoked.secret, unauthorized);
+      await everyProcedureAnswers(() => forged[i++ % forged.length] ?? 'pgn_', unauthorized, 5);
+    }, 120_000);
+
+    it('an expired token is UNAUTHORIZED for every procedure whatever the input', async () => {
+      const a = await t.user('fuzz_expired');
+      const expiring = await makeApiToken(a, { scope: 'write', expiresInDays: 1 });
+      // The server checks expiry against its clock on every call: move the clock past the day.
+      const now = Date.now();
+      vi.spyOn(Date, 'now').mockImplementation(() => now + 86_400_000 + 60_000);
+      await everyProcedureAnswers(
+        () => expiring.secret,
+        () => ({ status: 401, code: 'UNAUTHORIZED' }),
+      );
+    }, 120_000);
+
+    it('a read token is FORBIDDEN every mutation whatever the input, and changes nothing', async () => {
+      const a = await t.user('fuzz_read');
+      const b = await t.user('fuzz_read_b');
+      const conversationId = await befriend(a, b);
+      const before = await worldOf([a, b], conversationId);
+      const reader = await makeApiToken(a, { scope: 'read' });
+      await everyProcedureAnswers(
+        () => reader.secret,
+        (type) => (type === 'mutation' ? { status: 403, code: 'FORBIDDEN' } : null),
+      );
+      expect(await worldOf([a, b], conversationId)).toEqual(before);
+      expect(await a.client.tokens.list.query()).toHaveLength(1);
+      expect(await a.client.bots.list.query()).toEqual([]);
+    }, 120_000);
+  });
 
   it('answers hostile subscription inputs over the WebSocket with typed errors, and keeps the socket', async () => {
     const a = await t.user('fuzz_ws');

@@ -59,6 +59,7 @@ export function clientWith(server: TestServer, accessToken: string): PigeonClien
         email: null,
         createdAt: new Date().toISOString(),
         isAdmin: false,
+        isBot: false,
       },
     },
   });

@@ -10,7 +10,7 @@ describe.each(backends)('the seed flow (%s)', (backend) => {
 
     const found = await bob.client.users.search.query({ query: alice.username.slice(0, 8).toUpperCase() });
     expect(found.users.map((u) => u.username)).toContain(alice.username);
-    expect(found.users.every((u) => Object.keys(u).sort().join() === 'id,username')).toBe(true);
+    expect(found.users.every((u) => Object.keys(u).sort().join() === 'id,isBot,username')).toBe(true);
 
     const aliceEvents = collectEvents(alice.client);
     const bobEvents = collectEvents(bob.client);
@@ -21,7 +21,11 @@ describe.each(backends)('the seed flow (%s)', (backend) => {
     expect(status).toBe('pending');
     await aliceEvents.until(() => aliceEvents.events().some((e) => e.type === 'friend.request_received'));
     expect((await alice.client.friends.requests.query()).incoming).toEqual([
-      { id: request.id, from: { id: bob.id, username: bob.username }, createdAt: request.createdAt },
+      {
+        id: request.id,
+        from: { id: bob.id, username: bob.username, isBot: false },
+        createdAt: request.createdAt,
+      },
     ]);
     expect((await bob.client.friends.requests.query()).outgoing.map((r) => r.to.id)).toEqual([alice.id]);
 
@@ -32,7 +36,7 @@ describe.each(backends)('the seed flow (%s)', (backend) => {
     expect(await alice.client.friends.requests.query()).toEqual({ incoming: [], outgoing: [] });
 
     const conversation = await alice.client.conversations.open.mutate({ userId: bob.id });
-    expect(conversation.members).toEqual([{ id: bob.id, username: bob.username }]);
+    expect(conversation.members).toEqual([{ id: bob.id, username: bob.username, isBot: false }]);
     const sameFromBob = await bob.client.conversations.open.mutate({ userId: alice.id });
     expect(sameFromBob.id).toBe(conversation.id);
 

@@ -6,6 +6,7 @@ import type { ApiMetrics } from './metrics';
 import type { PresenceStore } from './presence-store';
 import type { RateLimits } from './rate-limits';
 import type { SendQueue } from './services/send-queue';
+import { looksLikeApiToken } from './services/api-token-secrets';
 import type { SessionStatus } from './services/session-status';
 import type { TokenService } from './services/tokens';
 
@@ -51,12 +52,7 @@ export async function createContext(
     connection?: { openSubscriptions: number } | null | undefined;
   },
 ): Promise<Context> {
-  const verified = request.accessToken ? await deps.tokens.verifyAccessToken(request.accessToken) : null;
-  // A valid signature is not enough: the session behind the token may have been ended. When the
-  // database cannot say, the call goes on and fails on its own (SERVICE_UNAVAILABLE) rather than
-  // logging everyone out during an outage.
-  const live = verified ? await deps.sessionStatus.isLive(verified.sessionId).catch(() => true) : false;
-  const viewer = verified && live ? verified : null;
+  const viewer = request.accessToken ? await viewerOf(deps, request.accessToken) : null;
   return {
     ...deps,
     viewer,
@@ -66,4 +62,16 @@ export async function createContext(
     ip: request.ip ?? null,
     connection: request.connection ?? null,
   };
+}
+
+/** The caller a bearer token proves: a login's JWT access token, or a personal API token. */
+async function viewerOf(deps: ApiDeps, token: string): Promise<Viewer | null> {
+  // Same header, same place, so every transport (tRPC over HTTP and WebSocket, REST) takes both.
+  if (looksLikeApiToken(token)) return deps.sessionStatus.apiTokenViewer(token).catch(() => null);
+  const verified = await deps.tokens.verifyAccessToken(token);
+  // A valid signature is not enough: the session behind the token may have been ended. When the
+  // database cannot say, the call goes on and fails on its own (SERVICE_UNAVAILABLE) rather than
+  // logging everyone out during an outage.
+  const live = verified ? await deps.sessionStatus.isLive(verified.sessionId).catch(() => true) : false;
+  return verified && live ? verified : null;
 }

@@ -18,6 +18,8 @@ export type LimitName =
   | 'typing'
   | 'presence'
   | 'groupChanges'
+  /** Creating and revoking API tokens and bots. */
+  | 'tokenChanges'
   /** Not a budget: `points` failures in a row are free, then waits double up to `durationSeconds`. */
   | 'loginBackoff';
 
@@ -42,6 +44,7 @@ export const DEFAULT_RATE_LIMITS: RateLimitRules = {
   // A beat every 15 s from each of a few tabs, plus their visibility changes.
   presence: { points: 120, durationSeconds: 60 },
   groupChanges: { points: 60, durationSeconds: 60 * 60 },
+  tokenChanges: { points: 60, durationSeconds: 60 * 60 },
   // From one address, the 4th wrong password in a row waits 1 s, then 2, 4, 8 … up to 15 min.
   loginBackoff: { points: 3, durationSeconds: 15 * 60 },
 };

@@ -1,11 +1,13 @@
 import { adminRouter } from './routers/admin';
 import { authRouter } from './routers/auth';
+import { botsRouter } from './routers/bots';
 import { conversationsRouter } from './routers/conversations';
 import { eventsRouter } from './routers/events';
 import { friendsRouter } from './routers/friends';
 import { messagesRouter } from './routers/messages';
 import { presenceRouter } from './routers/presence';
 import { settingsRouter } from './routers/settings';
+import { tokensRouter } from './routers/tokens';
 import { usersRouter } from './routers/users';
 import { router } from './trpc';
 
@@ -18,6 +20,8 @@ export const appRouter = router({
   events: eventsRouter,
   settings: settingsRouter,
   presence: presenceRouter,
+  tokens: tokensRouter,
+  bots: botsRouter,
   admin: adminRouter,
 });
 

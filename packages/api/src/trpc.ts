@@ -97,18 +97,51 @@ const announcesCommittedChanges = t.middleware(async ({ ctx, next }) => {
 
 export const publicProcedure = t.procedure.use(outagesAreUnavailable).use(announcesCommittedChanges);
 
-/** Every procedure that touches user data goes through here: a live token, checked per call. */
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+/**
+ * Every procedure that touches user data goes through here: a live token, checked per call. A
+ * read-only API token is refused every mutation here, the one place, so no procedure can forget
+ * it; queries and subscriptions are reads.
+ */
+export const authedProcedure = publicProcedure.use(({ ctx, next, type }) => {
   const viewer = ctx.viewer;
   if (!viewer) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Log in first.' });
   if (viewer.expiresAt <= Date.now()) {
-    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Your access token has expired; refresh it.' });
+    throw new TRPCError({
+      code: 'UNAUTHORIZED',
+      message: viewer.apiToken
+        ? 'This API token has expired; make a new one.'
+        : 'Your access token has expired; refresh it.',
+    });
+  }
+  if (viewer.apiToken?.scope === 'read' && type === 'mutation') {
+    throw new TRPCError({
+      code: 'FORBIDDEN',
+      message: 'This API token may only read; it cannot make changes.',
+    });
   }
   return next({ ctx: { ...ctx, viewer } });
 });
 
-/** The admin page's procedures: the role is read from the database on every call, not the token. */
-export const adminProcedure = authedProcedure.use(async ({ ctx, next }) => {
+/**
+ * Managing the account itself (password, email, deletion, sessions, API tokens and bots) takes
+ * a login: an API token, which may sit in a script or a bot's config, cannot widen its own reach
+ * or lock its owner out.
+ */
+export const loginOnlyProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (ctx.viewer.apiToken) {
+    throw new TRPCError({
+      code: 'FORBIDDEN',
+      message: 'Only a logged-in session can do this, not an API token.',
+    });
+  }
+  return next();
+});
+
+/**
+ * The admin page's procedures: the role is read from the database on every call, not the token,
+ * and needs a login (an API token, even the admin's, manages nothing).
+ */
+export const adminProcedure = loginOnlyProcedure.use(async ({ ctx, next }) => {
   const [row] = await ctx.db
     .select({ isAdmin: users.isAdmin })
     .from(users)

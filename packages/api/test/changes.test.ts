@@ -85,7 +85,11 @@ function callsAs(w: World, viewerId: string) {
     metrics: { ...noMetrics, messageSent: () => counted.messagesSent++ },
     sends: new SendQueue(db),
     rateLimits: createRateLimits(DEFAULT_RATE_LIMITS, null),
-    sessionStatus: { isLive: () => Promise.resolve(true), forget: (ids) => forgotten.push(...ids) },
+    sessionStatus: {
+      isLive: () => Promise.resolve(true),
+      apiTokenViewer: () => Promise.resolve(null),
+      forget: (ids) => forgotten.push(...ids),
+    },
     presence: new InProcessPresenceStore(30_000),
     registrationModeDefault: 'open',
     viewer: { userId: viewerId, sessionId: randomUUID(), expiresAt: Date.now() + 60_000 },

@@ -4,7 +4,14 @@ import { SessionStore, type SharedSession, type StoredSession } from '../src/ses
 
 function session(token: string, expiresInMs: number): AuthSession {
   return {
-    user: { id: 'u', username: 'u', email: null, createdAt: new Date().toISOString(), isAdmin: false },
+    user: {
+      id: 'u',
+      username: 'u',
+      email: null,
+      createdAt: new Date().toISOString(),
+      isAdmin: false,
+      isBot: false,
+    },
     accessToken: token,
     accessTokenExpiresAt: new Date(Date.now() + expiresInMs).toISOString(),
     refreshToken: `refresh-${token}`,

@@ -4,6 +4,7 @@ import {
   bigint,
   boolean,
   check,
+  type AnyPgColumn,
   index,
   jsonb,
   pgEnum,
@@ -37,6 +38,10 @@ export const users = pgTable(
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
     /** The account was deleted: the row stays, anonymised, so others' history keeps its sender. */
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    /** A bot: it has no password (the hash is '!'), and acts only through its API tokens. */
+    isBot: boolean('is_bot').notNull().default(false),
+    /** Bots only: the person who made it, and alone may give it tokens or delete it. */
+    ownerId: uuid('owner_id').references((): AnyPgColumn => users.id, { onDelete: 'cascade' }),
     /** The server's admin (the first account on a fresh server). */
     isAdmin: boolean('is_admin').notNull().default(false),
     /** Deactivated by the admin: cannot log in; everything else stays until reactivated. */
@@ -48,6 +53,11 @@ export const users = pgTable(
     uniqueIndex('users_email_lower_key').on(sql`lower(${t.email})`),
     // Newest users first, for suggestions to people with no friends yet.
     index('users_created_at_idx').on(t.createdAt),
+    // "My bots" for their owner.
+    index('users_owner_id_idx')
+      .on(t.ownerId)
+      .where(sql`${t.ownerId} is not null`),
+    check('users_bot_has_owner', sql`${t.isBot} = (${t.ownerId} is not null) or ${t.deletedAt} is not null`),
   ],
 );
 
@@ -269,6 +279,35 @@ export const usedRefreshTokens = pgTable(
     usedAt: timestamp('used_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('used_refresh_tokens_session_idx').on(t.sessionId)],
+);
+
+export const apiTokenScope = pgEnum('api_token_scope', ['read', 'write']);
+
+/**
+ * A personal API token (of a person, or of a bot its owner made). Only the SHA-256 of the secret
+ * is kept: the secret is 256 random bits, so a fast hash is enough. Revoking deletes the row.
+ */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    /** The secret's first characters, so its owner can tell tokens apart (`pgn_` and 4 characters: 24 of its 256 bits). */
+    hint: text('hint').notNull(),
+    scope: apiTokenScope('scope').notNull(),
+    createdAt: createdAt(),
+    /** Null: never expires. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('api_tokens_token_hash_key').on(t.tokenHash),
+    index('api_tokens_user_id_idx').on(t.userId, t.createdAt),
+  ],
 );
 
 /** Server-wide settings the admin changes at run time: one row (id = 1), absent until first set. */

@@ -62,6 +62,8 @@ export const me = z.object({
   /** Null only for accounts made before emails were asked for. */
   email: z.string().nullable(),
   createdAt: timestamp,
+  /** The caller is a bot (acting through an API token). */
+  isBot: z.boolean(),
   /** The server's admin: sees the admin page. */
   isAdmin: z.boolean(),
 });

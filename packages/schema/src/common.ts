@@ -11,5 +11,10 @@ export const timestamp = z.iso.datetime({ error: 'Must be an ISO 8601 UTC timest
 export const publicUser = z.object({
   id: userId,
   username: z.string(),
+  /**
+   * A bot account (made by a person, acting through API tokens): shown with a "bot" badge.
+   * Defaults to false only for events stored before bots existed.
+   */
+  isBot: z.boolean().default(false),
 });
 export type PublicUser = z.infer<typeof publicUser>;

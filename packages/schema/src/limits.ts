@@ -20,6 +20,14 @@ export const limits = {
   groupName: { min: 1, max: 64 },
   /** Everyone in a group, its owner included. */
   groupMembers: { max: 50 },
+  apiTokenName: { min: 1, max: 64 },
+  /** Days an API token may live at most; it may also never expire. */
+  apiTokenLifetimeDays: { max: 365 },
+  /** Live API tokens one account (a person or a bot) may hold. */
+  apiTokensPerAccount: { max: 50 },
+  /** A secret is `pgn_` and 43 base64url characters; anything much longer is not one. */
+  apiTokenSecret: { max: 64 },
+  botsPerOwner: { max: 10 },
   inviteCode: { max: 64 },
   /** An invite makes at most this many accounts, for at most this many hours. */
   invite: { maxUses: 1000, maxHours: 24 * 90 },

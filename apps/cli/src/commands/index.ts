@@ -4,6 +4,18 @@ import { login } from './login';
 import { search } from './search';
 import { send } from './send';
 import { tail } from './tail';
+import { tokenCreate } from './token-create';
+import { tokenList } from './token-list';
+import { tokenRevoke } from './token-revoke';
 
 /** Every command of `pigeon`, in the order `pigeon --help` lists them. */
-export const commands: CommandModule[] = [login, send, tail, friends, search];
+export const commands: CommandModule[] = [
+  login,
+  send,
+  tail,
+  friends,
+  search,
+  tokenCreate,
+  tokenList,
+  tokenRevoke,
+];

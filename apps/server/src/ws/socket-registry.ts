@@ -11,7 +11,10 @@ export interface TrackedSocket {
   once(event: 'close', listener: () => void): unknown;
 }
 
-/** Who an authenticated socket belongs to, and until when its access token is good. */
+/**
+ * Who an authenticated socket belongs to, and until when its token is good. `sessionId` is the
+ * login session, or the API token's id: ending either closes the socket.
+ */
 export interface SocketHolder {
   userId: string;
   sessionId: string;
@@ -71,11 +74,10 @@ export class SocketRegistry {
     }
     holdUntilClosed(this.byUser, holder.userId, socket);
     holdUntilClosed(this.bySession, holder.sessionId, socket);
-    const expiry = setTimeout(
-      () => socket.close(WS_CLOSE_TOKEN_EXPIRED, 'access token expired'),
-      Math.max(0, holder.expiresAt - Date.now()),
+    const expiry = closeAt(holder.expiresAt, () =>
+      socket.close(WS_CLOSE_TOKEN_EXPIRED, 'access token expired'),
     );
-    socket.once('close', () => clearTimeout(expiry));
+    socket.once('close', () => expiry.cancel());
     return true;
   }
 
@@ -84,13 +86,30 @@ export class SocketRegistry {
     for (const held of [...this.byUser.values()]) for (const socket of [...held]) socket.close(code, reason);
   }
 
-  /** Closes every socket of these sessions (logged out, revoked, or their refresh token reused). */
+  /**
+   * Closes every socket of these sessions or API tokens (logged out, revoked, refresh token
+   * reused, token revoked or its bot deleted).
+   */
   closeSessions(sessionIds: readonly string[]): void {
     for (const id of sessionIds) {
       for (const socket of this.bySession.get(id) ?? [])
         socket.close(WS_CLOSE_SESSION_ENDED, 'session ended');
     }
   }
+}
+
+/** Node fires a timer longer than this (~24.8 days) at once; API tokens live up to a year, or forever. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+/** Runs `then` at `epochMs`, however far off (a never-expiring token: Number.MAX_SAFE_INTEGER). */
+function closeAt(epochMs: number, then: () => void): { cancel(): void } {
+  let timer: NodeJS.Timeout;
+  const arm = () => {
+    const wait = epochMs - Date.now();
+    timer = wait > LONGEST_TIMER_MS ? setTimeout(arm, LONGEST_TIMER_MS) : setTimeout(then, Math.max(0, wait));
+  };
+  arm();
+  return { cancel: () => clearTimeout(timer) };
 }
 
 function holdUntilClosed(index: Map<string, Set<TrackedSocket>>, key: string, socket: TrackedSocket) {

@@ -2,6 +2,7 @@ import type { Conversation } from '@pigeon/schema';
 import { NavLink } from 'react-router';
 import { conversationTitle, unreadLabel } from '../lib/conversation-labels';
 import { shortTime } from '../lib/time';
+import { BotBadge } from './bot-badge';
 import { PresenceDot } from './presence';
 import { PlainText } from './message-text';
 
@@ -33,6 +34,7 @@ export function ConversationList({
               <span className="flex min-w-0 items-center gap-2">
                 {c.kind === 'direct' && c.members[0] && <PresenceDot userId={c.members[0].id} />}
                 <span className="truncate font-medium">{conversationTitle(c)}</span>
+                {c.kind === 'direct' && <BotBadge isBot={c.members[0]?.isBot ?? false} />}
               </span>
               {c.lastMessage && (
                 <time

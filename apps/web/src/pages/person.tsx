@@ -1,6 +1,7 @@
 import type { UserCard } from '@pigeon/schema';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router';
+import { BotBadge } from '../components/bot-badge';
 import { Button } from '../components/button';
 import { Spinner } from '../components/spinner';
 import { fullTime } from '../lib/time';
@@ -50,8 +51,9 @@ export default function PersonPage() {
         aria-labelledby="person-name"
         className="rounded-lg border border-slate-200 p-6 dark:border-slate-800"
       >
-        <h1 id="person-name" className="text-xl font-semibold">
+        <h1 id="person-name" className="flex items-center gap-2 text-xl font-semibold">
           {person.username}
+          <BotBadge isBot={person.isBot} />
         </h1>
         <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">
           On Pigeon since <time dateTime={person.memberSince}>{fullTime(person.memberSince)}</time>

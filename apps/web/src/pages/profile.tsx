@@ -1,5 +1,7 @@
 import { ChangePassword, Devices, YourData } from '../components/account-security';
 import { Button } from '../components/button';
+import { ApiTokens } from '../components/profile/api-tokens';
+import { Bots } from '../components/profile/bots';
 import { NotificationsSetting } from '../components/profile/notifications-setting';
 import { PrivacySettings } from '../components/profile/privacy-settings';
 import { ProfileForm } from '../components/profile/profile-form';
@@ -31,6 +33,16 @@ export default function ProfilePage() {
         <Button onClick={logOut.start} disabled={logOut.pending}>
           Log out
         </Button>
+      </Section>
+      <Section title="API tokens">
+        <p className="mb-3 text-sm text-slate-600 dark:text-slate-300">
+          For scripts and other apps: send one as <code>Authorization: Bearer …</code>. A token acts as you,
+          but cannot manage your account.
+        </p>
+        <ApiTokens owner="you" />
+      </Section>
+      <Section title="Bots">
+        <Bots />
       </Section>
       <Section title="Your data">
         <YourData />

@@ -6,12 +6,18 @@ import type { EphemeralEvent, StreamEvent } from '@pigeon/schema';
  * anything may depend on it without closing an import cycle.
  */
 
-/** Who is calling, as proven by a valid access token. */
+/** Who is calling, as proven by a valid access token or a personal API token. */
 export interface Viewer {
   userId: string;
+  /**
+   * The login session behind the access token, or the API token's id: ending either closes the
+   * sockets that use it, on every instance, the same way.
+   */
   sessionId: string;
   /** Epoch ms; checked on every operation, since one WebSocket outlives many tokens. */
   expiresAt: number;
+  /** Set when the caller used a personal API token (`pgn_…`) rather than a login. */
+  apiToken?: { scope: 'read' | 'write' };
 }
 
 export interface Logger {

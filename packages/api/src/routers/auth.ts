@@ -21,8 +21,9 @@ import { changePassword } from '../services/password-change';
 import { getMe, updateProfile } from '../services/profile';
 import { registrationMode } from '../services/registration';
 import { login, logout, refreshSession, register } from '../services/sign-in';
-import { authedProcedure, publicProcedure, rateLimited, router } from '../trpc';
+import { authedProcedure, loginOnlyProcedure, publicProcedure, rateLimited, router } from '../trpc';
 
+/** Managing the account takes a login; an API token may only ask `me` (see trpc.ts). */
 export const authRouter = router({
   register: publicProcedure
     .use(rateLimited('registrationsPerIp', 'ip'))
@@ -42,30 +43,30 @@ export const authRouter = router({
     .input(refreshInput)
     .output(authSession)
     .mutation(({ ctx, input }) => refreshSession(ctx, input)),
-  logout: authedProcedure.input(logoutInput).mutation(({ ctx }) => logout(ctx, ctx.viewer.sessionId)),
+  logout: loginOnlyProcedure.input(logoutInput).mutation(({ ctx }) => logout(ctx, ctx.viewer.sessionId)),
   /** Where you are logged in: one entry per device, the current one marked. */
-  sessions: authedProcedure
+  sessions: loginOnlyProcedure
     .output(z.array(deviceSession))
     .query(({ ctx }) => listSessions(ctx.db, ctx.viewer)),
-  revokeSession: authedProcedure
+  revokeSession: loginOnlyProcedure
     .input(revokeSessionInput)
     .mutation(({ ctx, input }) => revokeSession(ctx, ctx.viewer.userId, input.sessionId)),
-  revokeOtherSessions: authedProcedure.mutation(({ ctx }) => revokeOtherSessions(ctx, ctx.viewer)),
+  revokeOtherSessions: loginOnlyProcedure.mutation(({ ctx }) => revokeOtherSessions(ctx, ctx.viewer)),
   /** Deletes the caller's account (password required); see services/account-deletion.ts for what stays. */
-  deleteAccount: authedProcedure
+  deleteAccount: loginOnlyProcedure
     .input(deleteAccountInput)
     .mutation(({ ctx, input }) => deleteAccount(ctx, ctx.viewer.userId, input.password)),
   /** Everything the caller may take away, as JSON. */
-  exportData: authedProcedure
+  exportData: loginOnlyProcedure
     .output(accountExport)
     .query(({ ctx }) => exportAccount(ctx.db, ctx.viewer.userId)),
   /** Needs the current password; logs out every other session. */
-  changePassword: authedProcedure
+  changePassword: loginOnlyProcedure
     .input(changePasswordInput)
     .mutation(({ ctx, input }) => changePassword(ctx, ctx.viewer, input)),
   me: authedProcedure.output(me).query(({ ctx }) => getMe(ctx.db, ctx.viewer.userId)),
   /** A new username and/or email; friends see the new name live. */
-  updateProfile: authedProcedure
+  updateProfile: loginOnlyProcedure
     .input(updateProfileInput)
     .output(me)
     .mutation(({ ctx, input }) => updateProfile(ctx, ctx.viewer.userId, input)),

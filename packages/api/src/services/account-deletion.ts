@@ -1,9 +1,18 @@
-import { blocks, friendRequests, friendships, reactions, sessions, users, type Database } from '@pigeon/db';
+import {
+  apiTokens,
+  blocks,
+  friendRequests,
+  friendships,
+  reactions,
+  sessions,
+  users,
+  type Database,
+} from '@pigeon/db';
 import type { PigeonEvent } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, eq, isNull, or } from 'drizzle-orm';
-import { commitChange, type ChangeScope } from '../core/changes';
-import type { CookieJar } from '../core/types';
+import { commitChange, type ChangeScope, type EventWriter } from '../core/changes';
+import type { CookieJar, Tx } from '../core/types';
 import type { RateLimits } from '../rate-limits';
 import { groupsOf, leaveGroupIn } from './groups';
 import { underPasswordLimits, WrongPassword } from './password-attempts';
@@ -24,7 +33,7 @@ async function requirePassword(db: Database, userId: string, password: string) {
 
 /**
  * Deletes the viewer's account, once their password (checked under the same limits as a login)
- * is right. What is only the user's goes (sessions, friendships, requests, blocks, reactions,
+ * is right. What is only the user's goes (sessions, API tokens, bots, friendships, requests, blocks, reactions,
  * their event stream); what others still need stays, anonymised: the messages they sent remain in
  * the other people's conversations under a "deleted_<id>" name, with no email and no password, so
  * nobody can log in as it or find it.
@@ -44,36 +53,63 @@ export async function deleteAccount(
   return { deleted: true };
 }
 
-/** The deletion itself, in one transaction; returns the sessions it ended (the admin's path too). */
+/**
+ * Deletes an account and the bots it owns, in one transaction; returns the sessions and API
+ * tokens it ended (the admin's path too).
+ */
 export async function eraseAccount(scope: ChangeScope, userId: string): Promise<string[]> {
+  return eraseAccounts(scope, [...(await botsOf(scope.db, userId)), userId]);
+}
+
+/** The deletion of these accounts, in one transaction; returns the sessions and API tokens it ended. */
+export async function eraseAccounts(scope: ChangeScope, userIds: readonly string[]): Promise<string[]> {
   return commitChange(scope, async (tx, events) => {
-    const friends = await tx
-      .select({ id: friendships.friendId })
-      .from(friendships)
-      .where(eq(friendships.userId, userId));
-    const ended = await tx.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id });
-    await tx.delete(friendships).where(or(eq(friendships.userId, userId), eq(friendships.friendId, userId)));
-    await tx
-      .delete(friendRequests)
-      .where(or(eq(friendRequests.fromUserId, userId), eq(friendRequests.toUserId, userId)));
-    await tx.delete(blocks).where(or(eq(blocks.blockerId, userId), eq(blocks.blockedId, userId)));
-    await tx.delete(reactions).where(eq(reactions.userId, userId));
-    // Out of every group: the others hear of it, and an owner's group passes on.
-    for (const groupId of await groupsOf(tx, userId)) await leaveGroupIn(tx, events, userId, groupId);
-    await tx
-      .update(users)
-      .set({
-        // The whole id: unique, and longer than any name one can register, so nobody can take it.
-        username: `deleted_${userId}`,
-        email: null,
-        passwordHash: '!',
-        deletedAt: new Date(),
-      })
-      .where(eq(users.id, userId));
-    const event: PigeonEvent = { v: 1, type: 'friend.removed', userId };
-    await events.append(friends.map((f) => ({ userId: f.id, event })));
-    // Last, the user's own stream, with the notices it just got of the groups it left.
-    await events.dropStream(userId);
-    return ended.map((s) => s.id);
+    let ended: string[] = [];
+    for (const userId of userIds) ended = ended.concat(await eraseIn(tx, events, userId));
+    return ended;
   });
+}
+
+async function eraseIn(tx: Tx, events: EventWriter, userId: string): Promise<string[]> {
+  const friends = await tx
+    .select({ id: friendships.friendId })
+    .from(friendships)
+    .where(eq(friendships.userId, userId));
+  const ended = await tx.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id });
+  const revoked = await tx
+    .delete(apiTokens)
+    .where(eq(apiTokens.userId, userId))
+    .returning({ id: apiTokens.id });
+  await tx.delete(friendships).where(or(eq(friendships.userId, userId), eq(friendships.friendId, userId)));
+  await tx
+    .delete(friendRequests)
+    .where(or(eq(friendRequests.fromUserId, userId), eq(friendRequests.toUserId, userId)));
+  await tx.delete(blocks).where(or(eq(blocks.blockerId, userId), eq(blocks.blockedId, userId)));
+  await tx.delete(reactions).where(eq(reactions.userId, userId));
+  // Out of every group: the others hear of it, and an owner's group passes on.
+  for (const groupId of await groupsOf(tx, userId)) await leaveGroupIn(tx, events, userId, groupId);
+  await tx
+    .update(users)
+    .set({
+      // The whole id: unique, and longer than any name one can register, so nobody can take it.
+      username: `deleted_${userId}`,
+      email: null,
+      passwordHash: '!',
+      deletedAt: new Date(),
+    })
+    .where(eq(users.id, userId));
+  const event: PigeonEvent = { v: 1, type: 'friend.removed', userId };
+  await events.append(friends.map((f) => ({ userId: f.id, event })));
+  // Last, the user's own stream, with the notices it just got of the groups it left.
+  await events.dropStream(userId);
+  return [...ended, ...revoked].map((s) => s.id);
+}
+
+/** A person's live bots, deleted with them. */
+async function botsOf(db: Database, ownerId: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.ownerId, ownerId), isNull(users.deletedAt)));
+  return rows.map((r) => r.id);
 }

@@ -1,8 +1,9 @@
-import { messages, sessions, users, type Database } from '@pigeon/db';
+import { apiTokens, messages, sessions, users, type Database } from '@pigeon/db';
 import type { AdminStats, AdminUser, RegistrationMode } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
-import { and, asc, count, eq, gt, ilike, isNotNull, isNull, or } from 'drizzle-orm';
+import { and, asc, count, eq, gt, ilike, inArray, isNotNull, isNull, or } from 'drizzle-orm';
 import type { ChangeScope } from '../core/changes';
+import type { Tx } from '../core/types';
 import type { PresenceStore } from '../presence-store';
 import { eraseAccount } from './account-deletion';
 import { registrationMode } from './registration';
@@ -83,7 +84,9 @@ export async function setUserActive(
           .set({ revokedAt: new Date() })
           .where(and(eq(sessions.userId, input.userId), isNull(sessions.revokedAt)))
           .returning({ id: sessions.id });
-    return { user: updated, ended: endedSessions.map((s) => s.id) };
+    // API tokens (theirs and their bots') are refused while deactivated: their sockets close too.
+    const stoppedTokens = input.active ? [] : await apiTokensOf(tx, input.userId);
+    return { user: updated, ended: [...endedSessions.map((s) => s.id), ...stoppedTokens] };
   });
   if (!user) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such user.' });
   scope.outbox.sessionsEnded(ended);
@@ -123,4 +126,17 @@ export async function serverStats(
     connectedUsers,
     registrationMode: mode,
   };
+}
+
+/** The ids of the API tokens of a user and of the bots they own. */
+async function apiTokensOf(tx: Tx, userId: string): Promise<string[]> {
+  const holders = tx
+    .select({ id: users.id })
+    .from(users)
+    .where(or(eq(users.id, userId), eq(users.ownerId, userId)));
+  const rows = await tx
+    .select({ id: apiTokens.id })
+    .from(apiTokens)
+    .where(inArray(apiTokens.userId, holders));
+  return rows.map((r) => r.id);
 }

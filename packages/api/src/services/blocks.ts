@@ -90,7 +90,7 @@ export function unblockUser(scope: ChangeScope, viewerId: string, userId: string
 
 export function listBlocked(db: Database, viewerId: string): Promise<PublicUser[]> {
   return db
-    .select({ id: users.id, username: users.username })
+    .select({ id: users.id, username: users.username, isBot: users.isBot })
     .from(blocks)
     .innerJoin(users, eq(users.id, blocks.blockedId))
     .where(eq(blocks.blockerId, viewerId))

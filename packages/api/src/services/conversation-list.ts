@@ -59,6 +59,7 @@ async function loadConversations(
       conversationId: conversationMembers.conversationId,
       id: users.id,
       username: users.username,
+      isBot: users.isBot,
       lastRead: conversationMembers.lastReadMessageId,
       sharesReceipts: users.sendReadReceipts,
     })
@@ -78,7 +79,7 @@ async function loadConversations(
       kind: conversation.kind,
       name: conversation.name,
       ownerId: conversation.ownerId,
-      members: others.map((m) => ({ id: m.id, username: m.username })),
+      members: others.map((m) => ({ id: m.id, username: m.username, isBot: m.isBot })),
       lastMessage: lastMessage ? toMessage(lastMessage) : null,
       unreadCount: unread,
       lastReadMessageId: lastRead,

@@ -10,13 +10,13 @@ import { lockPair } from './pair';
 import { findLiveUser, findUserByUsername } from './user-lookup';
 
 type Row = typeof friendRequests.$inferSelect;
-type UserRow = { id: string; username: string };
+type UserRow = { id: string; username: string; isBot: boolean };
 
 function toRequest(row: Row, from: UserRow, to: UserRow): FriendRequest {
   return {
     id: row.id,
-    from: { id: from.id, username: from.username },
-    to: { id: to.id, username: to.username },
+    from: { id: from.id, username: from.username, isBot: from.isBot },
+    to: { id: to.id, username: to.username, isBot: to.isBot },
     status: row.status,
     createdAt: row.createdAt.toISOString(),
   };
@@ -41,7 +41,7 @@ export async function sendFriendRequest(
   }
   const me = await findLiveUser(db, viewerId);
   if (!me) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
-  const them: UserRow = { id: target.id, username: target.username };
+  const them: UserRow = { id: target.id, username: target.username, isBot: target.isBot };
 
   return commitChange(scope, async (tx, events) => {
     await lockPair(tx, me.id, them.id);
@@ -170,6 +170,7 @@ function pendingRequests(db: Database, viewerId: string, viewerSide: 'from' | 't
       createdAt: friendRequests.createdAt,
       userId: users.id,
       username: users.username,
+      isBot: users.isBot,
     })
     .from(friendRequests)
     .innerJoin(users, eq(users.id, theirs))
@@ -178,7 +179,7 @@ function pendingRequests(db: Database, viewerId: string, viewerSide: 'from' | 't
     .then((rows) =>
       rows.map((r) => ({
         id: r.id,
-        other: { id: r.userId, username: r.username },
+        other: { id: r.userId, username: r.username, isBot: r.isBot },
         createdAt: r.createdAt.toISOString(),
       })),
     );

@@ -16,12 +16,12 @@ export function areFriends(db: Database | Tx, userId: string, otherId: string) {
 
 export async function listFriends(db: Database, viewerId: string): Promise<Friend[]> {
   const rows = await db
-    .select({ id: users.id, username: users.username, since: friendships.createdAt })
+    .select({ id: users.id, username: users.username, isBot: users.isBot, since: friendships.createdAt })
     .from(friendships)
     .innerJoin(users, eq(users.id, friendships.friendId))
     .where(eq(friendships.userId, viewerId))
     .orderBy(asc(sql`lower(${users.username})`));
-  return rows.map((r) => ({ id: r.id, username: r.username, since: r.since.toISOString() }));
+  return rows.map((r) => ({ id: r.id, username: r.username, isBot: r.isBot, since: r.since.toISOString() }));
 }
 
 /** Ends a friendship inside the caller's transaction; both sides hear of it. False if there was none. */

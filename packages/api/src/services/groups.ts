@@ -84,7 +84,7 @@ async function groupInfo(tx: Tx, conversationId: string): Promise<GroupInfo> {
     .from(conversations)
     .where(eq(conversations.id, conversationId));
   const members = await tx
-    .select({ id: users.id, username: users.username })
+    .select({ id: users.id, username: users.username, isBot: users.isBot })
     .from(conversationMembers)
     .innerJoin(users, eq(users.id, conversationMembers.userId))
     .where(eq(conversationMembers.conversationId, conversationId))

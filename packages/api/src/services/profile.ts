@@ -48,7 +48,7 @@ export async function updateProfile(
         .select({ id: friendships.friendId })
         .from(friendships)
         .where(eq(friendships.userId, viewerId));
-      const user = { id: after.id, username: after.username };
+      const user = { id: after.id, username: after.username, isBot: after.isBot };
       await events.append(
         [viewerId, ...friends.map((f) => f.id)].map((userId) => ({
           userId,
@@ -69,7 +69,7 @@ export async function updateProfile(
  */
 export async function userCard(db: Database, viewerId: string, userId: string): Promise<UserCard> {
   const [user] = await db
-    .select({ id: users.id, username: users.username, createdAt: users.createdAt })
+    .select({ id: users.id, username: users.username, isBot: users.isBot, createdAt: users.createdAt })
     .from(users)
     .where(and(eq(users.id, userId), isNull(users.deletedAt)));
   const notFound = new TRPCError({ code: 'NOT_FOUND', message: 'No such user.' });
@@ -77,6 +77,7 @@ export async function userCard(db: Database, viewerId: string, userId: string): 
   const card = (relationship: UserCard['relationship']): UserCard => ({
     id: user.id,
     username: user.username,
+    isBot: user.isBot,
     memberSince: user.createdAt.toISOString(),
     relationship,
   });

@@ -56,7 +56,9 @@ export async function register(call: SignInCall, input: z.infer<typeof registerI
 export async function login(call: SignInCall, input: LoginInput): Promise<AuthSession> {
   const attempt = { kind: 'login', username: input.username, ip: call.ip } as const;
   const session = await underPasswordLimits(call.rateLimits, attempt, async () => {
-    const user = await findUserByUsername(call.db, input.username);
+    const found = await findUserByUsername(call.db, input.username);
+    // Bots have no password (they act through API tokens): their names fail like unknown ones.
+    const user = found && !found.isBot ? found : undefined;
     const ok = user
       ? await checkUserPassword(call.db, user, input.password)
       : await verifyAgainstDummy(input.password);

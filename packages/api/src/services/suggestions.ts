@@ -37,21 +37,22 @@ export async function suggestFriends(db: Database, viewerId: string): Promise<Su
     );
   const mutual = sql<number>`count(*)::int`;
   const friendsOfFriends = await db
-    .select({ id: users.id, username: users.username, mutualFriends: mutual })
+    .select({ id: users.id, username: users.username, isBot: users.isBot, mutualFriends: mutual })
     .from(mine)
     .innerJoin(theirs, eq(theirs.userId, mine.friendId))
     .innerJoin(users, eq(users.id, theirs.friendId))
     .where(and(eq(mine.userId, viewerId), candidate(users.id)))
-    .groupBy(users.id, users.username)
+    .groupBy(users.id, users.username, users.isBot)
     .orderBy(desc(mutual), asc(users.username))
     .limit(limits.suggestions.max);
   const room = limits.suggestions.max - friendsOfFriends.length;
   if (room === 0) return friendsOfFriends;
   const seen = new Set(friendsOfFriends.map((s) => s.id));
   const newcomers = await db
-    .select({ id: users.id, username: users.username })
+    .select({ id: users.id, username: users.username, isBot: users.isBot })
     .from(users)
-    .where(candidate(users.id))
+    // Strangers' bots are not pushed at newcomers: people find a bot by its name.
+    .where(and(candidate(users.id), eq(users.isBot, false)))
     .orderBy(desc(users.createdAt))
     .limit(limits.suggestions.max);
   return [

@@ -7,7 +7,7 @@ import type { Tx } from '../core/types';
 /** A live (not deleted) user's public face, by id. */
 export async function findLiveUser(db: Database | Tx, id: string): Promise<PublicUser | undefined> {
   const [user] = await db
-    .select({ id: users.id, username: users.username })
+    .select({ id: users.id, username: users.username, isBot: users.isBot })
     .from(users)
     .where(and(eq(users.id, id), isNull(users.deletedAt)));
   return user;

@@ -18,7 +18,7 @@ export async function searchUsers(
   const prefix = input.query.toLowerCase();
   const from = input.cursor !== undefined && input.cursor > prefix ? input.cursor : null;
   const rows = await db
-    .select({ id: users.id, username: users.username, key: usernameKey })
+    .select({ id: users.id, username: users.username, isBot: users.isBot, key: usernameKey })
     .from(users)
     .where(
       and(
@@ -34,7 +34,7 @@ export async function searchUsers(
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);
   return {
-    users: page.map(({ id, username }): PublicUser => ({ id, username })),
+    users: page.map(({ id, username, isBot }): PublicUser => ({ id, username, isBot })),
     nextCursor: rows.length > input.limit && last ? last.key : null,
   };
 }

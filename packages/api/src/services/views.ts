@@ -13,6 +13,7 @@ export function toMe(user: typeof users.$inferSelect): Me {
     username: user.username,
     email: user.email,
     createdAt: user.createdAt.toISOString(),
+    isBot: user.isBot,
     isAdmin: user.isAdmin,
   };
 }

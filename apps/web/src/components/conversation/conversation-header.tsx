@@ -7,6 +7,7 @@ import { useTRPC } from '../../lib/trpc';
 import { conversationTitle } from '../../lib/conversation-labels';
 import { GroupPanel } from '../group-panel';
 import { PresenceDot, PresenceLine } from '../presence';
+import { BotBadge } from '../bot-badge';
 
 const smallButton =
   'shrink-0 rounded-md border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800';
@@ -57,9 +58,12 @@ export function ConversationHeader({
         <div className="min-w-0">
           <h2 className="truncate font-semibold">
             {friend ? (
-              <Link to={`/people/${friend.id}`} className="hover:underline">
-                {title}
-              </Link>
+              <>
+                <Link to={`/people/${friend.id}`} className="hover:underline">
+                  {title}
+                </Link>{' '}
+                <BotBadge isBot={friend.isBot} />
+              </>
             ) : (
               title
             )}

@@ -1,6 +1,7 @@
 import type { PublicUser } from '@pigeon/schema';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
+import { BotBadge } from '../bot-badge';
 import { PresenceDot } from '../presence';
 
 /** Someone in one of the people lists: their name (a link to their card) and what one can do. */
@@ -21,6 +22,7 @@ export function PersonRow({
         <Link to={`/people/${user.id}`} className="truncate hover:underline">
           {user.username}
         </Link>
+        <BotBadge isBot={user.isBot} />
       </span>
       <span className="flex shrink-0 gap-2">{children}</span>
     </li>
