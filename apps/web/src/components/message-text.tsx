@@ -1,5 +1,5 @@
 import type { ComponentPropsWithoutRef } from 'react';
-import Markdown, { defaultUrlTransform } from 'react-markdown';
+import Markdown, { defaultUrlTransform, type Components } from 'react-markdown';
 import remarkBreaks from 'remark-breaks';
 
 /**
@@ -29,6 +29,18 @@ function Link({ href, children }: ComponentPropsWithoutRef<'a'>) {
   );
 }
 
+/**
+ * Made once, not per render: a new component function each render would remount every
+ * paragraph on any re-render of the list (and a tap whose element is swapped mid-tap gets no click).
+ */
+const COMPONENTS: Components = {
+  a: Link,
+  // remark-breaks turns each newline into <br>: pre-wrap on top of it would double them.
+  p: ({ children }) => <p className="break-words">{children}</p>,
+  code: ({ children }) => <code className="rounded bg-black/10 px-1 font-mono text-[0.9em]">{children}</code>,
+  pre: ({ children }) => <pre className="my-1 overflow-x-auto whitespace-pre-wrap">{children}</pre>,
+};
+
 export function MessageText({ body, className }: { body: string; className?: string }) {
   return (
     <div className={className} data-testid="message-body">
@@ -38,15 +50,7 @@ export function MessageText({ body, className }: { body: string; className?: str
         skipHtml
         urlTransform={safeUrl}
         remarkPlugins={[remarkBreaks]}
-        components={{
-          a: Link,
-          // remark-breaks turns each newline into <br>: pre-wrap on top of it would double them.
-          p: ({ children }) => <p className="break-words">{children}</p>,
-          code: ({ children }) => (
-            <code className="rounded bg-black/10 px-1 font-mono text-[0.9em]">{children}</code>
-          ),
-          pre: ({ children }) => <pre className="my-1 overflow-x-auto whitespace-pre-wrap">{children}</pre>,
-        }}
+        components={COMPONENTS}
       >
         {body}
       </Markdown>
