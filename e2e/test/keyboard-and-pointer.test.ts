@@ -49,7 +49,10 @@ it('a keyboard-only journey: log in, open the chat, edit with ↑, move with arr
   await one.client.messages.send.mutate({ conversationId, body: 'my last line', clientId: randomUUID() });
   await send('their last word');
 
-  const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await e2e.browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    permissions: ['clipboard-read', 'clipboard-write'],
+  });
   const page = await context.newPage();
   page.on('dialog', (dialog) => void dialog.accept());
 
@@ -100,10 +103,16 @@ it('a keyboard-only journey: log in, open the chat, edit with ↑, move with arr
   const menu = page.getByRole('menu', { name: 'Message actions' });
   await menu.waitFor();
   expect(await focused(page)).toMatchObject({ role: 'menuitemcheckbox', label: 'React 👍' });
-  expect(await menu.getByRole('menuitem').allTextContents()).toEqual(['Reply']);
+  expect(await menu.getByRole('menuitem').allTextContents()).toEqual(['Reply', 'Copy text']);
   await page.keyboard.press('Escape');
   await menu.waitFor({ state: 'detached' });
   await expect.poll(async () => (await focused(page)).text).toContain('their question');
+  // Copy text puts the message on the clipboard.
+  await page.keyboard.press('Enter');
+  await menu.waitFor();
+  await page.keyboard.press('c');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe('their question');
 
   // React from the menu: Enter on 👍.
   await page.keyboard.press('Enter');
@@ -141,6 +150,7 @@ it('a keyboard-only journey: log in, open the chat, edit with ↑, move with arr
   await menu.waitFor();
   expect(await menu.getByRole('menuitem').allTextContents()).toEqual([
     'Reply',
+    'Copy text',
     'Edit',
     'Delete for everyone',
   ]);

@@ -49,7 +49,7 @@ export function MessageBubble({
     <ContextMenu.Root modal={false}>
       <ContextMenu.Trigger asChild disabled={!menu}>
         <div
-          className={`group relative flex flex-col py-1 outline-offset-[-2px] ${mine ? 'items-end' : 'items-start'}`}
+          className={`group relative flex flex-col py-1 outline-offset-[-2px] pointer-coarse:select-none ${mine ? 'items-end' : 'items-start'}`}
           data-testid="message"
           data-row
           role="article"

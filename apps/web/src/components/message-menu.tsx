@@ -12,7 +12,7 @@ const reactionClass =
 /**
  * Everything one can do with a message, as an accessible menu (role=menu, arrow keys, typeahead,
  * Escape closes and gives focus back to the message): react, reply, and for one's own, edit and
- * delete. Rendered inside the message's `ContextMenu.Root`.
+ * delete; and copy its text. Rendered inside the message's `ContextMenu.Root`.
  */
 export function MessageMenu({
   message,
@@ -64,6 +64,13 @@ export function MessageMenu({
         )}
         <ContextMenu.Item className={itemClass} onSelect={thenCompose(() => handlers.onReply(message))}>
           Reply
+        </ContextMenu.Item>
+        {/* Selecting text is fiddly on a touch screen (and a long-press opens this menu instead). */}
+        <ContextMenu.Item
+          className={itemClass}
+          onSelect={() => void navigator.clipboard.writeText(message.body).catch(() => undefined)}
+        >
+          Copy text
         </ContextMenu.Item>
         {mine && !message.deletedAt && (
           <>
