@@ -180,7 +180,7 @@ it('a keyboard-only journey: log in, open the chat, edit with ↑, move with arr
 
 it('floats the hover toolbar over the message: hovering never moves the list', async () => {
   const { one, two, conversationId, close } = await friendsWithConversation(e2e.server.url, 'hov');
-  for (const body of ['first', 'second', 'third']) {
+  for (const body of ['first', 'second', 'third', 'read [the docs](https://example.com/docs)']) {
     await two.client.messages.send.mutate({ conversationId, body, clientId: randomUUID() });
   }
   const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -217,10 +217,13 @@ it('floats the hover toolbar over the message: hovering never moves the list', a
   await toolbar.getByRole('button', { name: 'More actions' }).click();
   await page.getByRole('menu', { name: 'Message actions' }).getByRole('menuitem', { name: 'Reply' }).click();
   await expect.poll(async () => (await focused(page)).id).toBe('composer');
-  // Right-click opens the same menu.
+  // Right-click opens the same menu; on a link it leaves the browser's own.
   await bubble(page, 'first').click({ button: 'right' });
   await page.getByRole('menu', { name: 'Message actions' }).waitFor();
   await page.keyboard.press('Escape');
+  await bubble(page, 'read the docs').getByRole('link', { name: 'the docs' }).click({ button: 'right' });
+  await page.waitForTimeout(300);
+  expect(await page.getByRole('menu').count()).toBe(0);
 
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });

@@ -65,6 +65,10 @@ export function MessageBubble({
           )}
           <div
             data-bubble
+            // A right-click on a link keeps the browser's own menu (open in a new tab, copy the address).
+            onContextMenu={(e) => {
+              if (e.target instanceof Element && e.target.closest('a')) e.stopPropagation();
+            }}
             className={`max-w-[80%] rounded-2xl px-3 py-2 ${focused ? 'ring-2 ring-amber-400' : ''} ${
               mine
                 ? 'bg-indigo-600 text-white'
