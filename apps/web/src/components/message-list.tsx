@@ -1,26 +1,12 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import {
-  useCallback,
-  useEffect,
-  useLayoutEffect,
-  useMemo,
-  useRef,
-  useState,
-  type KeyboardEvent,
-  type MouseEvent,
-} from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ChatRow } from '../lib/messages';
-import { openMessageMenu } from '../lib/open-message-menu';
+import { useMessageNavigation } from '../lib/use-message-navigation';
 import type { MessageActionHandlers } from './message-actions';
 import { MessageBubble } from './message-bubble';
 
 const NEAR_BOTTOM_PX = 120;
 const LOAD_OLDER_PX = 300;
-/** How far Page Up / Page Down move the focus, in messages. */
-const PAGE_ROWS = 10;
-
-/** The list index of a message element (its virtual row wrapper carries `data-index`). */
-const indexOf = (row: HTMLElement) => Number(row.parentElement?.dataset.index);
 
 interface Props {
   rows: ChatRow[];
@@ -117,61 +103,8 @@ export function MessageList({
     previous.current = { firstKey, count: rows.length, atBottom: previous.current.atBottom };
   }, [rows, meId, virtualizer]);
 
-  // The message that holds the list's tab stop, by key; the newest one until focus picks another.
-  const [chosenKey, setChosenKey] = useState<string | undefined>(undefined);
-  const currentKey =
-    chosenKey !== undefined && rows.some((r) => r.key === chosenKey) ? chosenKey : rows.at(-1)?.key;
-
-  const focusRow = useCallback(
-    (index: number) => {
-      const row = rows[Math.max(0, Math.min(index, rows.length - 1))];
-      if (!row) return;
-      const target = rows.indexOf(row);
-      setChosenKey(row.key);
-      virtualizer.scrollToIndex(target, { align: 'auto' });
-      // The row may only be rendered once the virtualizer has scrolled to it: try for a few frames.
-      let tries = 0;
-      const attempt = () => {
-        const el = scroller.current?.querySelector<HTMLElement>(`[data-index="${target}"] > [data-row]`);
-        if (el) el.focus();
-        else if (++tries < 10) requestAnimationFrame(attempt);
-      };
-      requestAnimationFrame(attempt);
-    },
-    [rows, virtualizer],
-  );
-
-  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    const row = e.target as HTMLElement;
-    // Only keys pressed on a message itself: not in its buttons, links, or open menu.
-    if (!row.hasAttribute('data-row')) return;
-    const index = indexOf(row);
-    const moves: Record<string, number> = {
-      ArrowUp: index - 1,
-      ArrowDown: index + 1,
-      PageUp: index - PAGE_ROWS,
-      PageDown: index + PAGE_ROWS,
-      Home: 0,
-      End: rows.length - 1,
-    };
-    const to = moves[e.key];
-    if (to !== undefined) {
-      e.preventDefault();
-      focusRow(to);
-    } else if (e.key === 'Enter' || e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey)) {
-      e.preventDefault();
-      openMessageMenu(row);
-    }
-  };
-
-  const onClick = (e: MouseEvent<HTMLDivElement>) => {
-    // A tap (not a mouse click, which has the toolbar) on a message, outside its own controls.
-    if (!(e.nativeEvent instanceof PointerEvent) || e.nativeEvent.pointerType !== 'touch') return;
-    const target = e.target as HTMLElement;
-    if (target.closest('a, button, [role="menu"]')) return;
-    const row = target.closest<HTMLElement>('[data-row]');
-    if (row) openMessageMenu(row, { x: e.clientX, y: e.clientY });
-  };
+  const navigation = useMessageNavigation(rows, virtualizer, scroller);
+  const { choose } = navigation;
 
   const focused = useRef<number | undefined>(undefined);
   useEffect(() => {
@@ -179,12 +112,12 @@ export function MessageList({
     const index = rows.findIndex((r) => r.kind === 'message' && r.message.id === focusMessageId);
     if (index >= 0) {
       focused.current = focusMessageId;
-      setChosenKey(rows[index]?.key);
+      choose(rows[index]?.key);
       virtualizer.scrollToIndex(index, { align: 'center' });
     } else if (hasOlder && !loadingOlder) {
       onLoadOlder();
     }
-  }, [focusMessageId, rows, hasOlder, loadingOlder, onLoadOlder, virtualizer]);
+  }, [focusMessageId, rows, hasOlder, loadingOlder, onLoadOlder, virtualizer, choose]);
 
   useEffect(() => {
     const el = scroller.current;
@@ -207,11 +140,9 @@ export function MessageList({
         role="log"
         aria-label="Messages"
         aria-live="polite"
-        onKeyDown={onKeyDown}
-        onClick={onClick}
-        onFocus={(e) => {
-          if (e.target.hasAttribute('data-row')) setChosenKey(rows[indexOf(e.target)]?.key);
-        }}
+        onKeyDown={navigation.onKeyDown}
+        onClick={navigation.onClick}
+        onFocus={navigation.onFocus}
       >
         {loadingOlder && <p className="py-2 text-center text-xs text-slate-500">Loading older messages…</p>}
         {!hasOlder && rows.length > 0 && (
@@ -246,7 +177,7 @@ export function MessageList({
                   actions={actions}
                   names={names}
                   showSender={showSenders}
-                  current={row.key === currentKey}
+                  current={row.key === navigation.currentKey}
                 />
               </div>
             );
