@@ -42,7 +42,9 @@ export function ConversationComposer({
       key={editing ? `edit-${editing.id}` : 'new'}
       label={`Message ${title}`}
       initialBody={editing?.body}
-      focusOnMount={editing ? true : focusOnOpen}
+      // On opening, only where it pops no keyboard; once Reply or Edit has been chosen, the
+      // composer's remounts (an edit starting or ending) happen while the person is at it.
+      focusOnMount={focusOnOpen || actions.focusRequest > 0}
       focusRequest={actions.focusRequest}
       context={
         editing
