@@ -69,7 +69,8 @@ it('creates a group, chats in it with names on messages, renames it, removes a m
   ).toBe(one.username);
 
   // The owner manages it: rename (the member's screen follows), then remove the third person.
-  await owner.getByRole('button', { name: 'Members' }).click();
+  await owner.getByRole('button', { name: 'Conversation options' }).click();
+  await owner.getByRole('menuitemcheckbox', { name: 'Members' }).click();
   const panel = owner.getByRole('complementary', { name: 'Group members' });
   await panel.getByLabel('Group name').fill('Weekend trip');
   await panel.getByRole('button', { name: 'Rename' }).click();
@@ -87,7 +88,8 @@ it('creates a group, chats in it with names on messages, renames it, removes a m
   expect(await codeOf(three.messages.history.query({ conversationId: groupId }))).toBe('NOT_FOUND');
 
   // The member leaves: the group is gone from their list; the owner sees them go.
-  await member.getByRole('button', { name: 'Members' }).click();
+  await member.getByRole('button', { name: 'Conversation options' }).click();
+  await member.getByRole('menuitemcheckbox', { name: 'Members' }).click();
   await member.getByRole('button', { name: 'Leave group' }).click();
   await member.waitForURL('**/chats');
   await expect.poll(() => conversationLink(member, 'Weekend trip').count()).toBe(0);

@@ -63,8 +63,9 @@ it('notifies of messages while the tab is hidden, badges the title, and stays qu
   // Muted: no notification, and out of the title badge.
   await hide(page, false);
   await page.goto(`${e2e.server.url}/chats/${conversationId}`);
-  await page.getByRole('button', { name: 'Mute' }).click();
-  await page.getByRole('button', { name: 'Muted' }).waitFor();
+  await page.getByRole('button', { name: 'Conversation options' }).click();
+  await page.getByRole('menuitemcheckbox', { name: 'Mute' }).click();
+  await page.getByTestId('muted').waitFor();
   await page.goto(`${e2e.server.url}/chats`);
   await hide(page, true);
   await send('muted now');

@@ -72,7 +72,8 @@ it('edits the profile, shows public cards, and deletes a conversation for one si
   // Delete for me: gone from my list; the friend keeps it all; a new message brings it back alone.
   await mine.goto(`${e2e.server.url}/chats/${conversationId}`);
   await mine.getByTestId('message-body').getByText('old news').waitFor();
-  await mine.getByRole('button', { name: 'Delete for me' }).click();
+  await mine.getByRole('button', { name: 'Conversation options' }).click();
+  await mine.getByRole('menuitem', { name: 'Delete for me' }).click();
   await mine.waitForURL(/\/chats$/);
   await expect.poll(() => mine.getByRole('list', { name: 'Conversations' }).count()).toBe(0);
   expect(await bodies(theirs)).toEqual(['old news']);

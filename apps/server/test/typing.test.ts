@@ -34,6 +34,25 @@ describe.each(backends)('typing indicators (%s)', (backend) => {
     for (const s of [theirs, mine, later]) s.unsubscribe();
   });
 
+  it('sends a stop as a signal that has already run out, so the indicator goes at once', async () => {
+    const a = await t.user('typist');
+    const b = await t.user('reader');
+    const conversationId = await befriend(a, b);
+    const theirs = collectEvents(b.client);
+    await theirs.live();
+
+    await a.client.conversations.typing.mutate({ conversationId });
+    const before = Date.now();
+    const { expiresAt } = await a.client.conversations.typing.mutate({ conversationId, typing: false });
+    await theirs.until(() => theirs.events().filter((e) => e.type === 'typing').length === 2);
+    const [started, stopped] = theirs.events().filter((e) => e.type === 'typing');
+    expect(Date.parse(started?.type === 'typing' ? started.expiresAt : '')).toBeGreaterThan(Date.now());
+    expect(stopped).toMatchObject({ type: 'typing', conversationId, userId: a.id, expiresAt });
+    expect(Date.parse(expiresAt)).toBeGreaterThanOrEqual(before - 1_000);
+    expect(Date.parse(expiresAt)).toBeLessThanOrEqual(Date.now());
+    theirs.unsubscribe();
+  });
+
   it('is refused to someone outside the conversation', async () => {
     const a = await t.user('a');
     const b = await t.user('b');

@@ -20,18 +20,38 @@ describe('typing', () => {
   it('lists a typist until the signal runs out or their message lands', () => {
     const queryClient = new QueryClient();
     const now = Date.parse('2026-01-01T00:00:00Z');
-    applyTyping(queryClient, {
-      v: 1,
-      type: 'typing',
-      conversationId: 'c',
-      userId: 'u',
-      expiresAt: new Date(now + 6_000).toISOString(),
-    });
+    applyTyping(
+      queryClient,
+      {
+        v: 1,
+        type: 'typing',
+        conversationId: 'c',
+        userId: 'u',
+        expiresAt: new Date(now + 6_000).toISOString(),
+      },
+      now,
+    );
     expect(typistsAt(typistsIn(queryClient, 'c'), now)).toEqual(['u']);
     expect(typistsAt(typistsIn(queryClient, 'c'), now + 6_000)).toEqual([]);
     expect(typistsAt(typistsIn(queryClient, 'other'), now)).toEqual([]);
     endTyping(queryClient, 'c', 'u');
     expect(typistsAt(typistsIn(queryClient, 'c'), now)).toEqual([]);
+  });
+
+  it('drops a typist at once on a signal that has already run out (they cleared the text)', () => {
+    const queryClient = new QueryClient();
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    const signal = (userId: string, expiresAt: number) =>
+      applyTyping(
+        queryClient,
+        { v: 1, type: 'typing', conversationId: 'c', userId, expiresAt: new Date(expiresAt).toISOString() },
+        now,
+      );
+    signal('u', now + 6_000);
+    signal('v', now + 6_000);
+    signal('u', now);
+    expect(typistsAt(typistsIn(queryClient, 'c'), now)).toEqual(['v']);
+    expect(typistsIn(queryClient, 'c')).toEqual({ v: now + 6_000 });
   });
 });
 

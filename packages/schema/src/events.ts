@@ -97,4 +97,8 @@ export const ephemeralEvent = z.discriminatedUnion('type', [
 ]);
 export type EphemeralEvent = z.infer<typeof ephemeralEvent>;
 
-export const typingInput = z.object({ conversationId });
+export const typingInput = z.object({
+  conversationId,
+  /** false: stopped (the text was cleared); the others' indicator goes at once instead of running out. */
+  typing: z.boolean().default(true),
+});

@@ -1,24 +1,50 @@
 import { limits } from '@pigeon/schema';
-import { useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { COMPOSER_ID, focusComposer } from '../lib/focus-composer';
 
-/** Enter sends, Shift+Enter starts a new line. `onTyping` fires on every edit that leaves text. */
+/**
+ * Enter sends, Shift+Enter starts a new line; ↑ in an empty box edits your last message.
+ * `onTextChange` hears every edit of the text (the typing signal).
+ */
 export function Composer({
   onSend,
-  onTyping,
+  onTextChange,
+  onEditLast,
   label,
   initialBody = '',
   context,
+  focusOnMount = false,
+  focusRequest = 0,
 }: {
   onSend: (body: string) => void;
-  onTyping?: () => void;
+  onTextChange?: ((text: string) => void) | undefined;
+  /** ↑ in an empty box: start editing one's last message; false when there is none. */
+  onEditLast?: () => boolean;
   label: string;
   /** Text to start from (an edit); remount with a new `key` to start over. */
   initialBody?: string;
   /** What the next send does besides a plain message (a reply, an edit), with a way out. */
   context?: { label: string; onCancel: () => void } | undefined;
+  /** Take focus when shown (not on a touch screen unasked: it would pop the keyboard). */
+  focusOnMount?: boolean;
+  /** Take focus, caret at the end, whenever this number changes (Reply, Edit). */
+  focusRequest?: number;
 }) {
   const [body, setBody] = useState(initialBody);
   const tooLong = body.length > limits.messageBody.max;
+  const mounted = useRef(false);
+  useEffect(() => {
+    const first = !mounted.current;
+    mounted.current = true;
+    if (!first || focusOnMount) focusComposer();
+    // focusOnMount only counts on mount.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focusRequest]);
+
+  const change = (text: string) => {
+    setBody(text);
+    onTextChange?.(text);
+  };
   const send = () => {
     if (body.trim().length === 0 || tooLong) return;
     onSend(body);
@@ -28,6 +54,10 @@ export function Composer({
     if (e.key === 'Escape' && context) {
       e.preventDefault();
       context.onCancel();
+      return;
+    }
+    if (e.key === 'ArrowUp' && body.length === 0 && !context && onEditLast?.()) {
+      e.preventDefault();
       return;
     }
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
@@ -55,17 +85,14 @@ export function Composer({
           send();
         }}
       >
-        <label htmlFor="composer" className="sr-only">
+        <label htmlFor={COMPOSER_ID} className="sr-only">
           {label}
         </label>
         <textarea
-          id="composer"
+          id={COMPOSER_ID}
           rows={1}
           value={body}
-          onChange={(e) => {
-            setBody(e.target.value);
-            if (e.target.value.trim().length > 0) onTyping?.();
-          }}
+          onChange={(e) => change(e.target.value)}
           onKeyDown={onKeyDown}
           placeholder="Write a message"
           aria-invalid={tooLong}

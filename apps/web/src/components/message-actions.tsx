@@ -1,4 +1,5 @@
 import { REACTIONS, type Message } from '@pigeon/schema';
+import { openMessageMenu } from '../lib/open-message-menu';
 
 export interface MessageActionHandlers {
   onReply: (message: Message) => void;
@@ -8,10 +9,18 @@ export interface MessageActionHandlers {
   onReact: (message: Message, emoji: Message['reactions'][number]['emoji'], on: boolean) => void;
 }
 
-const buttonClass =
-  'rounded px-1.5 py-0.5 text-xs text-slate-700 hover:bg-slate-200 focus-visible:bg-slate-200 dark:text-slate-200 dark:hover:bg-slate-700';
+/** Whether the viewer has reacted to the message with this emoji. */
+export const reactedWith = (message: Message, meId: string | undefined, emoji: string) =>
+  meId !== undefined && message.reactions.some((r) => r.emoji === emoji && r.userIds.includes(meId));
 
-/** What one can do with a stored message: react, reply, and for one's own, edit and delete. */
+const buttonClass =
+  'inline-flex min-h-6 min-w-6 items-center justify-center rounded px-1.5 text-xs text-slate-700 hover:bg-slate-200 dark:text-slate-200 dark:hover:bg-slate-700';
+
+/**
+ * The mouse's shortcut to a message's actions: shown while the pointer is over the message and
+ * floating above it (absolutely placed, so the list never moves). Its buttons are out of the tab
+ * order: keyboard and touch reach the same actions, and more, through the message's menu.
+ */
 export function MessageActions({
   message,
   mine,
@@ -24,75 +33,65 @@ export function MessageActions({
   handlers: MessageActionHandlers;
 }) {
   if (message.deletedAt) return null;
-  const reacted = (emoji: string) =>
-    message.reactions.some((r) => r.emoji === emoji && meId !== undefined && r.userIds.includes(meId));
   return (
     <div
       role="toolbar"
       aria-label="Message actions"
-      className="flex flex-wrap items-center gap-0.5 rounded-md bg-white/90 p-0.5 shadow-sm dark:bg-slate-900/90"
+      className={`invisible absolute -top-3 z-10 flex items-center gap-0.5 rounded-md border border-slate-200 bg-white p-0.5 shadow-sm group-hover:visible dark:border-slate-700 dark:bg-slate-900 ${
+        mine ? 'right-2' : 'left-2'
+      }`}
     >
-      {REACTIONS.map((emoji) => (
-        <button
-          key={emoji}
-          type="button"
-          className={buttonClass}
-          aria-pressed={reacted(emoji)}
-          aria-label={`React ${emoji}`}
-          onClick={() => handlers.onReact(message, emoji, !reacted(emoji))}
-        >
-          {emoji}
-        </button>
-      ))}
-      <button type="button" className={buttonClass} onClick={() => handlers.onReply(message)}>
-        Reply
-      </button>
-      {mine && (
-        <>
-          <button type="button" className={buttonClass} onClick={() => handlers.onEdit(message)}>
-            Edit
-          </button>
-          <button type="button" className={buttonClass} onClick={() => handlers.onDelete(message)}>
-            Delete
-          </button>
-        </>
-      )}
-    </div>
-  );
-}
-
-/** The reactions under a message: each emoji with its count; yours is highlighted and toggles. */
-export function ReactionChips({
-  message,
-  meId,
-  onReact,
-}: {
-  message: Message;
-  meId: string | undefined;
-  onReact: MessageActionHandlers['onReact'];
-}) {
-  if (message.reactions.length === 0) return null;
-  return (
-    <div className="mt-1 flex flex-wrap gap-1" data-testid="reactions">
-      {message.reactions.map(({ emoji, userIds }) => {
-        const mine = meId !== undefined && userIds.includes(meId);
+      {REACTIONS.map((emoji) => {
+        const on = reactedWith(message, meId, emoji);
         return (
           <button
             key={emoji}
             type="button"
-            aria-pressed={mine}
-            aria-label={`${emoji} ${userIds.length}${mine ? ', including you' : ''}`}
-            onClick={() => onReact(message, emoji, !mine)}
-            className={`rounded-full border px-1.5 text-xs ${
-              mine
-                ? 'border-indigo-400 bg-indigo-50 text-indigo-900 dark:bg-indigo-950 dark:text-indigo-100'
-                : 'border-slate-300 bg-white text-slate-800 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100'
-            }`}
+            tabIndex={-1}
+            className={buttonClass}
+            aria-pressed={on}
+            aria-label={`React ${emoji}`}
+            onClick={() => handlers.onReact(message, emoji, !on)}
           >
-            {emoji} {userIds.length}
+            {emoji}
           </button>
         );
       })}
+      <button type="button" tabIndex={-1} className={buttonClass} onClick={() => handlers.onReply(message)}>
+        Reply
+      </button>
+      {mine && (
+        <>
+          <button
+            type="button"
+            tabIndex={-1}
+            className={buttonClass}
+            onClick={() => handlers.onEdit(message)}
+          >
+            Edit
+          </button>
+          <button
+            type="button"
+            tabIndex={-1}
+            className={buttonClass}
+            onClick={() => handlers.onDelete(message)}
+          >
+            Delete
+          </button>
+        </>
+      )}
+      <button
+        type="button"
+        tabIndex={-1}
+        className={buttonClass}
+        aria-label="More actions"
+        onClick={(e) => {
+          const row = e.currentTarget.closest<HTMLElement>('[data-row]');
+          if (row) openMessageMenu(row, e.currentTarget);
+        }}
+      >
+        ⋯
+      </button>
     </div>
   );
 }

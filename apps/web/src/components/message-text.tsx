@@ -1,5 +1,5 @@
 import type { ComponentPropsWithoutRef } from 'react';
-import Markdown, { defaultUrlTransform } from 'react-markdown';
+import Markdown, { defaultUrlTransform, type Components } from 'react-markdown';
 import remarkBreaks from 'remark-breaks';
 import { remarkAutolink } from '../lib/remark-autolink';
 
@@ -16,6 +16,9 @@ function safeUrl(url: string): string {
   return /^(https?:|mailto:)/i.test(cleaned) ? cleaned : '';
 }
 
+/** Made once: a new array each render would make react-markdown parse again. */
+const REMARK_PLUGINS = [remarkBreaks, remarkAutolink];
+
 function Link({ href, children }: ComponentPropsWithoutRef<'a'>) {
   if (!href) return <>{children}</>;
   return (
@@ -30,6 +33,18 @@ function Link({ href, children }: ComponentPropsWithoutRef<'a'>) {
   );
 }
 
+/**
+ * Made once, not per render: a new component function each render would remount every
+ * paragraph on any re-render of the list (and a tap whose element is swapped mid-tap gets no click).
+ */
+const COMPONENTS: Components = {
+  a: Link,
+  // remark-breaks turns each newline into <br>: pre-wrap on top of it would double them.
+  p: ({ children }) => <p className="break-words">{children}</p>,
+  code: ({ children }) => <code className="rounded bg-black/10 px-1 font-mono text-[0.9em]">{children}</code>,
+  pre: ({ children }) => <pre className="my-1 overflow-x-auto whitespace-pre-wrap">{children}</pre>,
+};
+
 export function MessageText({ body, className }: { body: string; className?: string }) {
   return (
     <div className={className} data-testid="message-body">
@@ -38,16 +53,8 @@ export function MessageText({ body, className }: { body: string; className?: str
         unwrapDisallowed
         skipHtml
         urlTransform={safeUrl}
-        remarkPlugins={[remarkBreaks, remarkAutolink]}
-        components={{
-          a: Link,
-          // remark-breaks turns each newline into <br>: pre-wrap on top of it would double them.
-          p: ({ children }) => <p className="break-words">{children}</p>,
-          code: ({ children }) => (
-            <code className="rounded bg-black/10 px-1 font-mono text-[0.9em]">{children}</code>
-          ),
-          pre: ({ children }) => <pre className="my-1 overflow-x-auto whitespace-pre-wrap">{children}</pre>,
-        }}
+        remarkPlugins={REMARK_PLUGINS}
+        components={COMPONENTS}
       >
         {body}
       </Markdown>

@@ -1,7 +1,7 @@
 import type { PigeonClient } from '@pigeon/client';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { NavLink, Outlet } from 'react-router';
+import { NavLink, Outlet, useMatch } from 'react-router';
 import { startEventStream } from '../lib/events';
 import { usePresenceHeartbeat } from '../lib/presence';
 import { useMe } from '../lib/me';
@@ -12,13 +12,17 @@ import type { AppStore } from '../store';
 import { ConnectionBadge } from './connection-badge';
 
 const navLink = ({ isActive }: { isActive: boolean }) =>
-  `rounded-md px-3 py-1.5 text-sm font-medium ${
+  `shrink-0 rounded-md px-2.5 py-1.5 text-sm font-medium sm:px-3 ${
     isActive
       ? 'bg-indigo-600 text-white'
       : 'text-slate-700 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800'
   }`;
 
-/** The signed-in frame: navigation, connection state, and the one live event stream. */
+/**
+ * The signed-in frame: navigation, connection state, and the one live event stream. On a phone
+ * the navigation is one row (the brand and Log out, also on the profile page, give way), and an
+ * open conversation gets the whole screen: its own header has the way back.
+ */
 export function Shell({ client, store }: { client: PigeonClient; store: AppStore }) {
   const user = useMe();
   const queryClient = useQueryClient();
@@ -28,12 +32,19 @@ export function Shell({ client, store }: { client: PigeonClient; store: AppStore
   useUnreadTitle();
   usePresenceHeartbeat(client);
   const logOut = useLogOut();
+  const inConversation = useMatch('/chats/:conversationId') !== null;
 
   return (
     <div className="flex h-full flex-col">
-      <header className="flex flex-wrap items-center gap-3 border-b border-slate-200 px-4 py-2 dark:border-slate-800">
-        <span className="text-lg font-semibold text-indigo-600 dark:text-indigo-400">Pigeon</span>
-        <nav aria-label="Main" className="flex gap-1">
+      <header
+        className={`items-center gap-2 border-b border-slate-200 px-3 py-2 sm:gap-3 sm:px-4 dark:border-slate-800 ${
+          inConversation ? 'hidden md:flex' : 'flex'
+        }`}
+      >
+        <span className="hidden text-lg font-semibold text-indigo-600 sm:inline dark:text-indigo-400">
+          Pigeon
+        </span>
+        <nav aria-label="Main" className="flex min-w-0 gap-1">
           <NavLink to="/chats" className={navLink}>
             Chats
           </NavLink>
@@ -49,11 +60,11 @@ export function Shell({ client, store }: { client: PigeonClient; store: AppStore
             </NavLink>
           )}
         </nav>
-        <div className="ml-auto flex items-center gap-3">
+        <div className="ml-auto flex min-w-0 items-center gap-2 sm:gap-3">
           <ConnectionBadge />
           <NavLink
             to="/profile"
-            className={navLink}
+            className={(state) => `${navLink(state)} max-w-28 truncate sm:max-w-48`}
             data-testid="me"
             aria-label={`${user?.username ?? ''}, your profile`}
           >
@@ -62,7 +73,7 @@ export function Shell({ client, store }: { client: PigeonClient; store: AppStore
           <button
             type="button"
             onClick={logOut.start}
-            className="rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+            className="hidden shrink-0 rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100 sm:block dark:border-slate-700 dark:hover:bg-slate-800"
           >
             Log out
           </button>

@@ -21,15 +21,21 @@ export type Typists = Readonly<Record<string, number>>;
 /** Not a procedure (typing is never fetched), so outside tRPC's keys. */
 export const typingKey = (conversationId: string) => ['typing', conversationId] as const;
 
-export function applyTyping(queryClient: QueryClient, signal: TypingSignal): void {
+/** A typing signal: a renewal, or, when it has already run out, a stop (they cleared the text). */
+export function applyTyping(queryClient: QueryClient, signal: TypingSignal, now = Date.now()): void {
   const { conversationId, userId, expiresAt } = signal;
+  const until = Date.parse(expiresAt);
+  if (until <= now) {
+    endTyping(queryClient, conversationId, userId);
+    return;
+  }
   queryClient.setQueryData<Typists>(typingKey(conversationId), (typists) => ({
     ...typists,
-    [userId]: Date.parse(expiresAt),
+    [userId]: until,
   }));
 }
 
-/** Their message arrived: they stopped typing that one. */
+/** Their message arrived, or they cleared their text: they are not typing (any more). */
 export function endTyping(queryClient: QueryClient, conversationId: string, userId: string): void {
   queryClient.setQueryData<Typists>(typingKey(conversationId), (typists) => {
     if (typists?.[userId] === undefined) return typists;

@@ -15,6 +15,8 @@ export function useMessageActions() {
   const [replyingTo, setReplyingTo] = useState<Message | null>(null);
   const [editing, setEditing] = useState<Message | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Bumped by Reply and Edit: the composer takes focus, where the person will type.
+  const [focusRequest, setFocusRequest] = useState(0);
   const options = {
     onSuccess: (message: Message) => {
       setError(null);
@@ -30,10 +32,12 @@ export function useMessageActions() {
     onReply: (message) => {
       setEditing(null);
       setReplyingTo(message);
+      setFocusRequest((n) => n + 1);
     },
     onEdit: (message) => {
       setReplyingTo(null);
       setEditing(message);
+      setFocusRequest((n) => n + 1);
     },
     onDelete: (message) => {
       if (window.confirm('Delete this message for everyone?')) remove.mutate({ messageId: message.id });
@@ -46,6 +50,7 @@ export function useMessageActions() {
     replyingTo,
     editing,
     error,
+    focusRequest,
     cancel: () => {
       setReplyingTo(null);
       setEditing(null);

@@ -72,9 +72,12 @@ export const conversationsRouter = router({
   leave: groupChange
     .input(leaveGroupInput)
     .mutation(({ ctx, input }) => leaveGroup(ctx, ctx.viewer.userId, input.conversationId)),
-  /** "I am typing": call it at most every few seconds while the person types. */
+  /**
+   * "I am typing": call it at most every few seconds while the person types, and with
+   * `typing: false` when they clear the text.
+   */
   typing: authedProcedure
     .use(rateLimited('typing'))
     .input(typingInput)
-    .mutation(({ ctx, input }) => announceTyping(ctx, ctx.viewer.userId, input.conversationId)),
+    .mutation(({ ctx, input }) => announceTyping(ctx, ctx.viewer.userId, input.conversationId, input.typing)),
 });

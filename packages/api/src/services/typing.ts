@@ -5,13 +5,16 @@ import type { Logger } from '../core/types';
 import { requireCanMessage, requireMembership } from './membership';
 
 /**
- * Tells the other members that the viewer is typing. Bus only: nothing is stored, a missed
- * signal costs nothing, and each one expires by itself, so an indicator can never get stuck.
+ * Tells the other members that the viewer is typing, or has stopped (cleared the text). Bus
+ * only: nothing is stored, a missed signal costs nothing, and each one expires by itself, so an
+ * indicator can never get stuck. A stop is a signal that has already run out (`expiresAt` now):
+ * every client that honours expiry drops the indicator at once, with no new event type.
  */
 export async function announceTyping(
   deps: { db: Database; bus: EventBus; log: Logger },
   viewerId: string,
   conversationId: string,
+  typing = true,
 ): Promise<{ expiresAt: string }> {
   const membership = await requireMembership(deps.db, viewerId, conversationId);
   requireCanMessage(membership, viewerId);
@@ -21,7 +24,7 @@ export async function announceTyping(
     type: 'typing',
     conversationId,
     userId: viewerId,
-    expiresAt: new Date(Date.now() + TYPING_TTL_MS).toISOString(),
+    expiresAt: new Date(Date.now() + (typing ? TYPING_TTL_MS : 0)).toISOString(),
   };
   const results = await Promise.allSettled(others.map((id) => deps.bus.publishEphemeral(id, event)));
   for (const result of results) {

@@ -1,4 +1,5 @@
 import type { Conversation } from '@pigeon/schema';
+import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
@@ -9,12 +10,16 @@ import { GroupPanel } from '../group-panel';
 import { PresenceDot, PresenceLine } from '../presence';
 import { BotBadge } from '../bot-badge';
 
-const smallButton =
-  'shrink-0 rounded-md border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800';
+const menuClass =
+  'z-50 min-w-48 rounded-md border border-slate-200 bg-white p-1 text-slate-900 shadow-lg dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100';
+// A tick before a checked item (Members shown, Muted), kept in the row's width when unchecked.
+const itemClass =
+  "flex min-h-8 cursor-default items-center gap-2 rounded px-2 text-sm outline-none select-none before:w-4 before:content-[''] aria-checked:before:content-['✓'] data-highlighted:bg-slate-100 pointer-coarse:min-h-11 dark:data-highlighted:bg-slate-800";
 
 /**
- * Who the conversation is with (a friend's presence, or a group's members on request), and what
- * one can do with it as a whole: mute it, or delete it for oneself.
+ * The one header of an open conversation (on a phone it has the whole screen): back to the list,
+ * who it is with (a friend's presence, or a group's size), and one options menu for what one can
+ * do with it as a whole: show a group's members, mute it, or delete it for oneself.
  */
 export function ConversationHeader({
   conversationId,
@@ -48,15 +53,29 @@ export function ConversationHeader({
     }),
   );
 
+  const deleteForMe = () => {
+    if (
+      window.confirm(
+        `Delete this conversation for you? ${isGroup ? 'The others keep theirs' : 'The other person keeps their copy'}.`,
+      )
+    ) {
+      clear.mutate({ conversationId });
+    }
+  };
+
   return (
     <>
-      <header className="flex items-center gap-3 border-b border-slate-200 px-4 py-3 dark:border-slate-800">
-        <Link to="/chats" className="text-sm text-indigo-700 underline md:hidden dark:text-indigo-300">
-          Back
+      <header className="flex items-center gap-2 border-b border-slate-200 px-2 py-2 md:gap-3 md:px-4 dark:border-slate-800">
+        <Link
+          to="/chats"
+          aria-label="Back to chats"
+          className="inline-flex size-11 shrink-0 items-center justify-center rounded-md text-xl text-indigo-700 hover:bg-slate-100 md:hidden dark:text-indigo-300 dark:hover:bg-slate-800"
+        >
+          <span aria-hidden>←</span>
         </Link>
         {friend && <PresenceDot userId={friend.id} />}
-        <div className="min-w-0">
-          <h2 className="truncate font-semibold">
+        <div className="min-w-0 flex-1">
+          <h2 className="truncate font-semibold" data-testid="conversation-title">
             {friend ? (
               <>
                 <Link to={`/people/${friend.id}`} className="hover:underline">
@@ -68,41 +87,46 @@ export function ConversationHeader({
               title
             )}
           </h2>
-          {friend && <PresenceLine userId={friend.id} />}
+          <p className="flex min-w-0 gap-2 text-xs text-slate-600 dark:text-slate-300">
+            {friend && <PresenceLine userId={friend.id} />}
+            {isGroup && <span className="truncate">{members.length + 1} members</span>}
+            {muted && <span data-testid="muted">Muted</span>}
+          </p>
         </div>
-        {isGroup && (
-          <button
-            type="button"
-            aria-expanded={showMembers}
-            className={`ml-auto ${smallButton}`}
-            onClick={() => setShowMembers((open) => !open)}
+        <DropdownMenu.Root modal={false}>
+          <DropdownMenu.Trigger
+            aria-label="Conversation options"
+            className="inline-flex size-11 shrink-0 items-center justify-center rounded-md text-xl hover:bg-slate-100 md:size-9 dark:hover:bg-slate-800"
           >
-            Members
-          </button>
-        )}
-        <button
-          type="button"
-          aria-pressed={muted}
-          className={`${isGroup ? '' : 'ml-auto'} ${smallButton} aria-pressed:bg-slate-200 dark:aria-pressed:bg-slate-700`}
-          onClick={() => mute.mutate({ conversationId, muted: !muted })}
-        >
-          {muted ? 'Muted' : 'Mute'}
-        </button>
-        <button
-          type="button"
-          className={smallButton}
-          onClick={() => {
-            if (
-              window.confirm(
-                `Delete this conversation for you? ${isGroup ? 'The others keep theirs' : 'The other person keeps their copy'}.`,
-              )
-            ) {
-              clear.mutate({ conversationId });
-            }
-          }}
-        >
-          Delete for me
-        </button>
+            <span aria-hidden>⋯</span>
+          </DropdownMenu.Trigger>
+          <DropdownMenu.Portal>
+            <DropdownMenu.Content align="end" sideOffset={4} collisionPadding={8} className={menuClass}>
+              {isGroup && (
+                <DropdownMenu.CheckboxItem
+                  className={itemClass}
+                  checked={showMembers}
+                  onSelect={() => setShowMembers((open) => !open)}
+                >
+                  Members
+                </DropdownMenu.CheckboxItem>
+              )}
+              <DropdownMenu.CheckboxItem
+                className={itemClass}
+                checked={muted}
+                onSelect={() => mute.mutate({ conversationId, muted: !muted })}
+              >
+                Mute
+              </DropdownMenu.CheckboxItem>
+              <DropdownMenu.Item
+                className={`${itemClass} text-rose-700 dark:text-rose-400`}
+                onSelect={deleteForMe}
+              >
+                Delete for me
+              </DropdownMenu.Item>
+            </DropdownMenu.Content>
+          </DropdownMenu.Portal>
+        </DropdownMenu.Root>
       </header>
       {isGroup && showMembers && <GroupPanel key={conversation.name} conversation={conversation} />}
     </>

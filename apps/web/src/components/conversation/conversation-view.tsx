@@ -33,6 +33,12 @@ export function ConversationView({
     [members, me],
   );
 
+  // Pages are newest first, each newest first: the first of mine found is the last I wrote.
+  const lastOwnMessage = () =>
+    history.data?.pages
+      .flatMap((page) => page.messages)
+      .find((m) => m.senderId === me?.id && m.deletedAt === null);
+
   if (history.isError) {
     const gone = history.error.data?.code === 'NOT_FOUND';
     return (
@@ -59,6 +65,8 @@ export function ConversationView({
         </p>
       )}
       <ConversationComposer
+        conversationId={conversationId}
+        lastOwnMessage={lastOwnMessage}
         title={conversation ? conversationTitle(conversation) : ''}
         names={names}
         actions={actions}
