@@ -58,7 +58,10 @@ export function createPigeonClient(options: PigeonClientOptions): PigeonClient {
   // Refresh goes around the session link: it must not wait for a token it is fetching.
   const refresher = createTRPCClient<AppRouter>({ links: [httpLink({ url: httpUrl })] });
   const session = new SessionStore(options.session ?? null, (refreshToken) =>
-    refresher.auth.refresh.mutate(refreshToken === null ? {} : { refreshToken }),
+    // The cookie's session is asked for with `auth.resume`, which answers null (not 401) for none.
+    refreshToken === null
+      ? refresher.auth.resume.mutate({})
+      : refresher.auth.refresh.mutate({ refreshToken }),
   );
   if (options.onSessionChange) session.onChange(options.onSessionChange);
 

@@ -18,7 +18,7 @@ import { exportAccount } from '../services/account-export';
 import { listSessions, revokeOtherSessions, revokeSession } from '../services/devices';
 import { changePassword } from '../services/password-change';
 import { getMe, updateProfile } from '../services/profile';
-import { login, logout, refreshSession, register } from '../services/sign-in';
+import { login, logout, refreshSession, register, resumeSession } from '../services/sign-in';
 import { authedProcedure, publicProcedure, rateLimited, router } from '../trpc';
 
 export const authRouter = router({
@@ -36,6 +36,11 @@ export const authRouter = router({
     .input(refreshInput)
     .output(authSession)
     .mutation(({ ctx, input }) => refreshSession(ctx, input)),
+  /** A browser's session from its refresh cookie after a reload; null (not an error) when there is none. */
+  resume: publicProcedure
+    .input(z.object({}).strict().optional())
+    .output(authSession.nullable())
+    .mutation(({ ctx }) => resumeSession(ctx)),
   logout: authedProcedure.input(logoutInput).mutation(({ ctx }) => logout(ctx, ctx.viewer.sessionId)),
   /** Where you are logged in: one entry per device, the current one marked. */
   sessions: authedProcedure
