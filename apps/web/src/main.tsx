@@ -3,6 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Provider as ReduxProvider } from 'react-redux';
 import { App } from './app';
+import { ChunkLoadError } from './lib/lazy-route';
 import { createBrowserClient, restoreSession } from './lib/pigeon';
 import { TRPCProvider } from './lib/trpc';
 import { createStore } from './store';
@@ -21,7 +22,13 @@ void restoreSession(client, store);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root is missing from index.html');
-createRoot(root).render(
+createRoot(root, {
+  // A screen that could not be downloaded is expected offline and has its own message; the
+  // error screen shows it, so it is no console error.
+  onCaughtError(error, info) {
+    if (!(error instanceof ChunkLoadError)) console.error(error, info.componentStack);
+  },
+}).render(
   <StrictMode>
     <ReduxProvider store={store}>
       <QueryClientProvider client={queryClient}>

@@ -1,0 +1,120 @@
+// The web app on a network that drops: a screen that cannot be downloaded, the server going
+// away, the browser going offline, and reloads without a network. One server and one Chromium.
+import type { BrowserContext, ConsoleMessage, Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { friendsWithConversation, logIn, webServerAndBrowserForFile } from '../src/browser';
+
+const e2e = webServerAndBrowserForFile();
+const contexts: BrowserContext[] = [];
+
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((c) => c.close()));
+});
+
+async function newPage(options: Parameters<typeof e2e.browser.newContext>[0] = {}) {
+  const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
+  contexts.push(context);
+  return { context, page: await context.newPage() };
+}
+
+/** Errors the page logs, or throws, from now on. */
+function consoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m: ConsoleMessage) => {
+    if (m.type() === 'error') errors.push(`${m.text()} (${m.location().url})`);
+  });
+  page.on('pageerror', (err) => errors.push(err.message));
+  return errors;
+}
+
+/** Marks the document, so a test can tell that the page was not reloaded. */
+async function markDocument(page: Page) {
+  await page.evaluate(() => document.documentElement.setAttribute('data-not-reloaded', ''));
+}
+
+async function stillSameDocument(page: Page) {
+  return page.evaluate(() => document.documentElement.hasAttribute('data-not-reloaded'));
+}
+
+describe('a visitor', () => {
+  it('loads the start page with no console error (not logged in is not an error)', async () => {
+    const { page } = await newPage();
+    const errors = consoleErrors(page);
+    const refreshes: number[] = [];
+    page.on('response', (r) => {
+      if (r.url().includes('/trpc/auth.')) refreshes.push(r.status());
+    });
+    await page.goto(e2e.server.url, { waitUntil: 'networkidle' });
+    await page.getByRole('link', { name: 'Log in' }).waitFor();
+    await page.goto(`${e2e.server.url}/login`, { waitUntil: 'networkidle' });
+    await page.getByLabel('Username').waitFor();
+    expect(refreshes.length).toBeGreaterThan(0);
+    expect(refreshes.every((status) => status === 200)).toBe(true);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('a screen that cannot be downloaded', () => {
+  // The service worker would serve the chunks from its cache; these tests are about the network.
+  const noServiceWorker = { serviceWorkers: 'block' } as const;
+
+  it('loads by itself once the browser is back online, without a reload', async () => {
+    const { one, close } = await friendsWithConversation(e2e.server.url, 'chunk');
+    const { context, page } = await newPage(noServiceWorker);
+    await logIn(page, e2e.server.url, one);
+    await markDocument(page);
+    await context.setOffline(true);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'People' }).click();
+    await page.getByText('Loading people').waitFor();
+    await page.waitForTimeout(1_500);
+    await context.setOffline(false);
+    await page.getByRole('heading', { name: 'Find people' }).waitFor({ timeout: 15_000 });
+    expect(await stillSameDocument(page)).toBe(true);
+    await close();
+  });
+
+  it('says so with a Reload button when it keeps failing, and loads on Try again', async () => {
+    const { one, close } = await friendsWithConversation(e2e.server.url, 'reload');
+    const { page } = await newPage(noServiceWorker);
+    await logIn(page, e2e.server.url, one);
+    await markDocument(page);
+    let refused = 0;
+    await page.route('**/assets/search-*.js', (route) => {
+      refused++;
+      return route.abort('connectionrefused');
+    });
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Search' }).click();
+    const screen = page.getByTestId('error-screen');
+    await screen.waitFor({ timeout: 20_000 });
+    expect(await screen.textContent()).toContain('This screen could not be loaded');
+    await page.getByRole('button', { name: 'Reload' }).waitFor();
+    // Four tries (each may fetch the chunk twice: Vite preloads a chunk as it imports it).
+    expect(refused).toBeGreaterThanOrEqual(4);
+    // The frame around it is still there: the navigation works.
+    expect(await page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(true);
+
+    await page.unroute('**/assets/search-*.js');
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.getByRole('heading', { name: 'Search messages' }).waitFor();
+    expect(await stillSameDocument(page)).toBe(true);
+    await close();
+  });
+
+  it('loads by itself when a stopped server comes back', async () => {
+    const { one, close } = await friendsWithConversation(e2e.server.url, 'stopped');
+    const { page } = await newPage(noServiceWorker);
+    await logIn(page, e2e.server.url, one);
+    await markDocument(page);
+    await one.client.$close();
+    await e2e.server.stop();
+    try {
+      await page.getByTestId('me').click();
+      await page.getByText('Loading your profile').waitFor();
+    } finally {
+      await e2e.server.start();
+    }
+    await page.getByRole('heading', { name: 'Your profile' }).waitFor({ timeout: 30_000 });
+    expect(await stillSameDocument(page)).toBe(true);
+    await close();
+  });
+});
