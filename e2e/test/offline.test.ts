@@ -2,6 +2,7 @@
 // away, the browser going offline, and reloads without a network. One server and one Chromium.
 import type { BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { PigeonClient } from '@pigeon/client';
 import { friendsWithConversation, logIn, webServerAndBrowserForFile } from '../src/browser';
 
 const e2e = webServerAndBrowserForFile();
@@ -115,6 +116,76 @@ describe('a screen that cannot be downloaded', () => {
     }
     await page.getByRole('heading', { name: 'Your profile' }).waitFor({ timeout: 30_000 });
     expect(await stillSameDocument(page)).toBe(true);
+    await close();
+  });
+});
+
+/** The conversation's message bodies as the server has them, oldest first. */
+async function storedBodies(client: PigeonClient, conversationId: string) {
+  const { messages } = await client.messages.history.query({ conversationId, limit: 100 });
+  return messages.map((m) => m.body).reverse();
+}
+
+async function writeAll(page: Page, name: string, bodies: string[]) {
+  const composer = page.getByRole('textbox', { name: `Message ${name}` });
+  for (const body of bodies) {
+    await composer.fill(body);
+    await composer.press('Enter');
+  }
+}
+
+describe('sending without a connection', () => {
+  it('queues messages written offline, then sends each once, in order, when back online', async () => {
+    const { one, two, conversationId, close } = await friendsWithConversation(e2e.server.url, 'queue');
+    const { context, page } = await newPage();
+    await logIn(page, e2e.server.url, one);
+    await page.goto(`${e2e.server.url}/chats/${conversationId}`);
+    await page.getByRole('textbox', { name: `Message ${two.username}` }).waitFor();
+    await page.locator('[data-connection="connected"]').waitFor();
+
+    await context.setOffline(true);
+    await writeAll(page, two.username, ['first', 'second', 'third']);
+    const marks = page.getByTestId('pending-mark');
+    await expect.poll(() => marks.allTextContents()).toEqual(Array(3).fill('Waiting to send'));
+    // Seconds later they still wait: queued, not failed.
+    await page.waitForTimeout(2_500);
+    expect(await marks.count()).toBe(3);
+    expect(await page.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    expect(await storedBodies(two.client, conversationId)).toEqual([]);
+
+    await context.setOffline(false);
+    await expect
+      .poll(() => storedBodies(two.client, conversationId), { timeout: 20_000 })
+      .toEqual(['first', 'second', 'third']);
+    await expect.poll(() => marks.count(), { timeout: 10_000 }).toBe(0);
+    // Nothing more arrives later (each went exactly once).
+    await page.waitForTimeout(1_000);
+    expect(await storedBodies(two.client, conversationId)).toEqual(['first', 'second', 'third']);
+    await close();
+  });
+
+  it('keeps messages written while the server is down, and sends them once it is back', async () => {
+    const { one, two, conversationId, close } = await friendsWithConversation(e2e.server.url, 'outage');
+    const { page } = await newPage();
+    await logIn(page, e2e.server.url, one);
+    await page.goto(`${e2e.server.url}/chats/${conversationId}`);
+    await page.locator('[data-connection="connected"]').waitFor();
+    await one.client.$close();
+    await two.client.$close();
+
+    await e2e.server.stop();
+    try {
+      await writeAll(page, two.username, ['during', 'the', 'outage']);
+      await expect.poll(() => page.getByTestId('pending-mark').count()).toBe(3);
+      await page.waitForTimeout(2_000);
+      expect(await page.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    } finally {
+      await e2e.server.start();
+    }
+    await expect
+      .poll(() => storedBodies(two.client, conversationId), { timeout: 40_000 })
+      .toEqual(['during', 'the', 'outage']);
+    await expect.poll(() => page.getByTestId('pending-mark').count(), { timeout: 10_000 }).toBe(0);
     await close();
   });
 });

@@ -21,7 +21,7 @@ describe('the outbox', () => {
     store.dispatch(failed('a'));
     expect(pendingById(store.getState().outbox, 'a')?.status).toBe('failed');
     store.dispatch(retried('a'));
-    expect(pendingById(store.getState().outbox, 'a')?.status).toBe('sending');
+    expect(pendingById(store.getState().outbox, 'a')?.status).toBe('queued');
     store.dispatch(confirmed('a'));
     expect(pendingById(store.getState().outbox, 'a')).toBeUndefined();
     expect(pendingIn(store.getState().outbox, 'other')).toHaveLength(1);
@@ -60,8 +60,8 @@ describe('connection and session', () => {
     const store = createStore();
     expect(store.getState().session.status).toBe('unknown');
     store.dispatch(loggedIn(ada));
-    expect(store.getState().session).toEqual({ status: 'authenticated', userId: 'u' });
+    expect(store.getState().session).toEqual({ status: 'authenticated', userId: 'u', offline: false });
     store.dispatch(loggedOut());
-    expect(store.getState().session).toEqual({ status: 'anonymous', userId: null });
+    expect(store.getState().session).toEqual({ status: 'anonymous', userId: null, offline: false });
   });
 });

@@ -1,6 +1,7 @@
 import type { ChatRow } from '../lib/messages';
 import { fullTime, shortTime } from '../lib/time';
 import { MessageActions, ReactionChips, type MessageActionHandlers } from './message-actions';
+import { PendingMark } from './pending-mark';
 import { MessageText } from './message-text';
 
 /**
@@ -75,7 +76,9 @@ export function MessageBubble({
         <p
           className={`mt-0.5 text-right text-[11px] ${mine ? 'text-indigo-100' : 'text-slate-600 dark:text-slate-300'}`}
         >
-          {row.kind === 'pending' && row.pending.status === 'sending' && 'Sending…'}
+          {row.kind === 'pending' && row.pending.status !== 'failed' && (
+            <PendingMark status={row.pending.status} />
+          )}
           {row.kind === 'pending' && row.pending.status === 'failed' && (
             <>
               Not sent.{' '}

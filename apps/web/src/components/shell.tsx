@@ -8,6 +8,7 @@ import { useMe } from '../lib/me';
 import { useTRPC } from '../lib/trpc';
 import { useUnreadTitle } from '../lib/unread-title';
 import { useLogOut } from '../lib/use-log-out';
+import { useOfflineSupport } from '../lib/use-offline-support';
 import type { AppStore } from '../store';
 import { ConnectionBadge } from './connection-badge';
 
@@ -27,6 +28,7 @@ export function Shell({ client, store }: { client: PigeonClient; store: AppStore
   useEffect(() => startEventStream({ client, queryClient, trpc, store }), [client, queryClient, trpc, store]);
   useUnreadTitle();
   usePresenceHeartbeat(client);
+  useOfflineSupport(client, store);
   const logOut = useLogOut();
 
   return (

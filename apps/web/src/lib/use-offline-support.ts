@@ -1,0 +1,37 @@
+import type { PigeonClient } from '@pigeon/client';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { useAppSelector, type AppStore } from '../store';
+import { applyStoredMessage } from './message-cache';
+import { keepOutbox } from './outbox-storage';
+import { startOutboxSender } from './outbox-sender';
+import { useTRPC } from './trpc';
+
+/**
+ * While signed in: the outbox is kept on the device and sent whenever the server can be
+ * reached, in order.
+ */
+export function useOfflineSupport(client: PigeonClient, store: AppStore): void {
+  const queryClient = useQueryClient();
+  const trpc = useTRPC();
+  const userId = useAppSelector((s) => s.session.userId);
+  useEffect(() => {
+    if (!userId) return;
+    const stopKeeping = keepOutbox(store, userId);
+    const stopSending = startOutboxSender({
+      store,
+      send: ({ conversationId, body, clientId, replyToId }) =>
+        client.messages.send.mutate({
+          conversationId,
+          body,
+          clientId,
+          ...(replyToId === undefined ? {} : { replyToId }),
+        }),
+      onStored: (message) => applyStoredMessage({ queryClient, trpc, store }, message),
+    });
+    return () => {
+      stopSending();
+      stopKeeping();
+    };
+  }, [client, store, queryClient, trpc, userId]);
+}
