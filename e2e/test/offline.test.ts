@@ -143,7 +143,24 @@ describe('sending without a connection', () => {
     await page.getByRole('textbox', { name: `Message ${two.username}` }).waitFor();
     await page.locator('[data-connection="connected"]').waitFor();
 
+    const banner = page.getByTestId('connection-banner');
+    expect(await banner.getAttribute('data-shown')).toBe('none');
+    expect(await page.getByTestId('queued-note').count()).toBe(0);
+
     await context.setOffline(true);
+    // Said plainly: a banner (a status region), the composer, and friends' presence unknown.
+    await expect.poll(() => banner.getAttribute('data-shown')).toBe('offline');
+    expect(await banner.getAttribute('role')).toBe('status');
+    expect(await banner.textContent()).toContain('You are offline');
+    await page.getByTestId('queued-note').waitFor();
+    await expect
+      .poll(() => page.getByTestId('presence-dot').evaluateAll((dots) => dots.map((d) => d.dataset.status)))
+      .toEqual(expect.arrayContaining(['unknown']));
+    expect(
+      await page
+        .getByTestId('presence-dot')
+        .evaluateAll((dots) => dots.every((d) => d.dataset.status === 'unknown')),
+    ).toBe(true);
     await writeAll(page, two.username, ['first', 'second', 'third']);
     const marks = page.getByTestId('pending-mark');
     await expect.poll(() => marks.allTextContents()).toEqual(Array(3).fill('Waiting to send'));
@@ -154,9 +171,13 @@ describe('sending without a connection', () => {
     expect(await storedBodies(two.client, conversationId)).toEqual([]);
 
     await context.setOffline(false);
+    await expect.poll(() => banner.getAttribute('data-shown'), { timeout: 20_000 }).toBe('back');
+    expect(await banner.textContent()).toContain('Back online');
     await expect
       .poll(() => storedBodies(two.client, conversationId), { timeout: 20_000 })
       .toEqual(['first', 'second', 'third']);
+    await expect.poll(() => banner.getAttribute('data-shown'), { timeout: 10_000 }).toBe('none');
+    expect(await page.getByTestId('queued-note').count()).toBe(0);
     await expect.poll(() => marks.count(), { timeout: 10_000 }).toBe(0);
     // Nothing more arrives later (each went exactly once).
     await page.waitForTimeout(1_000);
@@ -186,6 +207,132 @@ describe('sending without a connection', () => {
       .poll(() => storedBodies(two.client, conversationId), { timeout: 40_000 })
       .toEqual(['during', 'the', 'outage']);
     await expect.poll(() => page.getByTestId('pending-mark').count(), { timeout: 10_000 }).toBe(0);
+    await close();
+  });
+});
+
+/** Waits until the service worker controls the page and has kept the app shell. */
+async function serviceWorkerInControl(page: Page) {
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+}
+
+/** How many entries the app keeps in IndexedDB for offline use. */
+function keptEntries(page: Page) {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('pigeon');
+        open.onerror = () => reject(new Error('no database'));
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('offline')) return resolve(0);
+          const count = db.transaction('offline').objectStore('offline').count();
+          count.onsuccess = () => resolve(count.result);
+          count.onerror = () => reject(new Error('no count'));
+        };
+      }),
+  );
+}
+
+describe('the installed app', () => {
+  it('is installable, with a manifest and a service worker', async () => {
+    const { page, context } = await newPage();
+    await page.goto(e2e.server.url);
+    await serviceWorkerInControl(page);
+    const cdp = await context.newCDPSession(page);
+    const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as {
+      installabilityErrors: { errorId: string }[];
+    };
+    // Chromium installs nothing from an incognito profile (which every test context is); any
+    // other complaint (no manifest, no icon, no service worker) would be listed too.
+    expect(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito')).toEqual([]);
+    const manifest = (await (await page.request.get(`${e2e.server.url}/manifest.webmanifest`)).json()) as {
+      name: string;
+      start_url: string;
+    };
+    expect(manifest).toMatchObject({ name: 'Pigeon', start_url: '/chats' });
+  });
+
+  it('opens from the service worker after a reload with no network, and sends the queue once back', async () => {
+    const { one, two, conversationId, close } = await friendsWithConversation(e2e.server.url, 'reload');
+    await two.client.messages.send.mutate({
+      conversationId,
+      body: 'written before',
+      clientId: crypto.randomUUID(),
+    });
+    const { context, page } = await newPage();
+    await logIn(page, e2e.server.url, one);
+    await page.goto(`${e2e.server.url}/chats/${conversationId}`);
+    await page.getByTestId('message-body').getByText('written before').waitFor();
+    await serviceWorkerInControl(page);
+    await page.locator('[data-connection="connected"]').waitFor();
+    // The copy of the chats is written a moment after they load.
+    await expect.poll(() => keptEntries(page)).toBeGreaterThanOrEqual(2);
+
+    await context.setOffline(true);
+    await writeAll(page, two.username, ['queued one', 'queued two']);
+    await expect.poll(() => page.getByTestId('pending-mark').count()).toBe(2);
+    await page.waitForTimeout(300);
+    await page.reload();
+
+    // Not a browser error page: the app, on this device's copy, with the queue still there.
+    await expect
+      .poll(() => page.getByTestId('connection-banner').getAttribute('data-shown'), { timeout: 15_000 })
+      .toBe('offline');
+    await page.getByTestId('message-body').getByText('written before').waitFor();
+    await expect
+      .poll(() => page.getByTestId('pending-mark').allTextContents())
+      .toEqual(Array(2).fill('Waiting to send'));
+    expect(await page.getByRole('list', { name: 'Conversations' }).getByText(two.username).count()).toBe(1);
+
+    await context.setOffline(false);
+    await expect
+      .poll(() => storedBodies(two.client, conversationId), { timeout: 30_000 })
+      .toEqual(['written before', 'queued one', 'queued two']);
+    await expect.poll(() => page.getByTestId('pending-mark').count(), { timeout: 10_000 }).toBe(0);
+    await page.waitForTimeout(1_000);
+    expect(await storedBodies(two.client, conversationId)).toEqual([
+      'written before',
+      'queued one',
+      'queued two',
+    ]);
+    await close();
+  });
+
+  it('opens from the service worker while the server is down, goes live when it is back, and forgets all on logout', async () => {
+    const { one, two, conversationId, close } = await friendsWithConversation(e2e.server.url, 'down');
+    await two.client.messages.send.mutate({
+      conversationId,
+      body: 'before the outage',
+      clientId: crypto.randomUUID(),
+    });
+    await Promise.all([one.client.$close(), two.client.$close()]);
+    const { page } = await newPage();
+    await logIn(page, e2e.server.url, one);
+    await page.goto(`${e2e.server.url}/chats/${conversationId}`);
+    await page.getByTestId('message-body').getByText('before the outage').waitFor();
+    await serviceWorkerInControl(page);
+    await expect.poll(() => keptEntries(page)).toBeGreaterThanOrEqual(2);
+
+    await e2e.server.stop();
+    try {
+      await page.reload();
+      await page.getByTestId('message-body').getByText('before the outage').waitFor({ timeout: 15_000 });
+      await expect
+        .poll(() => page.getByTestId('connection-banner').getAttribute('data-shown'))
+        .toBe('offline');
+    } finally {
+      await e2e.server.start();
+    }
+    // The session comes back by itself (the cookie is tried again), and the app goes live.
+    await page.locator('[data-connection="connected"]').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('connection-banner').getAttribute('data-shown')).toBe('back');
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('link', { name: 'Log in' }).waitFor();
+    await expect.poll(() => keptEntries(page)).toBe(0);
+    expect(await page.evaluate(() => localStorage.getItem('pigeon.deviceUser'))).toBeNull();
     await close();
   });
 });

@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { Provider as ReduxProvider } from 'react-redux';
 import { App } from './app';
 import { ChunkLoadError } from './lib/lazy-route';
+import { followOnlineState } from './lib/online-manager';
 import { createBrowserClient, restoreSession } from './lib/pigeon';
 import { TRPCProvider } from './lib/trpc';
 import { createStore } from './store';
@@ -18,7 +19,16 @@ const client = createBrowserClient(store, queryClient);
 
 window.addEventListener('online', () => store.dispatch(networkChanged(true)));
 window.addEventListener('offline', () => store.dispatch(networkChanged(false)));
-void restoreSession(client, store);
+followOnlineState(store);
+void restoreSession(client, store, queryClient);
+
+// The app shell's service worker (built files only: the dev server has none), so the app opens
+// with no network. Registered after the page has loaded, out of the way of its first requests.
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('/sw.js').catch(() => undefined);
+  });
+}
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root is missing from index.html');

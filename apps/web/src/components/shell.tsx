@@ -9,8 +9,9 @@ import { useTRPC } from '../lib/trpc';
 import { useUnreadTitle } from '../lib/unread-title';
 import { useLogOut } from '../lib/use-log-out';
 import { useOfflineSupport } from '../lib/use-offline-support';
-import type { AppStore } from '../store';
+import { useAppSelector, type AppStore } from '../store';
 import { ConnectionBadge } from './connection-badge';
+import { ConnectionBanner } from './connection-banner';
 
 const navLink = ({ isActive }: { isActive: boolean }) =>
   `rounded-md px-3 py-1.5 text-sm font-medium ${
@@ -25,14 +26,20 @@ export function Shell({ client, store }: { client: PigeonClient; store: AppStore
   const queryClient = useQueryClient();
   const trpc = useTRPC();
 
-  useEffect(() => startEventStream({ client, queryClient, trpc, store }), [client, queryClient, trpc, store]);
+  // Opened on this device's copy (the server unreachable), there are no tokens for the stream yet.
+  const live = useAppSelector((s) => !s.session.offline);
+  useEffect(
+    () => (live ? startEventStream({ client, queryClient, trpc, store }) : undefined),
+    [live, client, queryClient, trpc, store],
+  );
   useUnreadTitle();
-  usePresenceHeartbeat(client);
+  usePresenceHeartbeat(client, live);
   useOfflineSupport(client, store);
   const logOut = useLogOut();
 
   return (
     <div className="flex h-full flex-col">
+      <ConnectionBanner />
       <header className="flex flex-wrap items-center gap-3 border-b border-slate-200 px-4 py-2 dark:border-slate-800">
         <span className="text-lg font-semibold text-indigo-600 dark:text-indigo-400">Pigeon</span>
         <nav aria-label="Main" className="flex gap-1">

@@ -1,5 +1,6 @@
 import { clear, createStore, get, set } from 'idb-keyval';
 import type { PendingMessage } from '../store/outbox';
+import { forgetDeviceUser } from './device-user';
 
 /**
  * What this device keeps of a signed-in account in IndexedDB, so the app opens and sends without
@@ -9,32 +10,9 @@ import type { PendingMessage } from '../store/outbox';
  */
 const db = createStore('pigeon', 'offline');
 
-/** Which account this device last kept data for: read without loading IndexedDB code. */
-const DEVICE_USER_KEY = 'pigeon.deviceUser';
-
-export function deviceUser(): string | null {
-  try {
-    return localStorage.getItem(DEVICE_USER_KEY);
-  } catch {
-    return null;
-  }
-}
-
-export function rememberDeviceUser(userId: string): void {
-  try {
-    localStorage.setItem(DEVICE_USER_KEY, userId);
-  } catch {
-    // Storage is off (a private window): the app works, it only cannot open offline.
-  }
-}
-
 /** Logging out, or another account logging in: nothing of the last one stays on the device. */
 export async function clearOfflineData(): Promise<void> {
-  try {
-    localStorage.removeItem(DEVICE_USER_KEY);
-  } catch {
-    // Nothing was kept.
-  }
+  forgetDeviceUser();
   await clear(db).catch(() => undefined);
 }
 
@@ -47,4 +25,5 @@ export function keep(key: string, value: unknown): Promise<void> {
 }
 
 export const outboxKey = (userId: string) => `outbox:${userId}`;
+export const queriesKey = (userId: string) => `queries:${userId}`;
 export type KeptOutbox = PendingMessage[];

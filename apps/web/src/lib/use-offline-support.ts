@@ -5,11 +5,12 @@ import { useAppSelector, type AppStore } from '../store';
 import { applyStoredMessage } from './message-cache';
 import { keepOutbox } from './outbox-storage';
 import { startOutboxSender } from './outbox-sender';
+import { keepQueries } from './query-persistence';
 import { useTRPC } from './trpc';
 
 /**
  * While signed in: the outbox is kept on the device and sent whenever the server can be
- * reached, in order.
+ * reached, in order; and a copy of the last-seen conversations is kept for the next start.
  */
 export function useOfflineSupport(client: PigeonClient, store: AppStore): void {
   const queryClient = useQueryClient();
@@ -18,6 +19,7 @@ export function useOfflineSupport(client: PigeonClient, store: AppStore): void {
   useEffect(() => {
     if (!userId) return;
     const stopKeeping = keepOutbox(store, userId);
+    const stopKeepingQueries = keepQueries(queryClient, trpc, userId);
     const stopSending = startOutboxSender({
       store,
       send: ({ conversationId, body, clientId, replyToId }) =>
@@ -32,6 +34,7 @@ export function useOfflineSupport(client: PigeonClient, store: AppStore): void {
     return () => {
       stopSending();
       stopKeeping();
+      stopKeepingQueries();
     };
   }, [client, store, queryClient, trpc, userId]);
 }

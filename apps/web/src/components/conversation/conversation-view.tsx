@@ -10,6 +10,7 @@ import { TypingLine } from '../typing-line';
 import { ConversationComposer } from './conversation-composer';
 import { ConversationHeader } from './conversation-header';
 import { MessagePane } from './message-pane';
+import { QueuedNote } from './queued-note';
 
 const NO_MEMBERS: PublicUser[] = [];
 
@@ -33,7 +34,8 @@ export function ConversationView({
     [members, me],
   );
 
-  if (history.isError) {
+  // A failed refetch keeps what was shown (offline, the server down); only nothing at all is an error.
+  if (history.isError && !history.data) {
     const gone = history.error.data?.code === 'NOT_FOUND';
     return (
       <p role="alert" className="m-auto p-8 text-rose-700 dark:text-rose-400">
@@ -58,6 +60,7 @@ export function ConversationView({
           {actions.error}
         </p>
       )}
+      <QueuedNote />
       <ConversationComposer
         title={conversation ? conversationTitle(conversation) : ''}
         names={names}
