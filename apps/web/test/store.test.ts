@@ -56,6 +56,15 @@ describe('connection and session', () => {
     expect(store.getState().connection.status).toBe('connected');
   });
 
+  it('is connected again when the network returns to a socket that stayed open', () => {
+    const store = createStore();
+    store.dispatch(socketStatusChanged('connected'));
+    store.dispatch(networkChanged(false));
+    expect(store.getState().connection.status).toBe('offline');
+    store.dispatch(networkChanged(true));
+    expect(store.getState().connection.status).toBe('connected');
+  });
+
   it('knows nothing about the session until told', () => {
     const store = createStore();
     expect(store.getState().session.status).toBe('unknown');

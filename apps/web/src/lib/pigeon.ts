@@ -1,10 +1,18 @@
-import { createPigeonClient, type AppRouter, type PigeonClient, type SessionStore } from '@pigeon/client';
+import {
+  createPigeonClient,
+  jitteredBackoff,
+  type AppRouter,
+  type PigeonClient,
+  type SessionStore,
+} from '@pigeon/client';
 import type { QueryClient } from '@tanstack/react-query';
 import { createTRPCOptionsProxy, type TRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import type { AppStore } from '../store';
 import { socketStatusChanged } from '../store/connection';
 import { loggedIn, loggedOut } from '../store/session';
 import { deviceUser, forgetDeviceUser, rememberDeviceUser } from './device-user';
+
+const OFFLINE_RETRY_MS = 1_000;
 
 /**
  * The browser's one Pigeon client. The refresh token lives in an httpOnly cookie (scripts never
@@ -17,6 +25,9 @@ export function createBrowserClient(
 ): PigeonClient {
   const client = createPigeonClient({
     url,
+    // Offline, a try fails at once and costs the server nothing: try every second, so the socket
+    // is back within a second of the network (the usual back-off would have grown meanwhile).
+    retryDelayMs: (attempt) => (navigator.onLine ? jitteredBackoff(attempt) : OFFLINE_RETRY_MS),
     onConnectionStateChange(state) {
       if (state === 'idle') return;
       store.dispatch(socketStatusChanged(state));
