@@ -23,7 +23,11 @@ export const connectionSlice = createSlice({
     networkChanged: (state, action: PayloadAction<boolean>) => {
       state.online = action.payload;
       // A socket that outlived a short outage stays connected (its keep-alive ends it if not).
-      state.status = !action.payload ? 'offline' : state.socket === 'connected' ? 'connected' : 'reconnecting';
+      state.status = !action.payload
+        ? 'offline'
+        : state.socket === 'connected'
+          ? 'connected'
+          : 'reconnecting';
     },
   },
 });
