@@ -1,9 +1,16 @@
 // The web app on a network that drops: a screen that cannot be downloaded, the server going
 // away, the browser going offline, and reloads without a network. One server and one Chromium.
+import { mkdirSync } from 'node:fs';
+import type { PigeonClient } from '@pigeon/client';
 import type { BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PigeonClient } from '@pigeon/client';
-import { friendsWithConversation, logIn, webServerAndBrowserForFile } from '../src/browser';
+import {
+  friendsWithConversation,
+  logIn,
+  screenshots,
+  seriousViolations,
+  webServerAndBrowserForFile,
+} from '../src/browser';
 
 const e2e = webServerAndBrowserForFile();
 const contexts: BrowserContext[] = [];
@@ -164,6 +171,9 @@ describe('sending without a connection', () => {
     await writeAll(page, two.username, ['first', 'second', 'third']);
     const marks = page.getByTestId('pending-mark');
     await expect.poll(() => marks.allTextContents()).toEqual(Array(3).fill('Waiting to send'));
+    mkdirSync(screenshots, { recursive: true });
+    await page.screenshot({ path: `${screenshots}offline-desktop-light.png` });
+    expect(await seriousViolations(page)).toEqual([]);
     // Seconds later they still wait: queued, not failed.
     await page.waitForTimeout(2_500);
     expect(await marks.count()).toBe(3);
@@ -269,6 +279,19 @@ describe('the installed app', () => {
     await page.locator('[data-connection="connected"]').waitFor();
     // The copy of the chats is written a moment after they load.
     await expect.poll(() => keptEntries(page)).toBeGreaterThanOrEqual(2);
+
+    // A reload online: the kept chat list shows while the server's answer is still held back.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/trpc/**', async (route) => {
+      if (route.request().url().includes('conversations.list')) await held;
+      await route.continue();
+    });
+    await page.reload();
+    await page.getByRole('list', { name: 'Conversations' }).getByText(two.username).waitFor();
+    release();
+    await page.unrouteAll({ behavior: 'wait' });
+    await page.locator('[data-connection="connected"]').waitFor();
 
     await context.setOffline(true);
     await writeAll(page, two.username, ['queued one', 'queued two']);
