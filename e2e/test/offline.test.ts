@@ -344,7 +344,8 @@ describe('the installed app', () => {
       await page.getByTestId('message-body').getByText('before the outage').waitFor({ timeout: 15_000 });
       await expect
         .poll(() => page.getByTestId('connection-banner').getAttribute('data-shown'))
-        .toBe('offline');
+        .toBe('reconnecting');
+      await page.getByTestId('queued-note').waitFor();
     } finally {
       await e2e.server.start();
     }

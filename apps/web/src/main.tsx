@@ -17,6 +17,8 @@ const queryClient = new QueryClient({
 });
 const client = createBrowserClient(store, queryClient);
 
+// A page opened with no network (from the service worker) gets no 'offline' event: ask.
+if (!navigator.onLine) store.dispatch(networkChanged(false));
 window.addEventListener('online', () => store.dispatch(networkChanged(true)));
 window.addEventListener('offline', () => store.dispatch(networkChanged(false)));
 followOnlineState(store);

@@ -12,18 +12,21 @@ type Shown = 'none' | 'offline' | 'reconnecting' | 'back';
 const TEXT: Record<Exclude<Shown, 'none'>, string> = {
   offline:
     'You are offline. Chats show what this device kept; messages you write are sent when you are back.',
-  reconnecting: 'Reconnecting to Pigeon… Messages you write wait and are sent when it answers.',
+  reconnecting:
+    'Reconnecting to Pigeon… Chats show what this device kept; messages you write are sent when it answers.',
   back: 'Back online.',
 };
 
 /**
- * A banner across the app while it is not live: offline (the browser has no network, or the
- * app opened on this device's copy) or reconnecting (the server is unreachable); then "Back
- * online" for a moment. A status region, so screen readers announce each change.
+ * A banner across the app while it is not live: offline (the browser has no network) or
+ * reconnecting (the server is unreachable, perhaps since the app opened on this device's copy);
+ * then "Back online" for a moment. A status region, so screen readers announce each change.
  */
 export function ConnectionBanner() {
   const live = useLive();
-  const browserOffline = useAppSelector((s) => !s.connection.online || s.session.offline);
+  const browserOffline = useAppSelector((s) => !s.connection.online);
+  // Opened on the kept copy because the server did not answer: no need to wait for a blip.
+  const keptCopy = useAppSelector((s) => s.session.offline);
   const [shown, setShown] = useState<Shown>('none');
   // Whether a banner was up, so coming back says so (the first connection after a load does not).
   const wasDown = useRef(false);
@@ -42,10 +45,10 @@ export function ConnectionBanner() {
         wasDown.current = true;
         setShown(down);
       },
-      browserOffline ? 0 : SHOW_AFTER_MS,
+      browserOffline || keptCopy ? 0 : SHOW_AFTER_MS,
     );
     return () => clearTimeout(timer);
-  }, [live, browserOffline]);
+  }, [live, browserOffline, keptCopy]);
 
   const look =
     shown === 'back'

@@ -16,6 +16,7 @@ export function keepOutbox(store: AppStore, userId: string): () => void {
     let scheduled = false;
     const write = () => {
       scheduled = false;
+      if (store.getState().session.userId !== userId) return;
       written = store.getState().outbox;
       void keep(outboxKey(userId), allPending(written));
     };

@@ -38,12 +38,15 @@ function isKept(queryKey: readonly unknown[], paths: unknown[][]): boolean {
 export function keepQueries(
   queryClient: QueryClient,
   trpc: TRPCOptionsProxy<AppRouter>,
+  store: AppStore,
   userId: string,
 ): () => void {
   const paths = keptPaths(trpc);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const write = () => {
     timer = undefined;
+    // After a logout (which wipes the copy) nothing may be written back.
+    if (store.getState().session.userId !== userId) return;
     const state = dehydrate(queryClient, {
       shouldDehydrateQuery: (q) => q.state.status === 'success' && isKept(q.queryKey, paths),
     });

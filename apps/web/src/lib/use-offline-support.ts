@@ -19,7 +19,7 @@ export function useOfflineSupport(client: PigeonClient, store: AppStore): void {
   useEffect(() => {
     if (!userId) return;
     const stopKeeping = keepOutbox(store, userId);
-    const stopKeepingQueries = keepQueries(queryClient, trpc, userId);
+    const stopKeepingQueries = keepQueries(queryClient, trpc, store, userId);
     const stopSending = startOutboxSender({
       store,
       send: ({ conversationId, body, clientId, replyToId }) =>
