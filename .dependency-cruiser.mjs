@@ -91,6 +91,12 @@ export default {
       ['packages/client', 'packages/db', 'apps/server', 'packages/test-utils'],
       'Cluster scripts and benchmarks run servers and talk to them through the client.',
     ),
+    mayOnlyUse(
+      'cli-uses-the-client',
+      'apps/cli',
+      ['packages/client', 'packages/test-utils'],
+      'The CLI is a program on @pigeon/client alone; its tests run the server as a process.',
+    ),
     {
       name: 'examples-use-the-client',
       comment: 'An example is a program on @pigeon/client alone, as outside this repository.',
@@ -101,8 +107,16 @@ export default {
     mayOnlyUse(
       'e2e-on-top',
       'e2e',
-      ['apps/server', 'apps/web', 'packages/client', 'packages/schema', 'packages/test-utils'],
-      'The browser tests run the built web app on a real server.',
+      [
+        'apps/server',
+        'apps/web',
+        'packages/client',
+        'packages/schema',
+        'packages/test-utils',
+        'packages/db',
+        'infra',
+      ],
+      'The browser tests run the built web app on a real server, or on the local cluster (infra) on a scratch database (db).',
     ),
 
     {

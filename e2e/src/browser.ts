@@ -20,8 +20,11 @@ export const screenshots = process.env.UPDATE_SCREENSHOTS
   ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
   : join(tmpdir(), 'pigeon-screenshots/');
 
-/** Debian's Chromium, as on CI; playwright-core drives it (no browser download). */
-function launchChromium(): Promise<Browser> {
+/**
+ * Debian's Chromium, as on CI; playwright-core drives it (no browser download). `extraArgs`:
+ * e.g. `--host-resolver-rules=MAP chat.test 127.0.0.1`, to reach a local server by a real name.
+ */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
@@ -31,6 +34,7 @@ function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-quic',
       '--no-first-run',
+      ...extraArgs,
     ],
   });
 }

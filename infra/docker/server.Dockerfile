@@ -1,52 +1,40 @@
 # syntax=docker/dockerfile:1.7
 # The Pigeon server image. Build from the repository root:
 #   docker build -f infra/docker/server.Dockerfile -t pigeon-server .
-# Workspace packages ship TypeScript sources and the server runs them with tsx, so the image
-# holds the sources of the server's packages and their production dependencies only.
+# The server is built ahead of time (apps/server/build.ts: one esbuild bundle with the workspace
+# packages and every pure-JavaScript dependency inside); the runtime stage holds that bundle,
+# the web app's static files and the production dependencies the bundle leaves outside
+# (argon2's native addon, PGlite's WebAssembly), and runs it with plain node. No tsx, esbuild,
+# TypeScript or sources.
 
-FROM node:20-bookworm-slim AS deps
-RUN npm install -g pnpm@10.34.9
-WORKDIR /app
-COPY package.json pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
-COPY apps/server/package.json apps/server/
-COPY packages/schema/package.json packages/schema/
-COPY packages/db/package.json packages/db/
-COPY packages/api/package.json packages/api/
-COPY packages/client/package.json packages/client/
-COPY packages/test-utils/package.json packages/test-utils/
-COPY examples/echo-bot/package.json examples/echo-bot/
-COPY apps/web/package.json apps/web/
-COPY infra/package.json infra/
-COPY e2e/package.json e2e/
-RUN pnpm install --frozen-lockfile --prod --filter "@pigeon/server..."
-
-# The web app is built here (it needs dev dependencies) and only its static files move on.
-FROM node:20-bookworm-slim AS web
+FROM node:20-bookworm-slim AS build
 RUN npm install -g pnpm@10.34.9
 WORKDIR /app
 COPY . .
-RUN pnpm install --frozen-lockfile --filter "@pigeon/web..." && pnpm --filter @pigeon/web build
+# package.json's "files" is ["dist"]: the deployed folder gets the bundle and prod deps only.
+RUN pnpm install --frozen-lockfile --filter "@pigeon/server..." --filter "@pigeon/web..." \
+  && pnpm --filter @pigeon/web build \
+  && pnpm --filter @pigeon/server build \
+  && pnpm --filter @pigeon/server deploy --legacy --prod /out/server \
+  && rm -f /out/server/dist/*.map \
+  && mkdir -p /out/web && cp -r apps/web/dist /out/web/dist \
+  && find /out/web/dist -name '*.map' -delete
 
 FROM node:20-bookworm-slim AS runtime
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 \
+  WEB_DIST=/app/web/dist PIGEON_DATA_DIR=/var/lib/pigeon
 WORKDIR /app
-COPY --from=deps /app ./
-COPY packages/schema/src packages/schema/src
-COPY packages/db/src packages/db/src
-COPY packages/db/migrations packages/db/migrations
-COPY packages/api/src packages/api/src
-COPY apps/server/src apps/server/src
-COPY tsconfig.base.json ./
-COPY packages/schema/tsconfig.json packages/schema/
-COPY packages/db/tsconfig.json packages/db/
-COPY packages/api/tsconfig.json packages/api/
-COPY apps/server/tsconfig.json apps/server/
-# Served by the server from the same port (it looks in apps/web/dist).
-COPY --from=web /app/apps/web/dist apps/web/dist
+COPY --from=build /out/server /app/server
+COPY --from=build /out/web /app/web
+# The embedded database's directory, owned by the unprivileged user before VOLUME, so a new
+# volume starts with that owner (otherwise: EACCES … mkdir). Unused with DATABASE_URL.
+RUN mkdir -p /var/lib/pigeon && chown node:node /var/lib/pigeon
+VOLUME /var/lib/pigeon
 USER node
-WORKDIR /app/apps/server
+WORKDIR /app/server
 EXPOSE 3000
+# Ready, not merely alive: the database and the bus answer (a load balancer's question).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:3000/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# node itself is PID 1's child-free process here, so SIGTERM reaches the graceful shutdown.
-CMD ["node", "--import", "tsx", "src/main.ts"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:3000/readyz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# node is PID 1 itself (no shell, no pnpm), so SIGTERM reaches the graceful shutdown.
+CMD ["node", "dist/main.js"]

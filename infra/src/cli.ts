@@ -1,4 +1,6 @@
 // `pnpm cluster`: three instances behind NGINX on this machine's PostgreSQL and Redis.
+// `pnpm cluster --tls`: and Caddy in front, serving https://localhost:PORT with a certificate
+// from its own local CA (the browser warns until that CA is trusted).
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { startCluster } from './cluster';
@@ -21,9 +23,11 @@ const cluster = await startCluster({
   jwtSecret: process.env.JWT_SECRET ?? randomBytes(48).toString('base64url'),
   port: Number(process.env.PORT ?? 8080),
   logLevel: process.env.LOG_LEVEL ?? 'info',
+  tls: process.argv.includes('--tls'),
 });
 console.log(`Pigeon cluster: ${cluster.url}`);
 for (const i of cluster.instances) console.log(`  api${i.index}: ${i.url} (pid ${i.child?.pid ?? '?'})`);
+if (cluster.url !== cluster.nginxUrl) console.log(`  nginx: ${cluster.nginxUrl}`);
 console.log(`  logs: ${cluster.dir}`);
 console.log('Ctrl-C stops it.');
 

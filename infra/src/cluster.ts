@@ -1,12 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startCaddy } from './caddy';
 import { startNginx } from './nginx';
 import { freePort, httpOk, waitFor } from './ports';
 
 const serverDir = fileURLToPath(new URL('../../apps/server/', import.meta.url));
+/** The built server (`pnpm --filter @pigeon/server build`): what the image runs, run the same way. */
+const serverMain = 'dist/main.js';
 
 export interface ClusterOptions {
   instances?: number;
@@ -14,8 +17,10 @@ export interface ClusterOptions {
   redisUrl: string;
   redisPrefix?: string;
   jwtSecret: string;
-  /** NGINX's port; a free one when 0 or absent. */
+  /** The public port (Caddy's with `tls`, else NGINX's); a free one when 0 or absent. */
   port?: number;
+  /** Put Caddy in front, with a certificate from its own local CA: https:// and wss://. */
+  tls?: boolean;
   logLevel?: string;
   /** Where logs and nginx's files go; a new temporary folder when absent. */
   dir?: string;
@@ -42,8 +47,10 @@ export class Instance {
   }
 
   async start(): Promise<void> {
+    if (!existsSync(join(serverDir, serverMain)))
+      throw new Error(`No built server in ${serverDir}dist: run pnpm --filter @pigeon/server build.`);
     const log = openSync(this.logFile, 'a');
-    const child = spawn(process.execPath, [...this.nodeArgs, '--import', 'tsx', 'src/main.ts'], {
+    const child = spawn(process.execPath, [...this.nodeArgs, serverMain], {
       cwd: serverDir,
       env: { ...this.env, PORT: String(this.port) },
       stdio: ['ignore', log, log],
@@ -67,7 +74,12 @@ export class Instance {
 }
 
 export interface Cluster {
+  /** The public entry: Caddy's https:// URL with `tls`, else NGINX's. */
   url: string;
+  /** NGINX's plain-HTTP URL on loopback. */
+  nginxUrl: string;
+  /** With `tls`: the PEM of the local CA that signed Caddy's certificate. */
+  rootCertificate?: string;
   instances: Instance[];
   dir: string;
   stop(): Promise<void>;
@@ -102,16 +114,23 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   }
   // All at once, as a deployment would: the advisory lock keeps the migrations single.
   await Promise.all(instances.map((instance) => instance.start()));
+  const publicPort = options.port || (await freePort());
   const nginx = await startNginx({
-    port: options.port || (await freePort()),
+    port: options.tls ? await freePort() : publicPort,
     upstreams: instances.map((i) => i.port),
     dir: join(dir, 'nginx'),
   });
+  const caddy = options.tls
+    ? await startCaddy({ port: publicPort, upstreamPort: nginx.port, dir: join(dir, 'caddy') })
+    : null;
   return {
-    url: nginx.url,
+    url: caddy?.url ?? nginx.url,
+    nginxUrl: nginx.url,
+    rootCertificate: caddy?.rootCertificate,
     instances,
     dir,
     async stop() {
+      await caddy?.stop();
       await nginx.stop();
       await Promise.all(instances.map((i) => i.stop('SIGTERM')));
     },

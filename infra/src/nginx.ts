@@ -45,6 +45,7 @@ export async function startNginx(opts: { port: number; upstreams: number[]; dir:
   await waitFor('nginx', () => httpOk(`http://127.0.0.1:${opts.port}/healthz`));
   return {
     url: `http://127.0.0.1:${opts.port}`,
+    port: opts.port,
     async stop() {
       child.kill('SIGQUIT');
       await exited;

@@ -85,3 +85,13 @@ it('references in each tsconfig.json exactly the workspace packages its package.
   });
   expect(mismatches).toEqual([]);
 });
+
+it('licenses every package as the repository is (MIT, LICENSE at the root)', () => {
+  expect(readFileSync(join(repoRoot, 'LICENSE'), 'utf8')).toMatch(
+    /^MIT License\n\nCopyright \(c\) \d{4} Pigeon contributors/,
+  );
+  const unlicensed = packages
+    .filter((p) => (p.manifest as Manifest & { license?: string }).license !== 'MIT')
+    .map((p) => p.manifest.name);
+  expect(unlicensed).toEqual([]);
+});

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RateLimitRules } from '@pigeon/api';
+import { registrationMode, type RegistrationMode } from '@pigeon/schema';
 import { z } from 'zod';
 
 const defaultWebDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -100,10 +101,15 @@ const envSchema = z
     PRESENCE_TTL_SECONDS: z.coerce.number().int().min(5).max(3_600).default(45),
     /** A WebSocket that has not authenticated by then is closed. */
     WS_AUTH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
-    /** Mark cookies `Secure` (HTTPS only). Defaults to on in production. */
-    COOKIE_SECURE: z.enum(['true', 'false']).optional(),
+    /**
+     * Mark the refresh cookie `Secure` (HTTPS only). `auto`: when the request came over HTTPS,
+     * this server's or the trusted proxy's (`X-Forwarded-Proto`, with TRUST_PROXY=true).
+     */
+    COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
     /** The built web app to serve; defaults to apps/web/dist when it exists. */
     WEB_DIST: z.string().min(1).optional(),
+    /** Who may register until the admin chooses in the admin page: open, invite or closed. */
+    REGISTRATION_MODE: registrationMode.default('open'),
   })
   .superRefine((env, ctx) => {
     const cluster = env.DATABASE_URL !== undefined || env.REDIS_URL !== undefined;
@@ -162,13 +168,16 @@ export interface ServerConfig {
   presence?: { ttlMs: number; sweepMs: number };
   /** Foreign origins allowed besides the app's own (which always is). */
   allowedOrigins?: string[];
-  /** Take the client address from X-Real-IP (set by the trusted proxy in front). */
+  /** Believe X-Real-IP and X-Forwarded-Proto (set by the trusted proxy in front). */
   trustProxy?: boolean;
   /** Overrides of DEFAULT_RATE_LIMITS. */
   rateLimits?: Partial<RateLimitRules>;
-  cookieSecure: boolean;
+  /** `auto`: `Secure` when the request arrived over HTTPS (see http/transport.ts). */
+  cookieSecure: boolean | 'auto';
   /** Directory of the built web app, or undefined to serve none. */
   webDist: string | undefined;
+  /** Registration until the admin sets it; defaults to open. */
+  registrationMode?: RegistrationMode;
 }
 
 export class ConfigError extends Error {}
@@ -202,7 +211,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     },
     allowedOrigins: e.ALLOWED_ORIGINS ?? [],
     rateLimits: e.RATE_LIMITS ?? {},
-    cookieSecure: e.COOKIE_SECURE ? e.COOKIE_SECURE === 'true' : e.NODE_ENV === 'production',
+    cookieSecure: e.COOKIE_SECURE === 'auto' ? 'auto' : e.COOKIE_SECURE === 'true',
+    registrationMode: e.REGISTRATION_MODE,
     webDist: e.WEB_DIST ?? (existsSync(join(defaultWebDist, 'index.html')) ? defaultWebDist : undefined),
   };
 }

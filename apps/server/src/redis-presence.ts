@@ -175,6 +175,11 @@ export class RedisPresenceStore implements PresenceStore {
     return changes;
   }
 
+  /** The active-users set scores each user by their latest connection's expiry. */
+  countConnected(now = Date.now()): Promise<number> {
+    return this.redis.zcount(this.keys('')[4] as string, `(${now}`, '+inf');
+  }
+
   /** The Redis connection belongs to the server, which closes it. */
   close() {
     return Promise.resolve();

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { ServerConfig } from './config';
 import { readinessProbe } from './http/readiness-probe';
 import { routes, startingRoutes } from './http/routes';
+import { startupTransportWarning } from './http/transport';
 import { trpcHttpHandler } from './http/trpc-handler';
 import { webApp } from './http/web-app';
 import type { Logger } from './logger';
@@ -60,7 +61,7 @@ async function finishStart(
   state.route = routes({
     readinessProbe: readinessProbe(readiness, { database, bus: deps.bus }),
     metrics: metrics.registry,
-    trpc: trpcHttpHandler(deps, config, onError),
+    trpc: trpcHttpHandler(deps, config, onError, log),
     allowedOrigins,
     webApp: config.webDist ? webApp(config.webDist) : null,
   });
@@ -74,6 +75,8 @@ async function finishStart(
     { url, bus: config.redis ? 'redis' : 'in-process', web: config.webDist ?? null },
     'pigeon listening',
   );
+  const plainHttp = startupTransportWarning(config);
+  if (plainHttp) log.warn(plainHttp);
   let closing: Promise<void> | undefined;
   return {
     url,

@@ -67,6 +67,7 @@ export async function wireDependencies(
       sharedRedis ? { redis: sharedRedis, prefix: config.redis?.prefix ?? '' } : null,
     ),
     presence,
+    registrationModeDefault: config.registrationMode ?? 'open',
   };
   const stopPresenceSweeper = startPresenceSweeper(deps, presenceConfig.sweepMs);
 

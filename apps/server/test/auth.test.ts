@@ -26,6 +26,7 @@ describe.each(backends)('accounts and tokens (%s)', (backend) => {
           username: 'x',
           email: null,
           createdAt: new Date().toISOString(),
+          isAdmin: false,
         },
       },
     });

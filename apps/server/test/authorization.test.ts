@@ -11,6 +11,8 @@ type User = Awaited<ReturnType<ReturnType<typeof useTestServer>['user']>>;
 
 /** The owner's world that outsiders try to reach. */
 interface World {
+  /** The server's admin: its first account. */
+  admin: User;
   owner: User;
   friend: User;
   /** Wants to be the owner's friend: their request waits for the owner's answer. */
@@ -62,6 +64,11 @@ interface Row {
   removed?: Expected;
   /** Calls that change the owner's state are proven on a copy of the world, not the shared one. */
   consumes?: true;
+  /**
+   * The admin column: only the server's admin gets through; the owner (an ordinary account) and
+   * everyone else get FORBIDDEN. The admin makes the well-formed call.
+   */
+  adminOnly?: true;
 }
 
 /** The world as the blocked person reaches for it: their old conversation, the owner as target. */
@@ -98,6 +105,11 @@ const matrix: Record<string, Row> = {
         email: `new_${newClientId().slice(0, 8)}@example.com`,
         password: 'a long password',
       }),
+    anonymous: 'public',
+    stranger: 'public',
+  },
+  'auth.registration': {
+    call: (c) => c.auth.registration.query(),
     anonymous: 'public',
     stranger: 'public',
   },
@@ -410,6 +422,32 @@ const matrix: Record<string, Row> = {
   },
 };
 
+/** Every admin procedure: anonymous callers are UNAUTHORIZED, every other account FORBIDDEN. */
+const adminRow = (call: Row['call'], consumes?: true): Row => ({
+  call,
+  anonymous: 'UNAUTHORIZED',
+  stranger: 'FORBIDDEN',
+  adminOnly: true,
+  ...(consumes ? { consumes } : {}),
+});
+Object.assign(matrix, {
+  'admin.stats': adminRow((c) => c.admin.stats.query()),
+  'admin.settings': adminRow((c) => c.admin.settings.query()),
+  'admin.updateSettings': adminRow((c) => c.admin.updateSettings.mutate({ registrationMode: 'open' })),
+  'admin.users': adminRow((c) => c.admin.users.query({})),
+  'admin.setUserActive': adminRow(
+    (c, w) => c.admin.setUserActive.mutate({ userId: w.loner.id, active: false }),
+    true,
+  ),
+  'admin.deleteUser': adminRow((c, w) => c.admin.deleteUser.mutate({ userId: w.loner.id }), true),
+  'admin.invites': adminRow((c) => c.admin.invites.query()),
+  'admin.createInvite': adminRow((c) => c.admin.createInvite.mutate({})),
+  'admin.revokeInvite': adminRow(async (c, w) => {
+    const { invite } = await w.admin.client.admin.createInvite.mutate({});
+    return c.admin.revokeInvite.mutate({ inviteId: invite.id });
+  }),
+} satisfies Record<string, Row>);
+
 const paths = Object.keys(appRouter._def.procedures).sort();
 
 async function outcome(promise: Promise<unknown>): Promise<{ code: string | undefined; result?: unknown }> {
@@ -428,6 +466,8 @@ describe('the authorization matrix', () => {
 
 describe.each(backends)('authorization (%s)', (backend) => {
   const t = useTestServer(backend);
+
+  let admin: User;
 
   async function makeWorld(): Promise<World> {
     const owner = await t.user('owner');
@@ -478,6 +518,7 @@ describe.each(backends)('authorization (%s)', (backend) => {
     await owner.client.conversations.removeMember.mutate({ conversationId: group.id, userId: exMember.id });
     const { request: outgoing } = await owner.client.friends.request.mutate({ userId: loner.id });
     return {
+      admin,
       owner,
       friend,
       suitor,
@@ -501,6 +542,8 @@ describe.each(backends)('authorization (%s)', (backend) => {
   let world: World;
   let stranger: User;
   beforeAll(async () => {
+    // Registered first, so the server's admin; everyone else is an ordinary account.
+    admin = await t.user('admin');
     world = await makeWorld();
     stranger = await t.user('stranger');
   });
@@ -509,8 +552,18 @@ describe.each(backends)('authorization (%s)', (backend) => {
     const row = matrix[path];
     if (!row) throw new Error(`no matrix row for ${path}`);
     const w = row.consumes ? await makeWorld() : world;
-    const caller = row.anonymous === 'public' ? t.client() : w.owner.client;
+    const caller = row.anonymous === 'public' ? t.client() : row.adminOnly ? w.admin.client : w.owner.client;
     expect((await outcome(row.call(caller, w))).code).toBeUndefined();
+  });
+
+  it.each(paths)('%s: only the server’s admin (the admin column)', async (path) => {
+    const row = matrix[path];
+    if (!row) throw new Error(`no matrix row for ${path}`);
+    expect((await admin.client.auth.me.query()).isAdmin).toBe(true);
+    if (!row.adminOnly) return; // open to ordinary accounts: the other columns say how far
+    const w = row.consumes ? await makeWorld() : world;
+    expect((await w.owner.client.auth.me.query()).isAdmin).toBe(false);
+    expect((await outcome(row.call(w.owner.client, w))).code).toBe('FORBIDDEN');
   });
 
   it.each(paths)('%s: refused to a caller without a token', async (path) => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { createScratchDatabase } from '@pigeon/db/testing';
 import WebSocket from 'ws';
 import type { ServerConfig } from '../src/config';
-import { createLogger } from '../src/logger';
+import { createLogger, type Logger } from '../src/logger';
 import { startServer, type RunningServer } from '../src/server';
 
 export type Backend = 'embedded' | 'cluster';
@@ -36,6 +36,8 @@ export interface TestServer {
 export async function startTestServer(
   backend: Backend,
   overrides: Partial<ServerConfig> = {},
+  /** Where the server logs; silent unless a test reads the log. */
+  log?: Logger,
 ): Promise<TestServer> {
   const scratch =
     backend === 'cluster' && process.env.DATABASE_URL
@@ -59,7 +61,7 @@ export async function startTestServer(
     rateLimits: UNLIMITED,
     ...overrides,
   };
-  const server = await startServer(config, createLogger(config.logLevel));
+  const server = await startServer(config, log ?? createLogger(config.logLevel));
   const clients: PigeonClient[] = [];
   const client = (opts: { url?: string } = {}) => {
     const c = createPigeonClient({ url: opts.url ?? server.url, WebSocket, retryDelayMs: () => 50 });

@@ -68,4 +68,40 @@ describe.each(backends)('message search (%s)', (backend) => {
       await expect(a.client.messages.search.query({ query })).resolves.toBeTruthy();
     }
   });
+
+  it('matches words as they are typed (prefixes), within one conversation or from one person', async () => {
+    const a = await t.user('typer');
+    const b = await t.user('hiker');
+    const c = await t.user('climber');
+    const ab = await befriend(a, b);
+    const ac = await befriend(a, c);
+    const tag = newClientId().slice(0, 6);
+    const send = (who: typeof a, conversationId: string, body: string) =>
+      who.client.messages.send.mutate({ conversationId, body, clientId: newClientId() });
+    const fromB = await send(b, ab, `hiking trip ${tag}q`);
+    const fromA = await send(a, ab, `hikers welcome ${tag}q`);
+    const inAc = await send(c, ac, `Hiking boots ${tag}q`);
+    await send(c, ac, `climbing only ${tag}q`);
+
+    const ids = async (input: { query: string; conversationId?: string; senderId?: string }) =>
+      (await a.client.messages.search.query(input)).results.map((r) => r.message.id);
+    // "hik" finds every word starting so, in any case; the tag keeps other tests' messages out.
+    expect(await ids({ query: `hik ${tag}` })).toEqual([inAc.id, fromA.id, fromB.id]);
+    expect(
+      (await a.client.messages.search.query({ query: `hik ${tag}` })).results[0]?.snippet,
+    ).toContainEqual({
+      text: 'Hiking',
+      match: true,
+    });
+    expect(await ids({ query: `hik ${tag}`, conversationId: ab })).toEqual([fromA.id, fromB.id]);
+    expect(await ids({ query: `hik ${tag}`, senderId: b.id })).toEqual([fromB.id]);
+    expect(await ids({ query: `hik -hikers ${tag}`, conversationId: ab })).toEqual([fromB.id]);
+    expect(await ids({ query: `"hiking t" ${tag}` })).toEqual([fromB.id]);
+    // A conversation filter never widens the search beyond the caller's own conversations.
+    const d = await t.user('stranger');
+    const e = await t.user('other');
+    const de = await befriend(d, e);
+    await send(d, de, `hiking alone ${tag}q`);
+    expect(await ids({ query: `hik ${tag}`, conversationId: de })).toEqual([]);
+  });
 });

@@ -1,71 +1,11 @@
-import { createPigeonClient, type PigeonClient } from '@pigeon/client';
 import { describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { WS_CLOSE_SESSION_ENDED } from '../src/ws/close-codes';
 import { codeOf, errorCode } from '@pigeon/test-utils';
-import { backends, startTestServer, useTestServer, type TestServer } from './harness';
+import { backends, startTestServer, useTestServer } from './harness';
+import { clientWith, loginAgain, socketWith } from './raw-sessions';
 
 const CHROME_ON_LINUX =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
-
-/** A raw socket authenticated with `token`, resolving with its close code. */
-function socketWith(server: TestServer, token: string) {
-  const ws = new WebSocket(`${server.url.replace('http', 'ws')}/trpc?connectionParams=1`);
-  const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
-  const opened = new Promise<void>((resolve, reject) => {
-    ws.once('open', () => {
-      ws.send(JSON.stringify({ method: 'connectionParams', data: { token } }));
-      ws.send(
-        JSON.stringify({
-          id: 1,
-          method: 'subscription',
-          params: { path: 'events.subscribe', input: { lastEventId: null } },
-        }),
-      );
-      resolve();
-    });
-    ws.once('error', reject);
-  });
-  const live = new Promise<void>((resolve) =>
-    ws.on('message', (data: Buffer) => {
-      if (data.toString().includes('stream.live')) resolve();
-    }),
-  );
-  return { opened, live, closed };
-}
-
-async function loginAgain(
-  server: TestServer,
-  user: { username: string; password: string },
-  userAgent?: string,
-) {
-  const res = await fetch(`${server.url}/trpc/auth.login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(userAgent ? { 'user-agent': userAgent } : {}) },
-    body: JSON.stringify({ username: user.username, password: user.password }),
-  });
-  const body = (await res.json()) as { result: { data: { accessToken: string; refreshToken: string } } };
-  return body.result.data;
-}
-
-function clientWith(server: TestServer, accessToken: string): PigeonClient {
-  return createPigeonClient({
-    url: server.url,
-    WebSocket,
-    session: {
-      accessToken,
-      accessTokenExpiresAt: new Date(Date.now() + 600_000).toISOString(),
-      refreshToken: null,
-      refreshTokenExpiresAt: new Date(Date.now() + 600_000).toISOString(),
-      user: {
-        id: '00000000-0000-4000-8000-000000000000',
-        username: 'x',
-        email: null,
-        createdAt: new Date().toISOString(),
-      },
-    },
-  });
-}
 
 describe.each(backends)('sessions (%s)', (backend) => {
   const t = useTestServer(backend);

@@ -17,6 +17,7 @@ const serverVariables: Record<keyof Env, true> = {
   REDIS_PREFIX: true,
   JWT_SECRET: true,
   JWT_PREVIOUS_SECRETS: true,
+  REGISTRATION_MODE: true,
   ACCESS_TOKEN_TTL_SECONDS: true,
   REFRESH_TOKEN_TTL_SECONDS: true,
   LOG_LEVEL: true,

@@ -1,11 +1,12 @@
 import type { PigeonClient } from '@pigeon/client';
-import { Suspense, type ComponentType, type ReactNode } from 'react';
+import { Suspense, useEffect, type ComponentType, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { ErrorScreen } from './components/error-screen';
 import { Spinner } from './components/spinner';
 import { lazyRoute } from './lib/lazy-route';
 import { AuthPage } from './pages/auth';
 import { LandingPage } from './pages/landing';
+import { arrivedSignedIn, rememberReturnPath, returnPath } from './lib/return-path';
 import { useAppSelector, type AppStore } from './store';
 
 // The signed-in frame and the chat screens load after login, keeping the login page's first
@@ -16,18 +17,26 @@ const PeoplePage = lazyRoute(() => import('./pages/people').then((m) => m.defaul
 const PersonPage = lazyRoute(() => import('./pages/person').then((m) => m.default));
 const ProfilePage = lazyRoute(() => import('./pages/profile').then((m) => m.default));
 const SearchPage = lazyRoute(() => import('./pages/search').then((m) => m.default));
+const AdminPage = lazyRoute(() => import('./pages/admin').then((m) => m.default));
 
 function RequireSession({ children }: { children: ReactNode }) {
   const status = useAppSelector((s) => s.session.status);
+  const location = useLocation();
+  useEffect(() => {
+    if (status === 'authenticated') arrivedSignedIn();
+  }, [status]);
   if (status === 'unknown') return <Spinner label="Loading your session" />;
-  if (status === 'anonymous') return <Navigate to="/" replace />;
+  if (status === 'anonymous') {
+    rememberReturnPath(location.pathname + location.search);
+    return <Navigate to="/" replace />;
+  }
   return children;
 }
 
 function PublicOnly({ children }: { children: ReactNode }) {
   const status = useAppSelector((s) => s.session.status);
   if (status === 'unknown') return <Spinner label="Loading your session" />;
-  if (status === 'authenticated') return <Navigate to="/chats" replace />;
+  if (status === 'authenticated') return <Navigate to={returnPath()} replace />;
   return children;
 }
 
@@ -84,6 +93,7 @@ export function App({ client, store }: { client: PigeonClient; store: AppStore }
             <Route path="/people/:userId" element={<Screen page={PersonPage} loading="Loading profile" />} />
             <Route path="/search" element={<Screen page={SearchPage} loading="Loading search" />} />
             <Route path="/profile" element={<Screen page={ProfilePage} loading="Loading your profile" />} />
+            <Route path="/admin" element={<Screen page={AdminPage} loading="Loading the admin page" />} />
           </Route>
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>

@@ -1,6 +1,6 @@
 import { cleanup, render } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MessageText } from '../src/components/message-text';
+import { MessageText, PlainText } from '../src/components/message-text';
 
 afterEach(cleanup);
 
@@ -59,5 +59,30 @@ describe('MessageText', () => {
       expect(a.getAttribute('href') ?? '').toMatch(/^(https?:|mailto:)/);
     }
     expect((window as { __pwned?: number }).__pwned).toBeUndefined();
+  });
+
+  it('turns bare web addresses and emails into safe links, and only those', () => {
+    const root = html(
+      'see https://example.com/x?y=1, www.pigeon.chat and ada@example.com; not javascript:alert(1)',
+    );
+    const links = [...root.querySelectorAll('a')].map((a) => [a.textContent, a.getAttribute('href'), a.rel]);
+    expect(links).toEqual([
+      ['https://example.com/x?y=1', 'https://example.com/x?y=1', 'noopener noreferrer nofollow'],
+      ['www.pigeon.chat', 'http://www.pigeon.chat', 'noopener noreferrer nofollow'],
+      ['ada@example.com', 'mailto:ada@example.com', 'noopener noreferrer nofollow'],
+    ]);
+    expect(root.textContent).toContain('javascript:alert(1)');
+    // No table, strikethrough or other GitHub extras come with the links.
+    expect(html('a | b\n--|--\n1 | 2 ~~gone~~').textContent).toContain('~~gone~~');
+  });
+});
+
+describe('PlainText', () => {
+  it('shows a message’s text without its Markdown marks, and no markup', () => {
+    const { container } = render(
+      <PlainText body={'**Pigeon** is _fast_: `pnpm start` <b>x</b> [docs](https://x.y)'} />,
+    );
+    expect(container.textContent).toBe('Pigeon is fast: pnpm start x docs');
+    expect(container.querySelector('strong, em, code, a, b')).toBeNull();
   });
 });

@@ -12,6 +12,7 @@ const ada: Me = {
   username: 'ada',
   email: 'ada@example.com',
   createdAt: '2026-01-01T00:00:00.000Z',
+  isAdmin: false,
 };
 const session = (user: Me): StoredSession => ({
   user,

@@ -6,7 +6,13 @@ import { confirmed, failed, pendingById, pendingIn, queued, retried } from '../s
 import { loggedIn, loggedOut } from '../src/store/session';
 
 const conversationId = 'conv';
-const ada: Me = { id: 'u', username: 'ada', email: null, createdAt: '2026-01-01T00:00:00.000Z' };
+const ada: Me = {
+  id: 'u',
+  username: 'ada',
+  email: null,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  isAdmin: false,
+};
 
 describe('the outbox', () => {
   it('tracks a send from queued to failed to retried to confirmed', () => {

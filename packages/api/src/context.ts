@@ -1,4 +1,5 @@
 import type { Database } from '@pigeon/db';
+import type { RegistrationMode } from '@pigeon/schema';
 import type { EventBus } from './bus';
 import type { CookieJar, Logger, Viewer } from './core/types';
 import type { ApiMetrics } from './metrics';
@@ -21,6 +22,8 @@ export interface ApiDeps {
   sessionStatus: SessionStatus;
   /** Who is connected: in this process, or in Redis across instances. */
   presence: PresenceStore;
+  /** Registration until the admin chooses (REGISTRATION_MODE). */
+  registrationModeDefault: RegistrationMode;
 }
 
 export interface Context extends ApiDeps {

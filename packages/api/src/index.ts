@@ -1,4 +1,5 @@
 export { appRouter, type AppRouter } from './router';
+export { internalErrorMessage } from './client-errors';
 export { createContext, type ApiDeps, type Context } from './context';
 export type { CookieJar, Logger, StreamItem, Viewer } from './core/types';
 export { REFRESH_COOKIE } from './services/refresh-cookie';

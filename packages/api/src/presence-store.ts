@@ -45,6 +45,8 @@ export interface PresenceStore {
    * each such change is returned to exactly one caller, so it is announced once.
    */
   sweep(now?: number): Promise<PresenceChange[]>;
+  /** Users with at least one unexpired connection, on any instance (the admin's stats). */
+  countConnected(now?: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -84,6 +86,14 @@ export class InProcessPresenceStore implements PresenceStore {
       out.set(userId, { status, lastSeenAt: status === 'offline' ? this.seenAt(userId, now) : null });
     }
     return Promise.resolve(out);
+  }
+
+  countConnected(now = Date.now()) {
+    let connected = 0;
+    for (const mine of this.connections.values()) {
+      if ([...mine.values()].some((c) => c.expiresAt > now)) connected++;
+    }
+    return Promise.resolve(connected);
   }
 
   /** Last seen, counting connections that expired but were not swept yet. */

@@ -1,3 +1,4 @@
+import { adminRouter } from './routers/admin';
 import { authRouter } from './routers/auth';
 import { conversationsRouter } from './routers/conversations';
 import { eventsRouter } from './routers/events';
@@ -17,6 +18,7 @@ export const appRouter = router({
   events: eventsRouter,
   settings: settingsRouter,
   presence: presenceRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

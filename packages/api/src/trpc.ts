@@ -1,5 +1,8 @@
+import { users } from '@pigeon/db';
 import { initTRPC, TRPCError } from '@trpc/server';
+import { and, eq, isNull } from 'drizzle-orm';
 import { z, ZodError } from 'zod';
+import { internalErrorMessage } from './client-errors';
 import type { Context } from './context';
 import { flushOutbox, Outbox } from './core/changes';
 import { ipKey, RetryAfter, type LimitName } from './rate-limits';
@@ -7,7 +10,18 @@ import { ipKey, RetryAfter, type LimitName } from './rate-limits';
 const t = initTRPC.context<Context>().create({
   // Stack traces stay in the server's logs, never in responses.
   isDev: false,
-  errorFormatter({ shape, error }) {
+  // Used by every adapter that answers through tRPC (HTTP, WebSocket, and tRPC's own helpers).
+  errorFormatter({ shape, error, ctx }) {
+    const requestId = ctx?.requestId ?? null;
+    if (error.code === 'INTERNAL_SERVER_ERROR') {
+      // A fault of ours (a failed query, a bug, an output that failed its schema): its message may
+      // hold SQL, parameters or paths. The log keeps them (apps/server/src/procedure-errors.ts).
+      return {
+        ...shape,
+        message: internalErrorMessage(requestId),
+        data: { ...shape.data, requestId, zodError: null, retryAfterSeconds: null },
+      };
+    }
     const cause = error.cause;
     return {
       ...shape,
@@ -15,6 +29,8 @@ const t = initTRPC.context<Context>().create({
       message: cause instanceof ZodError ? cause.issues.map((i) => i.message).join(' ') : shape.message,
       data: {
         ...shape.data,
+        /** Ties the answer to the server's log lines of this request (or WebSocket connection). */
+        requestId,
         // Field-level messages the UI can show next to each input.
         zodError:
           cause instanceof ZodError ? z.flattenError(cause as ZodError<Record<string, unknown>>) : null,
@@ -89,6 +105,17 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
     throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Your access token has expired; refresh it.' });
   }
   return next({ ctx: { ...ctx, viewer } });
+});
+
+/** The admin page's procedures: the role is read from the database on every call, not the token. */
+export const adminProcedure = authedProcedure.use(async ({ ctx, next }) => {
+  const [row] = await ctx.db
+    .select({ isAdmin: users.isAdmin })
+    .from(users)
+    .where(and(eq(users.id, ctx.viewer.userId), isNull(users.deletedAt)));
+  if (!row?.isAdmin)
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'Only the server’s admin can do this.' });
+  return next();
 });
 
 /** Spends one unit of the caller's budget for `name`: per user, or per address. */

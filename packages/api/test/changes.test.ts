@@ -81,6 +81,7 @@ function callsAs(w: World, viewerId: string) {
     rateLimits: createRateLimits(DEFAULT_RATE_LIMITS, null),
     sessionStatus: { isLive: () => Promise.resolve(true), forget: (ids) => forgotten.push(...ids) },
     presence: new InProcessPresenceStore(30_000),
+    registrationModeDefault: 'open',
     viewer: { userId: viewerId, sessionId: randomUUID(), expiresAt: Date.now() + 60_000 },
     userAgent: null,
     cookies: null,

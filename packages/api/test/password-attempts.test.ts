@@ -164,6 +164,7 @@ describe('the password checks that go under these limits', () => {
     ip: '10.0.0.1',
     userAgent: null,
     cookies: null,
+    registrationModeDefault: 'open' as const,
   });
   const twoWrong = () =>
     createRateLimits(rules({ loginFailuresPerAccount: { points: 2, durationSeconds: 900 } }), null);

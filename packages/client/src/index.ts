@@ -3,9 +3,11 @@ export {
   type ConnectionState,
   type PigeonClient,
   type PigeonClientOptions,
+  type PigeonExtras,
 } from './client';
 export { jitteredBackoff } from './backoff';
-export { SessionStore, type StoredSession } from './session';
-export type { AppRouter, StreamItem } from '@pigeon/api';
+export { SessionStore, type RefreshFn, type SharedSession, type StoredSession } from './session';
+export { NO_WEBSOCKET_MESSAGE, type WebSocketClass } from './socket';
+export type { AppRouter, StreamItem } from './router';
 export { TRPCClientError } from '@trpc/client';
 export * from '@pigeon/schema';

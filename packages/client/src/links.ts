@@ -1,4 +1,4 @@
-import type { AppRouter } from '@pigeon/api';
+import type { AppRouter } from './router';
 import type { AuthSession } from '@pigeon/schema';
 import type { TRPCLink } from '@trpc/client';
 import { observable } from '@trpc/server/observable';

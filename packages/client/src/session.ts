@@ -16,6 +16,22 @@ const REFRESH_MARGIN_MS = 30_000;
 export type RefreshFn = (refreshToken: string | null) => Promise<AuthSession | null>;
 
 /**
+ * One saved session used by several processes at once (a CLI's commands in two terminals). A
+ * refresh token is good for one refresh, and presenting a used one ends the session (theft
+ * detection), so each refresh must start from the newest saved tokens and save its own before
+ * any other process reads them.
+ */
+export interface SharedSession {
+  /** The newest tokens saved by any of the processes; null when none are. */
+  read(): StoredSession | null;
+  /** Runs `fn` while no other process runs a refresh of this session. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+const isFresh = (session: StoredSession) =>
+  Date.parse(session.accessTokenExpiresAt) - Date.now() > REFRESH_MARGIN_MS;
+
+/**
  * Holds the tokens, hands out a live access token, and refreshes it once however many
  * requests ask at the same time.
  */
@@ -27,6 +43,7 @@ export class SessionStore {
   constructor(
     initial: StoredSession | null,
     private readonly refreshFn: RefreshFn,
+    private readonly shared?: SharedSession,
   ) {
     this.current = initial;
   }
@@ -49,7 +66,7 @@ export class SessionStore {
   async accessToken(): Promise<string | null> {
     const session = this.current;
     if (!session) return null;
-    if (Date.parse(session.accessTokenExpiresAt) - Date.now() > REFRESH_MARGIN_MS) return session.accessToken;
+    if (isFresh(session)) return session.accessToken;
     return (await this.refresh())?.accessToken ?? null;
   }
 
@@ -69,24 +86,37 @@ export class SessionStore {
   }
 
   private exchange(refreshToken: string | null): Promise<StoredSession | null> {
-    this.refreshing ??= this.refreshFn(refreshToken)
-      .then(
-        (next) => {
-          this.set(next);
-          return next;
-        },
-        (err: unknown) => {
-          if (isUnauthorized(err)) {
-            this.set(null);
-            return null;
-          }
-          throw err;
-        },
-      )
-      .finally(() => {
-        this.refreshing = null;
-      });
+    const shared = this.shared;
+    const run = () =>
+      shared ? shared.exclusive(() => this.swap(refreshToken, shared)) : this.swap(refreshToken);
+    this.refreshing ??= run().finally(() => {
+      this.refreshing = null;
+    });
     return this.refreshing;
+  }
+
+  /** One refresh; with a shared session, the newest saved tokens first (they may need none). */
+  private async swap(refreshToken: string | null, shared?: SharedSession): Promise<StoredSession | null> {
+    let presented = refreshToken;
+    const saved = shared?.read() ?? null;
+    if (saved && presented !== null && saved.refreshToken !== presented) {
+      // Another process refreshed since this one read the tokens: take over its newer ones.
+      if (isFresh(saved)) {
+        this.set(saved);
+        return saved;
+      }
+      presented = saved.refreshToken;
+    }
+    try {
+      const next = await this.refreshFn(presented);
+      // Still inside `exclusive`: listeners save the new tokens before another process reads.
+      this.set(next);
+      return next;
+    } catch (err) {
+      if (!isUnauthorized(err)) throw err;
+      this.set(null);
+      return null;
+    }
   }
 }
 

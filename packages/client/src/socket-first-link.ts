@@ -1,4 +1,4 @@
-import type { AppRouter } from '@pigeon/api';
+import type { AppRouter } from './router';
 import { TRPCClientError, type Operation, type TRPCLink } from '@trpc/client';
 import { observable, type Unsubscribable } from '@trpc/server/observable';
 

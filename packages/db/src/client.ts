@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
@@ -33,7 +33,14 @@ export interface CreateDbOptions {
   maxConnections?: number | undefined;
 }
 
-export const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url));
+/**
+ * packages/db/migrations beside these sources; in the server's bundle (apps/server/build.ts),
+ * this code lives in dist/ and the build copies the folder to dist/migrations.
+ */
+export const migrationsFolder =
+  ['../migrations', './migrations']
+    .map((path) => fileURLToPath(new URL(path, import.meta.url)))
+    .find((dir) => existsSync(dir)) ?? fileURLToPath(new URL('../migrations', import.meta.url));
 
 /** Any fixed number; every Pigeon instance takes the same lock before migrating. */
 const MIGRATION_LOCK_ID = 0x70_69_67_6e; // "pign"

@@ -37,6 +37,10 @@ export const users = pgTable(
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
     /** The account was deleted: the row stays, anonymised, so others' history keeps its sender. */
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    /** The server's admin (the first account on a fresh server). */
+    isAdmin: boolean('is_admin').notNull().default(false),
+    /** Deactivated by the admin: cannot log in; everything else stays until reactivated. */
+    deactivatedAt: timestamp('deactivated_at', { withTimezone: true }),
   },
   (t) => [
     // One index serves both case-insensitive uniqueness and prefix search (LIKE 'abc%').
@@ -265,4 +269,32 @@ export const usedRefreshTokens = pgTable(
     usedAt: timestamp('used_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('used_refresh_tokens_session_idx').on(t.sessionId)],
+);
+
+/** Server-wide settings the admin changes at run time: one row (id = 1), absent until first set. */
+export const serverSettings = pgTable(
+  'server_settings',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey(),
+    /** 'open' | 'invite' | 'closed'; null: the environment's REGISTRATION_MODE. */
+    registrationMode: text('registration_mode'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check('server_settings_single_row', sql`${t.id} = 1`)],
+);
+
+/** Invite links for invite-only registration; the code is kept only as a hash. */
+export const invites = pgTable(
+  'invites',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    codeHash: text('code_hash').notNull(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    maxUses: bigint('max_uses', { mode: 'number' }).notNull(),
+    uses: bigint('uses', { mode: 'number' }).notNull().default(0),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('invites_code_hash_key').on(t.codeHash)],
 );

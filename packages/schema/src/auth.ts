@@ -1,22 +1,21 @@
 import { z } from 'zod';
 import { timestamp, userId } from './common';
+import { inviteCode } from './admin';
 import { limits } from './limits';
+import { text } from './text';
 
-export const username = z
-  .string({ error: 'Username is required.' })
+export const username = text('Username is required.')
   .trim()
   .min(limits.username.min, `Username must be at least ${limits.username.min} characters.`)
   .max(limits.username.max, `Username must be at most ${limits.username.max} characters.`)
   .regex(/^[A-Za-z0-9_.-]+$/, 'Username may contain only letters, digits, ".", "_" and "-".');
 
-export const email = z
-  .string({ error: 'Email is required.' })
+export const email = text('Email is required.')
   .trim()
   .max(limits.email.max, `Email must be at most ${limits.email.max} characters.`)
   .pipe(z.email({ error: 'That does not look like an email address.' }));
 
-export const password = z
-  .string({ error: 'Password is required.' })
+export const password = text('Password is required.')
   .min(limits.password.min, `Password must be at least ${limits.password.min} characters.`)
   .max(limits.password.max, `Password must be at most ${limits.password.max} characters.`);
 
@@ -26,18 +25,33 @@ export const password = z
  */
 const cookie = z.boolean().default(false);
 
-export const registerInput = z.object({ username, email, password, cookie });
+/** `inviteCode` is needed while registration is invite-only (see `auth.registration`). */
+export const registerInput = z.object({
+  username,
+  email,
+  password,
+  cookie,
+  inviteCode: inviteCode.optional(),
+});
 export type RegisterInput = z.input<typeof registerInput>;
 
-/** Login checks only the bounds: the rules for new passwords must not lock out existing ones. */
+/**
+ * A password being checked, not set: only its bounds. The rules for new passwords must not lock
+ * out existing ones, and it is never stored, so even text PostgreSQL cannot hold is harmless here.
+ */
+export function presentedPassword(required: string) {
+  return z.string({ error: required }).min(1, required).max(limits.password.max);
+}
+
+/** Login checks only the bounds of both fields, and that the name could be looked up at all. */
 export const loginInput = z.object({
-  username: z.string().trim().min(1, 'Username is required.').max(limits.username.max),
-  password: z.string().min(1, 'Password is required.').max(limits.password.max),
+  username: text('Username is required.').trim().min(1, 'Username is required.').max(limits.username.max),
+  password: presentedPassword('Password is required.'),
   cookie,
 });
 export type LoginInput = z.infer<typeof loginInput>;
 
-export const refreshToken = z.string().min(1).max(limits.refreshToken.max);
+export const refreshToken = text().min(1).max(limits.refreshToken.max);
 /** Without a token in the body, the refresh token is read from the httpOnly cookie. */
 export const refreshInput = z.object({ refreshToken: refreshToken.optional() });
 export const logoutInput = z.object({}).optional();
@@ -48,6 +62,8 @@ export const me = z.object({
   /** Null only for accounts made before emails were asked for. */
   email: z.string().nullable(),
   createdAt: timestamp,
+  /** The server's admin: sees the admin page. */
+  isAdmin: z.boolean(),
 });
 export type Me = z.infer<typeof me>;
 
@@ -86,11 +102,11 @@ export type DeviceSession = z.infer<typeof deviceSession>;
 export const revokeSessionInput = z.object({ sessionId: z.uuid({ error: 'Must be a session id.' }) });
 
 export const changePasswordInput = z.object({
-  currentPassword: z.string().min(1, 'Enter your current password.').max(limits.password.max),
+  currentPassword: presentedPassword('Enter your current password.'),
   newPassword: password,
 });
 export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
 
 export const deleteAccountInput = z.object({
-  password: z.string().min(1, 'Enter your password.').max(limits.password.max),
+  password: presentedPassword('Enter your password.'),
 });

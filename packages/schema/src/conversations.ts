@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { conversationId, messageId, publicUser, timestamp, userId } from './common';
 import { limits } from './limits';
+import { text } from './text';
 import { message } from './messages';
 
 export const conversationKind = z.enum(['direct', 'group']);
@@ -40,8 +41,7 @@ export const clearConversationInput = z.object({ conversationId });
 
 export const muteConversationInput = z.object({ conversationId, muted: z.boolean() });
 
-export const groupName = z
-  .string({ error: 'A group name is text.' })
+export const groupName = text('A group name is text.')
   .trim()
   .min(limits.groupName.min, { error: 'Give the group a name.' })
   .max(limits.groupName.max, { error: `A group name has at most ${limits.groupName.max} characters.` });

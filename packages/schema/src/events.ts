@@ -4,6 +4,7 @@ import { groupInfo } from './conversations';
 import { friend, friendRequest } from './friends';
 import { message } from './messages';
 import { presenceStatus } from './presence';
+import { text } from './text';
 
 /**
  * The events of a user's stream. Every event carries `v`, the contract version of its shape;
@@ -70,8 +71,7 @@ export type StreamEvent = PigeonEvent & { id: number };
 
 export const eventsSubscribeInput = z.object({
   /** The id of the last event the client has; tRPC fills it in on reconnect. */
-  lastEventId: z
-    .string()
+  lastEventId: text()
     .regex(/^\d{1,15}$/, 'lastEventId must be an event id.')
     .nullish(),
 });

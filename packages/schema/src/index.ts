@@ -1,3 +1,4 @@
+export * from './admin';
 export * from './account';
 export * from './auth';
 export * from './common';
@@ -8,4 +9,5 @@ export * from './limits';
 export * from './messages';
 export * from './presence';
 export * from './settings';
+export * from './text';
 export * from './users';

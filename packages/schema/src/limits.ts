@@ -20,4 +20,7 @@ export const limits = {
   groupName: { min: 1, max: 64 },
   /** Everyone in a group, its owner included. */
   groupMembers: { max: 50 },
+  inviteCode: { max: 64 },
+  /** An invite makes at most this many accounts, for at most this many hours. */
+  invite: { maxUses: 1000, maxHours: 24 * 90 },
 } as const;

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { conversationId, messageId, timestamp, userId } from './common';
 import { limits } from './limits';
+import { searchText, text } from './text';
 
-export const messageBody = z
-  .string({ error: 'Message text is required.' })
+export const messageBody = text('Message text is required.')
   .max(limits.messageBody.max, `A message can be at most ${limits.messageBody.max} characters.`)
   .refine((body) => body.trim().length > 0, 'A message cannot be empty.');
 
@@ -73,11 +73,14 @@ export const reactInput = z.object({
 export type ReactInput = z.infer<typeof reactInput>;
 
 export const searchMessagesInput = z.object({
-  query: z
-    .string()
+  query: searchText('Search text is required.')
     .trim()
     .min(2, 'Type at least two characters to search.')
     .max(limits.messageSearch.max, `Search text must be at most ${limits.messageSearch.max} characters.`),
+  /** Only this conversation (one of the caller's). */
+  conversationId: conversationId.optional(),
+  /** Only messages this person sent. */
+  senderId: userId.optional(),
   /** The last result's message id: the next page holds older ones. */
   cursor: messageId.optional(),
   limit: z.number().int().min(1).max(limits.page.max).default(limits.page.default),

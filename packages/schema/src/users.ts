@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { publicUser, userId } from './common';
 import { limits } from './limits';
+import { searchText, text } from './text';
 
 export const userSearchInput = z.object({
-  query: z
-    .string()
+  query: searchText('Search text is required.')
     .trim()
     .min(1, 'Type at least one character to search.')
     .max(limits.searchQuery.max, `Search text must be at most ${limits.searchQuery.max} characters.`),
-  cursor: z.string().max(limits.username.max).optional(),
+  cursor: text().max(limits.username.max).optional(),
   limit: z.number().int().min(1).max(limits.page.max).default(limits.page.default),
 });
 export type UserSearchInput = z.input<typeof userSearchInput>;

@@ -2,9 +2,11 @@ import type { RequestListener } from 'node:http';
 import { appRouter, createContext, RetryAfter, type ApiDeps } from '@pigeon/api';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { ServerConfig } from '../config';
+import type { Logger } from '../logger';
 import type { ProcedureErrorHandler } from '../procedure-errors';
 import { cookieJar } from './cookies';
 import { bearer, clientAddress, requestIdOf } from './request';
+import { cookieSecureFor, plainHttpWatcher } from './transport';
 
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -13,19 +15,23 @@ export function trpcHttpHandler(
   deps: ApiDeps,
   config: Pick<ServerConfig, 'cookieSecure' | 'trustProxy'>,
   onError: ProcedureErrorHandler,
+  log: Logger,
 ): RequestListener {
+  const watchPlainHttp = plainHttpWatcher(log, config);
   return createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
     maxBodySize: MAX_BODY_BYTES,
-    createContext: ({ req, res }) =>
-      createContext(deps, {
+    createContext: ({ req, res }) => {
+      watchPlainHttp(req);
+      return createContext(deps, {
         accessToken: bearer(req.headers.authorization),
         userAgent: req.headers['user-agent'],
-        cookies: cookieJar(req, res, config.cookieSecure),
+        cookies: cookieJar(req, res, cookieSecureFor(req, config)),
         requestId: requestIdOf(req, res),
         ip: clientAddress(req, config.trustProxy),
-      }),
+      });
+    },
     // A refused-for-rate answer says when to come back, in the header HTTP clients know.
     responseMeta({ errors }) {
       const waits = errors.flatMap((e) => (e.cause instanceof RetryAfter ? [e.cause.seconds] : []));

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import sirv from 'sirv';
+import { pathOf } from './request';
 
 /**
  * Headers for the web app's pages: no inline scripts, no framing, no sniffing. Vite emits
@@ -13,20 +14,33 @@ const SECURITY_HEADERS = {
   'x-frame-options': 'DENY',
 };
 
+/** Vite puts content-hashed files here: a changed file gets a new name, so caches may keep them. */
+const HASHED = '/assets/';
+export const HASHED_ASSET_CACHE = 'public, max-age=31536000, immutable';
+
 /** Answers a request for the app, or calls `next` for a path that is not there. */
 export type WebApp = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
-/** Serves the built single-page app; unknown paths get index.html so client routes work on reload. */
+/**
+ * Serves the built single-page app; unknown paths get index.html so client routes work on reload.
+ * The build holds brotli and gzip copies (app.js.br, app.js.gz, apps/web/precompress.ts): the
+ * best one the browser accepts is sent as it is, with `Vary: Accept-Encoding`.
+ */
 export function webApp(dir: string): WebApp {
   const assets = sirv(dir, {
     single: true,
     etag: true,
-    immutable: true,
+    brotli: true,
+    gzip: true,
     setHeaders(res, pathname) {
       for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
-      // Hashed assets never change; the HTML must be revalidated to pick up new ones.
-      if (!pathname.startsWith('/assets/')) res.setHeader('cache-control', 'no-cache');
+      // The HTML (and whatever else keeps its name) must be revalidated to pick up new assets.
+      res.setHeader('cache-control', pathname.startsWith(HASHED) ? HASHED_ASSET_CACHE : 'no-cache');
     },
   });
-  return (req, res, next) => assets(req, res, next);
+  return (req, res, next) => {
+    // Source maps stay on the server's disk for its operators; the public gets no source.
+    if (pathOf(req)?.endsWith('.map')) return next();
+    assets(req, res, next);
+  };
 }

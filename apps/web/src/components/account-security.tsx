@@ -2,10 +2,12 @@ import { password as newPasswordRule } from '@pigeon/schema';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
 import { formText } from '../lib/form';
+import { useMe } from '../lib/me';
 import { fullTime } from '../lib/time';
 import { useTRPC } from '../lib/trpc';
 import { Button } from './button';
 import { Field } from './field';
+import { PasswordMeter } from './password-meter';
 
 /** Where you are logged in, and a way to end any of it. */
 export function Devices() {
@@ -51,6 +53,8 @@ export function ChangePassword() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [newPassword, setNewPassword] = useState('');
+  const me = useMe();
   const change = useMutation(
     trpc.auth.changePassword.mutationOptions({
       onSuccess: ({ ended }) => {
@@ -86,7 +90,9 @@ export function ChangePassword() {
         label="New password"
         type="password"
         autoComplete="new-password"
+        onChange={(event) => setNewPassword(event.currentTarget.value)}
       />
+      <PasswordMeter password={newPassword} userInputs={[me?.username ?? '', me?.email ?? '', 'pigeon']} />
       {message && (
         <p
           role={message.ok ? 'status' : 'alert'}

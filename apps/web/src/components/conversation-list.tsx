@@ -1,16 +1,9 @@
-import { limits, type Conversation } from '@pigeon/schema';
+import type { Conversation } from '@pigeon/schema';
 import { NavLink } from 'react-router';
+import { conversationTitle, unreadLabel } from '../lib/conversation-labels';
 import { shortTime } from '../lib/time';
 import { PresenceDot } from './presence';
-
-export function conversationTitle(conversation: Conversation): string {
-  return conversation.name ?? (conversation.members.map((m) => m.username).join(', ') || 'Just you');
-}
-
-/** "3", or "99+" past the server's counting cap. */
-export function unreadLabel(count: number): string {
-  return count >= limits.unreadCount.max ? `${limits.unreadCount.max - 1}+` : String(count);
-}
+import { PlainText } from './message-text';
 
 export function ConversationList({
   conversations,
@@ -54,9 +47,14 @@ export function ConversationList({
               <span
                 className={`block truncate text-sm ${c.unreadCount > 0 ? 'font-semibold text-slate-900 dark:text-white' : 'text-slate-600 dark:text-slate-300'}`}
               >
-                {c.lastMessage
-                  ? `${c.lastMessage.senderId === meId ? 'You: ' : ''}${c.lastMessage.deletedAt ? 'Message deleted' : c.lastMessage.body}`
-                  : 'No messages yet'}
+                {c.lastMessage ? (
+                  <>
+                    {c.lastMessage.senderId === meId && 'You: '}
+                    {c.lastMessage.deletedAt ? 'Message deleted' : <PlainText body={c.lastMessage.body} />}
+                  </>
+                ) : (
+                  'No messages yet'
+                )}
               </span>
               {c.unreadCount > 0 && (
                 <span

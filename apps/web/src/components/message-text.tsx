@@ -1,6 +1,7 @@
 import type { ComponentPropsWithoutRef } from 'react';
 import Markdown, { defaultUrlTransform } from 'react-markdown';
 import remarkBreaks from 'remark-breaks';
+import { remarkAutolink } from '../lib/remark-autolink';
 
 /**
  * The Markdown people use in chat, and nothing more: bold, italics, inline and block code, links,
@@ -37,7 +38,7 @@ export function MessageText({ body, className }: { body: string; className?: str
         unwrapDisallowed
         skipHtml
         urlTransform={safeUrl}
-        remarkPlugins={[remarkBreaks]}
+        remarkPlugins={[remarkBreaks, remarkAutolink]}
         components={{
           a: Link,
           // remark-breaks turns each newline into <br>: pre-wrap on top of it would double them.
@@ -51,5 +52,14 @@ export function MessageText({ body, className }: { body: string; className?: str
         {body}
       </Markdown>
     </div>
+  );
+}
+
+/** A message as one line of plain text (chat-list previews): the Markdown read, its marks dropped. */
+export function PlainText({ body }: { body: string }) {
+  return (
+    <Markdown allowedElements={[]} unwrapDisallowed skipHtml>
+      {body}
+    </Markdown>
   );
 }

@@ -52,6 +52,11 @@ export function Shell({ client, store }: { client: PigeonClient; store: AppStore
           <NavLink to="/search" className={navLink}>
             Search
           </NavLink>
+          {user?.isAdmin && (
+            <NavLink to="/admin" className={navLink}>
+              Admin
+            </NavLink>
+          )}
         </nav>
         <div className="ml-auto flex items-center gap-3">
           <ConnectionBadge />

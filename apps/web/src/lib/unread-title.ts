@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { unreadLabel } from '../components/conversation-list';
+import { unreadLabel } from './conversation-labels';
 import { useTRPC } from './trpc';
 
 const BASE_TITLE = 'Pigeon';

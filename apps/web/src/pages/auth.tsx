@@ -2,8 +2,10 @@ import type { PigeonClient } from '@pigeon/client';
 import { TRPCClientError } from '@pigeon/client';
 import { loginInput, registerInput } from '@pigeon/schema';
 import { useState, type SubmitEvent } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { Field } from '../components/field';
+import { InsecureConnectionWarning } from '../components/insecure-connection';
+import { PasswordMeter } from '../components/password-meter';
 import { formText } from '../lib/form';
 
 type Mode = 'login' | 'register';
@@ -43,9 +45,18 @@ function firstIssuePerField(
 /** Login and registration: the shared Zod schemas check fields before anything is sent. */
 export function AuthPage({ mode, client }: { mode: Mode; client: PigeonClient }) {
   const copy = COPY[mode];
+  // An invite link (/register?invite=…) from the server's admin, for invite-only servers.
+  const inviteCode = useSearchParams()[0].get('invite') ?? undefined;
   const [fields, setFields] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Sign-up shows how strong the password is, weighed against the name and email typed with it.
+  const [draft, setDraft] = useState({ password: '', userInputs: [] as string[] });
+  const trackDraft = (form: HTMLFormElement) =>
+    setDraft({
+      password: formText(form, 'password'),
+      userInputs: [formText(form, 'username'), formText(form, 'email'), 'pigeon'],
+    });
   // The boxes keep 16 px whatever surrounds them: below that, phones zoom in on focus.
   const field = (name: FieldName) => ({ id: name, name, className: 'text-base', error: fields[name] });
 
@@ -56,7 +67,7 @@ export function AuthPage({ mode, client }: { mode: Mode; client: PigeonClient })
     const values = { username: text('username'), password: text('password'), cookie: true };
     // The session link stores the tokens; the store then routes to the chats.
     const parsedRegister =
-      mode === 'register' ? registerInput.safeParse({ ...values, email: text('email') }) : null;
+      mode === 'register' ? registerInput.safeParse({ ...values, email: text('email'), inviteCode }) : null;
     const parsedLogin = mode === 'login' ? loginInput.safeParse(values) : null;
     const invalid = parsedRegister?.error ?? parsedLogin?.error;
     if (invalid) {
@@ -94,9 +105,14 @@ export function AuthPage({ mode, client }: { mode: Mode; client: PigeonClient })
       <main className="w-full max-w-sm">
         <p className="mb-6 text-center text-3xl font-bold text-indigo-600 dark:text-indigo-400">Pigeon</p>
         <h1 className="mb-4 text-xl font-semibold">{copy.title}</h1>
+        {mode === 'register' && inviteCode && (
+          <p className="mb-4 text-sm text-slate-600 dark:text-slate-300">You were invited to this server.</p>
+        )}
+        <InsecureConnectionWarning />
         <form
           noValidate
           onSubmit={(e) => void submit(e)}
+          onChange={mode === 'register' ? (e) => trackDraft(e.currentTarget) : undefined}
           className="space-y-4"
           aria-describedby={formError ? 'form-error' : undefined}
         >
@@ -110,6 +126,7 @@ export function AuthPage({ mode, client }: { mode: Mode; client: PigeonClient })
             type="password"
             autoComplete={mode === 'register' ? 'new-password' : 'current-password'}
           />
+          {mode === 'register' && <PasswordMeter password={draft.password} userInputs={draft.userInputs} />}
           {formError && (
             <p
               id="form-error"

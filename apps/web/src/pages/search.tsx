@@ -2,9 +2,10 @@ import { limits } from '@pigeon/schema';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useDeferredValue, useState } from 'react';
 import { Link } from 'react-router';
-import { conversationTitle } from '../components/conversation-list';
+import { conversationTitle } from '../lib/conversation-labels';
 import { Button } from '../components/button';
 import { SearchField } from '../components/field';
+import { SearchFilters, type SearchFilter } from '../components/search-filters';
 import { shortTime } from '../lib/time';
 import { useTRPC } from '../lib/trpc';
 
@@ -12,11 +13,12 @@ import { useTRPC } from '../lib/trpc';
 export default function SearchPage() {
   const trpc = useTRPC();
   const [text, setText] = useState('');
+  const [filter, setFilter] = useState<SearchFilter>({});
   const query = useDeferredValue(text.trim());
   const conversations = useQuery(trpc.conversations.list.queryOptions());
   const results = useInfiniteQuery({
     ...trpc.messages.search.infiniteQueryOptions(
-      { query, limit: 20 },
+      { query, limit: 20, ...filter },
       { getNextPageParam: (page) => page.nextCursor ?? undefined },
     ),
     enabled: query.length >= 2,
@@ -37,6 +39,7 @@ export default function SearchPage() {
         maxLength={limits.messageSearch.max}
         onChange={(e) => setText(e.target.value)}
       />
+      <SearchFilters conversations={conversations.data ?? []} value={filter} onChange={setFilter} />
       {results.error && (
         <p role="alert" className="mt-2 text-sm text-rose-700 dark:text-rose-400">
           {results.error.message}

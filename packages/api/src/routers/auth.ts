@@ -9,6 +9,7 @@ import {
   deleteAccountInput,
   deviceSession,
   registerInput,
+  registrationInfo,
   revokeSessionInput,
   updateProfileInput,
 } from '@pigeon/schema';
@@ -18,6 +19,7 @@ import { exportAccount } from '../services/account-export';
 import { listSessions, revokeOtherSessions, revokeSession } from '../services/devices';
 import { changePassword } from '../services/password-change';
 import { getMe, updateProfile } from '../services/profile';
+import { registrationMode } from '../services/registration';
 import { login, logout, refreshSession, register, resumeSession } from '../services/sign-in';
 import { authedProcedure, publicProcedure, rateLimited, router } from '../trpc';
 
@@ -27,6 +29,10 @@ export const authRouter = router({
     .input(registerInput)
     .output(authSession)
     .mutation(({ ctx, input }) => register(ctx, input)),
+  /** Whether the sign-up form is open, needs an invite, or is closed (public: the form asks first). */
+  registration: publicProcedure
+    .output(registrationInfo)
+    .query(async ({ ctx }) => ({ mode: await registrationMode(ctx.db, ctx.registrationModeDefault) })),
   /** Wrong passwords count against limits per account and per address (services/password-attempts.ts). */
   login: publicProcedure
     .input(loginInput)

@@ -7,7 +7,7 @@ import type { CookieJar } from '../core/types';
 import type { RateLimits } from '../rate-limits';
 import { groupsOf, leaveGroupIn } from './groups';
 import { underPasswordLimits, WrongPassword } from './password-attempts';
-import { verifyPassword } from './passwords';
+import { checkUserPassword } from './passwords';
 import { clearRefreshCookie } from './refresh-cookie';
 
 async function requirePassword(db: Database, userId: string, password: string) {
@@ -16,7 +16,7 @@ async function requirePassword(db: Database, userId: string, password: string) {
     .from(users)
     .where(and(eq(users.id, userId), isNull(users.deletedAt)));
   if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
-  if (!(await verifyPassword(user.passwordHash, password))) {
+  if (!(await checkUserPassword(db, user, password))) {
     throw new WrongPassword({ code: 'FORBIDDEN', message: 'The password is not right.' });
   }
   return user;
@@ -37,15 +37,15 @@ export async function deleteAccount(
   const attempt = { kind: 'confirmation', userId, ip: call.ip } as const;
   const endedSessions = await underPasswordLimits(call.rateLimits, attempt, async () => {
     await requirePassword(call.db, userId, password);
-    return deleteRows(call, userId);
+    return eraseAccount(call, userId);
   });
   clearRefreshCookie(call.cookies);
   call.outbox.sessionsEnded(endedSessions);
   return { deleted: true };
 }
 
-/** The deletion itself, in one transaction; returns the sessions it ended. */
-async function deleteRows(scope: ChangeScope, userId: string): Promise<string[]> {
+/** The deletion itself, in one transaction; returns the sessions it ended (the admin's path too). */
+export async function eraseAccount(scope: ChangeScope, userId: string): Promise<string[]> {
   return commitChange(scope, async (tx, events) => {
     const friends = await tx
       .select({ id: friendships.friendId })

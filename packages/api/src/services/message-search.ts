@@ -1,6 +1,7 @@
 import { conversationMembers, messages, type Database } from '@pigeon/db';
 import type { SearchMessagesOutput } from '@pigeon/schema';
 import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import { prefixTsQuery } from './search-query';
 import { messageViews } from './views';
 
 // Markers that cannot occur in text a person typed: the snippet is split on them into parts,
@@ -21,15 +22,23 @@ function toParts(headline: string): SearchMessagesOutput['results'][number]['sni
 
 /**
  * Full-text search over the viewer's own conversations (what they can still see: not deleted,
- * not cleared for them), newest first, with highlighted snippets. PostgreSQL's
- * `websearch_to_tsquery` reads the query as people type it ("quoted phrase", -exclude, or).
+ * not cleared for them), newest first, with highlighted snippets. Words match as prefixes, as
+ * people type (see search-query.ts), optionally within one conversation and from one sender.
  */
 export async function searchMessages(
   db: Database,
   viewerId: string,
-  input: { query: string; cursor?: number | undefined; limit: number },
+  input: {
+    query: string;
+    conversationId?: string | undefined;
+    senderId?: string | undefined;
+    cursor?: number | undefined;
+    limit: number;
+  },
 ): Promise<SearchMessagesOutput> {
-  const query = sql`websearch_to_tsquery('simple', ${input.query})`;
+  const tsquery = prefixTsQuery(input.query);
+  if (tsquery === null) return { results: [], nextCursor: null };
+  const query = sql`to_tsquery('simple', ${tsquery})`;
   const rows = await db
     .select({
       message: messages,
@@ -50,6 +59,8 @@ export async function searchMessages(
       and(
         sql`to_tsvector('simple', ${messages.body}) @@ ${query}`,
         isNull(messages.deletedAt),
+        input.conversationId === undefined ? undefined : eq(messages.conversationId, input.conversationId),
+        input.senderId === undefined ? undefined : eq(messages.senderId, input.senderId),
         gt(messages.id, sql`coalesce(${conversationMembers.clearedUpToMessageId}, 0)`),
         input.cursor === undefined ? undefined : lt(messages.id, input.cursor),
       ),

@@ -6,7 +6,8 @@ import type { Outbox } from '../core/changes';
 import type { RateLimits } from '../rate-limits';
 import { liveSessionsOf } from './devices';
 import { underPasswordLimits, WrongPassword } from './password-attempts';
-import { hashPassword, verifyPassword } from './passwords';
+import { requireAcceptablePassword } from './password-policy';
+import { checkUserPassword, hashPassword } from './passwords';
 
 /**
  * Needs the current password, checked under the same limits as a login; every other session ends
@@ -21,7 +22,9 @@ export async function changePassword(
   const ended = await underPasswordLimits(call.rateLimits, attempt, async () => {
     const [user] = await call.db.select().from(users).where(eq(users.id, viewer.userId));
     if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
-    if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    // The rules for the new one first: they need no hashing, and are no secret.
+    requireAcceptablePassword(input.newPassword, user, 'newPassword');
+    if (!(await checkUserPassword(call.db, user, input.currentPassword))) {
       throw new WrongPassword({ code: 'FORBIDDEN', message: 'The current password is not right.' });
     }
     const passwordHash = await hashPassword(input.newPassword);

@@ -1,5 +1,5 @@
 import { users, type Database } from '@pigeon/db';
-import type { AuthSession, LoginInput, refreshInput, registerInput } from '@pigeon/schema';
+import type { AuthSession, RegistrationMode, LoginInput, refreshInput, registerInput } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import type { z } from 'zod';
 import type { Outbox } from '../core/changes';
@@ -7,7 +7,9 @@ import { openEventStream } from '../core/event-log';
 import type { CookieJar } from '../core/types';
 import type { RateLimits } from '../rate-limits';
 import { underPasswordLimits, WrongPassword } from './password-attempts';
-import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
+import { admitRegistration } from './registration';
+import { requireAcceptablePassword } from './password-policy';
+import { checkUserPassword, hashPassword, verifyAgainstDummy } from './passwords';
 import { clearRefreshCookie, deliverSession, refreshTokenFromCookie } from './refresh-cookie';
 import { endSession, rotateRefreshToken, startSession } from './sessions';
 import type { TokenService } from './tokens';
@@ -22,15 +24,18 @@ export interface SignInCall {
   userAgent: string | null;
   cookies: CookieJar | null;
   outbox: Outbox;
+  registrationModeDefault: RegistrationMode;
 }
 
 /** A new account, logged in at once. */
 export async function register(call: SignInCall, input: z.infer<typeof registerInput>): Promise<AuthSession> {
+  requireAcceptablePassword(input.password, input, 'password');
   const passwordHash = await hashPassword(input.password);
   const user = await call.db.transaction(async (tx) => {
+    const { firstAccount } = await admitRegistration(tx, call.registrationModeDefault, input.inviteCode);
     const [created] = await tx
       .insert(users)
-      .values({ username: input.username, email: input.email, passwordHash })
+      .values({ username: input.username, email: input.email, passwordHash, isAdmin: firstAccount })
       .onConflictDoNothing()
       .returning();
     if (!created) throw await whichIsTaken(tx, input);
@@ -53,11 +58,17 @@ export async function login(call: SignInCall, input: LoginInput): Promise<AuthSe
   const session = await underPasswordLimits(call.rateLimits, attempt, async () => {
     const user = await findUserByUsername(call.db, input.username);
     const ok = user
-      ? await verifyPassword(user.passwordHash, input.password)
+      ? await checkUserPassword(call.db, user, input.password)
       : await verifyAgainstDummy(input.password);
     // One message for both cases: the response does not tell whether the name exists.
     if (!user || !ok)
       throw new WrongPassword({ code: 'UNAUTHORIZED', message: 'Wrong username or password.' });
+    if (user.deactivatedAt) {
+      throw new TRPCError({
+        code: 'FORBIDDEN',
+        message: 'This account has been deactivated by the server’s admin.',
+      });
+    }
     return startSession(call.db, call.tokens, user, call.userAgent);
   });
   return deliverSession(call.cookies, session, input.cookie);

@@ -8,7 +8,13 @@ type MessageRow = typeof messages.$inferSelect;
 /* Database rows to wire shapes: the one place that decides what leaves the server. */
 
 export function toMe(user: typeof users.$inferSelect): Me {
-  return { id: user.id, username: user.username, email: user.email, createdAt: user.createdAt.toISOString() };
+  return {
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    createdAt: user.createdAt.toISOString(),
+    isAdmin: user.isAdmin,
+  };
 }
 
 export function toMessage(

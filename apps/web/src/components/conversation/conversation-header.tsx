@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { historyKey } from '../../lib/history';
 import { useTRPC } from '../../lib/trpc';
-import { conversationTitle } from '../conversation-list';
+import { conversationTitle } from '../../lib/conversation-labels';
 import { GroupPanel } from '../group-panel';
 import { PresenceDot, PresenceLine } from '../presence';
 

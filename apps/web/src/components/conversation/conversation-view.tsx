@@ -5,7 +5,7 @@ import { useMe } from '../../lib/me';
 import { useMarkRead } from '../../lib/use-mark-read';
 import { useMessageActions } from '../../lib/use-message-actions';
 import { useSendMessage } from '../../lib/use-send-message';
-import { conversationTitle } from '../conversation-list';
+import { conversationTitle } from '../../lib/conversation-labels';
 import { TypingLine } from '../typing-line';
 import { ConversationComposer } from './conversation-composer';
 import { ConversationHeader } from './conversation-header';
