@@ -138,6 +138,48 @@ describe.each(backends)('accounts and tokens (%s)', (backend) => {
     expect((await call('auth.refresh', {})).status).toBe(401);
   });
 
+  it('resumes a browser session from its cookie, and answers null without an error for a visitor', async () => {
+    const a = await t.user('resume');
+    const call = async (body: unknown, cookie?: string) => {
+      const res = await fetch(`${t.url}/trpc/auth.resume`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+        body: JSON.stringify(body),
+      });
+      return {
+        status: res.status,
+        json: (await res.json()) as { result?: { data: AuthSession | null }; error?: unknown },
+        setCookie: res.headers.getSetCookie(),
+      };
+    };
+    // A visitor: no cookie, no session, and no error status for the browser to log.
+    const visitor = await call({});
+    expect(visitor).toMatchObject({ status: 200, json: { result: { data: null } } });
+    expect(visitor.setCookie).toEqual([]);
+
+    const login = await fetch(`${t.url}/trpc/auth.login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: a.username, password: a.password, cookie: true }),
+    });
+    const pair = login.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+    const resumed = await call({}, pair);
+    expect(resumed.status).toBe(200);
+    expect(resumed.json.result?.data?.user.id).toBe(a.id);
+    expect(resumed.json.result?.data?.refreshToken).toBeNull();
+    const nextPair = resumed.setCookie[0]?.split(';')[0] ?? '';
+    expect(nextPair).not.toBe(pair);
+
+    // A cookie whose session has ended is "not logged in" too, and is cleared.
+    const stale = await call({}, pair);
+    expect(stale).toMatchObject({ status: 200, json: { result: { data: null } } });
+    expect(stale.setCookie[0]).toMatch(/^pigeon_refresh=; Max-Age=0/);
+    // Reusing a rotated token ended that session for safety, as a refresh would.
+    expect((await call({}, nextPair)).json.result?.data).toBeNull();
+    // Bad input is still a typed error.
+    expect((await call({ refreshToken: 'x' })).status).toBe(400);
+  });
+
   it('refuses expired, tampered, wrong-key and alg:none tokens', async () => {
     const a = await t.user('tok');
     const good = a.client.$session.get()?.accessToken ?? '';

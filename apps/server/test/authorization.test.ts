@@ -136,6 +136,12 @@ const matrix: Record<string, Row> = {
     anonymous: 'public',
     stranger: 'public',
   },
+  'auth.resume': {
+    // Only a browser's cookie names a session here; any other caller learns nothing.
+    call: (c) => c.auth.resume.mutate(),
+    anonymous: 'public',
+    stranger: 'public',
+  },
   'auth.logout': {
     loginOnly: true,
     call: (c) => c.auth.logout.mutate(),

@@ -47,10 +47,11 @@ const MAY_SUCCEED = new Set([
   'admin.createInvite',
   'bots.create',
   'tokens.create',
+  'auth.resume',
 ]);
 
 /** The only procedures anyone may call without a token. */
-const PUBLIC = new Set(['auth.register', 'auth.registration', 'auth.login', 'auth.refresh']);
+const PUBLIC = new Set(['auth.register', 'auth.registration', 'auth.login', 'auth.refresh', 'auth.resume']);
 
 /** Field names the API uses, so hostile values also land where the schemas look. */
 const FIELDS = [
@@ -297,7 +298,7 @@ async function validInputs(t: TestServer, a: FuzzUser, b: FuzzUser, c: FuzzUser)
 }
 
 /** Procedures whose input is optional and has no field: nothing in it can be spoiled. */
-const NOTHING_TO_SPOIL = new Set(['auth.logout']);
+const NOTHING_TO_SPOIL = new Set(['auth.logout', 'auth.resume']);
 
 describe.each(backends)('hostile input to every procedure (%s)', (backend) => {
   const t = useTestServer(backend);

@@ -1,20 +1,23 @@
 import type { PigeonClient } from '@pigeon/client';
-import { lazy, Suspense, useEffect, type ReactNode } from 'react';
+import { Suspense, useEffect, type ComponentType, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
-import { Shell } from './components/shell';
+import { ErrorScreen } from './components/error-screen';
 import { Spinner } from './components/spinner';
+import { lazyRoute } from './lib/lazy-route';
 import { AuthPage } from './pages/auth';
 import { LandingPage } from './pages/landing';
 import { arrivedSignedIn, rememberReturnPath, returnPath } from './lib/return-path';
 import { useAppSelector, type AppStore } from './store';
 
-// The chat screens load after login, keeping the login page's first download small.
-const ChatsPage = lazy(() => import('./pages/chats'));
-const PeoplePage = lazy(() => import('./pages/people'));
-const PersonPage = lazy(() => import('./pages/person'));
-const ProfilePage = lazy(() => import('./pages/profile'));
-const SearchPage = lazy(() => import('./pages/search'));
-const AdminPage = lazy(() => import('./pages/admin'));
+// The signed-in frame and the chat screens load after login, keeping the login page's first
+// download small. A chunk that fails to load (server unreachable) is retried by itself.
+const Shell = lazyRoute(() => import('./components/shell').then((m) => m.Shell));
+const ChatsPage = lazyRoute(() => import('./pages/chats').then((m) => m.default));
+const PeoplePage = lazyRoute(() => import('./pages/people').then((m) => m.default));
+const PersonPage = lazyRoute(() => import('./pages/person').then((m) => m.default));
+const ProfilePage = lazyRoute(() => import('./pages/profile').then((m) => m.default));
+const SearchPage = lazyRoute(() => import('./pages/search').then((m) => m.default));
+const AdminPage = lazyRoute(() => import('./pages/admin').then((m) => m.default));
 
 function RequireSession({ children }: { children: ReactNode }) {
   const status = useAppSelector((s) => s.session.status);
@@ -37,87 +40,64 @@ function PublicOnly({ children }: { children: ReactNode }) {
   return children;
 }
 
+/** One lazily loaded screen: a spinner while it downloads, an error screen if it cannot. */
+function Screen({ page: Page, loading }: { page: ComponentType; loading: string }) {
+  const { pathname } = useLocation();
+  return (
+    <ErrorScreen resetKey={pathname}>
+      <Suspense fallback={<Spinner label={loading} />}>
+        <Page />
+      </Suspense>
+    </ErrorScreen>
+  );
+}
+
 export function App({ client, store }: { client: PigeonClient; store: AppStore }) {
   return (
-    <BrowserRouter>
-      <Routes>
-        <Route
-          path="/"
-          element={
-            <PublicOnly>
-              <LandingPage />
-            </PublicOnly>
-          }
-        />
-        {(['login', 'register'] as const).map((mode) => (
+    <ErrorScreen fullPage>
+      <BrowserRouter>
+        <Routes>
           <Route
-            key={mode}
-            path={`/${mode}`}
+            path="/"
             element={
               <PublicOnly>
-                <AuthPage mode={mode} client={client} />
+                <LandingPage />
               </PublicOnly>
             }
           />
-        ))}
-        <Route
-          element={
-            <RequireSession>
-              <Shell client={client} store={store} />
-            </RequireSession>
-          }
-        >
+          {(['login', 'register'] as const).map((mode) => (
+            <Route
+              key={mode}
+              path={`/${mode}`}
+              element={
+                <PublicOnly>
+                  <AuthPage mode={mode} client={client} />
+                </PublicOnly>
+              }
+            />
+          ))}
           <Route
-            path="/chats/:conversationId?"
             element={
-              <Suspense fallback={<Spinner label="Loading chats" />}>
-                <ChatsPage />
-              </Suspense>
+              <RequireSession>
+                <Suspense fallback={<Spinner label="Loading Pigeon" />}>
+                  <Shell client={client} store={store} />
+                </Suspense>
+              </RequireSession>
             }
-          />
-          <Route
-            path="/people"
-            element={
-              <Suspense fallback={<Spinner label="Loading people" />}>
-                <PeoplePage />
-              </Suspense>
-            }
-          />
-          <Route
-            path="/people/:userId"
-            element={
-              <Suspense fallback={<Spinner label="Loading profile" />}>
-                <PersonPage />
-              </Suspense>
-            }
-          />
-          <Route
-            path="/search"
-            element={
-              <Suspense fallback={<Spinner label="Loading search" />}>
-                <SearchPage />
-              </Suspense>
-            }
-          />
-          <Route
-            path="/profile"
-            element={
-              <Suspense fallback={<Spinner label="Loading your profile" />}>
-                <ProfilePage />
-              </Suspense>
-            }
-          />
-          <Route
-            path="/admin"
-            element={
-              <Suspense fallback={<Spinner label="Loading the admin page" />}>
-                <AdminPage />
-              </Suspense>
-            }
-          />
-        </Route>
-        <Route path="*" element={<Navigate to="/" replace />} />
-      </Routes>
-    </BrowserRouter>
+          >
+            <Route
+              path="/chats/:conversationId?"
+              element={<Screen page={ChatsPage} loading="Loading chats" />}
+            />
+            <Route path="/people" element={<Screen page={PeoplePage} loading="Loading people" />} />
+            <Route path="/people/:userId" element={<Screen page={PersonPage} loading="Loading profile" />} />
+            <Route path="/search" element={<Screen page={SearchPage} loading="Loading search" />} />
+            <Route path="/profile" element={<Screen page={ProfilePage} loading="Loading your profile" />} />
+            <Route path="/admin" element={<Screen page={AdminPage} loading="Loading the admin page" />} />
+          </Route>
+          <Route path="*" element={<Navigate to="/" replace />} />
+        </Routes>
+      </BrowserRouter>
+    </ErrorScreen>
   );
 }

@@ -46,6 +46,7 @@ describe('chatRows', () => {
     conversationId,
     body: `pending ${clientId}`,
     createdAt: new Date().toISOString(),
+    seq: 1,
     status,
   });
 

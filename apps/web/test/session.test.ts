@@ -40,7 +40,7 @@ describe('following the session', () => {
   it('keeps whose session it is in Redux and the account in the query cache, once each', () => {
     const { tokens, store, me } = setUp();
     tokens.set(session(ada));
-    expect(store.getState().session).toEqual({ status: 'authenticated', userId: 'u1' });
+    expect(store.getState().session).toEqual({ status: 'authenticated', userId: 'u1', offline: false });
     expect(me()).toEqual(ada);
 
     // A refresh after a rename elsewhere answers with the account as it is now.
@@ -52,7 +52,7 @@ describe('following the session', () => {
     const { tokens, store, me } = setUp();
     tokens.set(session(ada));
     tokens.set(null);
-    expect(store.getState().session).toEqual({ status: 'anonymous', userId: null });
+    expect(store.getState().session).toEqual({ status: 'anonymous', userId: null, offline: false });
     expect(me()).toBeUndefined();
   });
 });

@@ -28,7 +28,7 @@ describe('the outbox', () => {
     store.dispatch(failed('a'));
     expect(pendingById(store.getState().outbox, 'a')?.status).toBe('failed');
     store.dispatch(retried('a'));
-    expect(pendingById(store.getState().outbox, 'a')?.status).toBe('sending');
+    expect(pendingById(store.getState().outbox, 'a')?.status).toBe('queued');
     store.dispatch(confirmed('a'));
     expect(pendingById(store.getState().outbox, 'a')).toBeUndefined();
     expect(pendingIn(store.getState().outbox, 'other')).toHaveLength(1);
@@ -63,12 +63,21 @@ describe('connection and session', () => {
     expect(store.getState().connection.status).toBe('connected');
   });
 
+  it('is connected again when the network returns to a socket that stayed open', () => {
+    const store = createStore();
+    store.dispatch(socketStatusChanged('connected'));
+    store.dispatch(networkChanged(false));
+    expect(store.getState().connection.status).toBe('offline');
+    store.dispatch(networkChanged(true));
+    expect(store.getState().connection.status).toBe('connected');
+  });
+
   it('knows nothing about the session until told', () => {
     const store = createStore();
     expect(store.getState().session.status).toBe('unknown');
     store.dispatch(loggedIn(ada));
-    expect(store.getState().session).toEqual({ status: 'authenticated', userId: 'u' });
+    expect(store.getState().session).toEqual({ status: 'authenticated', userId: 'u', offline: false });
     store.dispatch(loggedOut());
-    expect(store.getState().session).toEqual({ status: 'anonymous', userId: null });
+    expect(store.getState().session).toEqual({ status: 'anonymous', userId: null, offline: false });
   });
 });

@@ -66,7 +66,11 @@ export function createPigeonClient(options: PigeonClientOptions): PigeonClient {
   const refresher = createTRPCClient<AppRouter>({ links: [httpLink({ url: httpUrl })] });
   const session = new SessionStore(
     options.session ?? null,
-    (refreshToken) => refresher.auth.refresh.mutate(refreshToken === null ? {} : { refreshToken }),
+    // The cookie's session is asked for with `auth.resume`, which answers null (not 401) for none.
+    (refreshToken) =>
+      refreshToken === null
+        ? refresher.auth.resume.mutate({})
+        : refresher.auth.refresh.mutate({ refreshToken }),
     options.sharedSession,
   );
   if (options.onSessionChange) session.onChange(options.onSessionChange);

@@ -9,8 +9,11 @@ export type StoredSession = Pick<
 /** Refresh this long before the access token expires, to absorb clock skew and latency. */
 const REFRESH_MARGIN_MS = 30_000;
 
-/** Swaps a refresh token for new tokens; null means "the one in the httpOnly cookie". */
-export type RefreshFn = (refreshToken: string | null) => Promise<AuthSession>;
+/**
+ * Swaps a refresh token for new tokens; null means "the one in the httpOnly cookie", whose
+ * answer is null when there is no session to resume.
+ */
+export type RefreshFn = (refreshToken: string | null) => Promise<AuthSession | null>;
 
 /**
  * One saved session used by several processes at once (a CLI's commands in two terminals). A

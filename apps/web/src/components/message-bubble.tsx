@@ -4,6 +4,7 @@ import { fullTime, shortTime } from '../lib/time';
 import { MessageActions, type MessageActionHandlers } from './message-actions';
 import { MessageMenu } from './message-menu';
 import { MessageText } from './message-text';
+import { PendingMark } from './pending-mark';
 import { ReactionChips } from './reaction-chips';
 
 /**
@@ -94,7 +95,9 @@ export function MessageBubble({
             <p
               className={`mt-0.5 text-right text-[11px] ${mine ? 'text-indigo-100' : 'text-slate-600 dark:text-slate-300'}`}
             >
-              {row.kind === 'pending' && row.pending.status === 'sending' && 'Sending…'}
+              {row.kind === 'pending' && row.pending.status !== 'failed' && (
+                <PendingMark status={row.pending.status} />
+              )}
               {row.kind === 'pending' && row.pending.status === 'failed' && (
                 <>
                   Not sent.{' '}

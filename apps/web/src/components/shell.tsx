@@ -8,8 +8,10 @@ import { useMe } from '../lib/me';
 import { useTRPC } from '../lib/trpc';
 import { useUnreadTitle } from '../lib/unread-title';
 import { useLogOut } from '../lib/use-log-out';
-import type { AppStore } from '../store';
+import { useOfflineSupport } from '../lib/use-offline-support';
+import { useAppSelector, type AppStore } from '../store';
 import { ConnectionBadge } from './connection-badge';
+import { ConnectionBanner } from './connection-banner';
 
 const navLink = ({ isActive }: { isActive: boolean }) =>
   `shrink-0 rounded-md px-2.5 py-1.5 text-sm font-medium sm:px-3 ${
@@ -28,14 +30,21 @@ export function Shell({ client, store }: { client: PigeonClient; store: AppStore
   const queryClient = useQueryClient();
   const trpc = useTRPC();
 
-  useEffect(() => startEventStream({ client, queryClient, trpc, store }), [client, queryClient, trpc, store]);
+  // Opened on this device's copy (the server unreachable), there are no tokens for the stream yet.
+  const live = useAppSelector((s) => !s.session.offline);
+  useEffect(
+    () => (live ? startEventStream({ client, queryClient, trpc, store }) : undefined),
+    [live, client, queryClient, trpc, store],
+  );
   useUnreadTitle();
-  usePresenceHeartbeat(client);
+  usePresenceHeartbeat(client, live);
+  useOfflineSupport(client, store);
   const logOut = useLogOut();
   const inConversation = useMatch('/chats/:conversationId') !== null;
 
   return (
     <div className="flex h-full flex-col">
+      <ConnectionBanner />
       <header
         className={`items-center gap-2 border-b border-slate-200 px-3 py-2 sm:gap-3 sm:px-4 dark:border-slate-800 ${
           inConversation ? 'hidden md:flex' : 'flex'

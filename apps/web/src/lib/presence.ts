@@ -28,8 +28,9 @@ export async function leavePresence(): Promise<void> {
  * it closes. Each tab is its own connection (an id of its own), so the server can tell that a
  * person is still online in another tab or on another device.
  */
-export function usePresenceHeartbeat(client: PigeonClient) {
+export function usePresenceHeartbeat(client: PigeonClient, enabled = true) {
   useEffect(() => {
+    if (!enabled) return;
     const connectionId = newClientId();
     let lastInput = Date.now();
     let sent: PresenceStatus | null = null;
@@ -91,7 +92,7 @@ export function usePresenceHeartbeat(client: PigeonClient) {
       window.removeEventListener('pagehide', onLeave);
       window.removeEventListener('pageshow', onBack);
     };
-  }, [client]);
+  }, [client, enabled]);
 }
 
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });

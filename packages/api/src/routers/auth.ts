@@ -20,7 +20,7 @@ import { listSessions, revokeOtherSessions, revokeSession } from '../services/de
 import { changePassword } from '../services/password-change';
 import { getMe, updateProfile } from '../services/profile';
 import { registrationMode } from '../services/registration';
-import { login, logout, refreshSession, register } from '../services/sign-in';
+import { login, logout, refreshSession, register, resumeSession } from '../services/sign-in';
 import { authedProcedure, loginOnlyProcedure, publicProcedure, rateLimited, router } from '../trpc';
 
 /** Managing the account takes a login; an API token may only ask `me` (see trpc.ts). */
@@ -43,6 +43,11 @@ export const authRouter = router({
     .input(refreshInput)
     .output(authSession)
     .mutation(({ ctx, input }) => refreshSession(ctx, input)),
+  /** A browser's session from its refresh cookie after a reload; null (not an error) when there is none. */
+  resume: publicProcedure
+    .input(z.object({}).strict().optional())
+    .output(authSession.nullable())
+    .mutation(({ ctx }) => resumeSession(ctx)),
   logout: loginOnlyProcedure.input(logoutInput).mutation(({ ctx }) => logout(ctx, ctx.viewer.sessionId)),
   /** Where you are logged in: one entry per device, the current one marked. */
   sessions: loginOnlyProcedure

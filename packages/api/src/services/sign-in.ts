@@ -100,6 +100,22 @@ export async function refreshSession(
   throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This session has ended; log in again.' });
 }
 
+/**
+ * A browser's session after a reload: the cookie's session, or null when there is none to
+ * resume (a visitor, or a cookie whose session has ended, which is cleared). "Not logged in" is
+ * the expected answer for most page loads, so it is a value, not an error. A reused token still
+ * ends its session, as in `refreshSession`.
+ */
+export async function resumeSession(call: SignInCall): Promise<AuthSession | null> {
+  if (!refreshTokenFromCookie(call.cookies)) return null;
+  try {
+    return await refreshSession(call, {});
+  } catch (err) {
+    if (err instanceof TRPCError && err.code === 'UNAUTHORIZED') return null;
+    throw err;
+  }
+}
+
 /** Ends the caller's session; its sockets close on every instance. */
 export async function logout(
   call: Pick<SignInCall, 'db' | 'cookies' | 'outbox'>,

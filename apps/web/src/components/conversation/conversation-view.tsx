@@ -10,6 +10,7 @@ import { TypingLine } from '../typing-line';
 import { ConversationComposer } from './conversation-composer';
 import { ConversationHeader } from './conversation-header';
 import { MessagePane } from './message-pane';
+import { QueuedNote } from './queued-note';
 
 const NO_MEMBERS: PublicUser[] = [];
 
@@ -39,7 +40,8 @@ export function ConversationView({
       .flatMap((page) => page.messages)
       .find((m) => m.senderId === me?.id && m.deletedAt === null);
 
-  if (history.isError) {
+  // A failed refetch keeps what was shown (offline, the server down); only nothing at all is an error.
+  if (history.isError && !history.data) {
     const gone = history.error.data?.code === 'NOT_FOUND';
     return (
       <p role="alert" className="m-auto p-8 text-rose-700 dark:text-rose-400">
@@ -64,6 +66,7 @@ export function ConversationView({
           {actions.error}
         </p>
       )}
+      <QueuedNote />
       <ConversationComposer
         conversationId={conversationId}
         lastOwnMessage={lastOwnMessage}
