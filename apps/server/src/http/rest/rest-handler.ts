@@ -48,8 +48,9 @@ export function restHandler(opts: RestHandlerOptions) {
       input = await inputOf(req, compiled, match.values.map(pathSegment));
       ctx = await httpRequestContext(opts.deps, opts.config, req, res);
       const output = await callProcedure(compiled.route.procedure, compiled.shape.type, ctx, input);
-      // Only validated output leaves: a procedure without an output schema answers no body.
-      if (!compiled.shape.output || output === undefined) {
+      // Only validated output leaves: a procedure without an output schema (nor a presenter that
+      // checks one) answers no body.
+      if ((!compiled.shape.output && !compiled.route.presenter) || output === undefined) {
         res.writeHead(204, { 'cache-control': 'no-store' });
         res.end();
         return;
