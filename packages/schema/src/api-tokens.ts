@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { timestamp, userId } from './common';
 import { limits } from './limits';
+import { text } from './text';
 
 /** Every API token starts with this, so secret scanners (and people) recognise a leaked one. */
 export const API_TOKEN_PREFIX = 'pgn_';
@@ -12,8 +13,7 @@ export type ApiTokenScope = z.infer<typeof apiTokenScope>;
 export const apiTokenId = z.uuid({ error: 'Must be a token id (UUID).' });
 
 export const createApiTokenInput = z.object({
-  name: z
-    .string({ error: 'Name the token.' })
+  name: text('Name the token.')
     .trim()
     .min(limits.apiTokenName.min, 'Name the token.')
     .max(limits.apiTokenName.max, `A token name must be at most ${limits.apiTokenName.max} characters.`),
