@@ -83,7 +83,10 @@ describe.runIf(adminUrl && redisUrl && tools)('the cluster behind the TLS proxy,
       body: 'over wss, through caddy',
       clientId: crypto.randomUUID(),
     });
-    await page.getByText('over wss, through caddy').waitFor({ timeout: 20_000 });
+    await page
+      .getByTestId('message-body')
+      .filter({ hasText: 'over wss, through caddy' })
+      .waitFor({ timeout: 20_000 });
     await close();
   });
 

@@ -111,8 +111,12 @@ it('a keyboard-only journey: log in, open the chat, edit with ↑, move with arr
   await page.keyboard.press('Enter');
   await menu.waitFor();
   await page.keyboard.press('c');
+  // Typeahead moves focus a moment later; Enter before that would act on the first item.
+  await expect.poll(async () => (await focused(page)).text).toContain('Copy text');
   await page.keyboard.press('Enter');
-  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe('their question');
+  await expect
+    .poll(() => page.evaluate(() => navigator.clipboard.readText()), { timeout: 10_000 })
+    .toBe('their question');
 
   // React from the menu: Enter on 👍.
   await page.keyboard.press('Enter');

@@ -53,7 +53,7 @@ it('edits the profile, shows public cards, and deletes a conversation for one si
   await mine.getByText('That does not look like an email address.').waitFor();
   const newName = `renamed_${randomUUID().slice(0, 6)}`;
   await mine.getByLabel('Email').fill(me.email);
-  await mine.getByLabel('Username').fill(newName);
+  await mine.getByLabel('Username', { exact: true }).fill(newName);
   await mine.getByRole('button', { name: 'Save changes' }).click();
   await mine.getByRole('status').getByText('Saved.').waitFor();
   await expect.poll(() => mine.getByTestId('me').textContent()).toBe(newName);

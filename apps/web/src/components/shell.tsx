@@ -64,7 +64,8 @@ export function Shell({ client, store }: { client: PigeonClient; store: AppStore
             Search
           </NavLink>
           {user?.isAdmin && (
-            <NavLink to="/admin" className={navLink}>
+            // On a phone the one-row navigation has no room: the profile page links to it there.
+            <NavLink to="/admin" className={(state) => `${navLink(state)} hidden sm:block`}>
               Admin
             </NavLink>
           )}

@@ -1,3 +1,4 @@
+import { Link } from 'react-router';
 import { ChangePassword, Devices, YourData } from '../components/account-security';
 import { Button } from '../components/button';
 import { ApiTokens } from '../components/profile/api-tokens';
@@ -18,6 +19,11 @@ export default function ProfilePage() {
   return (
     <div className="mx-auto grid h-full max-w-3xl content-start gap-4 overflow-y-auto p-4">
       <h1 className="text-xl font-semibold">Your profile</h1>
+      {me.isAdmin && (
+        <Link to="/admin" className="font-medium text-indigo-700 underline sm:hidden dark:text-indigo-300">
+          Server admin
+        </Link>
+      )}
       <ProfileForm me={me} />
       <PrivacySettings />
       <Section title="Notifications">
