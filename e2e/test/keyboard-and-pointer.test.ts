@@ -102,7 +102,7 @@ it('a keyboard-only journey: log in, open the chat, edit with ↑, move with arr
   await page.keyboard.press('Enter');
   const menu = page.getByRole('menu', { name: 'Message actions' });
   await menu.waitFor();
-  expect(await focused(page)).toMatchObject({ role: 'menuitemcheckbox', label: 'React 👍' });
+  await expect.poll(() => focused(page)).toMatchObject({ role: 'menuitemcheckbox', label: 'React 👍' });
   expect(await menu.getByRole('menuitem').allTextContents()).toEqual(['Reply', 'Copy text']);
   await page.keyboard.press('Escape');
   await menu.waitFor({ state: 'detached' });
@@ -159,6 +159,7 @@ it('a keyboard-only journey: log in, open the chat, edit with ↑, move with arr
     'Delete for everyone',
   ]);
   await page.keyboard.press('e');
+  await expect.poll(async () => (await focused(page)).text).toBe('Edit');
   await page.keyboard.press('Enter');
   await expect.poll(async () => (await focused(page)).id).toBe('composer');
   expect(await caret(page)).toEqual({ value: 'my answer', start: 9, end: 9 });
@@ -171,8 +172,11 @@ it('a keyboard-only journey: log in, open the chat, edit with ↑, move with arr
   await page.keyboard.press('ArrowUp');
   await expect.poll(async () => (await focused(page)).text).toContain('their last word');
   await page.keyboard.press('ArrowDown');
+  await expect.poll(async () => (await focused(page)).text).toContain('my answer');
   await page.keyboard.press('Enter');
   await menu.waitFor();
+  // The menu focuses its first item once open; End before that would go nowhere.
+  await expect.poll(async () => (await focused(page)).role).toBe('menuitemcheckbox');
   await page.keyboard.press('End');
   await expect.poll(async () => (await focused(page)).text).toBe('Delete for everyone');
   await page.keyboard.press('Enter');
