@@ -123,6 +123,8 @@ export async function logIn(page: Page, baseUrl: string, user: { username: strin
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.waitForURL('**/chats');
+  // The signed-in frame is a chunk of its own: wait until it has loaded and shows.
+  await page.getByTestId('me').waitFor();
 }
 
 /**
