@@ -27,13 +27,12 @@ describe('the built server', () => {
   beforeAll(async () => {
     const dist = join(scratch, 'dist');
     await buildServer(dist);
+    // A legacy deploy resolves the dependencies again: it needs the registry's metadata, which a
+    // fresh machine's cache does not hold (`--offline` failed there), so the cache is only preferred.
     execFileSync(
       'pnpm',
-      ['--filter', '@pigeon/server', 'deploy', '--legacy', '--prod', '--offline', deployed],
-      {
-        cwd: root,
-        stdio: 'ignore',
-      },
+      ['--filter', '@pigeon/server', 'deploy', '--legacy', '--prod', '--prefer-offline', deployed],
+      { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] },
     );
     rmSync(join(deployed, 'dist'), { recursive: true, force: true });
     cpSync(dist, join(deployed, 'dist'), { recursive: true });
