@@ -96,6 +96,8 @@ const envSchema = z
       )
       .pipe(z.array(z.url({ error: 'ALLOWED_ORIGINS must be origins like https://chat.example.com.' })))
       .optional(),
+    /** Sends waiting for their transaction on one instance; more are refused TOO_MANY_REQUESTS. */
+    SEND_QUEUE_MAX: z.coerce.number().int().min(1).max(100_000).default(1024),
     /** WebSockets one user may hold on one instance. */
     WS_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(100_000).default(20),
     /** A tab that sends no presence heartbeat for this long counts as gone (it beats every third). */
@@ -162,6 +164,8 @@ export interface ServerConfig {
   wsAuthTimeoutMs?: number;
   /** Defaults to 20. */
   wsMaxConnectionsPerUser?: number;
+  /** Sends waiting for a transaction on this instance at most (back-pressure). Defaults to 1024. */
+  sendQueueMax?: number;
   /** How often an idle SSE event stream gets a keep-alive comment. Defaults to 15 s. */
   sseKeepAliveMs?: number;
   /**
@@ -208,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     wsAuthTimeoutMs: e.WS_AUTH_TIMEOUT_MS,
     trustProxy: e.TRUST_PROXY === 'true',
     wsMaxConnectionsPerUser: e.WS_MAX_CONNECTIONS_PER_USER,
+    sendQueueMax: e.SEND_QUEUE_MAX,
     presence: {
       ttlMs: e.PRESENCE_TTL_SECONDS * 1000,
       sweepMs: Math.min(5_000, (e.PRESENCE_TTL_SECONDS * 1000) / 3),

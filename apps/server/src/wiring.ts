@@ -60,7 +60,10 @@ export async function wireDependencies(
     tokens,
     log,
     metrics: metrics.api,
-    sends: new SendQueue(database.db, { onBatch: metrics.sendBatchCommitted }),
+    sends: new SendQueue(database.db, {
+      onBatch: metrics.sendBatchCommitted,
+      maxWaiting: config.sendQueueMax,
+    }),
     sessionStatus: createSessionStatus(database.db),
     rateLimits: createRateLimits(
       { ...DEFAULT_RATE_LIMITS, ...config.rateLimits },

@@ -26,6 +26,7 @@ const serverVariables: Record<keyof Env, true> = {
   RATE_LIMITS: true,
   ALLOWED_ORIGINS: true,
   WS_MAX_CONNECTIONS_PER_USER: true,
+  SEND_QUEUE_MAX: true,
   PRESENCE_TTL_SECONDS: true,
   WS_AUTH_TIMEOUT_MS: true,
   COOKIE_SECURE: true,

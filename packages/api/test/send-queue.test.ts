@@ -104,6 +104,27 @@ describe.each(drivers)('group commit of sends (%s)', (driver) => {
     ).toBe('CONFLICT');
   });
 
+  it('refuses sends past its bound with TOO_MANY_REQUESTS at once, storing none of them', async () => {
+    const [a, b] = await Promise.all([user('a'), user('b')]);
+    const ab = await friends(a, b);
+    const queue = new SendQueue(handle.db, { maxInFlight: 1, maxWaiting: 5 });
+    const send = (body: string) =>
+      queue.send(a, { conversationId: ab, body, clientId: randomUUID() }, new Outbox());
+
+    // The first takes the only transaction slot; five wait behind it; the rest find the queue full.
+    const pending = Array.from({ length: 12 }, (_, i) => send(`m${i}`));
+    const codes = await Promise.all(pending.map(codeOf));
+    expect(codes).toEqual([...Array<string>(6).fill('ok'), ...Array<string>(6).fill('TOO_MANY_REQUESTS')]);
+    const refused = await pending[11]?.catch((error: unknown) => error);
+    expect(refused instanceof Error ? refused.message : refused).toMatch(/busy.*Nothing was stored/);
+
+    const stored = await handle.db.select().from(messages).where(eq(messages.conversationId, ab));
+    expect(stored.map((m) => m.body).sort()).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5']);
+
+    // Once drained, the queue takes sends again.
+    expect(await codeOf(send('after'))).toBe('ok');
+  });
+
   it('keeps each user’s events gapless and in message order per conversation across concurrent batches', async () => {
     const hub = await user('hub');
     const others = await Promise.all([1, 2, 3, 4].map((n) => user(`o${n}`)));

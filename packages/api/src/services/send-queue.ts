@@ -1,6 +1,8 @@
 import type { Database } from '@pigeon/db';
 import type { Message, SendMessageInput } from '@pigeon/schema';
+import { TRPCError } from '@trpc/server';
 import type { Outbox } from '../core/changes';
+import { RetryAfter } from '../rate-limits';
 import { sendMessages, type SendJob, type SendOutcome } from './send-batch';
 
 export interface SendQueueOptions {
@@ -8,6 +10,11 @@ export interface SendQueueOptions {
   maxInFlight?: number;
   /** Sends per transaction at most. */
   maxBatch?: number;
+  /**
+   * Sends waiting for a transaction at most; one more is refused with TOO_MANY_REQUESTS at once,
+   * so past saturation senders hear "busy" instead of waiting seconds in a growing queue.
+   */
+  maxWaiting?: number;
   /** Told the size of every batch written (for metrics). */
   onBatch?: (size: number) => void;
 }
@@ -26,6 +33,20 @@ interface Waiting extends SendJob {
 }
 
 /**
+ * Four full batches: at the batch rates measured (docs/benchmarks.md) a send waits well under a
+ * second before its transaction starts, and a burst of a few hundred sends still queues.
+ */
+export const DEFAULT_MAX_WAITING = 1024;
+
+const busy = () =>
+  new TRPCError({
+    code: 'TOO_MANY_REQUESTS',
+    message: 'The server is busy storing other messages. Nothing was stored: send again shortly.',
+    // A queue drains in well under a second; one second is the smallest Retry-After there is.
+    cause: new RetryAfter(1),
+  });
+
+/**
  * Group commit for sends. While transactions are in flight, new sends wait here and go
  * together into the next one, so under load the cost of a transaction (round trips, the
  * commit's flush to disk) is shared by many messages, and with no load a send goes at once.
@@ -35,6 +56,7 @@ export class SendQueue {
   private inFlight = 0;
   private readonly maxInFlight: number;
   private readonly maxBatch: number;
+  private readonly maxWaiting: number;
   private readonly onBatch: (size: number) => void;
 
   constructor(
@@ -45,11 +67,16 @@ export class SendQueue {
     // make the next batch bigger, and more transactions would only queue on the same rows.
     this.maxInFlight = options.maxInFlight ?? 1;
     this.maxBatch = options.maxBatch ?? 256;
+    this.maxWaiting = options.maxWaiting ?? DEFAULT_MAX_WAITING;
     this.onBatch = options.onBatch ?? (() => undefined);
   }
 
-  /** Resolves after commit with the stored message; its events are in `outbox` by then. */
+  /**
+   * Resolves after commit with the stored message; its events are in `outbox` by then. Rejects
+   * at once with TOO_MANY_REQUESTS, storing nothing, when `maxWaiting` sends already wait.
+   */
   send(senderId: string, input: SendMessageInput, outbox: Outbox): Promise<SendResult> {
+    if (this.waiting.length >= this.maxWaiting) return Promise.reject(busy());
     return new Promise((resolve, reject) => {
       this.waiting.push({ senderId, input, outbox, resolve, reject });
       this.pump();
