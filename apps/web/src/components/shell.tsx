@@ -61,17 +61,14 @@ export function Shell({ client, store }: { client: PigeonClient; store: AppStore
         <nav aria-label="Main" className="flex min-w-0 gap-1">
           <NavLink to="/chats" className={navLink}>
             Chats
-            <NavBadge
-              count={counts.unreadChats}
-              label={`${counts.unreadChats} unread ${counts.unreadChats === 1 ? 'chat' : 'chats'}`}
-              testId="chats-badge"
-            />
+            <NavBadge count={counts.unreadChats} one="unread chat" many="unread chats" testId="chats-badge" />
           </NavLink>
           <NavLink to="/people" className={navLink}>
             People
             <NavBadge
               count={counts.incomingRequests}
-              label={`${counts.incomingRequests} friend ${counts.incomingRequests === 1 ? 'request' : 'requests'}`}
+              one="friend request"
+              many="friend requests"
               testId="people-badge"
             />
           </NavLink>
@@ -95,7 +92,10 @@ export function Shell({ client, store }: { client: PigeonClient; store: AppStore
               data-testid="me"
               aria-label={`${personName(user)}, your profile`}
             >
-              <Avatar name={personName(user)} seed={user.id} size="xs" />
+              {/* Taller than a line of text: its margins keep this link as high as the others. */}
+              <span className="-my-0.5 flex">
+                <Avatar name={personName(user)} seed={user.id} size="xs" />
+              </span>
               <span className="hidden truncate sm:inline">{personName(user)}</span>
             </NavLink>
           )}

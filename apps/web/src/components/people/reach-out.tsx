@@ -56,7 +56,7 @@ export function NextStep({ user, reachOut }: { user: PublicUser; reachOut: Reach
     <Button
       variant="primary"
       onClick={() => reachOut.ask(user)}
-      aria-label={`Add ${personName(user)} as a friend`}
+      aria-label={`Add friend ${personName(user)}`}
     >
       Add friend
     </Button>
