@@ -97,6 +97,18 @@ describe.each(backends)('display names (%s)', (backend) => {
     expect((await seeker.client.users.search.query({ query: 'Quill' })).users).toEqual([]);
   });
 
+  it('is gone with a deleted account: its old chats show the anonymised username, nothing chosen', async () => {
+    const leaver = await t.user('dn_leaver');
+    const stayer = await t.user('dn_stayer');
+    const conversationId = await befriend(leaver, stayer);
+    await leaver.client.auth.updateProfile.mutate({ displayName: 'Soon Gone' });
+    await leaver.client.auth.deleteAccount.mutate({ password: leaver.password });
+    const conversation = (await stayer.client.conversations.list.query()).find(
+      (c) => c.id === conversationId,
+    );
+    expect(conversation?.members).toEqual([expect.objectContaining({ id: leaver.id, displayName: null })]);
+  });
+
   it('changes only the caller’s own profile, and needs a login', async () => {
     const a = await t.user('dn_own');
     const b = await t.user('dn_other');
