@@ -61,7 +61,7 @@ describe('two people chatting in Chromium', () => {
     await b.getByLabel('Search by username').fill(alice.username.slice(0, 9));
     await b
       .getByRole('list', { name: 'Search results' })
-      .getByRole('button', { name: `Add ${alice.username} as a friend` })
+      .getByRole('button', { name: `Add friend ${alice.username}` })
       .click();
     await b.getByText('Waiting for an answer').waitFor();
 

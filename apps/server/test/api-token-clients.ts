@@ -35,6 +35,7 @@ export function clientWithApiToken(url: string, secret: string): PigeonClient {
       user: {
         id: '00000000-0000-4000-8000-000000000000',
         username: 'api-token',
+        displayName: null,
         email: null,
         createdAt: new Date().toISOString(),
         isBot: false,

@@ -24,6 +24,7 @@ describe.each(backends)('accounts and tokens (%s)', (backend) => {
         user: {
           id: '00000000-0000-4000-8000-000000000000',
           username: 'x',
+          displayName: null,
           isBot: false,
           email: null,
           createdAt: new Date().toISOString(),

@@ -258,7 +258,11 @@ async function validInputs(t: TestServer, a: FuzzUser, b: FuzzUser, c: FuzzUser)
     'auth.revokeSession': { sessionId: otherSession?.id },
     'auth.deleteAccount': { password: a.password },
     'auth.changePassword': { currentPassword: a.password, newPassword: 'a different long pass' },
-    'auth.updateProfile': { username: 'fuzz_renamed', email: 'fuzz_renamed@example.com' },
+    'auth.updateProfile': {
+      username: 'fuzz_renamed',
+      displayName: 'Fuzz Renamed',
+      email: 'fuzz_renamed@example.com',
+    },
     'conversations.open': { userId: b.id },
     'conversations.markRead': { conversationId, messageId: message.id },
     'conversations.clear': { conversationId },

@@ -56,6 +56,7 @@ export function clientWith(server: TestServer, accessToken: string): PigeonClien
       user: {
         id: '00000000-0000-4000-8000-000000000000',
         username: 'x',
+        displayName: null,
         email: null,
         createdAt: new Date().toISOString(),
         isAdmin: false,

@@ -10,7 +10,9 @@ describe.each(backends)('the seed flow (%s)', (backend) => {
 
     const found = await bob.client.users.search.query({ query: alice.username.slice(0, 8).toUpperCase() });
     expect(found.users.map((u) => u.username)).toContain(alice.username);
-    expect(found.users.every((u) => Object.keys(u).sort().join() === 'id,isBot,username')).toBe(true);
+    expect(found.users.every((u) => Object.keys(u).sort().join() === 'displayName,id,isBot,username')).toBe(
+      true,
+    );
 
     const aliceEvents = collectEvents(alice.client);
     const bobEvents = collectEvents(bob.client);
@@ -23,7 +25,7 @@ describe.each(backends)('the seed flow (%s)', (backend) => {
     expect((await alice.client.friends.requests.query()).incoming).toEqual([
       {
         id: request.id,
-        from: { id: bob.id, username: bob.username, isBot: false },
+        from: { id: bob.id, username: bob.username, displayName: null, isBot: false },
         createdAt: request.createdAt,
       },
     ]);
@@ -36,7 +38,9 @@ describe.each(backends)('the seed flow (%s)', (backend) => {
     expect(await alice.client.friends.requests.query()).toEqual({ incoming: [], outgoing: [] });
 
     const conversation = await alice.client.conversations.open.mutate({ userId: bob.id });
-    expect(conversation.members).toEqual([{ id: bob.id, username: bob.username, isBot: false }]);
+    expect(conversation.members).toEqual([
+      { id: bob.id, username: bob.username, displayName: null, isBot: false },
+    ]);
     const sameFromBob = await bob.client.conversations.open.mutate({ userId: alice.id });
     expect(sameFromBob.id).toBe(conversation.id);
 

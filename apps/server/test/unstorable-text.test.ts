@@ -43,6 +43,7 @@ describe.each(backends)('text the database cannot store (%s)', (backend) => {
         await refusal(a.client.conversations.createGroup.mutate({ name: bad, memberIds: [b.id] })),
       ).toEqual(expected);
       expect(await refusal(a.client.auth.updateProfile.mutate({ username: bad }))).toEqual(expected);
+      expect(await refusal(a.client.auth.updateProfile.mutate({ displayName: bad }))).toEqual(expected);
       // Anonymous: the one found without an account.
       expect(await refusal(t.client().auth.login.mutate({ username: bad, password: 'whatever' }))).toEqual(
         expected,

@@ -10,6 +10,7 @@ import { createStore } from '../src/store';
 const ada: Me = {
   id: 'u1',
   username: 'ada',
+  displayName: null,
   isBot: false,
   email: 'ada@example.com',
   createdAt: '2026-01-01T00:00:00.000Z',

@@ -9,6 +9,7 @@ const conversationId = 'conv';
 const ada: Me = {
   id: 'u',
   username: 'ada',
+  displayName: null,
   isBot: false,
   email: null,
   createdAt: '2026-01-01T00:00:00.000Z',

@@ -7,6 +7,7 @@ function session(token: string, expiresInMs: number): AuthSession {
     user: {
       id: 'u',
       username: 'u',
+      displayName: null,
       email: null,
       createdAt: new Date().toISOString(),
       isAdmin: false,

@@ -23,6 +23,8 @@ export const users = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     username: text('username').notNull(),
+    /** The name shown by (not unique; the username tells people apart). Null: show the username. */
+    displayName: text('display_name'),
     /** Never shown to anyone but its owner. Null only for accounts made before emails existed. */
     email: text('email'),
     passwordHash: text('password_hash').notNull(),
@@ -51,6 +53,10 @@ export const users = pgTable(
     // One index serves both case-insensitive uniqueness and prefix search (LIKE 'abc%').
     uniqueIndex('users_username_lower_key').using('btree', sql`lower(${t.username}) text_pattern_ops`),
     uniqueIndex('users_email_lower_key').on(sql`lower(${t.email})`),
+    // Prefix search on display names, as on usernames.
+    index('users_display_name_lower_idx')
+      .using('btree', sql`lower(${t.displayName}) text_pattern_ops`)
+      .where(sql`${t.displayName} is not null`),
     // Newest users first, for suggestions to people with no friends yet.
     index('users_created_at_idx').on(t.createdAt),
     // "My bots" for their owner.

@@ -23,8 +23,9 @@ beforeAll(async () => {
   handle = createDb({ dataDir: 'memory://' });
   await handle.migrate();
   await handle.db.execute(sql`
-    insert into users (id, username, password_hash)
-    select ('00000000-0000-4000-8000-' || lpad(g::text, 12, '0'))::uuid, 'user' || g, 'x' from generate_series(1, 500) g`);
+    insert into users (id, username, display_name, password_hash)
+    select ('00000000-0000-4000-8000-' || lpad(g::text, 12, '0'))::uuid, 'user' || g, 'Person ' || g, 'x'
+    from generate_series(1, 500) g`);
   await handle.db.execute(sql`analyze`);
 });
 afterAll(() => handle.close());
@@ -42,6 +43,11 @@ describe('query plans', () => {
       'username prefix search',
       sql`select id from users where lower(username) ~>=~ 'user1' and lower(username) ~<~ ('user1' || chr(127)) order by lower(username) using ~<~ limit 21`,
       'users_username_lower_key',
+    ],
+    [
+      'people search by username or display name',
+      sql`select id from users where (lower(username) ~>=~ 'pers' and lower(username) ~<~ ('pers' || chr(127))) or (display_name is not null and lower(display_name) ~>=~ lower('Pers') and lower(display_name) ~<~ (lower('Pers') || chr(1114111))) order by lower(username) using ~<~ limit 21`,
+      'users_display_name_lower_idx',
     ],
     ['login lookup', sql`select * from users where lower(username) = 'user7'`, 'users_username_lower_key'],
     [

@@ -10,6 +10,16 @@ export const username = text('Username is required.')
   .max(limits.username.max, `Username must be at most ${limits.username.max} characters.`)
   .regex(/^[A-Za-z0-9_.-]+$/, 'Username may contain only letters, digits, ".", "_" and "-".');
 
+/**
+ * The name to be shown by: any characters PostgreSQL can store, trimmed; an empty one clears it
+ * (null), so the username is shown again.
+ */
+export const displayName = text('Display name must be text.')
+  .trim()
+  .max(limits.displayName.max, `Display name must be at most ${limits.displayName.max} characters.`)
+  .transform((name) => (name === '' ? null : name))
+  .nullable();
+
 export const email = text('Email is required.')
   .trim()
   .max(limits.email.max, `Email must be at most ${limits.email.max} characters.`)
@@ -59,6 +69,8 @@ export const logoutInput = z.object({}).optional();
 export const me = z.object({
   id: userId,
   username: z.string(),
+  /** Null when none is set: the username is shown instead. */
+  displayName: z.string().nullable(),
   /** Null only for accounts made before emails were asked for. */
   email: z.string().nullable(),
   createdAt: timestamp,
@@ -79,13 +91,17 @@ export const authSession = z.object({
 });
 export type AuthSession = z.infer<typeof authSession>;
 
-/** Change your own username and/or email; conversations and friendships stay as they are. */
+/**
+ * Change your own username, display name and/or email; conversations and friendships stay as they
+ * are. `displayName: null` (or only spaces) clears the display name.
+ */
 export const updateProfileInput = z
-  .object({ username: username.optional(), email: email.optional() })
+  .object({ username: username.optional(), displayName: displayName.optional(), email: email.optional() })
   .strict()
   .refine(
-    (changes) => changes.username !== undefined || changes.email !== undefined,
-    'Change the username, the email or both.',
+    (changes) =>
+      changes.username !== undefined || changes.displayName !== undefined || changes.email !== undefined,
+    'Change the username, the display name or the email.',
   );
 export type UpdateProfileInput = z.infer<typeof updateProfileInput>;
 

@@ -12,6 +12,11 @@ export const publicUser = z.object({
   id: userId,
   username: z.string(),
   /**
+   * The name the person chose to be shown by (unique it is not: the username tells people apart).
+   * Null when none is set, and for events stored before display names existed.
+   */
+  displayName: z.string().nullable().default(null),
+  /**
    * A bot account (made by a person, acting through API tokens): shown with a "bot" badge.
    * Defaults to false only for events stored before bots existed.
    */

@@ -1,6 +1,8 @@
 /** Every bound on user input lives here, so the server, the client and the web app agree on them. */
 export const limits = {
   username: { min: 3, max: 32 },
+  /** A display name is shown in lists and headers: long enough for a full name, no longer. */
+  displayName: { max: 64 },
   /** RFC 5321's path limit. */
   email: { max: 254 },
   /** Argon2 cost grows with input length; the upper bound keeps hashing a fixed price. */

@@ -24,7 +24,11 @@ export const login: CommandModule = (program) => {
         const token = (await readSecretLine()).trim();
         // Saved only once the server has accepted it.
         const user = await clientFor(server, { token }).auth.me.query();
-        writeConfig({ server, token, user: { id: user.id, username: user.username, isBot: user.isBot } });
+        writeConfig({
+          server,
+          token,
+          user: { id: user.id, username: user.username, displayName: user.displayName, isBot: user.isBot },
+        });
         print(`Logged in as ${user.username} with a token. Saved in ${configFile()}.`);
         return;
       }

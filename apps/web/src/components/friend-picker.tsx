@@ -1,4 +1,5 @@
 import type { PublicUser } from '@pigeon/schema';
+import { personName } from '../lib/names';
 
 /** Checkboxes for choosing some of one's friends (who to put in a group). */
 export function FriendPicker({
@@ -32,7 +33,7 @@ export function FriendPicker({
                   onChange(next);
                 }}
               />
-              {f.username}
+              {personName(f)}
             </label>
           </li>
         ))}

@@ -8,6 +8,7 @@ import { Button } from './button';
 import { FriendPicker } from './friend-picker';
 import { GroupMembers } from './group-members';
 import { GroupNameField } from './group-name-field';
+import { personName } from '../lib/names';
 
 /** Who is in a group; its owner renames it and adds or removes people; anyone can leave. */
 export function GroupPanel({ conversation }: { conversation: Conversation }) {
@@ -61,7 +62,7 @@ export function GroupPanel({ conversation }: { conversation: Conversation }) {
         onRemove={
           owner
             ? (member) => {
-                if (window.confirm(`Remove ${member.username} from the group?`)) {
+                if (window.confirm(`Remove ${personName(member)} from the group?`)) {
                   remove.mutate({ conversationId, userId: member.id });
                 }
               }

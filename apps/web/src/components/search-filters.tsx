@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useMyId } from '../lib/me';
 import { useTRPC } from '../lib/trpc';
 import { conversationTitle } from '../lib/conversation-labels';
+import { personName } from '../lib/names';
 
 export interface SearchFilter {
   conversationId?: string;
@@ -58,7 +59,7 @@ export function SearchFilters({
           {myId && <option value={myId}>Me</option>}
           {friends.data?.map((f) => (
             <option key={f.id} value={f.id}>
-              {f.username}
+              {personName(f)}
             </option>
           ))}
         </select>

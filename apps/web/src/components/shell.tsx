@@ -5,6 +5,8 @@ import { NavLink, Outlet, useMatch } from 'react-router';
 import { startEventStream } from '../lib/events';
 import { usePresenceHeartbeat } from '../lib/presence';
 import { useMe } from '../lib/me';
+import { personName } from '../lib/names';
+import { useNavCounts } from '../lib/nav-counts';
 import { useTRPC } from '../lib/trpc';
 import { useUnreadTitle } from '../lib/unread-title';
 import { useLogOut } from '../lib/use-log-out';
@@ -12,6 +14,8 @@ import { useOfflineSupport } from '../lib/use-offline-support';
 import { useAppSelector, type AppStore } from '../store';
 import { ConnectionBadge } from './connection-badge';
 import { ConnectionBanner } from './connection-banner';
+import { Avatar } from './avatar';
+import { NavBadge } from './nav-badge';
 
 const navLink = ({ isActive }: { isActive: boolean }) =>
   `shrink-0 rounded-md px-2.5 py-1.5 text-sm font-medium sm:px-3 ${
@@ -41,6 +45,7 @@ export function Shell({ client, store }: { client: PigeonClient; store: AppStore
   useOfflineSupport(client, store);
   const logOut = useLogOut();
   const inConversation = useMatch('/chats/:conversationId') !== null;
+  const counts = useNavCounts();
 
   return (
     <div className="flex h-full flex-col">
@@ -56,9 +61,16 @@ export function Shell({ client, store }: { client: PigeonClient; store: AppStore
         <nav aria-label="Main" className="flex min-w-0 gap-1">
           <NavLink to="/chats" className={navLink}>
             Chats
+            <NavBadge count={counts.unreadChats} one="unread chat" many="unread chats" testId="chats-badge" />
           </NavLink>
           <NavLink to="/people" className={navLink}>
             People
+            <NavBadge
+              count={counts.incomingRequests}
+              one="friend request"
+              many="friend requests"
+              testId="people-badge"
+            />
           </NavLink>
           <NavLink to="/search" className={navLink}>
             Search
@@ -72,14 +84,21 @@ export function Shell({ client, store }: { client: PigeonClient; store: AppStore
         </nav>
         <div className="ml-auto flex min-w-0 items-center gap-2 sm:gap-3">
           <ConnectionBadge />
-          <NavLink
-            to="/profile"
-            className={(state) => `${navLink(state)} max-w-28 truncate sm:max-w-48`}
-            data-testid="me"
-            aria-label={`${user?.username ?? ''}, your profile`}
-          >
-            {user?.username}
-          </NavLink>
+          {user && (
+            // On a phone the avatar alone (the name is in its label); beside it from a tablet up.
+            <NavLink
+              to="/profile"
+              className={(state) => `${navLink(state)} flex max-w-48 min-w-0 items-center gap-2`}
+              data-testid="me"
+              aria-label={`${personName(user)}, your profile`}
+            >
+              {/* Taller than a line of text: its margins keep this link as high as the others. */}
+              <span className="-my-0.5 flex">
+                <Avatar name={personName(user)} seed={user.id} size="xs" />
+              </span>
+              <span className="hidden truncate sm:inline">{personName(user)}</span>
+            </NavLink>
+          )}
           <button
             type="button"
             onClick={logOut.start}

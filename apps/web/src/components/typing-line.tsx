@@ -1,6 +1,9 @@
 import type { PublicUser } from '@pigeon/schema';
 import { useEffect, useState } from 'react';
+import { personName } from '../lib/names';
 import { typistsAt, useTypists } from '../lib/signals';
+
+const personNameOf = (member: PublicUser | undefined) => (member ? personName(member) : 'Someone');
 
 /** "ada is typing…" under the messages, gone when their signal runs out or their message lands. */
 export function TypingLine({ conversationId, members }: { conversationId: string; members: PublicUser[] }) {
@@ -15,7 +18,7 @@ export function TypingLine({ conversationId, members }: { conversationId: string
     return () => clearInterval(timer);
   }, [active]);
 
-  const names = typists.map((id) => members.find((m) => m.id === id)?.username ?? 'Someone');
+  const names = typists.map((id) => personNameOf(members.find((m) => m.id === id)));
   return (
     <p
       className="h-5 px-4 text-xs text-slate-600 dark:text-slate-300"

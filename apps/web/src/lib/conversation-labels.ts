@@ -1,10 +1,11 @@
 import { limits, type Conversation } from '@pigeon/schema';
+import { personName } from './names';
 
 /* Plain functions, kept apart from the chat list's components: the tab title uses them from the
    first screen on, and must not pull the chat chunk (Markdown and all) into it. */
 
 export function conversationTitle(conversation: Conversation): string {
-  return conversation.name ?? (conversation.members.map((m) => m.username).join(', ') || 'Just you');
+  return conversation.name ?? (conversation.members.map(personName).join(', ') || 'Just you');
 }
 
 /** "3", or "99+" past the server's counting cap. */

@@ -1,4 +1,5 @@
 import type { Conversation, Message } from '@pigeon/schema';
+import { personName } from './names';
 
 /** Whether this browser can show notifications at all, and what the person said. */
 export function notificationPermission(): NotificationPermission | 'unsupported' {
@@ -21,7 +22,8 @@ export function notifyIfAway(
 ) {
   if (message.senderId === meId || conversation?.muted) return;
   if (document.visibilityState !== 'hidden' || notificationPermission() !== 'granted') return;
-  const sender = conversation?.members.find((m) => m.id === message.senderId)?.username ?? 'New message';
+  const member = conversation?.members.find((m) => m.id === message.senderId);
+  const sender = member ? personName(member) : 'New message';
   // Plain text: a notification renders no Markdown, and shows at most a line or two.
   const body = message.body.replace(/[*_`]/g, '').slice(0, 140);
   const notification = new Notification(sender, { body, tag: message.conversationId });

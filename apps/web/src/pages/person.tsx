@@ -6,6 +6,8 @@ import { Button } from '../components/button';
 import { Spinner } from '../components/spinner';
 import { fullTime } from '../lib/time';
 import { useTRPC } from '../lib/trpc';
+import { Avatar } from '../components/avatar';
+import { personName } from '../lib/names';
 
 const STANDING: Record<UserCard['relationship'], string> = {
   self: 'This is you.',
@@ -51,10 +53,16 @@ export default function PersonPage() {
         aria-labelledby="person-name"
         className="rounded-lg border border-slate-200 p-6 dark:border-slate-800"
       >
-        <h1 id="person-name" className="flex items-center gap-2 text-xl font-semibold">
-          {person.username}
-          <BotBadge isBot={person.isBot} />
-        </h1>
+        <div className="flex items-center gap-4">
+          <Avatar name={personName(person)} seed={person.id} size="lg" />
+          <div className="min-w-0">
+            <h1 id="person-name" className="flex items-center gap-2 text-xl font-semibold">
+              <span className="truncate">{personName(person)}</span>
+              <BotBadge isBot={person.isBot} />
+            </h1>
+            <p className="truncate text-sm text-slate-600 dark:text-slate-300">@{person.username}</p>
+          </div>
+        </div>
         <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">
           On Pigeon since <time dateTime={person.memberSince}>{fullTime(person.memberSince)}</time>
         </p>

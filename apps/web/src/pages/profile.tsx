@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
 import { ChangePassword, Devices, YourData } from '../components/account-security';
+import { Avatar } from '../components/avatar';
 import { Button } from '../components/button';
 import { ApiTokens } from '../components/profile/api-tokens';
 import { Bots } from '../components/profile/bots';
@@ -9,6 +10,7 @@ import { ProfileForm } from '../components/profile/profile-form';
 import { Section } from '../components/section';
 import { Spinner } from '../components/spinner';
 import { useMe } from '../lib/me';
+import { personName } from '../lib/names';
 import { useLogOut } from '../lib/use-log-out';
 
 /** Your account: who you are to others, how to reach you, and your preferences. */
@@ -18,7 +20,10 @@ export default function ProfilePage() {
   if (!me) return <Spinner label="Loading your profile" />;
   return (
     <div className="mx-auto grid h-full max-w-3xl content-start gap-4 overflow-y-auto p-4">
-      <h1 className="text-xl font-semibold">Your profile</h1>
+      <h1 className="flex items-center gap-3 text-xl font-semibold">
+        <Avatar name={personName(me)} seed={me.id} />
+        Your profile
+      </h1>
       {me.isAdmin && (
         <Link to="/admin" className="font-medium text-indigo-700 underline sm:hidden dark:text-indigo-300">
           Server admin

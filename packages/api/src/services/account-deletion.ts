@@ -93,6 +93,7 @@ async function eraseIn(tx: Tx, events: EventWriter, userId: string): Promise<str
     .set({
       // The whole id: unique, and longer than any name one can register, so nobody can take it.
       username: `deleted_${userId}`,
+      displayName: null,
       email: null,
       passwordHash: '!',
       deletedAt: new Date(),

@@ -8,6 +8,7 @@ import type { Tx } from '../core/types';
 import { endFriendship } from './friendships';
 import { lockPair } from './pair';
 import { findLiveUser } from './user-lookup';
+import { publicUserColumns } from './public-user';
 
 /** The one answer a blocked person gets, whichever side blocked: nothing more is revealed. */
 export const notPossible = () => new TRPCError({ code: 'FORBIDDEN', message: 'That is not possible.' });
@@ -90,7 +91,7 @@ export function unblockUser(scope: ChangeScope, viewerId: string, userId: string
 
 export function listBlocked(db: Database, viewerId: string): Promise<PublicUser[]> {
   return db
-    .select({ id: users.id, username: users.username, isBot: users.isBot })
+    .select(publicUserColumns)
     .from(blocks)
     .innerJoin(users, eq(users.id, blocks.blockedId))
     .where(eq(blocks.blockerId, viewerId))

@@ -4,6 +4,7 @@ import { limits } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { toMessage } from './views';
+import { publicUserColumns, toPublicUser } from './public-user';
 
 /** One conversation as the viewer sees it (they must be in it). */
 export async function conversationView(db: Database, viewerId: string, id: string): Promise<Conversation> {
@@ -57,9 +58,7 @@ async function loadConversations(
   const everyone = await db
     .select({
       conversationId: conversationMembers.conversationId,
-      id: users.id,
-      username: users.username,
-      isBot: users.isBot,
+      ...publicUserColumns,
       lastRead: conversationMembers.lastReadMessageId,
       sharesReceipts: users.sendReadReceipts,
     })
@@ -79,7 +78,7 @@ async function loadConversations(
       kind: conversation.kind,
       name: conversation.name,
       ownerId: conversation.ownerId,
-      members: others.map((m) => ({ id: m.id, username: m.username, isBot: m.isBot })),
+      members: others.map(toPublicUser),
       lastMessage: lastMessage ? toMessage(lastMessage) : null,
       unreadCount: unread,
       lastReadMessageId: lastRead,

@@ -1,5 +1,5 @@
 import { friendRequests, friendships, users, type Database } from '@pigeon/db';
-import type { FriendRequest, FriendRequestInput, FriendRequestsOutput } from '@pigeon/schema';
+import type { FriendRequest, FriendRequestInput, FriendRequestsOutput, PublicUser } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, desc, eq } from 'drizzle-orm';
 import { commitChange, type ChangeScope, type EventWriter } from '../core/changes';
@@ -8,15 +8,15 @@ import { blockedEitherWay, notPossible } from './blocks';
 import { areFriends } from './friendships';
 import { lockPair } from './pair';
 import { findLiveUser, findUserByUsername } from './user-lookup';
+import { publicUserColumns, toPublicUser } from './public-user';
 
 type Row = typeof friendRequests.$inferSelect;
-type UserRow = { id: string; username: string; isBot: boolean };
 
-function toRequest(row: Row, from: UserRow, to: UserRow): FriendRequest {
+function toRequest(row: Row, from: PublicUser, to: PublicUser): FriendRequest {
   return {
     id: row.id,
-    from: { id: from.id, username: from.username, isBot: from.isBot },
-    to: { id: to.id, username: to.username, isBot: to.isBot },
+    from: toPublicUser(from),
+    to: toPublicUser(to),
     status: row.status,
     createdAt: row.createdAt.toISOString(),
   };
@@ -41,7 +41,7 @@ export async function sendFriendRequest(
   }
   const me = await findLiveUser(db, viewerId);
   if (!me) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
-  const them: UserRow = { id: target.id, username: target.username, isBot: target.isBot };
+  const them = toPublicUser(target);
 
   return commitChange(scope, async (tx, events) => {
     await lockPair(tx, me.id, them.id);
@@ -93,8 +93,8 @@ async function acceptInTx(
   tx: Tx,
   events: EventWriter,
   row: Row,
-  from: UserRow,
-  to: UserRow,
+  from: PublicUser,
+  to: PublicUser,
 ): Promise<FriendRequest> {
   const now = new Date();
   const [updated] = await tx
@@ -168,9 +168,7 @@ function pendingRequests(db: Database, viewerId: string, viewerSide: 'from' | 't
     .select({
       id: friendRequests.id,
       createdAt: friendRequests.createdAt,
-      userId: users.id,
-      username: users.username,
-      isBot: users.isBot,
+      other: publicUserColumns,
     })
     .from(friendRequests)
     .innerJoin(users, eq(users.id, theirs))
@@ -179,7 +177,7 @@ function pendingRequests(db: Database, viewerId: string, viewerSide: 'from' | 't
     .then((rows) =>
       rows.map((r) => ({
         id: r.id,
-        other: { id: r.userId, username: r.username, isBot: r.isBot },
+        other: r.other,
         createdAt: r.createdAt.toISOString(),
       })),
     );

@@ -5,6 +5,7 @@ import { and, asc, eq, or, sql } from 'drizzle-orm';
 import { commitChange, type ChangeScope, type EventWriter } from '../core/changes';
 import type { Tx } from '../core/types';
 import { lockPair } from './pair';
+import { publicUserColumns, toPublicUser } from './public-user';
 
 export function areFriends(db: Database | Tx, userId: string, otherId: string) {
   return db
@@ -16,12 +17,12 @@ export function areFriends(db: Database | Tx, userId: string, otherId: string) {
 
 export async function listFriends(db: Database, viewerId: string): Promise<Friend[]> {
   const rows = await db
-    .select({ id: users.id, username: users.username, isBot: users.isBot, since: friendships.createdAt })
+    .select({ ...publicUserColumns, since: friendships.createdAt })
     .from(friendships)
     .innerJoin(users, eq(users.id, friendships.friendId))
     .where(eq(friendships.userId, viewerId))
     .orderBy(asc(sql`lower(${users.username})`));
-  return rows.map((r) => ({ id: r.id, username: r.username, isBot: r.isBot, since: r.since.toISOString() }));
+  return rows.map((r) => ({ ...toPublicUser(r), since: r.since.toISOString() }));
 }
 
 /** Ends a friendship inside the caller's transaction; both sides hear of it. False if there was none. */

@@ -8,6 +8,7 @@ import type { EventEntry } from '../core/event-log';
 import type { Tx } from '../core/types';
 import { conversationView } from './conversation-list';
 import { notPossible } from './blocks';
+import { publicUserColumns } from './public-user';
 
 type GroupChange = Extract<PigeonEvent, { type: 'group.updated' }>['change'];
 
@@ -84,7 +85,7 @@ async function groupInfo(tx: Tx, conversationId: string): Promise<GroupInfo> {
     .from(conversations)
     .where(eq(conversations.id, conversationId));
   const members = await tx
-    .select({ id: users.id, username: users.username, isBot: users.isBot })
+    .select(publicUserColumns)
     .from(conversationMembers)
     .innerJoin(users, eq(users.id, conversationMembers.userId))
     .where(eq(conversationMembers.conversationId, conversationId))

@@ -2,6 +2,7 @@ import { blocks, friendRequests, friendships, users, type Database } from '@pige
 import type { Me, UpdateProfileInput, UserCard } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
+import { publicUserColumns, toPublicUser } from './public-user';
 import { whichIsTaken } from './user-lookup';
 import { toMe } from './views';
 import { commitChange, type ChangeScope } from '../core/changes';
@@ -22,7 +23,7 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
- * Changes the viewer's username and/or email. Everything refers to users by id, so
+ * Changes the viewer's username, display name and/or email. Everything refers to users by id, so
  * conversations and friendships stay intact; friends hear of a new name through their streams.
  */
 export async function updateProfile(
@@ -38,17 +39,18 @@ export async function updateProfile(
         .update(users)
         .set({
           ...(input.username === undefined ? {} : { username: input.username }),
+          ...(input.displayName === undefined ? {} : { displayName: input.displayName }),
           ...(input.email === undefined ? {} : { email: input.email }),
         })
         .where(eq(users.id, viewerId))
         .returning();
       if (!after) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
-      if (after.username === before.username) return toMe(after);
+      if (after.username === before.username && after.displayName === before.displayName) return toMe(after);
       const friends = await tx
         .select({ id: friendships.friendId })
         .from(friendships)
         .where(eq(friendships.userId, viewerId));
-      const user = { id: after.id, username: after.username, isBot: after.isBot };
+      const user = toPublicUser(after);
       await events.append(
         [viewerId, ...friends.map((f) => f.id)].map((userId) => ({
           userId,
@@ -69,15 +71,13 @@ export async function updateProfile(
  */
 export async function userCard(db: Database, viewerId: string, userId: string): Promise<UserCard> {
   const [user] = await db
-    .select({ id: users.id, username: users.username, isBot: users.isBot, createdAt: users.createdAt })
+    .select({ ...publicUserColumns, createdAt: users.createdAt })
     .from(users)
     .where(and(eq(users.id, userId), isNull(users.deletedAt)));
   const notFound = new TRPCError({ code: 'NOT_FOUND', message: 'No such user.' });
   if (!user) throw notFound;
   const card = (relationship: UserCard['relationship']): UserCard => ({
-    id: user.id,
-    username: user.username,
-    isBot: user.isBot,
+    ...toPublicUser(user),
     memberSince: user.createdAt.toISOString(),
     relationship,
   });

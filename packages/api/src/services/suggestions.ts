@@ -4,6 +4,7 @@ import { limits } from '@pigeon/schema';
 import { and, asc, desc, eq, notExists, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { notBlockedWith } from './blocks';
+import { publicUserColumns } from './public-user';
 
 /** People the viewer has no tie with yet: friends of friends first (most mutual friends), then newcomers. */
 export async function suggestFriends(db: Database, viewerId: string): Promise<Suggestion[]> {
@@ -37,19 +38,19 @@ export async function suggestFriends(db: Database, viewerId: string): Promise<Su
     );
   const mutual = sql<number>`count(*)::int`;
   const friendsOfFriends = await db
-    .select({ id: users.id, username: users.username, isBot: users.isBot, mutualFriends: mutual })
+    .select({ ...publicUserColumns, mutualFriends: mutual })
     .from(mine)
     .innerJoin(theirs, eq(theirs.userId, mine.friendId))
     .innerJoin(users, eq(users.id, theirs.friendId))
     .where(and(eq(mine.userId, viewerId), candidate(users.id)))
-    .groupBy(users.id, users.username, users.isBot)
+    .groupBy(users.id, users.username, users.displayName, users.isBot)
     .orderBy(desc(mutual), asc(users.username))
     .limit(limits.suggestions.max);
   const room = limits.suggestions.max - friendsOfFriends.length;
   if (room === 0) return friendsOfFriends;
   const seen = new Set(friendsOfFriends.map((s) => s.id));
   const newcomers = await db
-    .select({ id: users.id, username: users.username, isBot: users.isBot })
+    .select(publicUserColumns)
     .from(users)
     // Strangers' bots are not pushed at newcomers: people find a bot by its name.
     .where(and(candidate(users.id), eq(users.isBot, false)))

@@ -3,11 +3,12 @@ import type { PublicUser } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../core/types';
+import { publicUserColumns } from './public-user';
 
 /** A live (not deleted) user's public face, by id. */
 export async function findLiveUser(db: Database | Tx, id: string): Promise<PublicUser | undefined> {
   const [user] = await db
-    .select({ id: users.id, username: users.username, isBot: users.isBot })
+    .select(publicUserColumns)
     .from(users)
     .where(and(eq(users.id, id), isNull(users.deletedAt)));
   return user;

@@ -1,14 +1,19 @@
 import { users, type Database } from '@pigeon/db';
-import type { PublicUser, UserSearchOutput } from '@pigeon/schema';
-import { and, isNull, ne, sql } from 'drizzle-orm';
+import type { UserSearchOutput } from '@pigeon/schema';
+import { and, isNotNull, isNull, ne, or, sql } from 'drizzle-orm';
 import { notBlockedWith } from './blocks';
+import { publicUserColumns, toPublicUser } from './public-user';
 
 const usernameKey = sql<string>`lower(${users.username})`;
+const displayNameKey = sql<string>`lower(${users.displayName})`;
 
 /**
- * Prefix search over the `lower(username) text_pattern_ops` index. A range (`~>=~`, `~<~`)
- * instead of LIKE keeps the index usable with bound parameters; usernames are ASCII below
- * U+007F, so prefix + U+007F bounds every name that starts with the prefix.
+ * Prefix search over usernames and display names, each on its own `lower(…) text_pattern_ops`
+ * index. Ranges (`~>=~`, `~<~`) instead of LIKE keep the indexes usable with bound parameters:
+ * usernames are ASCII below U+007F, so prefix + U+007F bounds every name that starts with the
+ * prefix; display names may hold any character, so their bound is prefix + U+10FFFF, the greatest
+ * code point (its UTF-8 sorts after every other). The display name's prefix is lowered by
+ * PostgreSQL too, so both sides of the comparison are lowered the same way. Pages go by username.
  */
 export async function searchUsers(
   db: Database,
@@ -16,14 +21,21 @@ export async function searchUsers(
   input: { query: string; cursor?: string | undefined; limit: number },
 ): Promise<UserSearchOutput> {
   const prefix = input.query.toLowerCase();
-  const from = input.cursor !== undefined && input.cursor > prefix ? input.cursor : null;
+  const namePrefix = sql`lower(${input.query})`;
   const rows = await db
-    .select({ id: users.id, username: users.username, isBot: users.isBot, key: usernameKey })
+    .select({ ...publicUserColumns, key: usernameKey })
     .from(users)
     .where(
       and(
-        from === null ? sql`${usernameKey} ~>=~ ${prefix}` : sql`${usernameKey} ~>~ ${from}`,
-        sql`${usernameKey} ~<~ ${prefix + '\u007f'}`,
+        or(
+          and(sql`${usernameKey} ~>=~ ${prefix}`, sql`${usernameKey} ~<~ ${prefix + '\u007f'}`),
+          and(
+            isNotNull(users.displayName),
+            sql`${displayNameKey} ~>=~ ${namePrefix}`,
+            sql`${displayNameKey} ~<~ (${namePrefix} || ${'\u{10FFFF}'})`,
+          ),
+        ),
+        input.cursor === undefined ? undefined : sql`${usernameKey} ~>~ ${input.cursor}`,
         ne(users.id, viewerId),
         notBlockedWith(viewerId, users.id),
         isNull(users.deletedAt),
@@ -34,7 +46,7 @@ export async function searchUsers(
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);
   return {
-    users: page.map(({ id, username, isBot }): PublicUser => ({ id, username, isBot })),
+    users: page.map(toPublicUser),
     nextCursor: rows.length > input.limit && last ? last.key : null,
   };
 }

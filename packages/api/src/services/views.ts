@@ -11,6 +11,7 @@ export function toMe(user: typeof users.$inferSelect): Me {
   return {
     id: user.id,
     username: user.username,
+    displayName: user.displayName,
     email: user.email,
     createdAt: user.createdAt.toISOString(),
     isBot: user.isBot,

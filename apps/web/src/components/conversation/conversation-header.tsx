@@ -9,6 +9,8 @@ import { conversationTitle } from '../../lib/conversation-labels';
 import { GroupPanel } from '../group-panel';
 import { PresenceDot, PresenceLine } from '../presence';
 import { BotBadge } from '../bot-badge';
+import { handle } from '../../lib/names';
+import { ConversationAvatar } from '../conversation-avatar';
 
 const menuClass =
   'z-50 min-w-48 rounded-md border border-slate-200 bg-white p-1 text-slate-900 shadow-lg dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100';
@@ -73,6 +75,7 @@ export function ConversationHeader({
         >
           <span aria-hidden>←</span>
         </Link>
+        {conversation && <ConversationAvatar conversation={conversation} size="sm" />}
         {friend && <PresenceDot userId={friend.id} />}
         <div className="min-w-0 flex-1">
           <h2 className="truncate font-semibold" data-testid="conversation-title">
@@ -88,6 +91,7 @@ export function ConversationHeader({
             )}
           </h2>
           <p className="flex min-w-0 gap-2 text-xs text-slate-600 dark:text-slate-300">
+            {friend && handle(friend) && <span className="truncate">{handle(friend)}</span>}
             {friend && <PresenceLine userId={friend.id} />}
             {isGroup && <span className="truncate">{members.length + 1} members</span>}
             {muted && <span data-testid="muted">Muted</span>}

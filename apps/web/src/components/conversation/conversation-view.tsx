@@ -11,6 +11,7 @@ import { ConversationComposer } from './conversation-composer';
 import { ConversationHeader } from './conversation-header';
 import { MessagePane } from './message-pane';
 import { QueuedNote } from './queued-note';
+import { personName } from '../../lib/names';
 
 const NO_MEMBERS: PublicUser[] = [];
 
@@ -28,9 +29,9 @@ export function ConversationView({
   useMarkRead(conversationId, conversation?.lastReadMessageId ?? 0);
   const actions = useMessageActions();
   const sender = useSendMessage(conversationId);
-  // Usernames by id, for reply quotes and a group's senders.
+  // Names (display name, else username) by id, for reply quotes and a group's senders.
   const names = useMemo(
-    () => Object.fromEntries([...members, ...(me ? [me] : [])].map((u) => [u.id, u.username])),
+    () => Object.fromEntries([...members, ...(me ? [me] : [])].map((u) => [u.id, personName(u)])),
     [members, me],
   );
 

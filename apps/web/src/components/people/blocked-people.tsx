@@ -4,6 +4,7 @@ import { Button } from '../button';
 import { Section } from '../section';
 import { PersonRow } from './person-row';
 import { useRefreshFriends } from './use-refresh-friends';
+import { personName } from '../../lib/names';
 
 /** Whom one has blocked, to unblock; not shown at all while there is nobody. */
 export function BlockedPeople() {
@@ -17,7 +18,7 @@ export function BlockedPeople() {
       <ul aria-label="Blocked people">
         {blocked.data.map((u) => (
           <PersonRow key={u.id} user={u}>
-            <Button onClick={() => unblock.mutate({ userId: u.id })} aria-label={`Unblock ${u.username}`}>
+            <Button onClick={() => unblock.mutate({ userId: u.id })} aria-label={`Unblock ${personName(u)}`}>
               Unblock
             </Button>
           </PersonRow>

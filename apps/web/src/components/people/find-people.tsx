@@ -6,7 +6,7 @@ import { Section } from '../section';
 import { EmptyNote, PersonRow } from './person-row';
 import { NextStep, type ReachOut } from './reach-out';
 
-/** Finding someone by username, with the next step for each one found. */
+/** Finding someone by username or display name, with the next step for each one found. */
 export function FindPeople({ reachOut }: { reachOut: ReachOut }) {
   const trpc = useTRPC();
   const [query, setQuery] = useState('');
@@ -19,7 +19,7 @@ export function FindPeople({ reachOut }: { reachOut: ReachOut }) {
     <Section title="Find people">
       <SearchField
         id="people-search"
-        label="Search by username"
+        label="Search by username or name"
         value={query}
         maxLength={32}
         onChange={(e) => setQuery(e.target.value)}

@@ -4,6 +4,7 @@ import { Button } from '../button';
 import { Section } from '../section';
 import { EmptyNote, PersonRow } from './person-row';
 import { useRefreshFriends } from './use-refresh-friends';
+import { personName } from '../../lib/names';
 
 /** Requests to answer (accept or decline), and one's own still waiting (to cancel). */
 export function FriendRequests() {
@@ -24,13 +25,13 @@ export function FriendRequests() {
             <Button
               variant="primary"
               onClick={() => accept.mutate({ requestId: r.id })}
-              aria-label={`Accept ${r.from.username}`}
+              aria-label={`Accept ${personName(r.from)}`}
             >
               Accept
             </Button>
             <Button
               onClick={() => decline.mutate({ requestId: r.id })}
-              aria-label={`Decline ${r.from.username}`}
+              aria-label={`Decline ${personName(r.from)}`}
             >
               Decline
             </Button>
@@ -43,7 +44,7 @@ export function FriendRequests() {
             <span className="text-sm text-slate-500 dark:text-slate-400">Waiting for an answer</span>
             <Button
               onClick={() => cancel.mutate({ requestId: r.id })}
-              aria-label={`Cancel the request to ${r.to.username}`}
+              aria-label={`Cancel the request to ${personName(r.to)}`}
             >
               Cancel
             </Button>

@@ -5,6 +5,7 @@ import { Section } from '../section';
 import { EmptyNote, PersonRow } from './person-row';
 import { NextStep, type ReachOut } from './reach-out';
 import { useRefreshFriends } from './use-refresh-friends';
+import { personName } from '../../lib/names';
 
 const confirmThen = (question: string, act: () => void) => {
   if (window.confirm(question)) act();
@@ -26,21 +27,22 @@ export function FriendsList({ reachOut }: { reachOut: ReachOut }) {
             <NextStep user={f} reachOut={reachOut} />
             <Button
               onClick={() =>
-                confirmThen(`Remove ${f.username} from your friends?`, () =>
+                confirmThen(`Remove ${personName(f)} from your friends?`, () =>
                   unfriend.mutate({ userId: f.id }),
                 )
               }
-              aria-label={`Unfriend ${f.username}`}
+              aria-label={`Unfriend ${personName(f)}`}
             >
               Unfriend
             </Button>
             <Button
               onClick={() =>
-                confirmThen(`Block ${f.username}? They will not be able to find, ask or message you.`, () =>
-                  block.mutate({ userId: f.id }),
+                confirmThen(
+                  `Block ${personName(f)}? They will not be able to find, ask or message you.`,
+                  () => block.mutate({ userId: f.id }),
                 )
               }
-              aria-label={`Block ${f.username}`}
+              aria-label={`Block ${personName(f)}`}
             >
               Block
             </Button>

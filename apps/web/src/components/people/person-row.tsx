@@ -3,6 +3,8 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { BotBadge } from '../bot-badge';
 import { PresenceDot } from '../presence';
+import { handle, personName } from '../../lib/names';
+import { Avatar } from '../avatar';
 
 /** Someone in one of the people lists: their name (a link to their card) and what one can do. */
 export function PersonRow({
@@ -19,9 +21,13 @@ export function PersonRow({
     <li className="flex items-center justify-between gap-3 py-1.5">
       <span className="flex min-w-0 items-center gap-2">
         {presence && <PresenceDot userId={user.id} />}
+        <Avatar name={personName(user)} seed={user.id} size="sm" />
         <Link to={`/people/${user.id}`} className="truncate hover:underline">
-          {user.username}
+          {personName(user)}
         </Link>
+        {handle(user) && (
+          <span className="truncate text-xs text-slate-600 dark:text-slate-300">{handle(user)}</span>
+        )}
         <BotBadge isBot={user.isBot} />
       </span>
       <span className="flex shrink-0 gap-2">{children}</span>

@@ -4,6 +4,7 @@ import { useNavigate } from 'react-router';
 import { useTRPC } from '../../lib/trpc';
 import { Button } from '../button';
 import { useRefreshFriends } from './use-refresh-friends';
+import { personName } from '../../lib/names';
 
 /**
  * The next step with someone, the same in every list they show up in: message a friend, wait
@@ -44,7 +45,7 @@ export function NextStep({ user, reachOut }: { user: PublicUser; reachOut: Reach
   const standing = reachOut.standingWith(user);
   if (standing === 'friend') {
     return (
-      <Button onClick={() => reachOut.message(user)} aria-label={`Message ${user.username}`}>
+      <Button onClick={() => reachOut.message(user)} aria-label={`Message ${personName(user)}`}>
         Message
       </Button>
     );
@@ -55,7 +56,7 @@ export function NextStep({ user, reachOut }: { user: PublicUser; reachOut: Reach
     <Button
       variant="primary"
       onClick={() => reachOut.ask(user)}
-      aria-label={`Add ${user.username} as a friend`}
+      aria-label={`Add friend ${personName(user)}`}
     >
       Add friend
     </Button>

@@ -1,4 +1,4 @@
-import { updateProfileInput, type Me } from '@pigeon/schema';
+import { limits, updateProfileInput, type Me } from '@pigeon/schema';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
 import { formText } from '../../lib/form';
@@ -8,11 +8,16 @@ import { Button } from '../button';
 import { Field } from '../field';
 import { Section } from '../section';
 
-/** One's name and email, checked by the shared schema before they are sent. */
+/** One's names and email, checked by the shared schema before they are sent. */
 export function ProfileForm({ me }: { me: Me }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [errors, setErrors] = useState<{ username?: string; email?: string; form?: string }>({});
+  const [errors, setErrors] = useState<{
+    username?: string;
+    displayName?: string;
+    email?: string;
+    form?: string;
+  }>({});
   const [saved, setSaved] = useState(false);
   const update = useMutation(
     trpc.auth.updateProfile.mutationOptions({
@@ -25,7 +30,9 @@ export function ProfileForm({ me }: { me: Me }) {
           ? 'email'
           : err.message.includes('username')
             ? 'username'
-            : 'form';
+            : err.message.startsWith('Display name')
+              ? 'displayName'
+              : 'form';
         setErrors({ [field]: err.message });
       },
     }),
@@ -37,6 +44,7 @@ export function ProfileForm({ me }: { me: Me }) {
     const read = (name: string) => formText(form, name);
     const changes = {
       ...(read('username') !== me.username ? { username: read('username') } : {}),
+      ...(read('displayName').trim() !== (me.displayName ?? '') ? { displayName: read('displayName') } : {}),
       ...(read('email') !== (me.email ?? '') ? { email: read('email') } : {}),
     };
     setSaved(false);
@@ -47,7 +55,7 @@ export function ProfileForm({ me }: { me: Me }) {
     const parsed = updateProfileInput.safeParse(changes);
     if (!parsed.success) {
       const issue = (name: string) => parsed.error.issues.find((i) => i.path[0] === name)?.message;
-      setErrors({ username: issue('username'), email: issue('email') });
+      setErrors({ username: issue('username'), displayName: issue('displayName'), email: issue('email') });
       return;
     }
     setErrors({});
@@ -58,9 +66,19 @@ export function ProfileForm({ me }: { me: Me }) {
     <Section title="Account">
       <p className="mb-3 text-sm text-slate-600 dark:text-slate-300">
         Member since <time dateTime={me.createdAt}>{fullTime(me.createdAt)}</time>. Your email is never shown
-        to anyone else.
+        to anyone else. Others see your display name (your username when you leave it empty), with your
+        @username beside it.
       </p>
       <form noValidate onSubmit={submit} className="space-y-3">
+        <Field
+          id="profile-display-name"
+          name="displayName"
+          label="Display name"
+          defaultValue={me.displayName ?? ''}
+          maxLength={limits.displayName.max}
+          autoComplete="name"
+          error={errors.displayName}
+        />
         <Field
           id="profile-username"
           name="username"

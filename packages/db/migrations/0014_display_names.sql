@@ -1,0 +1,2 @@
+ALTER TABLE "users" ADD COLUMN "display_name" text;--> statement-breakpoint
+CREATE INDEX "users_display_name_lower_idx" ON "users" USING btree (lower("display_name") text_pattern_ops) WHERE "users"."display_name" is not null;
