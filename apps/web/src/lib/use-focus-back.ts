@@ -22,8 +22,9 @@ export function useFocusBack() {
      * where focus is. Stable, so that React calls it only on mount and unmount.
      */
     rememberFocus: useCallback((menu: HTMLElement | null) => {
-      if (!menu) return;
       const active = document.activeElement;
+      // Called again while open (a ref re-attached), focus is already in the menu: keep the note.
+      if (!menu || menu.contains(active)) return;
       returnTo.current = active instanceof HTMLElement && active !== document.body ? active : null;
     }, []),
     /** Escape or an item chosen: focus goes back now. */
