@@ -245,6 +245,12 @@ function keptEntries(page: Page) {
   );
 }
 
+/** A PNG's width and height, from its header (the IHDR chunk, right after the signature). */
+function pngSize(png: Buffer): [number, number] {
+  expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+  return [png.readUInt32BE(16), png.readUInt32BE(20)];
+}
+
 describe('the installed app', () => {
   it('is installable, with a manifest and a service worker', async () => {
     const { page, context } = await newPage();
@@ -260,8 +266,25 @@ describe('the installed app', () => {
     const manifest = (await (await page.request.get(`${e2e.server.url}/manifest.webmanifest`)).json()) as {
       name: string;
       start_url: string;
+      icons: { src: string; sizes: string; type: string; purpose: string }[];
     };
     expect(manifest).toMatchObject({ name: 'Pigeon', start_url: '/chats' });
+
+    // Android installs from PNG icons of 192 and 512 px, and wants a maskable one: each is served
+    // as a PNG of the size the manifest gives.
+    const pngs = manifest.icons.filter((icon) => icon.type === 'image/png');
+    expect(pngs.map((icon) => `${icon.sizes} ${icon.purpose}`).sort()).toEqual([
+      '192x192 any',
+      '192x192 maskable',
+      '512x512 any',
+      '512x512 maskable',
+    ]);
+    for (const icon of pngs) {
+      const response = await page.request.get(`${e2e.server.url}${icon.src}`);
+      expect(response.status()).toBe(200);
+      expect(response.headers()['content-type']).toBe('image/png');
+      expect(pngSize(await response.body()).join('x')).toBe(icon.sizes);
+    }
   });
 
   it('opens from the service worker after a reload with no network, and sends the queue once back', async () => {

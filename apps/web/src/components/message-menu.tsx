@@ -2,6 +2,7 @@ import * as ContextMenu from '@radix-ui/react-context-menu';
 import { REACTIONS, type Message } from '@pigeon/schema';
 import { useRef } from 'react';
 import { focusComposer } from '../lib/focus-composer';
+import { useFocusBack } from '../lib/use-focus-back';
 import { reactedWith, type MessageActionHandlers } from './message-actions';
 
 const itemClass =
@@ -11,7 +12,7 @@ const reactionClass =
 
 /**
  * Everything one can do with a message, as an accessible menu (role=menu, arrow keys, typeahead,
- * Escape closes and gives focus back to the message): react, reply, and for one's own, edit and
+ * Escape closes and gives focus back to the message at once, so the next key reaches it): react, reply, and for one's own, edit and
  * delete; and copy its text. Rendered inside the message's `ContextMenu.Root`.
  */
 export function MessageMenu({
@@ -31,17 +32,30 @@ export function MessageMenu({
     toComposer.current = true;
     act();
   };
+  const { rememberFocus, giveFocusBack, keepFocusElsewhere, giveFocusBackIfLost } = useFocusBack();
+  const thenBack = (act: () => void) => () => {
+    act();
+    giveFocusBack();
+  };
   return (
     <ContextMenu.Portal>
       <ContextMenu.Content
         aria-label="Message actions"
         collisionPadding={8}
         className="z-50 min-w-44 rounded-md border border-slate-200 bg-white p-1 text-slate-900 shadow-lg dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
+        ref={rememberFocus}
+        onEscapeKeyDown={giveFocusBack}
+        onInteractOutside={keepFocusElsewhere}
         onCloseAutoFocus={(e) => {
-          if (!toComposer.current) return;
-          toComposer.current = false;
+          // Radix would restore focus here, a task after the menu closed: by then a key pressed
+          // at once has gone to <body>, or a menu opened since would lose focus and close.
           e.preventDefault();
-          focusComposer();
+          if (toComposer.current) {
+            toComposer.current = false;
+            focusComposer();
+          } else {
+            giveFocusBackIfLost();
+          }
         }}
       >
         {!message.deletedAt && (
@@ -54,7 +68,7 @@ export function MessageMenu({
                   className={reactionClass}
                   checked={on}
                   aria-label={`React ${emoji}`}
-                  onSelect={() => handlers.onReact(message, emoji, !on)}
+                  onSelect={thenBack(() => handlers.onReact(message, emoji, !on))}
                 >
                   {emoji}
                 </ContextMenu.CheckboxItem>
@@ -68,7 +82,7 @@ export function MessageMenu({
         {/* Selecting text is fiddly on a touch screen (and a long-press opens this menu instead). */}
         <ContextMenu.Item
           className={itemClass}
-          onSelect={() => void navigator.clipboard.writeText(message.body).catch(() => undefined)}
+          onSelect={thenBack(() => void navigator.clipboard.writeText(message.body).catch(() => undefined))}
         >
           Copy text
         </ContextMenu.Item>
@@ -79,7 +93,7 @@ export function MessageMenu({
             </ContextMenu.Item>
             <ContextMenu.Item
               className={`${itemClass} text-rose-700 dark:text-rose-400`}
-              onSelect={() => handlers.onDelete(message)}
+              onSelect={thenBack(() => handlers.onDelete(message))}
             >
               Delete for everyone
             </ContextMenu.Item>
