@@ -36,6 +36,7 @@ export function clientWithApiToken(url: string, secret: string): PigeonClient {
         id: '00000000-0000-4000-8000-000000000000',
         username: 'api-token',
         email: null,
+        emailVerified: false,
         createdAt: new Date().toISOString(),
         isBot: false,
         isAdmin: false,

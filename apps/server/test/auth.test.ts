@@ -26,6 +26,7 @@ describe.each(backends)('accounts and tokens (%s)', (backend) => {
           username: 'x',
           isBot: false,
           email: null,
+          emailVerified: false,
           createdAt: new Date().toISOString(),
           isAdmin: false,
         },

@@ -57,6 +57,7 @@ export function clientWith(server: TestServer, accessToken: string): PigeonClien
         id: '00000000-0000-4000-8000-000000000000',
         username: 'x',
         email: null,
+        emailVerified: false,
         createdAt: new Date().toISOString(),
         isAdmin: false,
         isBot: false,

@@ -11,6 +11,7 @@ const ada: Me = {
   username: 'ada',
   isBot: false,
   email: null,
+  emailVerified: false,
   createdAt: '2026-01-01T00:00:00.000Z',
   isAdmin: false,
 };

@@ -8,6 +8,7 @@ function session(token: string, expiresInMs: number): AuthSession {
       id: 'u',
       username: 'u',
       email: null,
+      emailVerified: false,
       createdAt: new Date().toISOString(),
       isAdmin: false,
       isBot: false,

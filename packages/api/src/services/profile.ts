@@ -38,7 +38,14 @@ export async function updateProfile(
         .update(users)
         .set({
           ...(input.username === undefined ? {} : { username: input.username }),
-          ...(input.email === undefined ? {} : { email: input.email }),
+          // A different address is unverified until its link is followed; new capitals are not.
+          ...(input.email === undefined
+            ? {}
+            : {
+                email: input.email,
+                emailVerifiedAt:
+                  input.email.toLowerCase() === before.email?.toLowerCase() ? before.emailVerifiedAt : null,
+              }),
         })
         .where(eq(users.id, viewerId))
         .returning();

@@ -12,6 +12,7 @@ export function toMe(user: typeof users.$inferSelect): Me {
     id: user.id,
     username: user.username,
     email: user.email,
+    emailVerified: user.emailVerifiedAt !== null,
     createdAt: user.createdAt.toISOString(),
     isBot: user.isBot,
     isAdmin: user.isAdmin,
