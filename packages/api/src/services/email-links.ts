@@ -55,6 +55,9 @@ export async function retireEmailLinks(tx: Tx, userId: string, purpose: EmailLin
     .where(and(eq(emailLinks.userId, userId), eq(emailLinks.purpose, purpose), isNull(emailLinks.usedAt)));
 }
 
+/** The server's clock, read through Date.now (which tests can move). */
+const now = () => new Date(Date.now());
+
 const unusable = () =>
   new TRPCError({
     code: 'BAD_REQUEST',
@@ -75,7 +78,7 @@ export async function findUsableLink(
         eq(emailLinks.tokenHash, hashSecret(token)),
         eq(emailLinks.purpose, purpose),
         isNull(emailLinks.usedAt),
-        gt(emailLinks.expiresAt, new Date()),
+        gt(emailLinks.expiresAt, now()),
       ),
     );
   if (!row) throw unusable();
@@ -90,7 +93,7 @@ export async function spendLink(tx: Tx, link: EmailLinkRow): Promise<void> {
   const spent = await tx
     .update(emailLinks)
     .set({ usedAt: new Date() })
-    .where(and(eq(emailLinks.id, link.id), isNull(emailLinks.usedAt), gt(emailLinks.expiresAt, new Date())))
+    .where(and(eq(emailLinks.id, link.id), isNull(emailLinks.usedAt), gt(emailLinks.expiresAt, now())))
     .returning({ id: emailLinks.id });
   if (spent.length === 0) throw unusable();
 }
