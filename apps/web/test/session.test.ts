@@ -12,6 +12,7 @@ const ada: Me = {
   username: 'ada',
   isBot: false,
   email: 'ada@example.com',
+  emailVerified: false,
   createdAt: '2026-01-01T00:00:00.000Z',
   isAdmin: false,
 };
