@@ -92,6 +92,29 @@ describe.each(backends)('account recovery by email (%s)', (backend) => {
     expect(again).toBe('BAD_REQUEST');
   });
 
+  it('works over REST too: ask for a link, then set the password with its token', async () => {
+    const user = await t.user('rest');
+    const post = async (path: string, body: unknown) => {
+      const res = await fetch(`${t.url}/api/v1${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as unknown };
+    };
+    const since = inbox.received.length;
+    expect(await post('/auth/password-reset', { email: user.email })).toEqual({
+      status: 200,
+      body: { requested: true },
+    });
+    const token = await tokenMailedTo(inbox, user.email, 'reset', since);
+    const done = await post('/auth/password-reset/confirm', { token, newPassword: 'set over plain http' });
+    expect(done).toEqual({ status: 200, body: { username: user.username } });
+    const again = await post('/auth/password-reset/confirm', { token, newPassword: 'set over plain http' });
+    expect(again.status).toBe(400);
+    expect(JSON.stringify(again.body)).toContain('already been used');
+  });
+
   it('answers an unknown address exactly as a known one, and mails it nothing', async () => {
     const user = await t.user('known');
     const anonymous = t.client();
