@@ -100,7 +100,7 @@ describe.each(backends)('account recovery by email (%s)', (backend) => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
-      return { status: res.status, body: (await res.json()) };
+      return { status: res.status, body: await res.json() };
     };
     const since = inbox.received.length;
     expect(await post('/auth/password-reset', { email: user.email })).toEqual({

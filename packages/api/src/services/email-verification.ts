@@ -22,7 +22,11 @@ export function offerVerification(
   if (!delivery || !email || user.emailVerified) return;
   afterAnswering(call.log, 'email verification', async () => {
     await call.rateLimits.consume('recoveryEmailsPerAddress', addressKey(email));
-    const { token } = await issueEmailLink(call.db, { userId: user.id, purpose: 'email_verification', email });
+    const { token } = await issueEmailLink(call.db, {
+      userId: user.id,
+      purpose: 'email_verification',
+      email,
+    });
     await delivery.mailer.send(verificationMail(delivery, { email, username: user.username }, token));
   });
 }
@@ -33,12 +37,18 @@ export async function sendVerification(call: RecoveryCall, viewerId: string): Pr
   const [user] = await call.db.select().from(users).where(eq(users.id, viewerId));
   if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
   const email = user.email;
-  if (!email) throw new TRPCError({ code: 'BAD_REQUEST', message: 'Add an email address to your profile first.' });
-  if (user.emailVerifiedAt) throw new TRPCError({ code: 'BAD_REQUEST', message: 'Your email is already verified.' });
+  if (!email)
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Add an email address to your profile first.' });
+  if (user.emailVerifiedAt)
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Your email is already verified.' });
   await call.rateLimits.consume('recoveryEmailsPerIp', ipKey(call.ip));
   await call.rateLimits.consume('recoveryEmailsPerAddress', addressKey(email));
   afterAnswering(call.log, 'email verification', async () => {
-    const { token } = await issueEmailLink(call.db, { userId: user.id, purpose: 'email_verification', email });
+    const { token } = await issueEmailLink(call.db, {
+      userId: user.id,
+      purpose: 'email_verification',
+      email,
+    });
     await delivery.mailer.send(verificationMail(delivery, { email, username: user.username }, token));
   });
   return { sentTo: email };
@@ -59,7 +69,8 @@ export async function verifyEmail(
   if (!user || user.deletedAt || !email || email.toLowerCase() !== link.email?.toLowerCase()) {
     throw new TRPCError({
       code: 'BAD_REQUEST',
-      message: 'This link was for an address the account no longer uses. Ask for a new one from your profile.',
+      message:
+        'This link was for an address the account no longer uses. Ask for a new one from your profile.',
     });
   }
   await call.db.transaction(async (tx) => {

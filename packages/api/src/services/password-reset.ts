@@ -33,7 +33,9 @@ export async function requestPasswordReset(
       purpose: 'password_reset',
       email: user.email,
     });
-    await delivery.mailer.send(passwordResetMail(delivery, { email: user.email, username: user.username }, token));
+    await delivery.mailer.send(
+      passwordResetMail(delivery, { email: user.email, username: user.username }, token),
+    );
   });
   return { requested: true };
 }
