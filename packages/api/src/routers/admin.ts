@@ -16,7 +16,7 @@ import {
 } from '@pigeon/schema';
 import { z } from 'zod';
 import { deleteUserAsAdmin, listUsers, serverStats, setUserActive } from '../services/admin-users';
-import { adminPasswordResetLink as resetLinkFor } from '../services/password-reset';
+import { adminResetLink } from '../services/password-reset';
 import { createInvite, listInvites, revokeInvite } from '../services/invites';
 import { registrationMode, setRegistrationMode } from '../services/registration';
 import { adminProcedure, router } from '../trpc';
@@ -52,7 +52,7 @@ export const adminRouter = router({
   passwordResetLink: adminProcedure
     .input(adminPasswordResetLinkInput)
     .output(adminPasswordResetLink)
-    .mutation(({ ctx, input }) => resetLinkFor(ctx, ctx.viewer.userId, input.userId)),
+    .mutation(({ ctx, input }) => adminResetLink(ctx, ctx.viewer.userId, input.userId)),
   invites: adminProcedure.output(z.array(invite)).query(({ ctx }) => listInvites(ctx.db)),
   createInvite: adminProcedure
     .input(createInviteInput)

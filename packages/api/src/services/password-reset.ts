@@ -88,7 +88,7 @@ export async function resetPassword(
  * The admin's way in for someone without email (or on a server without SMTP): a reset link the
  * admin passes on. It works like an emailed one; the password stays unknown to the admin.
  */
-export async function adminPasswordResetLink(
+export async function adminResetLink(
   scope: ChangeScope,
   adminId: string,
   userId: string,
