@@ -136,3 +136,21 @@ it('without email, "Forgot password?" sends people to the admin, whose reset lin
   await userPage.waitForURL('**/chats');
   await Promise.all([adminContext.close(), userContext.close()]);
 }, 120_000);
+
+it('the verification link mailed on sign-up confirms the address, as the profile then shows', async () => {
+  const user = await register(withEmail.url, 'verifier');
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await logIn(page, withEmail.url, user);
+  await page.goto(`${withEmail.url}/profile`);
+  await page.getByText(/Email not verified yet/).waitFor();
+
+  const mail = await inbox.waitFor((m) => m.to.includes(user.email) && /Confirm/.test(m.subject));
+  await page.goto(linkIn(mail, `${withEmail.url}/verify?token=`));
+  await page.getByRole('button', { name: 'Confirm my email address' }).click();
+  await page.getByRole('status').getByText(`${user.email} is confirmed`).waitFor();
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.goto(`${withEmail.url}/profile`);
+  await page.getByText('Email verified.').waitFor();
+  await context.close();
+}, 120_000);
