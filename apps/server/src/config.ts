@@ -34,6 +34,9 @@ const rateLimitOverrides = z.partialRecord(
     'typing',
     'presence',
     'tokenChanges',
+    'recoveryEmailsPerIp',
+    'recoveryEmailsPerAddress',
+    'emailLinksPerIp',
   ]),
   rule,
 );
@@ -113,6 +116,65 @@ const envSchema = z
     WEB_DIST: z.string().min(1).optional(),
     /** Who may register until the admin chooses in the admin page: open, invite or closed. */
     REGISTRATION_MODE: registrationMode.default('open'),
+    /** Where people reach this server (links in emails point there), e.g. https://chat.example.com. */
+    PUBLIC_URL: z
+      .url({ error: 'PUBLIC_URL must be a URL like https://chat.example.com.' })
+      .refine((u) => /^https?:\/\//.test(u), 'PUBLIC_URL must start with http:// or https://.')
+      .optional(),
+    /** The SMTP server for account emails, as one URL (smtps://user:pass@host:465) … */
+    SMTP_URL: z
+      .url({ error: 'SMTP_URL must be a URL like smtps://user:pass@mail.example.com:465.' })
+      .refine((u) => /^smtps?:\/\//.test(u), 'SMTP_URL must start with smtp:// or smtps://.')
+      .optional(),
+    /** … or in parts. */
+    SMTP_HOST: z.string().min(1).optional(),
+    SMTP_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+    SMTP_USER: z.string().min(1).optional(),
+    SMTP_PASS: z.string().optional(),
+    /** `true`: TLS from the first byte (port 465); `false`: STARTTLS when the server offers it. */
+    SMTP_SECURE: z.enum(['true', 'false']).optional(),
+    /** The sender of account emails: `Pigeon <no-reply@example.com>`. */
+    MAIL_FROM: z.string().min(3).max(320).optional(),
+  })
+  .superRefine((env, ctx) => {
+    const smtpParts = ['SMTP_HOST', 'SMTP_PORT', 'SMTP_USER', 'SMTP_PASS', 'SMTP_SECURE'] as const;
+    const partsGiven = smtpParts.filter((name) => env[name] !== undefined);
+    if (env.SMTP_URL !== undefined && partsGiven.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SMTP_URL'],
+        message: `Give SMTP_URL or ${partsGiven.join('/')}, not both.`,
+      });
+    }
+    if (env.SMTP_URL === undefined && partsGiven.length > 0 && env.SMTP_HOST === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SMTP_HOST'],
+        message: 'SMTP_HOST is required with SMTP_PORT/SMTP_USER/SMTP_PASS/SMTP_SECURE.',
+      });
+    }
+    const smtp = env.SMTP_URL !== undefined || env.SMTP_HOST !== undefined;
+    if (smtp && env.MAIL_FROM === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MAIL_FROM'],
+        message: 'MAIL_FROM is required with SMTP (e.g. "Pigeon <no-reply@example.com>").',
+      });
+    }
+    if (smtp && env.PUBLIC_URL === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PUBLIC_URL'],
+        message: 'PUBLIC_URL is required with SMTP: the links in emails point there.',
+      });
+    }
+    if (!smtp && env.MAIL_FROM !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MAIL_FROM'],
+        message: 'MAIL_FROM needs SMTP_URL or SMTP_HOST to send through.',
+      });
+    }
   })
   .superRefine((env, ctx) => {
     const cluster = env.DATABASE_URL !== undefined || env.REDIS_URL !== undefined;
@@ -185,6 +247,22 @@ export interface ServerConfig {
   webDist: string | undefined;
   /** Registration until the admin sets it; defaults to open. */
   registrationMode?: RegistrationMode;
+  /** Account emails (SMTP_*, MAIL_FROM, PUBLIC_URL); undefined: none are sent. */
+  email?: EmailConfig | undefined;
+}
+
+/** The SMTP server for account emails: one URL, or its parts. */
+export type SmtpConfig =
+  | { url: string }
+  | { host: string; port: number; secure: boolean; user?: string | undefined; pass?: string | undefined };
+
+/** Email for password resets and address verification (absent: the admin resets passwords). */
+export interface EmailConfig {
+  smtp: SmtpConfig;
+  /** The From of every account email. */
+  from: string;
+  /** The origin people reach the server at; emailed links point there. */
+  publicUrl: string;
 }
 
 export class ConfigError extends Error {}
@@ -221,6 +299,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     rateLimits: e.RATE_LIMITS ?? {},
     cookieSecure: e.COOKIE_SECURE === 'auto' ? 'auto' : e.COOKIE_SECURE === 'true',
     registrationMode: e.REGISTRATION_MODE,
+    email: emailConfig(e),
     webDist: e.WEB_DIST ?? (existsSync(join(defaultWebDist, 'index.html')) ? defaultWebDist : undefined),
   };
+}
+
+function emailConfig(e: Env): EmailConfig | undefined {
+  if (!e.MAIL_FROM || !e.PUBLIC_URL) return undefined;
+  const smtp: SmtpConfig | undefined = e.SMTP_URL
+    ? { url: e.SMTP_URL }
+    : e.SMTP_HOST
+      ? {
+          host: e.SMTP_HOST,
+          secure: e.SMTP_SECURE === 'true',
+          port: e.SMTP_PORT ?? (e.SMTP_SECURE === 'true' ? 465 : 587),
+          user: e.SMTP_USER,
+          pass: e.SMTP_PASS,
+        }
+      : undefined;
+  return smtp ? { smtp, from: e.MAIL_FROM, publicUrl: new URL(e.PUBLIC_URL).origin } : undefined;
 }

@@ -19,6 +19,7 @@ import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { RedisEventBus } from './redis-bus';
 import { RedisPresenceStore } from './redis-presence';
+import { createSmtpMailer } from './smtp-mailer';
 import { embeddedJwtSecret } from './secrets';
 
 const DEFAULT_PRESENCE = { ttlMs: 45_000, sweepMs: 5_000 };
@@ -50,6 +51,7 @@ export async function wireDependencies(
       ? new RedisPresenceStore(sharedRedis, config.redis.prefix, presenceConfig.ttlMs)
       : new InProcessPresenceStore(presenceConfig.ttlMs);
   const tokens = tokenService(config);
+  const mailer = config.email ? createSmtpMailer(config.email.smtp, config.email.from) : undefined;
   const metrics = createMetrics({
     connections: openConnections,
     ping: { database: () => database.ping(), bus: () => bus.ping() },
@@ -71,6 +73,7 @@ export async function wireDependencies(
     ),
     presence,
     registrationModeDefault: config.registrationMode ?? 'open',
+    email: mailer && config.email ? { mailer, publicUrl: config.email.publicUrl } : undefined,
   };
   const stopPresenceSweeper = startPresenceSweeper(deps, presenceConfig.sweepMs);
 
@@ -80,6 +83,7 @@ export async function wireDependencies(
     metrics,
     async close() {
       stopPresenceSweeper();
+      mailer?.close();
       await presence.close();
       await bus.close();
       await sharedRedis?.quit().catch(() => undefined);

@@ -37,6 +37,7 @@ export function clientWithApiToken(url: string, secret: string): PigeonClient {
         username: 'api-token',
         displayName: null,
         email: null,
+        emailVerified: false,
         createdAt: new Date().toISOString(),
         isBot: false,
         isAdmin: false,

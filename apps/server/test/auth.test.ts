@@ -27,6 +27,7 @@ describe.each(backends)('accounts and tokens (%s)', (backend) => {
           displayName: null,
           isBot: false,
           email: null,
+          emailVerified: false,
           createdAt: new Date().toISOString(),
           isAdmin: false,
         },

@@ -4,8 +4,9 @@
 // tokens: the owner's (write, read, revoked) and a stranger's.
 import { appRouter } from '@pigeon/api';
 import type { PigeonClient } from '@pigeon/client';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { errorCode } from '@pigeon/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorCode, linkIn, startSmtpInbox, type SmtpInbox } from '@pigeon/test-utils';
+import type { ServerConfig } from '../src/config';
 import { clientWithApiToken, makeApiToken } from './api-token-clients';
 import { backends, befriend, collectEvents, newClientId, useTestServer } from './harness';
 
@@ -103,6 +104,27 @@ const noOwnerIds = (result: unknown, w: World) => {
   expect(text).not.toContain(w.requestId);
 };
 
+/** A real SMTP server on loopback, so the email procedures can be called well-formed. */
+let inbox: SmtpInbox;
+const PUBLIC_URL = 'http://chat.pigeon.test';
+/** Filled in once the inbox listens, before the servers start (their hooks run after these). */
+const withEmail: Partial<ServerConfig> = {};
+beforeAll(async () => {
+  inbox = await startSmtpInbox();
+  withEmail.email = {
+    smtp: { url: inbox.url },
+    from: 'Pigeon <no-reply@pigeon.test>',
+    publicUrl: PUBLIC_URL,
+  };
+});
+afterAll(() => inbox.close());
+
+/** The token of the verification link mailed to a new account. */
+async function verificationToken(email: string): Promise<string> {
+  const mail = await inbox.waitFor((m) => m.to.includes(email.toLowerCase()) && /Confirm/.test(m.subject));
+  return new URL(linkIn(mail, `${PUBLIC_URL}/verify?token=`)).searchParams.get('token') ?? '';
+}
+
 const matrix: Record<string, Row> = {
   // Public calls are made with a fresh client each: they would replace a client's session.
   'auth.register': {
@@ -141,6 +163,41 @@ const matrix: Record<string, Row> = {
     call: (c) => c.auth.resume.mutate(),
     anonymous: 'public',
     stranger: 'public',
+  },
+  'auth.recovery': {
+    call: (c) => c.auth.recovery.query(),
+    anonymous: 'public',
+    stranger: 'public',
+  },
+  'auth.requestPasswordReset': {
+    // Answers the same for every address; the link goes only to the address's mailbox.
+    call: (c, w) => c.auth.requestPasswordReset.mutate({ email: w.owner.email }),
+    anonymous: 'public',
+    stranger: 'public',
+  },
+  'auth.resetPassword': {
+    // Whoever holds the link may use it (that is what it is for): the admin's link here.
+    call: async (c, w) => {
+      const { path } = await w.admin.client.admin.passwordResetLink.mutate({ userId: w.owner.id });
+      const token = new URL(path, PUBLIC_URL).searchParams.get('token') ?? '';
+      return c.auth.resetPassword.mutate({ token, newPassword: 'a brand new long secret' });
+    },
+    anonymous: 'public',
+    stranger: 'public',
+    consumes: true,
+  },
+  'auth.verifyEmail': {
+    call: async (c, w) => c.auth.verifyEmail.mutate({ token: await verificationToken(w.owner.email) }),
+    anonymous: 'public',
+    stranger: 'public',
+    consumes: true,
+  },
+  'auth.sendVerification': {
+    loginOnly: true,
+    call: (c) => c.auth.sendVerification.mutate(),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'own',
+    revealsNothing: (result, w) => expect(JSON.stringify(result)).not.toContain(w.owner.email),
   },
   'auth.logout': {
     loginOnly: true,
@@ -498,6 +555,7 @@ Object.assign(matrix, {
     true,
   ),
   'admin.deleteUser': adminRow((c, w) => c.admin.deleteUser.mutate({ userId: w.loner.id }), true),
+  'admin.passwordResetLink': adminRow((c, w) => c.admin.passwordResetLink.mutate({ userId: w.loner.id })),
   'admin.invites': adminRow((c) => c.admin.invites.query()),
   'admin.createInvite': adminRow((c) => c.admin.createInvite.mutate({})),
   'admin.revokeInvite': adminRow(async (c, w) => {
@@ -526,7 +584,7 @@ describe('the authorization matrix', () => {
 });
 
 describe.each(backends)('authorization (%s)', (backend) => {
-  const t = useTestServer(backend);
+  const t = useTestServer(backend, withEmail);
 
   let admin: User;
 

@@ -15,6 +15,7 @@ const TRPC_CODES = new Set([
   'FORBIDDEN',
   'NOT_FOUND',
   'METHOD_NOT_SUPPORTED',
+  'PRECONDITION_FAILED',
   'CONFLICT',
   'PAYLOAD_TOO_LARGE',
   'UNPROCESSABLE_CONTENT',
@@ -48,10 +49,21 @@ const MAY_SUCCEED = new Set([
   'bots.create',
   'tokens.create',
   'auth.resume',
+  'auth.requestPasswordReset',
 ]);
 
 /** The only procedures anyone may call without a token. */
-const PUBLIC = new Set(['auth.register', 'auth.registration', 'auth.login', 'auth.refresh', 'auth.resume']);
+const PUBLIC = new Set([
+  'auth.register',
+  'auth.registration',
+  'auth.login',
+  'auth.refresh',
+  'auth.resume',
+  'auth.recovery',
+  'auth.requestPasswordReset',
+  'auth.resetPassword',
+  'auth.verifyEmail',
+]);
 
 /** Field names the API uses, so hostile values also land where the schemas look. */
 const FIELDS = [
@@ -77,6 +89,7 @@ const FIELDS = [
   'expiresInDays',
   'botId',
   'tokenId',
+  'token',
   '__proto__',
   'constructor',
 ];
@@ -263,6 +276,9 @@ async function validInputs(t: TestServer, a: FuzzUser, b: FuzzUser, c: FuzzUser)
       displayName: 'Fuzz Renamed',
       email: 'fuzz_renamed@example.com',
     },
+    'auth.requestPasswordReset': { email: a.email },
+    'auth.resetPassword': { token: 'A'.repeat(43), newPassword: 'a different long pass' },
+    'auth.verifyEmail': { token: 'A'.repeat(43) },
     'conversations.open': { userId: b.id },
     'conversations.markRead': { conversationId, messageId: message.id },
     'conversations.clear': { conversationId },
@@ -301,6 +317,7 @@ async function validInputs(t: TestServer, a: FuzzUser, b: FuzzUser, c: FuzzUser)
     'admin.setUserActive': { userId: b.id, active: false },
     'admin.deleteUser': { userId: b.id },
     'admin.createInvite': { maxUses: 2, expiresInHours: 24 },
+    'admin.passwordResetLink': { userId: b.id },
     'admin.revokeInvite': { inviteId: newClientId() },
   };
   return { conversationId, inputs };

@@ -58,6 +58,7 @@ export function clientWith(server: TestServer, accessToken: string): PigeonClien
         username: 'x',
         displayName: null,
         email: null,
+        emailVerified: false,
         createdAt: new Date().toISOString(),
         isAdmin: false,
         isBot: false,

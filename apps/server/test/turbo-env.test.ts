@@ -31,6 +31,14 @@ const serverVariables: Record<keyof Env, true> = {
   WS_AUTH_TIMEOUT_MS: true,
   COOKIE_SECURE: true,
   WEB_DIST: true,
+  PUBLIC_URL: true,
+  SMTP_URL: true,
+  SMTP_HOST: true,
+  SMTP_PORT: true,
+  SMTP_USER: true,
+  SMTP_PASS: true,
+  SMTP_SECURE: true,
+  MAIL_FROM: true,
 };
 
 interface TurboJson {

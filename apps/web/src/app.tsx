@@ -18,6 +18,10 @@ const PersonPage = lazyRoute(() => import('./pages/person').then((m) => m.defaul
 const ProfilePage = lazyRoute(() => import('./pages/profile').then((m) => m.default));
 const SearchPage = lazyRoute(() => import('./pages/search').then((m) => m.default));
 const AdminPage = lazyRoute(() => import('./pages/admin').then((m) => m.default));
+// Reached from the login page or an email: loaded only then.
+const ForgotPasswordPage = lazyRoute(() => import('./pages/forgot-password').then((m) => m.default));
+const ResetPasswordPage = lazyRoute(() => import('./pages/reset-password').then((m) => m.default));
+const VerifyEmailPage = lazyRoute(() => import('./pages/verify-email').then((m) => m.default));
 
 function RequireSession({ children }: { children: ReactNode }) {
   const status = useAppSelector((s) => s.session.status);
@@ -76,6 +80,17 @@ export function App({ client, store }: { client: PigeonClient; store: AppStore }
               }
             />
           ))}
+          <Route
+            path="/forgot"
+            element={
+              <PublicOnly>
+                <Screen page={ForgotPasswordPage} loading="Loading" />
+              </PublicOnly>
+            }
+          />
+          {/* Links from emails work whether or not this browser is logged in. */}
+          <Route path="/reset" element={<Screen page={ResetPasswordPage} loading="Loading" />} />
+          <Route path="/verify" element={<Screen page={VerifyEmailPage} loading="Loading" />} />
           <Route
             element={
               <RequireSession>

@@ -13,6 +13,7 @@ const ada: Me = {
   displayName: null,
   isBot: false,
   email: 'ada@example.com',
+  emailVerified: false,
   createdAt: '2026-01-01T00:00:00.000Z',
   isAdmin: false,
 };

@@ -12,6 +12,7 @@ const ada: Me = {
   displayName: null,
   isBot: false,
   email: null,
+  emailVerified: false,
   createdAt: '2026-01-01T00:00:00.000Z',
   isAdmin: false,
 };

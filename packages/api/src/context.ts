@@ -2,6 +2,7 @@ import type { Database } from '@pigeon/db';
 import type { RegistrationMode } from '@pigeon/schema';
 import type { EventBus } from './bus';
 import type { CookieJar, Logger, Viewer } from './core/types';
+import type { EmailDelivery } from './mailer';
 import type { ApiMetrics } from './metrics';
 import type { PresenceStore } from './presence-store';
 import type { RateLimits } from './rate-limits';
@@ -25,6 +26,8 @@ export interface ApiDeps {
   presence: PresenceStore;
   /** Registration until the admin chooses (REGISTRATION_MODE). */
   registrationModeDefault: RegistrationMode;
+  /** Absent when no SMTP server is configured: then only the admin resets passwords. */
+  email?: EmailDelivery | undefined;
 }
 
 export interface Context extends ApiDeps {

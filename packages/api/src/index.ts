@@ -29,3 +29,4 @@ export {
   type RateLimits,
 } from './rate-limits';
 export { createSessionStatus, type SessionStatus } from './services/session-status';
+export type { EmailDelivery, Mailer, OutgoingMail } from './mailer';

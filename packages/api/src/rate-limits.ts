@@ -20,6 +20,12 @@ export type LimitName =
   | 'groupChanges'
   /** Creating and revoking API tokens and bots. */
   | 'tokenChanges'
+  /** Password-reset and verification emails asked for from one address (IP). */
+  | 'recoveryEmailsPerIp'
+  /** Emails to one email address, whoever asks: a mailbox is not flooded. */
+  | 'recoveryEmailsPerAddress'
+  /** Emailed links presented (reset, verify) from one address: tokens are not guessed. */
+  | 'emailLinksPerIp'
   /** Not a budget: `points` failures in a row are free, then waits double up to `durationSeconds`. */
   | 'loginBackoff';
 
@@ -45,6 +51,9 @@ export const DEFAULT_RATE_LIMITS: RateLimitRules = {
   presence: { points: 120, durationSeconds: 60 },
   groupChanges: { points: 60, durationSeconds: 60 * 60 },
   tokenChanges: { points: 60, durationSeconds: 60 * 60 },
+  recoveryEmailsPerIp: { points: 20, durationSeconds: 60 * 60 },
+  recoveryEmailsPerAddress: { points: 3, durationSeconds: 60 * 60 },
+  emailLinksPerIp: { points: 30, durationSeconds: 15 * 60 },
   // From one address, the 4th wrong password in a row waits 1 s, then 2, 4, 8 … up to 15 min.
   loginBackoff: { points: 3, durationSeconds: 15 * 60 },
 };

@@ -9,6 +9,7 @@ function session(token: string, expiresInMs: number): AuthSession {
       username: 'u',
       displayName: null,
       email: null,
+      emailVerified: false,
       createdAt: new Date().toISOString(),
       isAdmin: false,
       isBot: false,

@@ -48,6 +48,8 @@ export const users = pgTable(
     isAdmin: boolean('is_admin').notNull().default(false),
     /** Deactivated by the admin: cannot log in; everything else stays until reactivated. */
     deactivatedAt: timestamp('deactivated_at', { withTimezone: true }),
+    /** When the owner followed the link mailed to `email`; null again whenever the email changes. */
+    emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
   },
   (t) => [
     // One index serves both case-insensitive uniqueness and prefix search (LIKE 'abc%').
@@ -342,4 +344,31 @@ export const invites = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
   (t) => [uniqueIndex('invites_code_hash_key').on(t.codeHash)],
+);
+
+export const emailLinkPurpose = pgEnum('email_link_purpose', ['password_reset', 'email_verification']);
+
+/**
+ * Single-use links sent by email (password reset, email verification). Only the SHA-256 of the
+ * link's token is kept, as for API tokens; using a link stamps `used_at`, so it works once.
+ */
+export const emailLinks = pgTable(
+  'email_links',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: emailLinkPurpose('purpose').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    /** The address the link went to: a verification link proves only that one. */
+    email: text('email'),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('email_links_token_hash_key').on(t.tokenHash),
+    index('email_links_user_id_idx').on(t.userId, t.purpose),
+  ],
 );

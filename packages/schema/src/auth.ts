@@ -73,6 +73,8 @@ export const me = z.object({
   displayName: z.string().nullable(),
   /** Null only for accounts made before emails were asked for. */
   email: z.string().nullable(),
+  /** The owner followed the link mailed to that address (false again after changing it). */
+  emailVerified: z.boolean(),
   createdAt: timestamp,
   /** The caller is a bot (acting through an API token). */
   isBot: z.boolean(),

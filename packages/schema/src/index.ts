@@ -13,3 +13,4 @@ export * from './presence';
 export * from './settings';
 export * from './text';
 export * from './users';
+export * from './recovery';

@@ -31,6 +31,8 @@ export const limits = {
   apiTokenSecret: { max: 64 },
   botsPerOwner: { max: 10 },
   inviteCode: { max: 64 },
+  /** The token of an emailed link: 43 base64url characters (256 random bits). */
+  emailLinkToken: { max: 64 },
   /** An invite makes at most this many accounts, for at most this many hours. */
   invite: { maxUses: 1000, maxHours: 24 * 90 },
 } as const;

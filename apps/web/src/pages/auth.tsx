@@ -127,6 +127,13 @@ export function AuthPage({ mode, client }: { mode: Mode; client: PigeonClient })
             autoComplete={mode === 'register' ? 'new-password' : 'current-password'}
           />
           {mode === 'register' && <PasswordMeter password={draft.password} userInputs={draft.userInputs} />}
+          {mode === 'login' && (
+            <p className="text-right text-sm">
+              <Link to="/forgot" className="font-medium text-indigo-700 underline dark:text-indigo-300">
+                Forgot password?
+              </Link>
+            </p>
+          )}
           {formError && (
             <p
               id="form-error"

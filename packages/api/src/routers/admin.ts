@@ -1,5 +1,7 @@
 import {
   adminDeleteUserInput,
+  adminPasswordResetLink,
+  adminPasswordResetLinkInput,
   adminSettings,
   adminStats,
   adminUser,
@@ -14,6 +16,7 @@ import {
 } from '@pigeon/schema';
 import { z } from 'zod';
 import { deleteUserAsAdmin, listUsers, serverStats, setUserActive } from '../services/admin-users';
+import { adminResetLink } from '../services/password-reset';
 import { createInvite, listInvites, revokeInvite } from '../services/invites';
 import { registrationMode, setRegistrationMode } from '../services/registration';
 import { adminProcedure, router } from '../trpc';
@@ -45,6 +48,11 @@ export const adminRouter = router({
   deleteUser: adminProcedure
     .input(adminDeleteUserInput)
     .mutation(({ ctx, input }) => deleteUserAsAdmin(ctx, ctx.viewer.userId, input.userId)),
+  /** A single-use reset link for someone locked out (a day long), for the admin to pass on. */
+  passwordResetLink: adminProcedure
+    .input(adminPasswordResetLinkInput)
+    .output(adminPasswordResetLink)
+    .mutation(({ ctx, input }) => adminResetLink(ctx, ctx.viewer.userId, input.userId)),
   invites: adminProcedure.output(z.array(invite)).query(({ ctx }) => listInvites(ctx.db)),
   createInvite: adminProcedure
     .input(createInviteInput)

@@ -12,13 +12,23 @@ import {
   registrationInfo,
   revokeSessionInput,
   updateProfileInput,
+  emailVerified,
+  passwordResetDone,
+  passwordResetRequested,
+  recoveryInfo,
+  requestPasswordResetInput,
+  resetPasswordInput,
+  verificationSent,
+  verifyEmailInput,
 } from '@pigeon/schema';
 import { z } from 'zod';
 import { deleteAccount } from '../services/account-deletion';
 import { exportAccount } from '../services/account-export';
 import { listSessions, revokeOtherSessions, revokeSession } from '../services/devices';
 import { changePassword } from '../services/password-change';
-import { getMe, updateProfile } from '../services/profile';
+import { changeProfile, sendVerification, verifyEmail } from '../services/email-verification';
+import { requestPasswordReset, resetPassword } from '../services/password-reset';
+import { getMe } from '../services/profile';
 import { registrationMode } from '../services/registration';
 import { login, logout, refreshSession, register, resumeSession } from '../services/sign-in';
 import { authedProcedure, loginOnlyProcedure, publicProcedure, rateLimited, router } from '../trpc';
@@ -70,9 +80,32 @@ export const authRouter = router({
     .input(changePasswordInput)
     .mutation(({ ctx, input }) => changePassword(ctx, ctx.viewer, input)),
   me: authedProcedure.output(me).query(({ ctx }) => getMe(ctx.db, ctx.viewer.userId)),
-  /** A new username and/or email; friends see the new name live. */
+  /** A new username and/or email; friends see the new name live; a new email is mailed a link. */
   updateProfile: loginOnlyProcedure
     .input(updateProfileInput)
     .output(me)
-    .mutation(({ ctx, input }) => updateProfile(ctx, ctx.viewer.userId, input)),
+    .mutation(({ ctx, input }) => changeProfile(ctx, ctx.viewer.userId, input)),
+  /** Whether people can reset their own password by email (public: the login page asks). */
+  recovery: publicProcedure
+    .output(recoveryInfo)
+    .query(({ ctx }) => ({ emailDelivery: ctx.email !== undefined })),
+  /** Mails a reset link if an account has the address; the answer is the same either way. */
+  requestPasswordReset: publicProcedure
+    .input(requestPasswordResetInput)
+    .output(passwordResetRequested)
+    .mutation(({ ctx, input }) => requestPasswordReset(ctx, input)),
+  /** A new password from a reset link (single use); every session of the account ends. */
+  resetPassword: publicProcedure
+    .input(resetPasswordInput)
+    .output(passwordResetDone)
+    .mutation(({ ctx, input }) => resetPassword(ctx, input)),
+  /** Follows a verification link (single use): the address it was sent to is verified. */
+  verifyEmail: publicProcedure
+    .input(verifyEmailInput)
+    .output(emailVerified)
+    .mutation(({ ctx, input }) => verifyEmail(ctx, input.token)),
+  /** Mails a new verification link to the caller's unverified address. */
+  sendVerification: loginOnlyProcedure
+    .output(verificationSent)
+    .mutation(({ ctx }) => sendVerification(ctx, ctx.viewer.userId)),
 });

@@ -1,6 +1,7 @@
 import {
   apiTokens,
   blocks,
+  emailLinks,
   friendRequests,
   friendships,
   reactions,
@@ -86,6 +87,7 @@ async function eraseIn(tx: Tx, events: EventWriter, userId: string): Promise<str
     .where(or(eq(friendRequests.fromUserId, userId), eq(friendRequests.toUserId, userId)));
   await tx.delete(blocks).where(or(eq(blocks.blockerId, userId), eq(blocks.blockedId, userId)));
   await tx.delete(reactions).where(eq(reactions.userId, userId));
+  await tx.delete(emailLinks).where(eq(emailLinks.userId, userId));
   // Out of every group: the others hear of it, and an owner's group passes on.
   for (const groupId of await groupsOf(tx, userId)) await leaveGroupIn(tx, events, userId, groupId);
   await tx
@@ -95,6 +97,7 @@ async function eraseIn(tx: Tx, events: EventWriter, userId: string): Promise<str
       username: `deleted_${userId}`,
       displayName: null,
       email: null,
+      emailVerifiedAt: null,
       passwordHash: '!',
       deletedAt: new Date(),
     })

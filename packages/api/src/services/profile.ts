@@ -40,7 +40,14 @@ export async function updateProfile(
         .set({
           ...(input.username === undefined ? {} : { username: input.username }),
           ...(input.displayName === undefined ? {} : { displayName: input.displayName }),
-          ...(input.email === undefined ? {} : { email: input.email }),
+          // A different address is unverified until its link is followed; new capitals are not.
+          ...(input.email === undefined
+            ? {}
+            : {
+                email: input.email,
+                emailVerifiedAt:
+                  input.email.toLowerCase() === before.email?.toLowerCase() ? before.emailVerifiedAt : null,
+              }),
         })
         .where(eq(users.id, viewerId))
         .returning();

@@ -4,7 +4,9 @@ import { TRPCError } from '@trpc/server';
 import type { z } from 'zod';
 import type { Outbox } from '../core/changes';
 import { openEventStream } from '../core/event-log';
-import type { CookieJar } from '../core/types';
+import type { CookieJar, Logger } from '../core/types';
+import type { EmailDelivery } from '../mailer';
+import { offerVerification } from './email-verification';
 import type { RateLimits } from '../rate-limits';
 import { underPasswordLimits, WrongPassword } from './password-attempts';
 import { admitRegistration } from './registration';
@@ -25,6 +27,9 @@ export interface SignInCall {
   cookies: CookieJar | null;
   outbox: Outbox;
   registrationModeDefault: RegistrationMode;
+  /** With `email`, a new account is mailed a verification link. */
+  log?: Logger | undefined;
+  email?: EmailDelivery | undefined;
 }
 
 /** A new account, logged in at once. */
@@ -42,6 +47,7 @@ export async function register(call: SignInCall, input: z.infer<typeof registerI
     await openEventStream(tx, created.id);
     return created;
   });
+  if (call.log) offerVerification({ ...call, log: call.log }, { ...user, emailVerified: false });
   return deliverSession(
     call.cookies,
     await startSession(call.db, call.tokens, user, call.userAgent),

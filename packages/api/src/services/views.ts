@@ -13,6 +13,7 @@ export function toMe(user: typeof users.$inferSelect): Me {
     username: user.username,
     displayName: user.displayName,
     email: user.email,
+    emailVerified: user.emailVerifiedAt !== null,
     createdAt: user.createdAt.toISOString(),
     isBot: user.isBot,
     isAdmin: user.isAdmin,

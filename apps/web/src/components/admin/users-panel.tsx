@@ -7,7 +7,10 @@ import { Button } from '../button';
 import { SearchField } from '../field';
 import { Section } from '../section';
 
-/** Accounts: find one by the start of its name or email; deactivate, reactivate or delete it. */
+/**
+ * Accounts: find one by the start of its name or email; deactivate, reactivate or delete it, or
+ * make a password reset link to hand to someone locked out.
+ */
 export function UsersPanel({ myId }: { myId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -21,7 +24,9 @@ export function UsersPanel({ myId }: { myId: string }) {
     ]);
   const setActive = useMutation(trpc.admin.setUserActive.mutationOptions({ onSuccess: refresh }));
   const remove = useMutation(trpc.admin.deleteUser.mutationOptions({ onSuccess: refresh }));
-  const error = setActive.error ?? remove.error;
+  const resetLink = useMutation(trpc.admin.passwordResetLink.mutationOptions());
+  const [linkFor, setLinkFor] = useState<string | null>(null);
+  const error = setActive.error ?? remove.error ?? resetLink.error;
 
   const actions = (user: AdminUser) => {
     if (user.id === myId) return <span className="text-xs text-slate-600 dark:text-slate-300">you</span>;
@@ -32,6 +37,15 @@ export function UsersPanel({ myId }: { myId: string }) {
           aria-label={`${user.deactivatedAt ? 'Reactivate' : 'Deactivate'} ${user.username}`}
         >
           {user.deactivatedAt ? 'Reactivate' : 'Deactivate'}
+        </Button>
+        <Button
+          aria-label={`Password reset link for ${user.username}`}
+          onClick={() => {
+            setLinkFor(user.username);
+            resetLink.mutate({ userId: user.id });
+          }}
+        >
+          Reset link
         </Button>
         <Button
           aria-label={`Delete ${user.username}`}
@@ -63,6 +77,21 @@ export function UsersPanel({ myId }: { myId: string }) {
         <p role="alert" className="mt-2 text-sm text-rose-700 dark:text-rose-400">
           {error.message}
         </p>
+      )}
+      {resetLink.data && linkFor && (
+        <div role="status" className="mt-2 space-y-1 rounded-md bg-slate-50 p-2 text-sm dark:bg-slate-900">
+          <p>
+            Give this link to {linkFor} (it works once, until {fullTime(resetLink.data.expiresAt)}); it lets
+            them choose a new password and logs out their devices:
+          </p>
+          <input
+            readOnly
+            aria-label={`Reset link for ${linkFor}`}
+            value={new URL(resetLink.data.path, window.location.origin).toString()}
+            onFocus={(event) => event.currentTarget.select()}
+            className="w-full rounded border border-slate-300 bg-white px-2 py-1 font-mono text-xs dark:border-slate-700 dark:bg-slate-950"
+          />
+        </div>
       )}
       <ul aria-label="Accounts" className="mt-3 divide-y divide-slate-100 dark:divide-slate-800">
         {users.data?.users.map((user) => (

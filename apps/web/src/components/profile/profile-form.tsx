@@ -7,6 +7,7 @@ import { useTRPC } from '../../lib/trpc';
 import { Button } from '../button';
 import { Field } from '../field';
 import { Section } from '../section';
+import { EmailStatus } from './email-status';
 
 /** One's names and email, checked by the shared schema before they are sent. */
 export function ProfileForm({ me }: { me: Me }) {
@@ -96,6 +97,7 @@ export function ProfileForm({ me }: { me: Me }) {
           autoComplete="email"
           error={errors.email}
         />
+        <EmailStatus me={me} />
         {errors.form && (
           <p role="alert" className="text-sm text-rose-700 dark:text-rose-400">
             {errors.form}

@@ -1,0 +1,61 @@
+import type { Logger } from '../core/types';
+import type { EmailDelivery, OutgoingMail } from '../mailer';
+import { linkPath, LINK_LIFETIME_MS, type EmailLinkPurpose } from './email-links';
+
+const linkUrl = (delivery: EmailDelivery, purpose: EmailLinkPurpose, token: string) =>
+  new URL(linkPath(purpose, token), delivery.publicUrl).toString();
+
+const minutes = (purpose: EmailLinkPurpose) => Math.round(LINK_LIFETIME_MS[purpose] / 60_000);
+
+export function passwordResetMail(
+  delivery: EmailDelivery,
+  to: { email: string; username: string },
+  token: string,
+): OutgoingMail {
+  return {
+    to: to.email,
+    subject: 'Reset your Pigeon password',
+    text: [
+      `Hello ${to.username},`,
+      '',
+      'Someone (we hope you) asked to reset the password of your Pigeon account. To choose a new one, open:',
+      '',
+      linkUrl(delivery, 'password_reset', token),
+      '',
+      `The link works once, for ${minutes('password_reset')} minutes. Setting a new password logs you out everywhere.`,
+      'If you did not ask for this, ignore this email: your password stays as it is.',
+    ].join('\n'),
+  };
+}
+
+export function verificationMail(
+  delivery: EmailDelivery,
+  to: { email: string; username: string },
+  token: string,
+): OutgoingMail {
+  return {
+    to: to.email,
+    subject: 'Confirm your email address for Pigeon',
+    text: [
+      `Hello ${to.username},`,
+      '',
+      'To confirm that this address belongs to your Pigeon account, open:',
+      '',
+      linkUrl(delivery, 'email_verification', token),
+      '',
+      `The link works once, for ${minutes('email_verification') / 60} hours.`,
+      'If you did not make a Pigeon account or change its email to this one, ignore this email.',
+    ].join('\n'),
+  };
+}
+
+/**
+ * Runs `work` (finding the account, making a link, talking to the mail server) after the caller
+ * has had its answer, so neither the answer nor its timing says whether an account was found.
+ * A failure is logged, never thrown: nobody is waiting for it.
+ */
+export function afterAnswering(log: Logger, what: string, work: () => Promise<void>): void {
+  setImmediate(() => {
+    work().catch((err: unknown) => log.warn({ err, what }, 'sending an account email failed'));
+  });
+}
