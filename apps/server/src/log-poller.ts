@@ -58,7 +58,8 @@ export class LogPoller {
     try {
       const readouts = await this.options.read(asked);
       if (!this.running) return;
-      for (const { userId, head, events } of readouts) this.pass(userId, asked.get(userId) ?? null, head, events);
+      for (const { userId, head, events } of readouts)
+        this.pass(userId, asked.get(userId) ?? null, head, events);
     } catch (err) {
       // The database may be down too: try again next tick, the streams lose nothing meanwhile.
       this.options.log.warn({ err }, 'reading event streams while the bus is down failed');
