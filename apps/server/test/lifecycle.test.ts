@@ -77,6 +77,13 @@ describe.runIf(cluster)('cluster plumbing', () => {
     const bus = new RedisEventBus(url, prefix, createLogger('silent'), noLogReads);
     // Another instance's bus: what it publishes reaches `bus` only through Redis.
     const other = new RedisEventBus(url, prefix, createLogger('silent'), noLogReads);
+    // Its publisher fails fast rather than queueing: wait until it is connected.
+    await waitForAsync(() =>
+      other.ping().then(
+        () => true,
+        () => false,
+      ),
+    );
     const heard: string[] = [];
     const off = await bus.subscribe('u1', (s) =>
       heard.push(s.kind === 'event' ? `event:${s.event.id}` : 'resync'),
@@ -123,6 +130,14 @@ const event = (id: number) => ({
   requestId: newClientId(),
   id,
 });
+
+async function waitForAsync(check: () => Promise<boolean>, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
 
 async function waitFor(check: () => boolean, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
