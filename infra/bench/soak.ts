@@ -2,10 +2,12 @@
 // cluster of `pnpm bench` under a steady, modest load for a long time, to see whether memory
 // grows. Three instances behind NGINX on PostgreSQL + Redis; BENCH_PAIRS friend pairs (both
 // sides with a stream open) send BENCH_RATE messages a second in all for BENCH_SOAK_MINUTES.
-// Every BENCH_SAMPLE_SECONDS it reads each instance's resident memory from /proc; the report
-// gives each instance's growth per hour as the least-squares slope of its samples after the
-// first BENCH_WARMUP_MINUTES (caches, JIT and pools filling up are not a leak), and checks
-// that every acknowledged message was delivered.
+// Every BENCH_SAMPLE_SECONDS it reads each instance's resident memory from /proc. After the
+// first BENCH_WARMUP_MINUTES (caches, JIT and pools filling up are not a leak), the report gives
+// each instance's growth per hour twice: the least-squares slope of all samples, and the rise of
+// the lowest sample from the first half of the run to the second (RSS is a sawtooth between
+// major collections, and its troughs are what the heap keeps). It checks that every
+// acknowledged message was delivered.
 import { randomBytes } from 'node:crypto';
 import { createPigeonClient, type PigeonClient } from '@pigeon/client';
 import { createScratchDatabase } from '@pigeon/db/testing';
@@ -26,6 +28,20 @@ const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (...args: unknown[]) => console.error('[soak]', ...args);
 const mib = (bytes: number) => bytes / 2 ** 20;
+
+/** MiB per hour by which the lowest sample of the second half exceeds that of the first. */
+function troughGrowth(points: readonly { x: number; y: number }[]): number {
+  const half = Math.floor(points.length / 2);
+  const first = points.slice(0, half);
+  const second = points.slice(half);
+  if (first.length === 0 || second.length === 0) return NaN;
+  const lowest = (ps: typeof points) => ps.reduce((a, b) => (b.y < a.y ? b : a));
+  const a = lowest(first);
+  const b = lowest(second);
+  const hours =
+    ((second.at(-1)?.x ?? 0) + (second[0]?.x ?? 0)) / 2 - ((first.at(-1)?.x ?? 0) + (first[0]?.x ?? 0)) / 2;
+  return (b.y - a.y) / hours;
+}
 
 /** Least-squares slope of y over x. */
 function slope(points: readonly { x: number; y: number }[]): number {
@@ -141,9 +157,11 @@ try {
   const warmupHours = config.warmupMinutes / 60;
   const rows = samples.map((points, i) => {
     const steady = points.filter((p) => p.x >= warmupHours);
-    const first = steady[0]?.y ?? NaN;
-    const last = steady.at(-1)?.y ?? NaN;
-    return `| api${i + 1} | ${first.toFixed(0)} | ${last.toFixed(0)} | ${slope(steady).toFixed(1)} |`;
+    const ys = steady.map((p) => p.y);
+    return (
+      `| api${i + 1} | ${Math.min(...ys).toFixed(0)}–${Math.max(...ys).toFixed(0)} | ${(ys.at(-1) ?? NaN).toFixed(0)} ` +
+      `| ${slope(steady).toFixed(1)} | ${troughGrowth(steady).toFixed(1)} |`
+    );
   });
   console.log(
     [
@@ -151,8 +169,8 @@ try {
         `(growth fitted after ${config.warmupMinutes} min); ${acknowledged} acknowledged, ` +
         `${delivered} delivered, ${failed} failed sends`,
       '',
-      '| instance | RSS after warm-up (MiB) | RSS at the end (MiB) | growth (MiB/hour) |',
-      '|---|---|---|---|',
+      '| instance | RSS after warm-up, low–high (MiB) | RSS at the end (MiB) | slope (MiB/hour) | trough growth (MiB/hour) |',
+      '|---|---|---|---|---|',
       ...rows,
     ].join('\n'),
   );
