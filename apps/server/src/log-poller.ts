@@ -25,17 +25,16 @@ export interface LogPollerOptions {
 export class LogPoller {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
+  /** Bumped on every start, so a tick still in flight from before a stop ends its loop. */
+  private generation = 0;
   private readonly positions = new Map<string, number>();
 
   constructor(private readonly options: LogPollerOptions) {}
 
-  get active(): boolean {
-    return this.running;
-  }
-
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.generation++;
     this.positions.clear();
     this.schedule(0);
   }
@@ -47,24 +46,25 @@ export class LogPoller {
   }
 
   private schedule(delayMs: number) {
-    this.timer = setTimeout(() => void this.tick(), delayMs);
+    const generation = this.generation;
+    this.timer = setTimeout(() => void this.tick(generation), delayMs);
   }
 
-  private async tick(): Promise<void> {
+  private async tick(generation: number): Promise<void> {
     this.timer = null;
     const asked = new Map<string, number | null>();
     for (const userId of this.options.users()) asked.set(userId, this.positions.get(userId) ?? null);
     for (const userId of this.positions.keys()) if (!asked.has(userId)) this.positions.delete(userId);
     try {
       const readouts = await this.options.read(asked);
-      if (!this.running) return;
+      if (!this.running || generation !== this.generation) return;
       for (const { userId, head, events } of readouts)
         this.pass(userId, asked.get(userId) ?? null, head, events);
     } catch (err) {
       // The database may be down too: try again next tick, the streams lose nothing meanwhile.
       this.options.log.warn({ err }, 'reading event streams while the bus is down failed');
     }
-    if (this.running) this.schedule(this.options.intervalMs);
+    if (this.running && generation === this.generation) this.schedule(this.options.intervalMs);
   }
 
   private pass(userId: string, asked: number | null, head: number, events: StreamReadout['events']) {
