@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config';
+import { installLastResortHandlers } from './last-resort';
 import { createLogger } from './logger';
 import { startServer } from './server';
 
@@ -14,6 +15,7 @@ try {
 const log = createLogger(config.logLevel);
 try {
   const server = await startServer(config, log);
+  installLastResortHandlers(log, () => server.close());
   let signals = 0;
   const stop = (signal: string) => {
     if (++signals > 1) process.exit(1);

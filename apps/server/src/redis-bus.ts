@@ -1,6 +1,10 @@
 import type { BusListener, BusSignal, EventBus, Logger } from '@pigeon/api';
 import type { EphemeralEvent, StreamEvent } from '@pigeon/schema';
 import { Redis } from 'ioredis';
+import { LogPoller, type StreamReader } from './log-poller';
+
+/** While Redis is down, how often each instance reads its connected users' streams. */
+const DEGRADED_POLL_MS = 250;
 
 /** A message's event JSON without its per-recipient id, kept while the message object lives. */
 const sharedBodies = new WeakMap<object, string>();
@@ -20,22 +24,53 @@ function eventJson(event: StreamEvent): string {
   return `${body},"id":${event.id}}`;
 }
 
+/** A one-shot promise to wait on (Node 20 has no Promise.withResolvers). */
+class Signal {
+  fire: () => void = () => undefined;
+  readonly fired = new Promise<void>((resolve) => (this.fire = resolve));
+}
+
+interface Channel {
+  userId: string;
+  listeners: Set<BusListener>;
+  ready: Promise<unknown>;
+}
+
 /**
  * Redis pub/sub bus for many instances. One subscriber connection per process (a subscribing
  * connection cannot publish), fanned out locally to every stream of that user on this instance.
+ *
+ * When the subscriber connection drops, the instance does not wait for Redis: a `LogPoller`
+ * reads the event log for every connected user (degraded delivery, one query per tick) until the
+ * subscriptions are live again; then every stream resyncs from the log once and the bus takes
+ * over. Ids dedupe the overlap.
  */
 export class RedisEventBus implements EventBus {
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
-  private readonly channels = new Map<string, { listeners: Set<BusListener>; ready: Promise<unknown> }>();
+  private readonly channels = new Map<string, Channel>();
   private wasDisconnected = false;
+  private readonly poller: LogPoller;
+  /** Resolved when degraded delivery starts: a subscription need not wait for Redis then. */
+  private degraded = new Signal();
+  private closing = false;
   private readonly revocationListeners = new Set<(sessionIds: readonly string[]) => void>();
 
   constructor(
     url: string,
     private readonly prefix: string,
     private readonly log: Logger,
+    readStreams: StreamReader,
   ) {
+    this.poller = new LogPoller({
+      read: readStreams,
+      users: () => [...this.channels.values()].map((c) => c.userId),
+      deliver: (userId, signal) => {
+        for (const listener of this.channels.get(this.channel(userId))?.listeners ?? []) listener(signal);
+      },
+      intervalMs: DEGRADED_POLL_MS,
+      log,
+    });
     // Publishing must never hold a request hostage during an outage: fail fast instead of
     // queueing, since the event log already has the event. Auto-pipelining sends the publishes
     // of one tick (a batch's deliveries) in one write instead of one each.
@@ -60,17 +95,41 @@ export class RedisEventBus implements EventBus {
       .subscribe(this.revocationChannel)
       .catch((err: unknown) => log.warn({ err }, 'redis subscribe to session revocations failed'));
     this.subscriber.on('close', () => {
+      if (this.wasDisconnected) return;
       this.wasDisconnected = true;
+      if (this.closing) return;
+      log.warn({}, 'redis subscriber lost; delivering from the event log until it is back');
+      this.poller.start();
+      this.degraded.fire();
     });
     this.subscriber.on('ready', () => {
       if (!this.wasDisconnected) return;
-      // ioredis resubscribes by itself; whatever was published meanwhile is only in the log.
       this.wasDisconnected = false;
-      log.info({}, 'redis subscriber reconnected; asking streams to resync');
-      for (const { listeners } of this.channels.values()) {
-        for (const listener of listeners) listener({ kind: 'resync' });
-      }
+      this.degraded = new Signal();
+      void this.backOnTheBus();
     });
+  }
+
+  /**
+   * ioredis resubscribes by itself, but 'ready' comes before its SUBSCRIBE is answered. Subscribe
+   * again and wait for the answer: only then is every later publish sure to arrive, and the
+   * poller may stop. One resync per stream then reads what was published meanwhile.
+   */
+  private async backOnTheBus(): Promise<void> {
+    const names = [...this.channels.keys()];
+    try {
+      if (names.length > 0) await this.subscriber.subscribe(...names);
+    } catch (err) {
+      // Dropped again before the answer: 'close' keeps the poller on, the next 'ready' retries.
+      this.log.warn({ err }, 'redis resubscribe failed');
+      return;
+    }
+    if (this.wasDisconnected) return;
+    this.poller.stop();
+    this.log.info({ channels: names.length }, 'redis subscriber back; streams resync from the log');
+    for (const { listeners } of this.channels.values()) {
+      for (const listener of listeners) listener({ kind: 'resync' });
+    }
   }
 
   private get revocationChannel() {
@@ -139,13 +198,16 @@ export class RedisEventBus implements EventBus {
     const channel = this.channel(userId);
     let entry = this.channels.get(channel);
     if (!entry) {
-      entry = { listeners: new Set(), ready: this.subscriber.subscribe(channel) };
+      const ready = this.subscriber.subscribe(channel);
+      // Awaited below unless the bus is down; then the poller serves the stream meanwhile.
+      ready.catch(() => undefined);
+      entry = { userId, listeners: new Set(), ready };
       this.channels.set(channel, entry);
     }
     entry.listeners.add(listener);
     const current = entry;
     try {
-      await current.ready;
+      await Promise.race([current.ready, this.degraded.fired]);
     } catch (err) {
       this.remove(channel, current, listener);
       throw err;
@@ -173,6 +235,8 @@ export class RedisEventBus implements EventBus {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    this.poller.stop();
     this.channels.clear();
     await Promise.allSettled([this.publisher.quit(), this.subscriber.quit()]);
   }

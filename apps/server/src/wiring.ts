@@ -5,6 +5,7 @@ import {
   DEFAULT_RATE_LIMITS,
   InProcessEventBus,
   InProcessPresenceStore,
+  readStreamsAfter,
   SendQueue,
   startPresenceSweeper,
   withVerifiedTokenCache,
@@ -43,7 +44,7 @@ export async function wireDependencies(
   openConnections: () => number,
 ): Promise<Dependencies> {
   const database = await migratedDatabase(config, log);
-  const bus = await reachableBus(config, log);
+  const bus = await reachableBus(config, database, log);
   const sharedRedis = connectSharedRedis(config, log);
   const presenceConfig = config.presence ?? DEFAULT_PRESENCE;
   const presence =
@@ -104,9 +105,14 @@ async function migratedDatabase(config: ServerConfig, log: Logger): Promise<DbHa
   return database;
 }
 
-async function reachableBus(config: ServerConfig, log: Logger): Promise<EventBus> {
+/** While Redis is down, at most this many events per user and tick come from the log. */
+const DEGRADED_EVENTS_PER_USER = 500;
+
+async function reachableBus(config: ServerConfig, database: DbHandle, log: Logger): Promise<EventBus> {
   const bus: EventBus = config.redis
-    ? new RedisEventBus(config.redis.url, config.redis.prefix, log)
+    ? new RedisEventBus(config.redis.url, config.redis.prefix, log, (positions) =>
+        readStreamsAfter(database.db, positions, DEGRADED_EVENTS_PER_USER),
+      )
     : new InProcessEventBus();
   await waitUntilReachable(() => bus.ping(), 'event bus', log);
   return bus;

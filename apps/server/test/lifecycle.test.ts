@@ -74,9 +74,16 @@ describe.runIf(cluster)('cluster plumbing', () => {
   it('the Redis bus resubscribes after losing its connection and asks streams to resync', async () => {
     const url = process.env.REDIS_URL ?? '';
     const prefix = `pigeon-test:${newClientId()}:`;
-    const bus = new RedisEventBus(url, prefix, createLogger('silent'));
+    const bus = new RedisEventBus(url, prefix, createLogger('silent'), noLogReads);
     // Another instance's bus: what it publishes reaches `bus` only through Redis.
-    const other = new RedisEventBus(url, prefix, createLogger('silent'));
+    const other = new RedisEventBus(url, prefix, createLogger('silent'), noLogReads);
+    // Its publisher fails fast rather than queueing: wait until it is connected.
+    await waitForAsync(() =>
+      other.ping().then(
+        () => true,
+        () => false,
+      ),
+    );
     const heard: string[] = [];
     const off = await bus.subscribe('u1', (s) =>
       heard.push(s.kind === 'event' ? `event:${s.event.id}` : 'resync'),
@@ -97,7 +104,7 @@ describe.runIf(cluster)('cluster plumbing', () => {
 
   it('the Redis bus hands an event to streams on its own instance at once, then again from Redis', async () => {
     const url = process.env.REDIS_URL ?? '';
-    const bus = new RedisEventBus(url, `pigeon-test:${newClientId()}:`, createLogger('silent'));
+    const bus = new RedisEventBus(url, `pigeon-test:${newClientId()}:`, createLogger('silent'), noLogReads);
     const heard: number[] = [];
     const off = await bus.subscribe('u1', (s) => {
       if (s.kind === 'event') heard.push(s.event.id);
@@ -114,12 +121,23 @@ describe.runIf(cluster)('cluster plumbing', () => {
   });
 });
 
+/** These tests are about Redis alone: users without streams in any database, so the log has nothing. */
+const noLogReads = () => Promise.resolve([]);
+
 const event = (id: number) => ({
   v: 1 as const,
   type: 'friend.request_declined' as const,
   requestId: newClientId(),
   id,
 });
+
+async function waitForAsync(check: () => Promise<boolean>, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
 
 async function waitFor(check: () => boolean, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;

@@ -4,6 +4,7 @@ export { createContext, type ApiDeps, type Context } from './context';
 export type { CookieJar, Logger, StreamItem, Viewer } from './core/types';
 export { REFRESH_COOKIE } from './services/refresh-cookie';
 export { InProcessEventBus, type BusListener, type BusSignal, type EventBus } from './bus';
+export { readStreamsAfter, type StreamReadout } from './core/event-log';
 export {
   aggregate,
   AWAY_TTL_FACTOR,

@@ -83,8 +83,28 @@ export function createDb(options: CreateDbOptions = {}): DbHandle {
     : createPgliteDb(options.dataDir ?? './.pigeon-data');
 }
 
+/**
+ * Seconds before a pool connection tries again after a failed one. postgres.js's default grows
+ * as 3ⁿ/100 s up to 20 s, and n counts failures across the whole pool: a five-second outage
+ * left the pool waiting up to 20 s more after the database was back. Doubling from 50 ms up
+ * to half a second (with jitter, so a pool's connections spread out) follows the database
+ * within a second of its return, while a pool of ten makes at most ~20 attempts a second
+ * against a database that is down (each a refused or reset connection, no query).
+ */
+export function reconnectDelaySeconds(failures: number): number {
+  return Math.min(0.05 * 2 ** failures, 0.5) * (0.75 + Math.random() / 4);
+}
+
+/** How long a new connection may take: not the driver's 30 s, which parks requests that long. */
+const CONNECT_TIMEOUT_SECONDS = 5;
+
 function createPostgresDb(url: string, max: number): DbHandle {
-  const client = postgres(url, { max, onnotice: () => undefined });
+  const client = postgres(url, {
+    max,
+    onnotice: () => undefined,
+    backoff: reconnectDelaySeconds,
+    connect_timeout: CONNECT_TIMEOUT_SECONDS,
+  });
   const db = drizzlePostgres(client, { schema: tables });
   registerPreparedQuery(db, (text, params) => client.unsafe(text, [...params], { prepare: true }));
   return {

@@ -1,4 +1,4 @@
-import { events, eventStreams, type Database } from '@pigeon/db';
+import { events, eventStreams, preparedQueryOf, type Database } from '@pigeon/db';
 import type { PigeonEvent, StreamEvent } from '@pigeon/schema';
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Delivery, Tx } from './types';
@@ -88,4 +88,46 @@ export async function currentEventId(db: Database, userId: string): Promise<numb
     .from(eventStreams)
     .where(eq(eventStreams.userId, userId));
   return head?.lastSeq ?? 0;
+}
+
+/** Where one user's stream stands, and its events after the position asked for. */
+export interface StreamReadout {
+  userId: string;
+  /** The stream's last id when it was read. */
+  head: number;
+  /** In id order, at most the limit asked for; none when no position was given. */
+  events: StreamEvent[];
+}
+
+/**
+ * Many users' streams in one statement (one snapshot, so `head` and `events` agree): for each
+ * user, the events after the given id, or only the head when the id is `null`. Users without a
+ * stream (deleted) are left out.
+ */
+const readStreamsStatement = `
+select w.user_id as "userId",
+       s.last_seq::text as head,
+       coalesce((select jsonb_agg(e.payload || jsonb_build_object('id', e.seq) order by e.seq)
+                   from (select seq, payload from events
+                          where user_id = w.user_id and w.after is not null and seq > w.after
+                          order by seq limit $3) e), '[]'::jsonb) as events
+  from unnest($1::uuid[], $2::bigint[]) as w(user_id, after)
+  join event_streams s on s.user_id = w.user_id`;
+
+export async function readStreamsAfter(
+  db: Database,
+  positions: ReadonlyMap<string, number | null>,
+  limitPerUser: number,
+): Promise<StreamReadout[]> {
+  if (positions.size === 0) return [];
+  const userIds = [...positions.keys()];
+  const afters = userIds.map((id) => positions.get(id) ?? null);
+  // Array literals as text: the prepared runner takes scalar parameters only. Ids are uuids and
+  // integers, nothing that needs quoting.
+  const rows = (await preparedQueryOf(db)(readStreamsStatement, [
+    `{${userIds.join(',')}}`,
+    `{${afters.map((a) => (a === null ? 'NULL' : String(Math.trunc(a)))).join(',')}}`,
+    limitPerUser,
+  ])) as { userId: string; head: string; events: StreamEvent[] }[];
+  return rows.map((row) => ({ userId: row.userId, head: Number(row.head), events: row.events }));
 }
