@@ -12,4 +12,5 @@ export * from './messages';
 export * from './presence';
 export * from './settings';
 export * from './text';
+export * from './two-factor';
 export * from './users';

@@ -3,7 +3,9 @@ import {
   blocks,
   friendRequests,
   friendships,
+  loginChallenges,
   reactions,
+  recoveryCodes,
   sessions,
   users,
   type Database,
@@ -18,8 +20,9 @@ import { groupsOf, leaveGroupIn } from './groups';
 import { underPasswordLimits, WrongPassword } from './password-attempts';
 import { checkUserPassword } from './passwords';
 import { clearRefreshCookie } from './refresh-cookie';
+import { requireSecondFactorCode } from './two-factor';
 
-async function requirePassword(db: Database, userId: string, password: string) {
+async function requirePassword(db: Database, userId: string, password: string, code: string | undefined) {
   const [user] = await db
     .select()
     .from(users)
@@ -28,6 +31,7 @@ async function requirePassword(db: Database, userId: string, password: string) {
   if (!(await checkUserPassword(db, user, password))) {
     throw new WrongPassword({ code: 'FORBIDDEN', message: 'The password is not right.' });
   }
+  await requireSecondFactorCode(db, user, code);
   return user;
 }
 
@@ -42,10 +46,12 @@ export async function deleteAccount(
   call: ChangeScope & { rateLimits: RateLimits; ip: string | null; cookies: CookieJar | null },
   userId: string,
   password: string,
+  /** Needed once two-factor is on. */
+  code?: string,
 ): Promise<{ deleted: true }> {
   const attempt = { kind: 'confirmation', userId, ip: call.ip } as const;
   const endedSessions = await underPasswordLimits(call.rateLimits, attempt, async () => {
-    await requirePassword(call.db, userId, password);
+    await requirePassword(call.db, userId, password, code);
     return eraseAccount(call, userId);
   });
   clearRefreshCookie(call.cookies);
@@ -86,6 +92,8 @@ async function eraseIn(tx: Tx, events: EventWriter, userId: string): Promise<str
     .where(or(eq(friendRequests.fromUserId, userId), eq(friendRequests.toUserId, userId)));
   await tx.delete(blocks).where(or(eq(blocks.blockerId, userId), eq(blocks.blockedId, userId)));
   await tx.delete(reactions).where(eq(reactions.userId, userId));
+  await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
+  await tx.delete(loginChallenges).where(eq(loginChallenges.userId, userId));
   // Out of every group: the others hear of it, and an owner's group passes on.
   for (const groupId of await groupsOf(tx, userId)) await leaveGroupIn(tx, events, userId, groupId);
   await tx
@@ -95,6 +103,9 @@ async function eraseIn(tx: Tx, events: EventWriter, userId: string): Promise<str
       username: `deleted_${userId}`,
       email: null,
       passwordHash: '!',
+      totpSecret: null,
+      totpPendingSecret: null,
+      totpLastTimeStep: null,
       deletedAt: new Date(),
     })
     .where(eq(users.id, userId));
