@@ -20,7 +20,13 @@ const t = initTRPC.context<Context>().create({
       return {
         ...shape,
         message: internalErrorMessage(requestId),
-        data: { ...shape.data, requestId, zodError: null, retryAfterSeconds: null, secondFactorChallenge: null },
+        data: {
+          ...shape.data,
+          requestId,
+          zodError: null,
+          retryAfterSeconds: null,
+          secondFactorChallenge: null,
+        },
       };
     }
     const cause = error.cause;

@@ -13,7 +13,10 @@ export const secondFactorCode = z
     z
       .string()
       .min(1, 'Enter a code.')
-      .regex(/^(\d{6}|[a-z0-9]{5}-?[a-z0-9]{5})$/, 'A code is 6 digits, or a recovery code like abcde-fghij.'),
+      .regex(
+        /^(\d{6}|[a-z0-9]{5}-?[a-z0-9]{5})$/,
+        'A code is 6 digits, or a recovery code like abcde-fghij.',
+      ),
   );
 
 /** Only a code from the app (turning two-factor on proves the app has the secret). */

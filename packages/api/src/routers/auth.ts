@@ -28,7 +28,12 @@ import { getMe, updateProfile } from '../services/profile';
 import { registrationMode } from '../services/registration';
 import { loginSecondFactor } from '../services/second-factor-login';
 import { login, logout, refreshSession, register, resumeSession } from '../services/sign-in';
-import { confirmTwoFactor, disableTwoFactor, startTwoFactor, twoFactorStatus as statusOf } from '../services/two-factor';
+import {
+  confirmTwoFactor,
+  disableTwoFactor,
+  startTwoFactor,
+  twoFactorStatus as statusOf,
+} from '../services/two-factor';
 import { authedProcedure, loginOnlyProcedure, publicProcedure, rateLimited, router } from '../trpc';
 
 /** Managing the account takes a login; an API token may only ask `me` (see trpc.ts). */

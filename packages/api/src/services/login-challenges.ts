@@ -21,4 +21,3 @@ export async function refuseWithChallenge(db: Database, userId: string): Promise
     cause: new SecondFactorNeeded({ challenge: token, expiresAt: expiresAt.toISOString() }),
   });
 }
-

@@ -9,7 +9,10 @@ import type { SignInCall } from './sign-in';
 import { hashChallengeToken, useSecondFactor } from './totp-codes';
 
 const expired = () =>
-  new TRPCError({ code: 'UNAUTHORIZED', message: 'This login has expired or was already used; log in again.' });
+  new TRPCError({
+    code: 'UNAUTHORIZED',
+    message: 'This login has expired or was already used; log in again.',
+  });
 
 /**
  * The second step: the challenge and a code from the app or a recovery code. Wrong codes count
@@ -33,7 +36,10 @@ export async function loginSecondFactor(
       .where(and(eq(users.id, challenge.userId), isNull(users.deletedAt), isNull(users.deactivatedAt)));
     if (!user) throw expired();
     if (!(await useSecondFactor(call.db, user, input.code))) {
-      throw new WrongPassword({ code: 'UNAUTHORIZED', message: 'That code is not right, or was already used.' });
+      throw new WrongPassword({
+        code: 'UNAUTHORIZED',
+        message: 'That code is not right, or was already used.',
+      });
     }
     // Used up here, conditionally: of two logins racing on one challenge, one gets a session.
     const taken = await call.db

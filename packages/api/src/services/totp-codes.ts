@@ -69,9 +69,7 @@ export async function useSecondFactor(
     const taken = await db
       .update(users)
       .set({ totpLastTimeStep: step })
-      .where(
-        and(eq(users.id, user.id), or(isNull(users.totpLastTimeStep), lt(users.totpLastTimeStep, step))),
-      )
+      .where(and(eq(users.id, user.id), or(isNull(users.totpLastTimeStep), lt(users.totpLastTimeStep, step))))
       .returning({ id: users.id });
     return taken.length === 1;
   }

@@ -65,7 +65,10 @@ export async function confirmTwoFactor(
     }
     const secret = user.totpPendingSecret;
     if (!secret) {
-      throw new TRPCError({ code: 'BAD_REQUEST', message: 'Start setting up two-factor authentication first.' });
+      throw new TRPCError({
+        code: 'BAD_REQUEST',
+        message: 'Start setting up two-factor authentication first.',
+      });
     }
     const step = await matchingTimeStep(secret, code, null);
     if (step === null) throw new WrongPassword({ code: 'FORBIDDEN', message: 'That code is not right.' });
@@ -74,10 +77,15 @@ export async function confirmTwoFactor(
       const turnedOn = await tx
         .update(users)
         .set({ totpSecret: secret, totpPendingSecret: null, totpLastTimeStep: step })
-        .where(and(eq(users.id, viewer.userId), isNull(users.totpSecret), eq(users.totpPendingSecret, secret)))
+        .where(
+          and(eq(users.id, viewer.userId), isNull(users.totpSecret), eq(users.totpPendingSecret, secret)),
+        )
         .returning({ id: users.id });
       if (turnedOn.length !== 1) {
-        throw new TRPCError({ code: 'CONFLICT', message: 'Two-factor authentication changed meanwhile; try again.' });
+        throw new TRPCError({
+          code: 'CONFLICT',
+          message: 'Two-factor authentication changed meanwhile; try again.',
+        });
       }
       await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, viewer.userId));
       await tx.insert(recoveryCodes).values(hashes.map((codeHash) => ({ userId: viewer.userId, codeHash })));
@@ -88,7 +96,11 @@ export async function confirmTwoFactor(
 }
 
 /** Off again, with a current code (or a recovery code); the secret and recovery codes go. */
-export async function disableTwoFactor(call: Call, userId: string, code: string): Promise<{ enabled: false }> {
+export async function disableTwoFactor(
+  call: Call,
+  userId: string,
+  code: string,
+): Promise<{ enabled: false }> {
   const attempt = { kind: 'confirmation', userId, ip: call.ip } as const;
   return underPasswordLimits(call.rateLimits, attempt, async () => {
     const user = await accountOf(call.db, userId);
