@@ -44,6 +44,8 @@ const MAY_SUCCEED = new Set([
   'auth.register',
   'auth.logout',
   'auth.revokeOtherSessions',
+  // A new pending secret of the caller's own (it takes no input); the account's factor is unchanged.
+  'auth.startTwoFactor',
   'admin.createInvite',
   'bots.create',
   'tokens.create',
@@ -51,7 +53,14 @@ const MAY_SUCCEED = new Set([
 ]);
 
 /** The only procedures anyone may call without a token. */
-const PUBLIC = new Set(['auth.register', 'auth.registration', 'auth.login', 'auth.refresh', 'auth.resume']);
+const PUBLIC = new Set([
+  'auth.register',
+  'auth.registration',
+  'auth.login',
+  'auth.loginSecondFactor',
+  'auth.refresh',
+  'auth.resume',
+]);
 
 /** Field names the API uses, so hostile values also land where the schemas look. */
 const FIELDS = [
@@ -70,6 +79,8 @@ const FIELDS = [
   'limit',
   'query',
   'refreshToken',
+  'challenge',
+  'code',
   'lastEventId',
   'cookie',
   'name',
@@ -255,6 +266,9 @@ async function validInputs(t: TestServer, a: FuzzUser, b: FuzzUser, c: FuzzUser)
     },
     'auth.login': { username: a.username, password: a.password },
     'auth.refresh': { refreshToken: 'r'.repeat(43) },
+    'auth.loginSecondFactor': { challenge: 'c'.repeat(43), code: '123456' },
+    'auth.confirmTwoFactor': { code: '123456' },
+    'auth.disableTwoFactor': { code: '123456' },
     'auth.revokeSession': { sessionId: otherSession?.id },
     'auth.deleteAccount': { password: a.password },
     'auth.changePassword': { currentPassword: a.password, newPassword: 'a different long pass' },
