@@ -1,4 +1,4 @@
-import type { TRPCClientError} from '@pigeon/client';
+import type { TRPCClientError } from '@pigeon/client';
 import { type AppRouter } from '@pigeon/client';
 import { codeOf, errorCode } from '@pigeon/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -100,12 +100,10 @@ describe.each(backends)('two-factor authentication (%s)', (backend) => {
     expect(await me.client.auth.twoFactor.query()).toEqual({ enabled: true, recoveryCodesLeft: 9 });
     expect(
       await codeOf(
-        t
-          .client()
-          .auth.loginSecondFactor.mutate({
-            challenge: await passwordStep(t.client(), me),
-            code: first ?? '',
-          }),
+        t.client().auth.loginSecondFactor.mutate({
+          challenge: await passwordStep(t.client(), me),
+          code: first ?? '',
+        }),
       ),
     ).toBe('UNAUTHORIZED');
   });
