@@ -3,6 +3,7 @@ import { type AppRouter } from '@pigeon/client';
 import { codeOf, errorCode } from '@pigeon/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { backends, UNLIMITED, useTestServer } from './harness';
+import { restClient } from './rest/rest-client';
 import { codeFor, enableTwoFactor, passwordStep } from './two-factor-helpers';
 
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -205,5 +206,27 @@ describe.each(backends)('two-factor codes are rate-limited like passwords (%s)',
       'TOO_MANY_REQUESTS',
     );
     expect(await me.client.auth.twoFactor.query()).toEqual({ enabled: true, recoveryCodesLeft: 10 });
+  });
+});
+
+describe.each(backends)('two-factor over REST (%s)', (backend) => {
+  const t = useTestServer(backend);
+
+  it('answers /auth/token with a challenge that /auth/second-factor turns into a session', async () => {
+    const me = await t.user('rest');
+    const { recoveryCodes } = await enableTwoFactor(me.client);
+    const rest = restClient(t.url);
+    const first = await rest.call<{
+      error: { code: string; secondFactorChallenge: { challenge: string } | null };
+    }>('POST', '/auth/token', { json: { username: me.username, password: me.password } });
+    expect(first.status).toBe(401);
+    const challenge = first.body.error.secondFactorChallenge?.challenge ?? '';
+    expect(challenge).not.toBe('');
+    const second = await rest.call<{ access_token: string }>('POST', '/auth/second-factor', {
+      json: { challenge, code: recoveryCodes[0] },
+    });
+    expect(second.status).toBe(200);
+    const mine = await rest.call<{ id: string }>('GET', '/users/me', { token: second.body.access_token });
+    expect(mine.body.id).toBe(me.id);
   });
 });
