@@ -96,6 +96,8 @@ export const authRouter = router({
     .query(({ ctx }) => statusOf(ctx.db, ctx.viewer.userId)),
   /** A new secret to enrol (pending: two-factor is not on until `confirmTwoFactor`). */
   startTwoFactor: loginOnlyProcedure
+    // A credential made, like a token: the same budget.
+    .use(rateLimited('tokenChanges'))
     .output(twoFactorEnrolment)
     .mutation(({ ctx }) => startTwoFactor(ctx.db, ctx.viewer.userId)),
   /** A code from the new secret turns two-factor on; answers the recovery codes, once. */
