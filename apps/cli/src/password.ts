@@ -32,3 +32,11 @@ export async function readSecretLine(): Promise<string> {
   }
   throw new CliError('Nothing on standard input.');
 }
+
+/** One line typed at a terminal prompt, shown as typed (a one-time code is no secret once used). */
+export async function readLine(prompt: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  const answer = await new Promise<string>((resolve) => rl.question(prompt, resolve));
+  rl.close();
+  return answer.trim();
+}

@@ -9,6 +9,7 @@ import { errorCode, linkIn, startSmtpInbox, type SmtpInbox } from '@pigeon/test-
 import type { ServerConfig } from '../src/config';
 import { clientWithApiToken, makeApiToken } from './api-token-clients';
 import { backends, befriend, collectEvents, newClientId, useTestServer } from './harness';
+import { enableTwoFactor, passwordStep } from './two-factor-helpers';
 
 type User = Awaited<ReturnType<ReturnType<typeof useTestServer>['user']>>;
 
@@ -252,6 +253,47 @@ const matrix: Record<string, Row> = {
     call: (c, w) => c.auth.deleteAccount.mutate({ password: w.owner.password }),
     anonymous: 'UNAUTHORIZED',
     stranger: 'own', // only ever the caller's own account, with the caller's own password
+    consumes: true,
+  },
+  'auth.twoFactor': {
+    loginOnly: true,
+    call: (c) => c.auth.twoFactor.query(),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'own',
+  },
+  'auth.startTwoFactor': {
+    loginOnly: true,
+    call: (c) => c.auth.startTwoFactor.mutate(),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'own', // a pending secret of the caller's own; the owner's factor is untouched
+    revealsNothing: (result, w) => expect(JSON.stringify(result)).not.toContain(w.owner.username),
+  },
+  'auth.confirmTwoFactor': {
+    loginOnly: true,
+    call: (c) => enableTwoFactor(c),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'own', // a code of the caller's own pending secret turns on the caller's factor
+    consumes: true,
+  },
+  'auth.disableTwoFactor': {
+    loginOnly: true,
+    call: async (c) => {
+      const { recoveryCodes } = await enableTwoFactor(c);
+      return c.auth.disableTwoFactor.mutate({ code: recoveryCodes[0] ?? '' });
+    },
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'own',
+    consumes: true,
+  },
+  'auth.loginSecondFactor': {
+    // Anyone may try, with a challenge only the right password gives, and a code of the account's.
+    call: async (c, w) => {
+      const { recoveryCodes } = await enableTwoFactor(w.owner.client);
+      const challenge = await passwordStep(c, w.owner);
+      return c.auth.loginSecondFactor.mutate({ challenge, code: recoveryCodes[0] ?? '' });
+    },
+    anonymous: 'public',
+    stranger: 'public',
     consumes: true,
   },
   'auth.exportData': {

@@ -6,6 +6,7 @@ import { internalErrorMessage } from './client-errors';
 import type { Context } from './context';
 import { flushOutbox, Outbox } from './core/changes';
 import { ipKey, RetryAfter, type LimitName } from './rate-limits';
+import { SecondFactorNeeded } from './second-factor-needed';
 
 const t = initTRPC.context<Context>().create({
   // Stack traces stay in the server's logs, never in responses.
@@ -19,7 +20,13 @@ const t = initTRPC.context<Context>().create({
       return {
         ...shape,
         message: internalErrorMessage(requestId),
-        data: { ...shape.data, requestId, zodError: null, retryAfterSeconds: null },
+        data: {
+          ...shape.data,
+          requestId,
+          zodError: null,
+          retryAfterSeconds: null,
+          secondFactorChallenge: null,
+        },
       };
     }
     const cause = error.cause;
@@ -36,6 +43,8 @@ const t = initTRPC.context<Context>().create({
           cause instanceof ZodError ? z.flattenError(cause as ZodError<Record<string, unknown>>) : null,
         /** With TOO_MANY_REQUESTS: how long to wait before trying again. */
         retryAfterSeconds: cause instanceof RetryAfter ? cause.seconds : null,
+        /** With UNAUTHORIZED from `auth.login`: the password was right; send a code with this. */
+        secondFactorChallenge: cause instanceof SecondFactorNeeded ? cause.challenge : null,
       },
     };
   },

@@ -6,6 +6,7 @@ export {
   type PigeonExtras,
 } from './client';
 export { jitteredBackoff } from './backoff';
+export { secondFactorChallengeOf } from './second-factor';
 export { SessionStore, type RefreshFn, type SharedSession, type StoredSession } from './session';
 export { NO_WEBSOCKET_MESSAGE, type WebSocketClass } from './socket';
 export type { AppRouter, StreamItem } from './router';

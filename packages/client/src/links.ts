@@ -4,7 +4,7 @@ import type { TRPCLink } from '@trpc/client';
 import { observable } from '@trpc/server/observable';
 import type { SessionStore } from './session';
 
-const SESSION_PATHS = new Set(['auth.login', 'auth.register', 'auth.refresh']);
+const SESSION_PATHS = new Set(['auth.login', 'auth.loginSecondFactor', 'auth.register', 'auth.refresh']);
 
 /** Keeps the session in step with the auth procedures, so callers never handle tokens. */
 export function sessionLink(store: SessionStore): TRPCLink<AppRouter> {

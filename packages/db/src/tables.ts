@@ -50,6 +50,14 @@ export const users = pgTable(
     deactivatedAt: timestamp('deactivated_at', { withTimezone: true }),
     /** When the owner followed the link mailed to `email`; null again whenever the email changes. */
     emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
+    /**
+     * The TOTP secret (base32) once two-factor is on; never returned after enrolment. Pending
+     * holds the one being enrolled until a code from it is confirmed.
+     */
+    totpSecret: text('totp_secret'),
+    totpPendingSecret: text('totp_pending_secret'),
+    /** The last TOTP time step accepted: a code is good once, not again within its window. */
+    totpLastTimeStep: bigint('totp_last_time_step', { mode: 'number' }),
   },
   (t) => [
     // One index serves both case-insensitive uniqueness and prefix search (LIKE 'abc%').
@@ -83,6 +91,8 @@ export const sessions = pgTable(
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    /** The login passed a second factor (a TOTP or recovery code), shown in the sessions list. */
+    secondFactor: boolean('second_factor').notNull().default(false),
   },
   (t) => [
     uniqueIndex('sessions_refresh_token_hash_key').on(t.refreshTokenHash),
@@ -371,4 +381,34 @@ export const emailLinks = pgTable(
     uniqueIndex('email_links_token_hash_key').on(t.tokenHash),
     index('email_links_user_id_idx').on(t.userId, t.purpose),
   ],
+);
+
+/** Two-factor recovery codes: shown once, kept as hashes, each good for one login. */
+export const recoveryCodes = pgTable(
+  'recovery_codes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('recovery_codes_user_code_key').on(t.userId, t.codeHash)],
+);
+
+/**
+ * A password accepted for an account with two-factor on: the token (kept as a hash) stands for
+ * it for a few minutes, once, until a code completes the login.
+ */
+export const loginChallenges = pgTable(
+  'login_challenges',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('login_challenges_user_id_idx').on(t.userId)],
 );

@@ -3,6 +3,7 @@ import { timestamp, userId } from './common';
 import { inviteCode } from './admin';
 import { limits } from './limits';
 import { text } from './text';
+import { secondFactorCode } from './two-factor';
 
 export const username = text('Username is required.')
   .trim()
@@ -116,6 +117,8 @@ export const deviceSession = z.object({
   lastUsedAt: timestamp,
   /** The session making this call. */
   current: z.boolean(),
+  /** The login passed a second factor (a code from the app, or a recovery code). */
+  secondFactor: z.boolean(),
 });
 export type DeviceSession = z.infer<typeof deviceSession>;
 
@@ -124,9 +127,13 @@ export const revokeSessionInput = z.object({ sessionId: z.uuid({ error: 'Must be
 export const changePasswordInput = z.object({
   currentPassword: presentedPassword('Enter your current password.'),
   newPassword: password,
+  /** Needed once two-factor is on. */
+  code: secondFactorCode.optional(),
 });
 export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
 
 export const deleteAccountInput = z.object({
   password: presentedPassword('Enter your password.'),
+  /** Needed once two-factor is on. */
+  code: secondFactorCode.optional(),
 });

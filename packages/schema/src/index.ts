@@ -12,5 +12,6 @@ export * from './messages';
 export * from './presence';
 export * from './settings';
 export * from './text';
+export * from './two-factor';
 export * from './users';
 export * from './recovery';

@@ -8,6 +8,7 @@ import { useTRPC } from '../lib/trpc';
 import { Button } from './button';
 import { Field } from './field';
 import { PasswordMeter } from './password-meter';
+import { oneTimeCodeInput, useTwoFactorOn } from './profile/two-factor';
 
 /** Where you are logged in, and a way to end any of it. */
 export function Devices() {
@@ -27,6 +28,9 @@ export function Devices() {
               <span className="font-medium">{s.device}</span>
               {s.current && (
                 <span className="ml-2 text-xs text-emerald-700 dark:text-emerald-400">this device</span>
+              )}
+              {s.secondFactor && (
+                <span className="ml-2 text-xs text-slate-600 dark:text-slate-300">two-factor</span>
               )}
               <span className="block text-xs text-slate-600 dark:text-slate-300">
                 Since {fullTime(s.createdAt)} · last used {fullTime(s.lastUsedAt)}
@@ -55,6 +59,7 @@ export function ChangePassword() {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [newPassword, setNewPassword] = useState('');
   const me = useMe();
+  const twoFactorOn = useTwoFactorOn();
   const change = useMutation(
     trpc.auth.changePassword.mutationOptions({
       onSuccess: ({ ended }) => {
@@ -73,7 +78,8 @@ export function ChangePassword() {
       setMessage({ ok: false, text: rule.error.issues[0]?.message ?? 'Choose another password.' });
       return;
     }
-    change.mutate({ currentPassword, newPassword });
+    const code = twoFactorOn ? formText(event.currentTarget, 'passwordCode') : '';
+    change.mutate({ currentPassword, newPassword, ...(code ? { code } : {}) });
   };
   return (
     <form noValidate onSubmit={submit} className="space-y-3">
@@ -93,6 +99,9 @@ export function ChangePassword() {
         onChange={(event) => setNewPassword(event.currentTarget.value)}
       />
       <PasswordMeter password={newPassword} userInputs={[me?.username ?? '', me?.email ?? '', 'pigeon']} />
+      {twoFactorOn && (
+        <Field id="password-code" name="passwordCode" label="Two-factor code" {...oneTimeCodeInput} />
+      )}
       {message && (
         <p
           role={message.ok ? 'status' : 'alert'}
@@ -117,6 +126,7 @@ export function YourData() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [error, setError] = useState<string | null>(null);
+  const twoFactorOn = useTwoFactorOn();
   const remove = useMutation(
     trpc.auth.deleteAccount.mutationOptions({
       onSuccess: () => queryClient.clear(),
@@ -141,10 +151,11 @@ export function YourData() {
         onSubmit={(event) => {
           event.preventDefault();
           const password = formText(event.currentTarget, 'deletePassword');
+          const code = twoFactorOn ? formText(event.currentTarget, 'deleteCode') : '';
           if (
             window.confirm('Delete your account for good? Your messages stay in others’ chats, anonymised.')
           ) {
-            remove.mutate({ password });
+            remove.mutate({ password, ...(code ? { code } : {}) });
           }
         }}
       >
@@ -155,6 +166,9 @@ export function YourData() {
           type="password"
           autoComplete="current-password"
         />
+        {twoFactorOn && (
+          <Field id="delete-code" name="deleteCode" label="Two-factor code" {...oneTimeCodeInput} />
+        )}
         {error && (
           <p role="alert" className="text-sm text-rose-700 dark:text-rose-400">
             {error}

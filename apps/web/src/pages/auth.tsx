@@ -1,11 +1,12 @@
 import type { PigeonClient } from '@pigeon/client';
-import { TRPCClientError } from '@pigeon/client';
+import { secondFactorChallengeOf, TRPCClientError } from '@pigeon/client';
 import { loginInput, registerInput } from '@pigeon/schema';
 import { useState, type SubmitEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Field } from '../components/field';
 import { InsecureConnectionWarning } from '../components/insecure-connection';
 import { PasswordMeter } from '../components/password-meter';
+import { SecondFactorStep } from '../components/second-factor-step';
 import { formText } from '../lib/form';
 
 type Mode = 'login' | 'register';
@@ -50,6 +51,8 @@ export function AuthPage({ mode, client }: { mode: Mode; client: PigeonClient })
   const [fields, setFields] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The password was right and the account has two-factor on: the second step finishes the login.
+  const [challenge, setChallenge] = useState<string | null>(null);
   // Sign-up shows how strong the password is, weighed against the name and email typed with it.
   const [draft, setDraft] = useState({ password: '', userInputs: [] as string[] });
   const trackDraft = (form: HTMLFormElement) =>
@@ -82,7 +85,10 @@ export function AuthPage({ mode, client }: { mode: Mode; client: PigeonClient })
       if (parsedRegister?.data) await client.auth.register.mutate(parsedRegister.data);
       else if (parsedLogin?.data) await client.auth.login.mutate(parsedLogin.data);
     } catch (err) {
-      if (err instanceof TRPCClientError) {
+      const secondStep = secondFactorChallengeOf(err);
+      if (secondStep) {
+        setChallenge(secondStep.challenge);
+      } else if (err instanceof TRPCClientError) {
         const zod = (err.data as { zodError?: { fieldErrors?: Record<string, string[]> } } | undefined)
           ?.zodError;
         if (zod?.fieldErrors)
@@ -109,48 +115,52 @@ export function AuthPage({ mode, client }: { mode: Mode; client: PigeonClient })
           <p className="mb-4 text-sm text-slate-600 dark:text-slate-300">You were invited to this server.</p>
         )}
         <InsecureConnectionWarning />
-        <form
-          noValidate
-          onSubmit={(e) => void submit(e)}
-          onChange={mode === 'register' ? (e) => trackDraft(e.currentTarget) : undefined}
-          className="space-y-4"
-          aria-describedby={formError ? 'form-error' : undefined}
-        >
-          <Field {...field('username')} label="Username" autoComplete="username" autoFocus />
-          {mode === 'register' && (
-            <Field {...field('email')} label="Email" type="email" autoComplete="email" />
-          )}
-          <Field
-            {...field('password')}
-            label="Password"
-            type="password"
-            autoComplete={mode === 'register' ? 'new-password' : 'current-password'}
-          />
-          {mode === 'register' && <PasswordMeter password={draft.password} userInputs={draft.userInputs} />}
-          {mode === 'login' && (
-            <p className="text-right text-sm">
-              <Link to="/forgot" className="font-medium text-indigo-700 underline dark:text-indigo-300">
-                Forgot password?
-              </Link>
-            </p>
-          )}
-          {formError && (
-            <p
-              id="form-error"
-              role="alert"
-              className="rounded-md bg-rose-50 p-2 text-sm text-rose-800 dark:bg-rose-950 dark:text-rose-200"
-            >
-              {formError}
-            </p>
-          )}
-          <button
-            type="submit"
-            disabled={busy}
-            className="w-full rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-60"
+        {challenge ? (
+          <SecondFactorStep client={client} challenge={challenge} onRestart={() => setChallenge(null)} />
+        ) : (
+          <form
+            noValidate
+            onSubmit={(e) => void submit(e)}
+            onChange={mode === 'register' ? (e) => trackDraft(e.currentTarget) : undefined}
+            className="space-y-4"
+            aria-describedby={formError ? 'form-error' : undefined}
           >
-            {busy ? 'Please wait…' : copy.action}
-          </button>
-        </form>
+            <Field {...field('username')} label="Username" autoComplete="username" autoFocus />
+            {mode === 'register' && (
+              <Field {...field('email')} label="Email" type="email" autoComplete="email" />
+            )}
+            <Field
+              {...field('password')}
+              label="Password"
+              type="password"
+              autoComplete={mode === 'register' ? 'new-password' : 'current-password'}
+            />
+            {mode === 'register' && <PasswordMeter password={draft.password} userInputs={draft.userInputs} />}
+            {mode === 'login' && (
+              <p className="text-right text-sm">
+                <Link to="/forgot" className="font-medium text-indigo-700 underline dark:text-indigo-300">
+                  Forgot password?
+                </Link>
+              </p>
+            )}
+            {formError && (
+              <p
+                id="form-error"
+                role="alert"
+                className="rounded-md bg-rose-50 p-2 text-sm text-rose-800 dark:bg-rose-950 dark:text-rose-200"
+              >
+                {formError}
+              </p>
+            )}
+            <button
+              type="submit"
+              disabled={busy}
+              className="w-full rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-60"
+            >
+              {busy ? 'Please wait…' : copy.action}
+            </button>
+          </form>
+        )}
         <p className="mt-4 text-center text-sm text-slate-600 dark:text-slate-300">
           {copy.other}{' '}
           <Link to={copy.to} className="font-medium text-indigo-700 underline dark:text-indigo-300">

@@ -6,6 +6,7 @@ import { ApiTokens } from '../components/profile/api-tokens';
 import { Bots } from '../components/profile/bots';
 import { NotificationsSetting } from '../components/profile/notifications-setting';
 import { PrivacySettings } from '../components/profile/privacy-settings';
+import { TwoFactor } from '../components/profile/two-factor';
 import { ProfileForm } from '../components/profile/profile-form';
 import { Section } from '../components/section';
 import { Spinner } from '../components/spinner';
@@ -39,6 +40,9 @@ export default function ProfilePage() {
       </Section>
       <Section title="Password">
         <ChangePassword />
+      </Section>
+      <Section title="Two-factor authentication">
+        <TwoFactor />
       </Section>
       <Section title="Session">
         <Button onClick={logOut.start} disabled={logOut.pending}>

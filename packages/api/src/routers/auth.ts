@@ -20,6 +20,12 @@ import {
   resetPasswordInput,
   verificationSent,
   verifyEmailInput,
+  confirmTwoFactorInput,
+  disableTwoFactorInput,
+  loginSecondFactorInput,
+  recoveryCodesOutput,
+  twoFactorEnrolment,
+  twoFactorStatus,
 } from '@pigeon/schema';
 import { z } from 'zod';
 import { deleteAccount } from '../services/account-deletion';
@@ -30,7 +36,14 @@ import { changeProfile, sendVerification, verifyEmail } from '../services/email-
 import { requestPasswordReset, resetPassword } from '../services/password-reset';
 import { getMe } from '../services/profile';
 import { registrationMode } from '../services/registration';
+import { loginSecondFactor } from '../services/second-factor-login';
 import { login, logout, refreshSession, register, resumeSession } from '../services/sign-in';
+import {
+  confirmTwoFactor,
+  disableTwoFactor,
+  startTwoFactor,
+  twoFactorStatus as statusOf,
+} from '../services/two-factor';
 import { authedProcedure, loginOnlyProcedure, publicProcedure, rateLimited, router } from '../trpc';
 
 /** Managing the account takes a login; an API token may only ask `me` (see trpc.ts). */
@@ -49,6 +62,14 @@ export const authRouter = router({
     .input(loginInput)
     .output(authSession)
     .mutation(({ ctx, input }) => login(ctx, input)),
+  /**
+   * The second step when `auth.login` answered UNAUTHORIZED with `data.secondFactorChallenge`:
+   * that challenge and a code from the app or a recovery code (counted like passwords).
+   */
+  loginSecondFactor: publicProcedure
+    .input(loginSecondFactorInput)
+    .output(authSession)
+    .mutation(({ ctx, input }) => loginSecondFactor(ctx, input)),
   refresh: publicProcedure
     .input(refreshInput)
     .output(authSession)
@@ -70,7 +91,7 @@ export const authRouter = router({
   /** Deletes the caller's account (password required); see services/account-deletion.ts for what stays. */
   deleteAccount: loginOnlyProcedure
     .input(deleteAccountInput)
-    .mutation(({ ctx, input }) => deleteAccount(ctx, ctx.viewer.userId, input.password)),
+    .mutation(({ ctx, input }) => deleteAccount(ctx, ctx.viewer.userId, input.password, input.code)),
   /** Everything the caller may take away, as JSON. */
   exportData: loginOnlyProcedure
     .output(accountExport)
@@ -79,6 +100,25 @@ export const authRouter = router({
   changePassword: loginOnlyProcedure
     .input(changePasswordInput)
     .mutation(({ ctx, input }) => changePassword(ctx, ctx.viewer, input)),
+  /** Whether two-factor is on, and how many recovery codes are left. */
+  twoFactor: loginOnlyProcedure
+    .output(twoFactorStatus)
+    .query(({ ctx }) => statusOf(ctx.db, ctx.viewer.userId)),
+  /** A new secret to enrol (pending: two-factor is not on until `confirmTwoFactor`). */
+  startTwoFactor: loginOnlyProcedure
+    // A credential made, like a token: the same budget.
+    .use(rateLimited('tokenChanges'))
+    .output(twoFactorEnrolment)
+    .mutation(({ ctx }) => startTwoFactor(ctx.db, ctx.viewer.userId)),
+  /** A code from the new secret turns two-factor on; answers the recovery codes, once. */
+  confirmTwoFactor: loginOnlyProcedure
+    .input(confirmTwoFactorInput)
+    .output(recoveryCodesOutput)
+    .mutation(({ ctx, input }) => confirmTwoFactor(ctx, ctx.viewer, input.code)),
+  /** Turns two-factor off; needs a current code (or a recovery code). */
+  disableTwoFactor: loginOnlyProcedure
+    .input(disableTwoFactorInput)
+    .mutation(({ ctx, input }) => disableTwoFactor(ctx, ctx.viewer.userId, input.code)),
   me: authedProcedure.output(me).query(({ ctx }) => getMe(ctx.db, ctx.viewer.userId)),
   /** A new username and/or email; friends see the new name live; a new email is mailed a link. */
   updateProfile: loginOnlyProcedure

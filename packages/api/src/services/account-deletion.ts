@@ -4,7 +4,9 @@ import {
   emailLinks,
   friendRequests,
   friendships,
+  loginChallenges,
   reactions,
+  recoveryCodes,
   sessions,
   users,
   type Database,
@@ -19,8 +21,9 @@ import { groupsOf, leaveGroupIn } from './groups';
 import { underPasswordLimits, WrongPassword } from './password-attempts';
 import { checkUserPassword } from './passwords';
 import { clearRefreshCookie } from './refresh-cookie';
+import { requireSecondFactorCode } from './two-factor';
 
-async function requirePassword(db: Database, userId: string, password: string) {
+async function requirePassword(db: Database, userId: string, password: string, code: string | undefined) {
   const [user] = await db
     .select()
     .from(users)
@@ -29,6 +32,7 @@ async function requirePassword(db: Database, userId: string, password: string) {
   if (!(await checkUserPassword(db, user, password))) {
     throw new WrongPassword({ code: 'FORBIDDEN', message: 'The password is not right.' });
   }
+  await requireSecondFactorCode(db, user, code);
   return user;
 }
 
@@ -43,10 +47,12 @@ export async function deleteAccount(
   call: ChangeScope & { rateLimits: RateLimits; ip: string | null; cookies: CookieJar | null },
   userId: string,
   password: string,
+  /** Needed once two-factor is on. */
+  code?: string,
 ): Promise<{ deleted: true }> {
   const attempt = { kind: 'confirmation', userId, ip: call.ip } as const;
   const endedSessions = await underPasswordLimits(call.rateLimits, attempt, async () => {
-    await requirePassword(call.db, userId, password);
+    await requirePassword(call.db, userId, password, code);
     return eraseAccount(call, userId);
   });
   clearRefreshCookie(call.cookies);
@@ -88,6 +94,8 @@ async function eraseIn(tx: Tx, events: EventWriter, userId: string): Promise<str
   await tx.delete(blocks).where(or(eq(blocks.blockerId, userId), eq(blocks.blockedId, userId)));
   await tx.delete(reactions).where(eq(reactions.userId, userId));
   await tx.delete(emailLinks).where(eq(emailLinks.userId, userId));
+  await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
+  await tx.delete(loginChallenges).where(eq(loginChallenges.userId, userId));
   // Out of every group: the others hear of it, and an owner's group passes on.
   for (const groupId of await groupsOf(tx, userId)) await leaveGroupIn(tx, events, userId, groupId);
   await tx
@@ -99,6 +107,9 @@ async function eraseIn(tx: Tx, events: EventWriter, userId: string): Promise<str
       email: null,
       emailVerifiedAt: null,
       passwordHash: '!',
+      totpSecret: null,
+      totpPendingSecret: null,
+      totpLastTimeStep: null,
       deletedAt: new Date(),
     })
     .where(eq(users.id, userId));

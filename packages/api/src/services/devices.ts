@@ -29,6 +29,7 @@ export async function listSessions(
       userAgent: sessions.userAgent,
       createdAt: sessions.createdAt,
       lastUsedAt: sessions.lastUsedAt,
+      secondFactor: sessions.secondFactor,
     })
     .from(sessions)
     .where(liveSessionsOf(viewer.userId))
@@ -39,6 +40,7 @@ export async function listSessions(
     createdAt: row.createdAt.toISOString(),
     lastUsedAt: row.lastUsedAt.toISOString(),
     current: row.id === viewer.sessionId,
+    secondFactor: row.secondFactor,
   }));
 }
 

@@ -8,6 +8,7 @@ import { liveSessionsOf } from './devices';
 import { underPasswordLimits, WrongPassword } from './password-attempts';
 import { requireAcceptablePassword } from './password-policy';
 import { checkUserPassword, hashPassword } from './passwords';
+import { requireSecondFactorCode } from './two-factor';
 
 /**
  * Needs the current password, checked under the same limits as a login; every other session ends
@@ -27,6 +28,7 @@ export async function changePassword(
     if (!(await checkUserPassword(call.db, user, input.currentPassword))) {
       throw new WrongPassword({ code: 'FORBIDDEN', message: 'The current password is not right.' });
     }
+    await requireSecondFactorCode(call.db, user, input.code);
     const passwordHash = await hashPassword(input.newPassword);
     return call.db.transaction(async (tx) => {
       await tx.update(users).set({ passwordHash }).where(eq(users.id, viewer.userId));

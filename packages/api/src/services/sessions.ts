@@ -16,6 +16,8 @@ export async function startSession(
   tokens: TokenService,
   user: typeof users.$inferSelect,
   userAgent: string | null,
+  /** The login passed a second factor (shown in the sessions list). */
+  secondFactor = false,
 ): Promise<AuthSession> {
   const refresh = newRefreshToken();
   const refreshTokenExpiresAt = new Date(Date.now() + tokens.refreshTokenTtlSeconds * 1000);
@@ -26,6 +28,7 @@ export async function startSession(
       refreshTokenHash: refresh.hash,
       userAgent: userAgent?.slice(0, USER_AGENT_MAX) ?? null,
       expiresAt: refreshTokenExpiresAt,
+      secondFactor,
     })
     .returning({ id: sessions.id });
   if (!session) throw new Error('session insert returned nothing');

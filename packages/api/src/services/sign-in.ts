@@ -9,6 +9,7 @@ import type { EmailDelivery } from '../mailer';
 import { offerVerification } from './email-verification';
 import type { RateLimits } from '../rate-limits';
 import { underPasswordLimits, WrongPassword } from './password-attempts';
+import { refuseWithChallenge } from './login-challenges';
 import { admitRegistration } from './registration';
 import { requireAcceptablePassword } from './password-policy';
 import { checkUserPassword, hashPassword, verifyAgainstDummy } from './passwords';
@@ -61,7 +62,7 @@ export async function register(call: SignInCall, input: z.infer<typeof registerI
  */
 export async function login(call: SignInCall, input: LoginInput): Promise<AuthSession> {
   const attempt = { kind: 'login', username: input.username, ip: call.ip } as const;
-  const session = await underPasswordLimits(call.rateLimits, attempt, async () => {
+  const user = await underPasswordLimits(call.rateLimits, attempt, async () => {
     const found = await findUserByUsername(call.db, input.username);
     // Bots have no password (they act through API tokens): their names fail like unknown ones.
     const user = found && !found.isBot ? found : undefined;
@@ -77,8 +78,11 @@ export async function login(call: SignInCall, input: LoginInput): Promise<AuthSe
         message: 'This account has been deactivated by the server’s admin.',
       });
     }
-    return startSession(call.db, call.tokens, user, call.userAgent);
+    return user;
   });
+  // Two-factor on: no session yet, a challenge for `auth.loginSecondFactor` instead.
+  if (user.totpSecret) await refuseWithChallenge(call.db, user.id);
+  const session = await startSession(call.db, call.tokens, user, call.userAgent);
   return deliverSession(call.cookies, session, input.cookie);
 }
 

@@ -32,7 +32,7 @@ export function openApiDocument(): Record<string, unknown> {
       description:
         'The same procedures as the tRPC API, over plain HTTP and JSON. Log in at `POST /api/v1/auth/token` ' +
         '(JSON, or an OAuth2 password form) and send `Authorization: Bearer <accessToken>`. Errors answer ' +
-        '`{ error: { code, message, fieldErrors, retryAfterSeconds, requestId } }`. The event stream is ' +
+        '`{ error: { code, message, fieldErrors, retryAfterSeconds, secondFactorChallenge, requestId } }`. The event stream is ' +
         '`GET /api/v1/events` (Server-Sent Events, resumable with `Last-Event-ID`).',
     },
     servers: [{ url: '/' }],

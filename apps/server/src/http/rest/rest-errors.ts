@@ -17,6 +17,8 @@ export const restError = z.object({
     fieldErrors: z.record(z.string(), z.array(z.string())).nullable(),
     /** With TOO_MANY_REQUESTS: also in the Retry-After header. */
     retryAfterSeconds: z.number().int().nullable(),
+    /** With UNAUTHORIZED from /auth/token: the password was right; send a code with this. */
+    secondFactorChallenge: z.object({ challenge: z.string(), expiresAt: z.string() }).nullable(),
     requestId: z.string().nullable(),
   }),
 });
@@ -53,6 +55,7 @@ export function sendRestError(
       message: shape.message,
       fieldErrors: shape.data.zodError ? definedOnly(shape.data.zodError.fieldErrors) : null,
       retryAfterSeconds: shape.data.retryAfterSeconds,
+      secondFactorChallenge: shape.data.secondFactorChallenge,
       requestId: call.ctx?.requestId ?? null,
     },
   };

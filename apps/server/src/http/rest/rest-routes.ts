@@ -89,6 +89,15 @@ export const REST_ROUTES: readonly RestRoute[] = [
   },
   {
     method: 'POST',
+    path: '/auth/second-factor',
+    procedure: 'auth.loginSecondFactor',
+    summary: 'Finish a login with two-factor on: the challenge from /auth/token and a code',
+    tag: 'Auth',
+    public: true,
+    presenter: oauth2Presenter,
+  },
+  {
+    method: 'POST',
     path: '/auth/refresh',
     procedure: 'auth.refresh',
     summary: 'Trade a refresh token for a new session',
