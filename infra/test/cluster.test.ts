@@ -1,14 +1,13 @@
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createPigeonClient, type Message, type PigeonClient, type StreamItem } from '@pigeon/client';
-import { createScratchDatabase } from '@pigeon/db/testing';
-import { errorCode, startCuttableProxy } from '@pigeon/test-utils';
+import { errorCode } from '@pigeon/test-utils';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startCluster, type Cluster } from '../src/cluster';
-import { freePort, httpOk, waitFor } from '../src/ports';
-import { startPrivateRedis, stopProcess } from '../src/redis';
+import type { Cluster } from '../src/cluster';
+import { httpOk, waitFor } from '../src/ports';
+import { startFaultRig, type FaultRig } from './fault-rig';
 
 const adminUrl = process.env.DATABASE_URL;
 const hasNginx = spawnSync('nginx', ['-v']).status === 0;
@@ -16,11 +15,7 @@ const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
 
 describe.runIf(adminUrl && hasNginx && hasRedis)('three instances behind NGINX, under faults', () => {
   let cluster: Cluster;
-  let redis: ChildProcess;
-  let redisPort: number;
-  let dbProxy: Awaited<ReturnType<typeof startCuttableProxy>>;
-  let dropDatabase: () => Promise<void>;
-  let databaseUrl: string;
+  let rig: FaultRig;
   const clients: PigeonClient[] = [];
 
   const client = (url = cluster.url) => {
@@ -82,38 +77,17 @@ describe.runIf(adminUrl && hasNginx && hasRedis)('three instances behind NGINX, 
   }
 
   beforeAll(async () => {
-    const scratch = await createScratchDatabase(adminUrl ?? '');
-    dropDatabase = scratch.drop;
-    databaseUrl = scratch.url;
-    dbProxy = await startCuttableProxy(scratch.url);
-    const proxied = new URL(scratch.url);
-    proxied.port = new URL(dbProxy.url).port;
-    redisPort = await freePort();
-    redis = await startPrivateRedis(redisPort);
-    cluster = await startCluster({
-      databaseUrl: proxied.toString(),
-      redisUrl: `redis://127.0.0.1:${redisPort}`,
-      jwtSecret: randomBytes(48).toString('base64url'),
-      // The fault tests send as fast as they can; limits are tested elsewhere.
-      env: {
-        RATE_LIMITS: JSON.stringify({
-          messages: { points: 100_000, durationSeconds: 1 },
-          registrationsPerIp: { points: 100_000, durationSeconds: 1 },
-        }),
-      },
-    });
+    rig = await startFaultRig(adminUrl ?? '');
+    cluster = rig.cluster;
   }, 120_000);
 
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.$close()));
-    await cluster.stop();
-    await stopProcess(redis);
-    await dbProxy.close();
-    await dropDatabase();
+    await rig.close();
   }, 60_000);
 
   it('migrated exactly once although the three instances started together', async () => {
-    const sql = postgres(databaseUrl, { max: 1, onnotice: () => undefined });
+    const sql = postgres(rig.databaseUrl, { max: 1, onnotice: () => undefined });
     const rows = await sql`select hash from drizzle.__drizzle_migrations`;
     await sql.end();
     expect(rows.length).toBeGreaterThan(0);
@@ -288,10 +262,10 @@ describe.runIf(adminUrl && hasNginx && hasRedis)('three instances behind NGINX, 
     const stream = listen(b.client);
     await waitFor('live', () => Promise.resolve(stream.lives() > 0), 10_000);
     const before = await sendSurely(a.client, conversationId, 'before');
-    await stopProcess(redis);
+    await rig.stopRedis();
     const during: Message[] = [];
     for (let i = 0; i < 10; i++) during.push(await sendSurely(a.client, conversationId, `during ${i}`));
-    redis = await startPrivateRedis(redisPort);
+    await rig.startRedis();
     const after = await sendSurely(a.client, conversationId, 'after');
     const expected = [before, ...during, after].map((m) => m.id);
     await waitFor('catch-up', () => Promise.resolve(stream.messages().length >= expected.length), 30_000);
@@ -309,7 +283,7 @@ describe.runIf(adminUrl && hasNginx && hasRedis)('three instances behind NGINX, 
     await a.client.presence.heartbeat.mutate({ connectionId: tab, state: 'online' });
     expect(await statusOfA()).toBe('online');
 
-    await stopProcess(redis);
+    await rig.stopRedis();
     const beat = await a.client.presence.heartbeat
       .mutate({ connectionId: tab, state: 'online' })
       .catch((e: unknown) => e);
@@ -320,7 +294,7 @@ describe.runIf(adminUrl && hasNginx && hasRedis)('three instances behind NGINX, 
     expect((await b.client.auth.me.query()).id).toBe(b.id);
 
     // The new Redis is empty: the user is online again at their next beat, as a tab's timer sends it.
-    redis = await startPrivateRedis(redisPort);
+    await rig.startRedis();
     await waitFor(
       'heartbeat accepted',
       () =>
@@ -337,7 +311,7 @@ describe.runIf(adminUrl && hasNginx && hasRedis)('three instances behind NGINX, 
   it('refuses sends with SERVICE_UNAVAILABLE while PostgreSQL is unreachable, and recovers', async () => {
     const { a, b, conversationId } = await pair();
     const first = await sendSurely(a.client, conversationId, 'stored');
-    dbProxy.cut();
+    rig.cutDatabase();
     const err = await a.client.messages.send
       .mutate({ conversationId, body: 'not stored', clientId: randomUUID() })
       .catch((e: unknown) => e);
@@ -346,7 +320,7 @@ describe.runIf(adminUrl && hasNginx && hasRedis)('three instances behind NGINX, 
     const ready = await fetch(`${instance?.url ?? ''}/readyz`);
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({ database: 'down' });
-    dbProxy.restore();
+    rig.restoreDatabase();
     const second = await sendSurely(a.client, conversationId, 'stored again');
     const history = await b.client.messages.history.query({ conversationId });
     expect(history.messages.map((m) => m.id)).toEqual([second.id, first.id]);

@@ -1,15 +1,13 @@
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { createPigeonClient, type Message, type PigeonClient } from '@pigeon/client';
-import { createScratchDatabase } from '@pigeon/db/testing';
-import { startCuttableProxy } from '@pigeon/test-utils';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startCluster, type Cluster } from '../src/cluster';
-import { freePort, waitFor } from '../src/ports';
-import { startPrivateRedis, stopProcess } from '../src/redis';
+import type { Cluster } from '../src/cluster';
+import { waitFor } from '../src/ports';
+import { startFaultRig, type FaultRig } from './fault-rig';
 
 const adminUrl = process.env.DATABASE_URL;
 const hasNginx = spawnSync('nginx', ['-v']).status === 0;
@@ -34,11 +32,7 @@ describe.runIf(adminUrl && hasNginx && hasRedis)(
   'three instances under steady load, one fault at a time',
   () => {
     let cluster: Cluster;
-    let redis: ChildProcess;
-    let redisPort: number;
-    let dbProxy: Awaited<ReturnType<typeof startCuttableProxy>>;
-    let dropDatabase: () => Promise<void>;
-    let databaseUrl: string;
+    let rig: FaultRig;
     const clients: PigeonClient[] = [];
 
     const client = () => {
@@ -59,33 +53,13 @@ describe.runIf(adminUrl && hasNginx && hasRedis)(
     }
 
     beforeAll(async () => {
-      const scratch = await createScratchDatabase(adminUrl ?? '');
-      dropDatabase = scratch.drop;
-      databaseUrl = scratch.url;
-      dbProxy = await startCuttableProxy(scratch.url);
-      const proxied = new URL(scratch.url);
-      proxied.port = new URL(dbProxy.url).port;
-      redisPort = await freePort();
-      redis = await startPrivateRedis(redisPort);
-      cluster = await startCluster({
-        databaseUrl: proxied.toString(),
-        redisUrl: `redis://127.0.0.1:${redisPort}`,
-        jwtSecret: randomBytes(48).toString('base64url'),
-        env: {
-          RATE_LIMITS: JSON.stringify({
-            messages: { points: 100_000, durationSeconds: 1 },
-            registrationsPerIp: { points: 100_000, durationSeconds: 1 },
-          }),
-        },
-      });
+      rig = await startFaultRig(adminUrl ?? '');
+      cluster = rig.cluster;
     }, 120_000);
 
     afterAll(async () => {
       await Promise.all(clients.map((c) => c.$close()));
-      await cluster.stop();
-      await stopProcess(redis);
-      await dbProxy.close();
-      await dropDatabase();
+      await rig.close();
     }, 60_000);
 
     it('loses, doubles and reorders nothing through an instance kill, a Redis stop and a PostgreSQL cut, and resumes within the bounds', async () => {
@@ -196,7 +170,7 @@ describe.runIf(adminUrl && hasNginx && hasRedis)(
 
       // 2. Redis stopped: the instances deliver from the log meanwhile.
       await sleep(2_000);
-      await stopProcess(redis);
+      await rig.stopRedis();
       const redisDownAt = performance.now();
       await sleep(OUTAGE_MS);
       const redisRestartAt = performance.now();
@@ -205,16 +179,16 @@ describe.runIf(adminUrl && hasNginx && hasRedis)(
       const deliveredDuringRedisOutage = received
         .flat()
         .filter((r) => r.at > redisDownAt + DEGRADED_WITHIN_MS && r.at < redisRestartAt).length;
-      redis = await startPrivateRedis(redisPort);
+      await rig.startRedis();
       const redisBackAt = performance.now();
       const afterRedis = await waitForDeliveryAfter(redisBackAt, 'deliveries after Redis is back');
       expect(stillRunning()).toBe(true);
 
       // 3. PostgreSQL unreachable: sends are refused, then the pools follow it back.
       await sleep(2_000);
-      dbProxy.cut();
+      rig.cutDatabase();
       await sleep(OUTAGE_MS);
-      dbProxy.restore();
+      rig.restoreDatabase();
       const databaseBackAt = performance.now();
       const afterDatabase = await waitForDeliveryAfter(databaseBackAt, 'deliveries after PostgreSQL is back');
       expect(stillRunning()).toBe(true);
@@ -240,7 +214,7 @@ describe.runIf(adminUrl && hasNginx && hasRedis)(
         expect(received[i]?.map((r) => r.messageId)).toEqual(ids);
       }
       // A send refused or cut off and retried was stored once, never twice.
-      const sql = postgres(databaseUrl, { max: 1, onnotice: () => undefined });
+      const sql = postgres(rig.databaseUrl, { max: 1, onnotice: () => undefined });
       const doubled =
         await sql`select client_id from messages group by sender_id, client_id having count(*) > 1`;
       const [stored] = await sql`select count(*)::int as n from messages`;
