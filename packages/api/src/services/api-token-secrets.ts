@@ -25,6 +25,12 @@ export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('base64url');
 }
 
+/** A new random secret of 256 bits (login challenges, emailed links) and its stored form. */
+export function newSecret(): { token: string; hash: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, hash: hashSecret(token) };
+}
+
 /** Whether a bearer token is meant as an API token (rather than a JWT access token). */
 export function looksLikeApiToken(token: string): boolean {
   return token.startsWith(API_TOKEN_PREFIX);

@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { emailLinks, type Database } from '@pigeon/db';
 import { TRPCError } from '@trpc/server';
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Tx } from '../core/types';
-import { hashSecret } from './api-token-secrets';
+import { hashSecret, newSecret } from './api-token-secrets';
 
 export type EmailLinkPurpose = (typeof emailLinks.$inferSelect)['purpose'];
 type EmailLinkRow = typeof emailLinks.$inferSelect;
@@ -32,7 +31,7 @@ export async function issueEmailLink(
   db: Database,
   link: { userId: string; purpose: EmailLinkPurpose; email: string | null; lifetimeMs?: number },
 ): Promise<{ token: string; expiresAt: Date }> {
-  const token = randomBytes(32).toString('base64url');
+  const { token, hash: tokenHash } = newSecret();
   const expiresAt = new Date(Date.now() + (link.lifetimeMs ?? LINK_LIFETIME_MS[link.purpose]));
   await db.transaction(async (tx) => {
     await retireEmailLinks(tx, link.userId, link.purpose);
@@ -40,7 +39,7 @@ export async function issueEmailLink(
       userId: link.userId,
       purpose: link.purpose,
       email: link.email,
-      tokenHash: hashSecret(token),
+      tokenHash,
       expiresAt,
     });
   });

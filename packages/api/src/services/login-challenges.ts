@@ -1,7 +1,8 @@
 import { loginChallenges, type Database } from '@pigeon/db';
 import { TRPCError } from '@trpc/server';
 import { SecondFactorNeeded } from '../second-factor-needed';
-import { newChallengeToken, sweepExpiredChallenges } from './totp-codes';
+import { newSecret } from './api-token-secrets';
+import { sweepExpiredChallenges } from './totp-codes';
 
 /** Long enough to open the app and type a code, short enough that a stolen challenge soon dies. */
 const CHALLENGE_TTL_SECONDS = 5 * 60;
@@ -12,7 +13,7 @@ const CHALLENGE_TTL_SECONDS = 5 * 60;
  */
 export async function refuseWithChallenge(db: Database, userId: string): Promise<never> {
   await sweepExpiredChallenges(db, userId);
-  const { token, hash } = newChallengeToken();
+  const { token, hash } = newSecret();
   const expiresAt = new Date(Date.now() + CHALLENGE_TTL_SECONDS * 1000);
   await db.insert(loginChallenges).values({ tokenHash: hash, userId, expiresAt });
   throw new TRPCError({

@@ -6,7 +6,8 @@ import { underPasswordLimits, WrongPassword } from './password-attempts';
 import { deliverSession } from './refresh-cookie';
 import { startSession } from './sessions';
 import type { SignInCall } from './sign-in';
-import { hashChallengeToken, useSecondFactor } from './totp-codes';
+import { hashSecret } from './api-token-secrets';
+import { useSecondFactor } from './totp-codes';
 
 const expired = () =>
   new TRPCError({
@@ -22,7 +23,7 @@ export async function loginSecondFactor(
   call: SignInCall,
   input: { challenge: string; code: string; cookie: boolean },
 ): Promise<AuthSession> {
-  const tokenHash = hashChallengeToken(input.challenge);
+  const tokenHash = hashSecret(input.challenge);
   const [challenge] = await call.db
     .select({ userId: loginChallenges.userId })
     .from(loginChallenges)

@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import type { Viewer } from '../core/types';
+import { hashSecret, newSecret } from './api-token-secrets';
 
 export interface TokenConfig {
   /** HMAC key that signs new access tokens; at least 32 bytes of entropy. */
@@ -81,11 +82,6 @@ export function createTokenService(config: TokenConfig): TokenService {
 }
 
 /** Refresh tokens are random, so a fast hash is enough to keep the stored value useless if leaked. */
-export function newRefreshToken(): { token: string; hash: string } {
-  const token = randomBytes(32).toString('base64url');
-  return { token, hash: hashRefreshToken(token) };
-}
+export const newRefreshToken = newSecret;
 
-export function hashRefreshToken(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
-}
+export const hashRefreshToken = hashSecret;

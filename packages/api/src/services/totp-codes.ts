@@ -1,5 +1,5 @@
 import { loginChallenges, recoveryCodes, users, type Database } from '@pigeon/db';
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import { generateSecret, generateURI, verify } from 'otplib';
 
@@ -85,16 +85,6 @@ export async function useSecondFactor(
     )
     .returning({ id: recoveryCodes.id });
   return used.length === 1;
-}
-
-/** A login challenge's token: random, kept only as a hash. */
-export function newChallengeToken(): { token: string; hash: string } {
-  const token = randomBytes(32).toString('base64url');
-  return { token, hash: hashChallengeToken(token) };
-}
-
-export function hashChallengeToken(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
 }
 
 /** Challenges past their time are of no use; swept whenever a new one is made for the user. */
