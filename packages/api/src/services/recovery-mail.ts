@@ -7,25 +7,43 @@ const linkUrl = (delivery: EmailDelivery, purpose: EmailLinkPurpose, token: stri
 
 const minutes = (purpose: EmailLinkPurpose) => Math.round(LINK_LIFETIME_MS[purpose] / 60_000);
 
+/** A plain-text mail to the account's owner around one link. */
+function linkMail(
+  delivery: EmailDelivery,
+  to: { email: string; username: string },
+  mail: { subject: string; purpose: EmailLinkPurpose; token: string; before: string; after: string[] },
+): OutgoingMail {
+  return {
+    to: to.email,
+    subject: mail.subject,
+    text: [
+      `Hello ${to.username},`,
+      '',
+      mail.before,
+      '',
+      linkUrl(delivery, mail.purpose, mail.token),
+      '',
+      ...mail.after,
+    ].join('\n'),
+  };
+}
+
 export function passwordResetMail(
   delivery: EmailDelivery,
   to: { email: string; username: string },
   token: string,
 ): OutgoingMail {
-  return {
-    to: to.email,
+  return linkMail(delivery, to, {
     subject: 'Reset your Pigeon password',
-    text: [
-      `Hello ${to.username},`,
-      '',
+    purpose: 'password_reset',
+    token,
+    before:
       'Someone (we hope you) asked to reset the password of your Pigeon account. To choose a new one, open:',
-      '',
-      linkUrl(delivery, 'password_reset', token),
-      '',
+    after: [
       `The link works once, for ${minutes('password_reset')} minutes. Setting a new password logs you out everywhere.`,
       'If you did not ask for this, ignore this email: your password stays as it is.',
-    ].join('\n'),
-  };
+    ],
+  });
 }
 
 export function verificationMail(
@@ -33,20 +51,16 @@ export function verificationMail(
   to: { email: string; username: string },
   token: string,
 ): OutgoingMail {
-  return {
-    to: to.email,
+  return linkMail(delivery, to, {
     subject: 'Confirm your email address for Pigeon',
-    text: [
-      `Hello ${to.username},`,
-      '',
-      'To confirm that this address belongs to your Pigeon account, open:',
-      '',
-      linkUrl(delivery, 'email_verification', token),
-      '',
+    purpose: 'email_verification',
+    token,
+    before: 'To confirm that this address belongs to your Pigeon account, open:',
+    after: [
       `The link works once, for ${minutes('email_verification') / 60} hours.`,
       'If you did not make a Pigeon account or change its email to this one, ignore this email.',
-    ].join('\n'),
-  };
+    ],
+  });
 }
 
 /**
