@@ -288,3 +288,28 @@ describe.each(backends)('without SMTP, the admin resets passwords (%s)', (backen
     ).toBe('BAD_REQUEST');
   });
 });
+
+describe('a password reset and the login lock', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer('embedded', {
+      rateLimits: { ...UNLIMITED, loginFailuresPerAccount: { points: 3, durationSeconds: 900 } },
+    });
+  });
+  afterAll(() => server.close());
+
+  it('lifts the lock: the owner gets in at once with the new password', async () => {
+    const admin = await server.user('admin');
+    const user = await server.user('locked');
+    const login = (password: string) =>
+      codeOf(server.client().auth.login.mutate({ username: user.username, password }));
+    for (let i = 0; i < 3; i++) expect(await login(`wrong guess ${i}`)).not.toBe('ok');
+    expect(await login(user.password)).toBe('TOO_MANY_REQUESTS');
+
+    const { path } = await admin.client.admin.passwordResetLink.mutate({ userId: user.id });
+    const token = new URL(path, server.url).searchParams.get('token') ?? '';
+    const newPassword = 'a password I will remember';
+    await server.client().auth.resetPassword.mutate({ token, newPassword });
+    expect(await login(newPassword)).toBe('ok');
+  });
+});

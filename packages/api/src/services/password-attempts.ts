@@ -16,6 +16,29 @@ export type PasswordAttempt =
   | { kind: 'login'; username: string; ip: string | null }
   | { kind: 'confirmation'; userId: string; ip: string | null };
 
+const loginAccountKey = (username: string) => `account:${username.toLowerCase()}`;
+
+// Back-off is per account *and* address: a guesser elsewhere slows themselves down, not the
+// owner logging in from home (the per-account cap still stops a spread-out attack).
+const streakKey = (account: string, address: string) => `${account}|${address}`;
+
+/**
+ * After a password reset the login limits start over for the account, and for the address the
+ * reset came from: whoever opened the emailed link is the owner, and locking them out for 15
+ * minutes with a password they have just chosen would send them to the admin for nothing.
+ */
+export async function forgetLoginFailures(
+  limits: RateLimits,
+  username: string,
+  ip: string | null,
+): Promise<void> {
+  const account = loginAccountKey(username);
+  await Promise.all([
+    limits.reset('loginFailuresPerAccount', account),
+    limits.backoff.succeeded(streakKey(account, ipKey(ip))),
+  ]);
+}
+
 /**
  * Runs `check` under the password limits: refused before it starts while the account (or, at
  * login, the address) has failed too often or must still wait; a `WrongPassword` it throws counts
@@ -28,11 +51,9 @@ export async function underPasswordLimits<T>(
   check: () => Promise<T>,
 ): Promise<T> {
   const login = attempt.kind === 'login';
-  const account = login ? `account:${attempt.username.toLowerCase()}` : `user:${attempt.userId}`;
+  const account = login ? loginAccountKey(attempt.username) : `user:${attempt.userId}`;
   const address = ipKey(attempt.ip);
-  // Back-off is per account *and* address: a guesser elsewhere slows themselves down, not the
-  // owner logging in from home (the per-account cap still stops a spread-out attack).
-  const streak = `${account}|${address}`;
+  const streak = streakKey(account, address);
   await limits.check('loginFailuresPerAccount', account);
   if (login) await limits.check('loginFailuresPerIp', address);
   await limits.backoff.check(streak);

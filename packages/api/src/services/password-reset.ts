@@ -6,6 +6,7 @@ import type { ChangeScope } from '../core/changes';
 import { ipKey } from '../rate-limits';
 import { addressKey, personByEmail, requireEmailDelivery, type RecoveryCall } from './account-email';
 import { findUsableLink, issueEmailLink, linkPath, retireEmailLinks, spendLink } from './email-links';
+import { forgetLoginFailures } from './password-attempts';
 import { requireAcceptablePassword } from './password-policy';
 import { hashPassword } from './passwords';
 import { afterAnswering, passwordResetMail } from './recovery-mail';
@@ -43,7 +44,7 @@ export async function requestPasswordReset(
 /**
  * Sets a new password from a reset link: the link is spent, every session of the account ends
  * (refresh tokens die with them, open sockets close on every instance), and the address the link
- * went to counts as verified, since only its mailbox could open it.
+ * went to counts as verified, since only its mailbox could open it. The login limits start over.
  */
 export async function resetPassword(
   call: Pick<RecoveryCall, 'db' | 'rateLimits' | 'ip' | 'outbox'>,
@@ -81,6 +82,7 @@ export async function resetPassword(
     return rows.map((r) => r.id);
   });
   call.outbox.sessionsEnded(ended);
+  await forgetLoginFailures(call.rateLimits, user.username, call.ip);
   return { username: user.username };
 }
 
