@@ -3,23 +3,12 @@
 // out and works at once. Without SMTP, the login page sends people to the admin, whose reset
 // link does the same.
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { createPigeonClient } from '@pigeon/client';
-import { linkIn, startSmtpInbox, type SmtpInbox } from '@pigeon/test-utils';
+import { linkIn, startSmtpInbox, type SmtpInbox, freePort } from '@pigeon/test-utils';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { launchChromium, logIn, seriousViolations, startWebServer, type WebServer } from '../src/browser';
-
-/** A port free right now, so the server's public URL (in its emails) can name it before it starts. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 async function register(url: string, prefix: string) {
   const username = `${prefix}_${randomUUID().slice(0, 6)}`;

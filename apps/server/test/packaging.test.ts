@@ -1,27 +1,18 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, runtimeDependencies } from '../build';
+import { freePort } from '@pigeon/test-utils';
 
 // What ships: the bundle (apps/server/build.ts) on the production dependencies only, as the
 // image's runtime stage installs them (`pnpm deploy --prod`), run by plain node.
 const root = fileURLToPath(new URL('..', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'pigeon-package-'));
 const deployed = join(scratch, 'server');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 describe('the built server', () => {
   beforeAll(async () => {

@@ -2,3 +2,4 @@
 export { codeOf, errorCode } from './error-code';
 export { startCuttableProxy } from './tcp-proxy';
 export { linkIn, startSmtpInbox, type ReceivedMail, type SmtpInbox } from './smtp-inbox';
+export { freePort } from './ports';
