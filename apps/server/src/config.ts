@@ -41,6 +41,8 @@ const rateLimitOverrides = z.partialRecord(
   rule,
 );
 
+const weakSecret = (secret: string) => secret.length < 32 || WEAK_SECRETS.has(secret.toLowerCase());
+
 const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -52,6 +54,18 @@ const envSchema = z
     REDIS_URL: redisUrl.optional(),
     REDIS_PREFIX: z.string().max(64).default('pigeon:'),
     JWT_SECRET: z.string().optional(),
+    /** Seals two-factor secrets in the database (AES-256-GCM); optional, recommended. */
+    DATA_ENCRYPTION_KEY: z.string().optional(),
+    /** Keys being rotated out: values sealed under them are read, then sealed again at start. */
+    DATA_ENCRYPTION_PREVIOUS_KEYS: z
+      .string()
+      .transform((list) =>
+        list
+          .split(',')
+          .map((k) => k.trim())
+          .filter(Boolean),
+      )
+      .optional(),
     /** Keys being rotated out (comma-separated): tokens they signed verify until they expire. */
     JWT_PREVIOUS_SECRETS: z
       .string()
@@ -190,19 +204,36 @@ const envSchema = z
       }
       return;
     }
-    const weak = (secret: string) => secret.length < 32 || WEAK_SECRETS.has(secret.toLowerCase());
-    if (weak(env.JWT_SECRET)) {
+    if (weakSecret(env.JWT_SECRET)) {
       ctx.addIssue({
         code: 'custom',
         path: ['JWT_SECRET'],
         message: 'JWT_SECRET must be at least 32 random characters (e.g. `openssl rand -base64 48`).',
       });
     }
-    if (env.JWT_PREVIOUS_SECRETS?.some(weak)) {
+    if (env.JWT_PREVIOUS_SECRETS?.some(weakSecret)) {
       ctx.addIssue({
         code: 'custom',
         path: ['JWT_PREVIOUS_SECRETS'],
         message: 'Every key in JWT_PREVIOUS_SECRETS must be at least 32 random characters.',
+      });
+    }
+  })
+  .superRefine((env, ctx) => {
+    if (env.DATA_ENCRYPTION_KEY !== undefined && weakSecret(env.DATA_ENCRYPTION_KEY)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATA_ENCRYPTION_KEY'],
+        message:
+          'DATA_ENCRYPTION_KEY must be at least 32 random characters (e.g. `openssl rand -base64 48`).',
+      });
+    }
+    if (env.DATA_ENCRYPTION_PREVIOUS_KEYS?.length && env.DATA_ENCRYPTION_KEY === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATA_ENCRYPTION_PREVIOUS_KEYS'],
+        message:
+          'DATA_ENCRYPTION_PREVIOUS_KEYS needs DATA_ENCRYPTION_KEY, the key to seal secrets under from now on.',
       });
     }
   });
@@ -218,6 +249,8 @@ export interface ServerConfig {
   jwtSecret: string | undefined;
   /** Old signing keys still accepted while their tokens live (key rotation). */
   jwtPreviousSecrets?: string[];
+  /** DATA_ENCRYPTION_KEY (and keys being rotated out); undefined: two-factor secrets stored plain. */
+  dataEncryption?: { key: string; previousKeys: string[] } | undefined;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   logLevel: Env['LOG_LEVEL'];
@@ -283,6 +316,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : undefined,
     jwtSecret: e.JWT_SECRET,
     jwtPreviousSecrets: e.JWT_PREVIOUS_SECRETS ?? [],
+    dataEncryption: e.DATA_ENCRYPTION_KEY
+      ? { key: e.DATA_ENCRYPTION_KEY, previousKeys: e.DATA_ENCRYPTION_PREVIOUS_KEYS ?? [] }
+      : undefined,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
     logLevel: e.LOG_LEVEL,

@@ -1,4 +1,6 @@
 import {
+  createSecretBox,
+  resealTwoFactorSecrets,
   createRateLimits,
   createSessionStatus,
   createTokenService,
@@ -57,8 +59,15 @@ export async function wireDependencies(
     connections: openConnections,
     ping: { database: () => database.ping(), bus: () => bus.ping() },
   });
+  const secretBox = createSecretBox({
+    key: config.dataEncryption?.key,
+    previousKeys: config.dataEncryption?.previousKeys ?? [],
+  });
+  const resealed = await resealTwoFactorSecrets(database.db, secretBox);
+  if (resealed > 0) log.info({ resealed }, 'two-factor secrets sealed under DATA_ENCRYPTION_KEY');
   const deps: ApiDeps = {
     db: database.db,
+    secretBox,
     bus,
     tokens,
     log,

@@ -48,6 +48,22 @@ describe('configuration', () => {
     );
   });
 
+  it('takes a data encryption key (and keys being rotated out), never a weak one', () => {
+    const key = 'k'.repeat(40);
+    expect(loadConfig({}).dataEncryption).toBeUndefined();
+    expect(
+      loadConfig({ DATA_ENCRYPTION_KEY: key, DATA_ENCRYPTION_PREVIOUS_KEYS: ` ${'o'.repeat(40)},` })
+        .dataEncryption,
+    ).toEqual({
+      key,
+      previousKeys: ['o'.repeat(40)],
+    });
+    expect(() => loadConfig({ DATA_ENCRYPTION_KEY: 'short' })).toThrow(
+      /DATA_ENCRYPTION_KEY must be at least 32/,
+    );
+    expect(() => loadConfig({ DATA_ENCRYPTION_PREVIOUS_KEYS: key })).toThrow(/needs DATA_ENCRYPTION_KEY/);
+  });
+
   it('reads rate-limit overrides and the proxy setting, and refuses malformed ones', () => {
     const config = loadConfig({
       TRUST_PROXY: 'true',

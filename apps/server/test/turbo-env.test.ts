@@ -17,6 +17,8 @@ const serverVariables: Record<keyof Env, true> = {
   REDIS_PREFIX: true,
   JWT_SECRET: true,
   JWT_PREVIOUS_SECRETS: true,
+  DATA_ENCRYPTION_KEY: true,
+  DATA_ENCRYPTION_PREVIOUS_KEYS: true,
   REGISTRATION_MODE: true,
   ACCESS_TOKEN_TTL_SECONDS: true,
   REFRESH_TOKEN_TTL_SECONDS: true,

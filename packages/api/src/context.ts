@@ -6,6 +6,7 @@ import type { EmailDelivery } from './mailer';
 import type { ApiMetrics } from './metrics';
 import type { PresenceStore } from './presence-store';
 import type { RateLimits } from './rate-limits';
+import type { SecretBox } from './services/secret-box';
 import type { SendQueue } from './services/send-queue';
 import { looksLikeApiToken } from './services/api-token-secrets';
 import type { SessionStatus } from './services/session-status';
@@ -26,6 +27,8 @@ export interface ApiDeps {
   presence: PresenceStore;
   /** Registration until the admin chooses (REGISTRATION_MODE). */
   registrationModeDefault: RegistrationMode;
+  /** Seals the secrets the server must read back (two-factor) under DATA_ENCRYPTION_KEY. */
+  secretBox: SecretBox;
   /** Absent when no SMTP server is configured: then only the admin resets passwords. */
   email?: EmailDelivery | undefined;
 }

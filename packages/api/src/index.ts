@@ -31,3 +31,5 @@ export {
 } from './rate-limits';
 export { createSessionStatus, type SessionStatus } from './services/session-status';
 export type { EmailDelivery, Mailer, OutgoingMail } from './mailer';
+export { createSecretBox, SecretBoxError, type SecretBox } from './services/secret-box';
+export { resealTwoFactorSecrets } from './services/two-factor-at-rest';

@@ -1,3 +1,4 @@
+import { createSecretBox } from '../src/services/secret-box';
 import { randomUUID } from 'node:crypto';
 import { friendships, preparedQueryOf, registerPreparedQuery, type Database } from '@pigeon/db';
 import type { PigeonEvent, StreamEvent } from '@pigeon/schema';
@@ -92,6 +93,7 @@ function callsAs(w: World, viewerId: string) {
     },
     presence: new InProcessPresenceStore(30_000),
     registrationModeDefault: 'open',
+    secretBox: createSecretBox({}),
     viewer: { userId: viewerId, sessionId: randomUUID(), expiresAt: Date.now() + 60_000 },
     userAgent: null,
     cookies: null,

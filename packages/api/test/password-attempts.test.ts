@@ -1,3 +1,4 @@
+import { createSecretBox } from '../src/services/secret-box';
 import { users } from '@pigeon/db';
 import { TRPCError } from '@trpc/server';
 import { eq } from 'drizzle-orm';
@@ -165,6 +166,7 @@ describe('the password checks that go under these limits', () => {
     userAgent: null,
     cookies: null,
     registrationModeDefault: 'open' as const,
+    secretBox: createSecretBox({}),
   });
   const twoWrong = () =>
     createRateLimits(rules({ loginFailuresPerAccount: { points: 2, durationSeconds: 900 } }), null);

@@ -1,5 +1,6 @@
 // Passwords are hashed and checked in their NFKC form; hashes made before that, from the password
 // as typed, keep working and are replaced by an NFKC hash on the first login.
+import { createSecretBox } from '../src/services/secret-box';
 import { users } from '@pigeon/db';
 import { hash } from '@node-rs/argon2';
 import { eq } from 'drizzle-orm';
@@ -29,6 +30,7 @@ describe('NFKC passwords', () => {
     userAgent: null,
     cookies: null,
     registrationModeDefault: 'open' as const,
+    secretBox: createSecretBox({}),
   });
   const rowOf = async (id: string) => {
     const [row] = await world().db.select().from(users).where(eq(users.id, id));

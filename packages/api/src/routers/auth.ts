@@ -109,7 +109,7 @@ export const authRouter = router({
     // A credential made, like a token: the same budget.
     .use(rateLimited('tokenChanges'))
     .output(twoFactorEnrolment)
-    .mutation(({ ctx }) => startTwoFactor(ctx.db, ctx.viewer.userId)),
+    .mutation(({ ctx }) => startTwoFactor(ctx, ctx.viewer.userId)),
   /** A code from the new secret turns two-factor on; answers the recovery codes, once. */
   confirmTwoFactor: loginOnlyProcedure
     .input(confirmTwoFactorInput)

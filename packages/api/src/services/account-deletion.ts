@@ -21,9 +21,15 @@ import { groupsOf, leaveGroupIn } from './groups';
 import { underPasswordLimits, WrongPassword } from './password-attempts';
 import { checkUserPassword } from './passwords';
 import { clearRefreshCookie } from './refresh-cookie';
-import { requireSecondFactorCode } from './two-factor';
+import { requireSecondFactorCode, type SecondFactorStore } from './two-factor';
 
-async function requirePassword(db: Database, userId: string, password: string, code: string | undefined) {
+async function requirePassword(
+  store: SecondFactorStore,
+  userId: string,
+  password: string,
+  code: string | undefined,
+) {
+  const { db } = store;
   const [user] = await db
     .select()
     .from(users)
@@ -32,7 +38,7 @@ async function requirePassword(db: Database, userId: string, password: string, c
   if (!(await checkUserPassword(db, user, password))) {
     throw new WrongPassword({ code: 'FORBIDDEN', message: 'The password is not right.' });
   }
-  await requireSecondFactorCode(db, user, code);
+  await requireSecondFactorCode(store, user, code);
   return user;
 }
 
@@ -44,7 +50,8 @@ async function requirePassword(db: Database, userId: string, password: string, c
  * nobody can log in as it or find it.
  */
 export async function deleteAccount(
-  call: ChangeScope & { rateLimits: RateLimits; ip: string | null; cookies: CookieJar | null },
+  call: ChangeScope &
+    SecondFactorStore & { rateLimits: RateLimits; ip: string | null; cookies: CookieJar | null },
   userId: string,
   password: string,
   /** Needed once two-factor is on. */
@@ -52,7 +59,7 @@ export async function deleteAccount(
 ): Promise<{ deleted: true }> {
   const attempt = { kind: 'confirmation', userId, ip: call.ip } as const;
   const endedSessions = await underPasswordLimits(call.rateLimits, attempt, async () => {
-    await requirePassword(call.db, userId, password, code);
+    await requirePassword(call, userId, password, code);
     return eraseAccount(call, userId);
   });
   clearRefreshCookie(call.cookies);

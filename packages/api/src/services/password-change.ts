@@ -8,6 +8,7 @@ import { liveSessionsOf } from './devices';
 import { underPasswordLimits, WrongPassword } from './password-attempts';
 import { requireAcceptablePassword } from './password-policy';
 import { checkUserPassword, hashPassword } from './passwords';
+import type { SecretBox } from './secret-box';
 import { requireSecondFactorCode } from './two-factor';
 
 /**
@@ -15,7 +16,7 @@ import { requireSecondFactorCode } from './two-factor';
  * (a thief's copy included).
  */
 export async function changePassword(
-  call: { db: Database; rateLimits: RateLimits; ip: string | null; outbox: Outbox },
+  call: { db: Database; secretBox: SecretBox; rateLimits: RateLimits; ip: string | null; outbox: Outbox },
   viewer: { userId: string; sessionId: string },
   input: ChangePasswordInput,
 ): Promise<{ ended: number }> {
@@ -28,7 +29,7 @@ export async function changePassword(
     if (!(await checkUserPassword(call.db, user, input.currentPassword))) {
       throw new WrongPassword({ code: 'FORBIDDEN', message: 'The current password is not right.' });
     }
-    await requireSecondFactorCode(call.db, user, input.code);
+    await requireSecondFactorCode(call, user, input.code);
     const passwordHash = await hashPassword(input.newPassword);
     return call.db.transaction(async (tx) => {
       await tx.update(users).set({ passwordHash }).where(eq(users.id, viewer.userId));

@@ -36,7 +36,7 @@ export async function loginSecondFactor(
       .from(users)
       .where(and(eq(users.id, challenge.userId), isNull(users.deletedAt), isNull(users.deactivatedAt)));
     if (!user) throw expired();
-    if (!(await useSecondFactor(call.db, user, input.code))) {
+    if (!(await useSecondFactor(call, user, input.code))) {
       throw new WrongPassword({
         code: 'UNAUTHORIZED',
         message: 'That code is not right, or was already used.',

@@ -17,10 +17,12 @@ import { clearRefreshCookie, deliverSession, refreshTokenFromCookie } from './re
 import { endSession, rotateRefreshToken, startSession } from './sessions';
 import type { TokenService } from './tokens';
 import { findUserByUsername, whichIsTaken } from './user-lookup';
+import type { SecretBox } from './secret-box';
 
 /** What signing in needs of the call: the database and keys, the caller, and the outbox. */
 export interface SignInCall {
   db: Database;
+  secretBox: SecretBox;
   tokens: TokenService;
   rateLimits: RateLimits;
   ip: string | null;

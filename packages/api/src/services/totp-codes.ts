@@ -2,6 +2,7 @@ import { loginChallenges, recoveryCodes, users, type Database } from '@pigeon/db
 import { createHash, randomInt } from 'node:crypto';
 import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import { generateSecret, generateURI, verify } from 'otplib';
+import type { SecretBox } from './secret-box';
 
 /*
  * The second factor's codes: TOTP (RFC 6238, 30 s steps, 6 digits) through otplib, recovery
@@ -57,13 +58,13 @@ export function hashRecoveryCode(code: string): string {
  * only a later one is taken), a recovery code works once. False when it is wrong or used.
  */
 export async function useSecondFactor(
-  db: Database,
+  { db, secretBox }: { db: Database; secretBox: SecretBox },
   user: { id: string; totpSecret: string | null; totpLastTimeStep: number | null },
   code: string,
 ): Promise<boolean> {
   if (!user.totpSecret) return false;
   if (/^\d{6}$/.test(code)) {
-    const step = await matchingTimeStep(user.totpSecret, code, user.totpLastTimeStep);
+    const step = await matchingTimeStep(secretBox.open(user.totpSecret), code, user.totpLastTimeStep);
     if (step === null) return false;
     // Conditional on the step still being newer: two requests racing with one code, one wins.
     const taken = await db

@@ -3,6 +3,7 @@ import type { RecoveryCodesOutput, TwoFactorEnrolment, TwoFactorStatus } from '@
 import { TRPCError } from '@trpc/server';
 import { and, count, eq, isNull } from 'drizzle-orm';
 import type { RateLimits } from '../rate-limits';
+import type { SecretBox } from './secret-box';
 import { underPasswordLimits, WrongPassword } from './password-attempts';
 import { matchingTimeStep, newRecoveryCodes, newTotpSecret, useSecondFactor } from './totp-codes';
 
@@ -14,9 +15,13 @@ import { matchingTimeStep, newRecoveryCodes, newTotpSecret, useSecondFactor } fr
 
 interface Call {
   db: Database;
+  secretBox: SecretBox;
   rateLimits: RateLimits;
   ip: string | null;
 }
+
+/** What reading a stored second factor takes: the database, and the key its secret is sealed with. */
+export type SecondFactorStore = Pick<Call, 'db' | 'secretBox'>;
 
 async function accountOf(db: Database, userId: string) {
   const [user] = await db
@@ -38,13 +43,19 @@ export async function twoFactorStatus(db: Database, userId: string): Promise<Two
 }
 
 /** A new pending secret (replacing any earlier unconfirmed one); the account's factor is unchanged. */
-export async function startTwoFactor(db: Database, userId: string): Promise<TwoFactorEnrolment> {
+export async function startTwoFactor(
+  { db, secretBox }: SecondFactorStore,
+  userId: string,
+): Promise<TwoFactorEnrolment> {
   const user = await accountOf(db, userId);
   if (user.totpSecret) {
     throw new TRPCError({ code: 'CONFLICT', message: 'Two-factor authentication is already on.' });
   }
   const enrolment = newTotpSecret(user.username);
-  await db.update(users).set({ totpPendingSecret: enrolment.secret }).where(eq(users.id, userId));
+  await db
+    .update(users)
+    .set({ totpPendingSecret: secretBox.seal(enrolment.secret) })
+    .where(eq(users.id, userId));
   return enrolment;
 }
 
@@ -63,22 +74,22 @@ export async function confirmTwoFactor(
     if (user.totpSecret) {
       throw new TRPCError({ code: 'CONFLICT', message: 'Two-factor authentication is already on.' });
     }
-    const secret = user.totpPendingSecret;
-    if (!secret) {
+    const pending = user.totpPendingSecret;
+    if (!pending) {
       throw new TRPCError({
         code: 'BAD_REQUEST',
         message: 'Start setting up two-factor authentication first.',
       });
     }
-    const step = await matchingTimeStep(secret, code, null);
+    const step = await matchingTimeStep(call.secretBox.open(pending), code, null);
     if (step === null) throw new WrongPassword({ code: 'FORBIDDEN', message: 'That code is not right.' });
     const { codes, hashes } = newRecoveryCodes();
     await call.db.transaction(async (tx) => {
       const turnedOn = await tx
         .update(users)
-        .set({ totpSecret: secret, totpPendingSecret: null, totpLastTimeStep: step })
+        .set({ totpSecret: pending, totpPendingSecret: null, totpLastTimeStep: step })
         .where(
-          and(eq(users.id, viewer.userId), isNull(users.totpSecret), eq(users.totpPendingSecret, secret)),
+          and(eq(users.id, viewer.userId), isNull(users.totpSecret), eq(users.totpPendingSecret, pending)),
         )
         .returning({ id: users.id });
       if (turnedOn.length !== 1) {
@@ -107,7 +118,7 @@ export async function disableTwoFactor(
     if (!user.totpSecret) {
       throw new TRPCError({ code: 'BAD_REQUEST', message: 'Two-factor authentication is not on.' });
     }
-    await requireSecondFactorCode(call.db, user, code);
+    await requireSecondFactorCode(call, user, code);
     await call.db.transaction(async (tx) => {
       await tx
         .update(users)
@@ -125,7 +136,7 @@ export async function disableTwoFactor(
  * password. A missing code is not a guess, so it is refused without counting.
  */
 export async function requireSecondFactorCode(
-  db: Database,
+  store: SecondFactorStore,
   user: typeof users.$inferSelect,
   code: string | undefined,
 ): Promise<void> {
@@ -136,7 +147,7 @@ export async function requireSecondFactorCode(
       message: 'Two-factor authentication is on: enter a code from your authenticator app.',
     });
   }
-  if (!(await useSecondFactor(db, user, code))) {
+  if (!(await useSecondFactor(store, user, code))) {
     throw new WrongPassword({ code: 'FORBIDDEN', message: 'That code is not right, or was already used.' });
   }
 }
