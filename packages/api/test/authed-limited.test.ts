@@ -9,7 +9,7 @@ import type { Viewer } from '../src/core/types';
 import { noMetrics } from '../src/metrics';
 import { InProcessPresenceStore } from '../src/presence-store';
 import { createRateLimits, DEFAULT_RATE_LIMITS } from '../src/rate-limits';
-import { SendQueue } from '../src/services/send-queue';
+import type { SendQueue } from '../src/services/send-queue';
 import { createTokenService } from '../src/services/tokens';
 import {
   authedLimitedProcedure,
