@@ -78,14 +78,18 @@ function isConnectionError(error: unknown): boolean {
 }
 
 /** An outage is not a bug: callers get SERVICE_UNAVAILABLE (retry later), not a bare 500. */
+function outageAnswer(cause: unknown): TRPCError {
+  return new TRPCError({
+    code: 'SERVICE_UNAVAILABLE',
+    message: 'The database cannot be reached right now; nothing was saved. Try again shortly.',
+    cause,
+  });
+}
+
 const outagesAreUnavailable = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.code === 'INTERNAL_SERVER_ERROR' && isConnectionError(result.error.cause)) {
-    throw new TRPCError({
-      code: 'SERVICE_UNAVAILABLE',
-      message: 'The database cannot be reached right now; nothing was saved. Try again shortly.',
-      cause: result.error.cause,
-    });
+    throw outageAnswer(result.error.cause);
   }
   return result;
 });
@@ -112,7 +116,12 @@ export const publicProcedure = t.procedure.use(outagesAreUnavailable).use(announ
  * it; queries and subscriptions are reads.
  */
 export const authedProcedure = publicProcedure.use(({ ctx, next, type }) => {
-  const viewer = ctx.viewer;
+  const viewer = liveViewer(ctx.viewer, type);
+  return next({ ctx: { ...ctx, viewer } });
+});
+
+/** The caller, if their token is live and may make this kind of call; throws otherwise. */
+function liveViewer(viewer: Context['viewer'], type: 'query' | 'mutation' | 'subscription') {
   if (!viewer) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Log in first.' });
   if (viewer.expiresAt <= Date.now()) {
     throw new TRPCError({
@@ -128,8 +137,40 @@ export const authedProcedure = publicProcedure.use(({ ctx, next, type }) => {
       message: 'This API token may only read; it cannot make changes.',
     });
   }
-  return next({ ctx: { ...ctx, viewer } });
-});
+  return viewer;
+}
+
+/**
+ * `authedProcedure.use(rateLimited(name))` as one middleware, for the calls sent most often
+ * (message sends, typing, presence heartbeats): the same checks in the same order — outages
+ * answered SERVICE_UNAVAILABLE, an outbox flushed after the call, a live token, one unit of the
+ * caller's `name` budget — but tRPC copies a call's options (and, for each `next({ ctx })`, the
+ * whole context) once per middleware, which was 12–16 % of an instance's CPU at a thousand sends
+ * a second (docs/benchmarks.md, "Issue 18, 2026-12-06 evening").
+ */
+export function authedLimitedProcedure(name: LimitName) {
+  return t.procedure.use(async ({ ctx, next, type }) => {
+    const outbox = new Outbox();
+    try {
+      const viewer = liveViewer(ctx.viewer, type);
+      await ctx.rateLimits.consume(name, viewer.userId);
+      const result = await next({ ctx: { outbox, viewer } });
+      if (
+        !result.ok &&
+        result.error.code === 'INTERNAL_SERVER_ERROR' &&
+        isConnectionError(result.error.cause)
+      )
+        throw outageAnswer(result.error.cause);
+      return result;
+    } catch (error) {
+      // As outagesAreUnavailable sees an error thrown by a middleware inside it.
+      if (!(error instanceof TRPCError) && isConnectionError(error)) throw outageAnswer(error);
+      throw error;
+    } finally {
+      await flushOutbox(outbox, ctx);
+    }
+  });
+}
 
 /**
  * Managing the account itself (password, email, deletion, sessions, API tokens and bots) takes

@@ -125,6 +125,39 @@ describe.each(drivers)('group commit of sends (%s)', (driver) => {
     expect(await codeOf(send('after'))).toBe('ok');
   });
 
+  it('starts the next batch before answering the one that committed, and answers in commit order', async () => {
+    const [a, b] = await Promise.all([user('a'), user('b')]);
+    const ab = await friends(a, b);
+    const queue = new SendQueue(handle.db, { maxInFlight: 1, maxBatch: 3 });
+    // Every delivery handed to an outbox, in the order the queue hands them out.
+    const handedOut: { userId: string; id: number }[] = [];
+    class RecordingOutbox extends Outbox {
+      override committed(deliveries: Parameters<Outbox['committed']>[0]) {
+        for (const d of deliveries) handedOut.push({ userId: d.userId, id: d.event.id });
+        super.committed(deliveries);
+      }
+    }
+    const send = (body: string) =>
+      queue.send(a, { conversationId: ab, body, clientId: randomUUID() }, new RecordingOutbox());
+
+    const first = send('first');
+    const rest = Array.from({ length: 10 }, (_, i) => send(`m${i}`));
+    expect(queue.queued).toBe(10);
+    // When the first send is answered, the next batch (the first three waiting) has already
+    // left the queue: the database does not wait for this process to hand out answers. (PGlite
+    // answers within the same turn of the event loop, so more batches may be gone by then.)
+    const queuedWhenAnswered = await first.then(() => queue.queued);
+    expect(queuedWhenAnswered).toBeLessThanOrEqual(7);
+    await Promise.all(rest);
+
+    // Each member's events were handed out in stream order, batch after batch.
+    for (const userId of [a, b]) {
+      const ids = handedOut.filter((d) => d.userId === userId).map((d) => d.id);
+      expect(ids).toHaveLength(11);
+      expect(ids).toEqual([...ids].sort((x, y) => x - y));
+    }
+  });
+
   it('keeps each user’s events gapless and in message order per conversation across concurrent batches', async () => {
     const hub = await user('hub');
     const others = await Promise.all([1, 2, 3, 4].map((n) => user(`o${n}`)));

@@ -19,7 +19,7 @@ import { addGroupMembers, createGroup, leaveGroup, removeGroupMember, renameGrou
 import { clearConversation, muteConversation } from '../services/member-settings';
 import { markRead } from '../services/read-markers';
 import { announceTyping } from '../services/typing';
-import { authedProcedure, router, rateLimited } from '../trpc';
+import { authedLimitedProcedure, authedProcedure, router, rateLimited } from '../trpc';
 
 /** Group changes are announced to every member's stream; the caller gets the group as it is now. */
 const groupChange = authedProcedure.use(rateLimited('groupChanges')).output(groupInfo);
@@ -76,8 +76,7 @@ export const conversationsRouter = router({
    * "I am typing": call it at most every few seconds while the person types, and with
    * `typing: false` when they clear the text.
    */
-  typing: authedProcedure
-    .use(rateLimited('typing'))
+  typing: authedLimitedProcedure('typing')
     .input(typingInput)
     .mutation(({ ctx, input }) => announceTyping(ctx, ctx.viewer.userId, input.conversationId, input.typing)),
 });

@@ -12,7 +12,7 @@ import {
 import { deleteMessage, editMessage, react, sendMessage } from '../services/message-actions';
 import { messageHistory } from '../services/history';
 import { searchMessages } from '../services/message-search';
-import { authedProcedure, router, rateLimited } from '../trpc';
+import { authedLimitedProcedure, authedProcedure, router, rateLimited } from '../trpc';
 
 export const messagesRouter = router({
   history: authedProcedure
@@ -21,8 +21,7 @@ export const messagesRouter = router({
     .query(({ ctx, input }) => messageHistory(ctx.db, ctx.viewer.userId, input)),
   // No output validation here, the hottest call: the message comes straight from the send
   // statement, in the shape the schema describes (send-batch.ts), and is not checked again.
-  send: authedProcedure
-    .use(rateLimited('messages'))
+  send: authedLimitedProcedure('messages')
     .input(sendMessageInput)
     .mutation(({ ctx, input }) => sendMessage(ctx, ctx.viewer.userId, input)),
   /** Your own messages only; everyone in the conversation sees the new text, marked edited. */

@@ -1,12 +1,11 @@
 import { presenceHeartbeatInput, presenceHeartbeatOutput, userPresence } from '@pigeon/schema';
 import { z } from 'zod';
 import { listPresence, presenceHeartbeat } from '../services/presence-tracking';
-import { authedProcedure, rateLimited, router } from '../trpc';
+import { authedLimitedProcedure, authedProcedure, router } from '../trpc';
 
 export const presenceRouter = router({
   /** "This tab is online / away / closing": every ~15 s and whenever it changes. */
-  heartbeat: authedProcedure
-    .use(rateLimited('presence'))
+  heartbeat: authedLimitedProcedure('presence')
     .input(presenceHeartbeatInput)
     .output(presenceHeartbeatOutput)
     .mutation(({ ctx, input }) => presenceHeartbeat(ctx, ctx.viewer.userId, input)),
