@@ -8,6 +8,7 @@ import type { Context } from '../src/context';
 import type { Viewer } from '../src/core/types';
 import { noMetrics } from '../src/metrics';
 import { InProcessPresenceStore } from '../src/presence-store';
+import { createSecretBox } from '../src/services/secret-box';
 import { createRateLimits, DEFAULT_RATE_LIMITS } from '../src/rate-limits';
 import type { SendQueue } from '../src/services/send-queue';
 import { createTokenService } from '../src/services/tokens';
@@ -92,6 +93,7 @@ function contextFor(viewer: Viewer | null) {
       forget: () => undefined,
     },
     presence: new InProcessPresenceStore(30_000),
+    secretBox: createSecretBox({}),
     registrationModeDefault: 'open',
     viewer,
     userAgent: null,
