@@ -1,4 +1,4 @@
-import { messages, preparedQueryOf, type Database } from '@pigeon/db';
+import { messages, preparedQueryOf, type Database, type WarmStatement } from '@pigeon/db';
 import { limits, type Message, type SendMessageInput } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { inArray } from 'drizzle-orm';
@@ -31,6 +31,13 @@ type BatchAnswer =
  * heads in user order and append `message.created` to each.
  */
 const statement = 'select pigeon_send_batch($1::text::jsonb, $2::integer) as answers';
+
+/**
+ * The send statement with an empty batch (the function answers `[]` and writes nothing): run on
+ * every pool connection at start (DbHandle.warm), so the first sends after a start or a deploy
+ * don't each pay the prepare and PostgreSQL's compile of the function on a new connection.
+ */
+export const sendBatchWarmUp: WarmStatement = { text: statement, params: ['[]', limits.replyExcerpt.max] };
 
 const refusals = {
   NOT_FOUND: () => new TRPCError({ code: 'NOT_FOUND', message: 'No such conversation.' }),
