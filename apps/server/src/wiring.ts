@@ -49,7 +49,15 @@ export async function wireDependencies(
   const sharedRedis = connectSharedRedis(config, log);
   // Connected before ready: with no offline queue, a command sent while it still connects fails
   // at once, and the first sends' rate limits would fall back to this instance's memory.
-  if (sharedRedis) await waitUntilReachable(async () => void (await sharedRedis.ping()), 'shared redis', log);
+  if (sharedRedis) {
+    await waitUntilReachable(
+      async () => {
+        await sharedRedis.ping();
+      },
+      'shared redis',
+      log,
+    );
+  }
   const presenceConfig = config.presence ?? DEFAULT_PRESENCE;
   const presence =
     sharedRedis && config.redis
