@@ -9,6 +9,7 @@ import {
   InProcessPresenceStore,
   readStreamsAfter,
   SendQueue,
+  sendBatchWarmUp,
   startPresenceSweeper,
   withVerifiedTokenCache,
   type ApiDeps,
@@ -48,6 +49,17 @@ export async function wireDependencies(
   const database = await migratedDatabase(config, log);
   const bus = await reachableBus(config, database, log);
   const sharedRedis = connectSharedRedis(config, log);
+  // Connected before ready: with no offline queue, a command sent while it still connects fails
+  // at once, and the first sends' rate limits would fall back to this instance's memory.
+  if (sharedRedis) {
+    await waitUntilReachable(
+      async () => {
+        await sharedRedis.ping();
+      },
+      'shared redis',
+      log,
+    );
+  }
   const presenceConfig = config.presence ?? DEFAULT_PRESENCE;
   const presence =
     sharedRedis && config.redis
@@ -111,6 +123,12 @@ async function migratedDatabase(config: ServerConfig, log: Logger): Promise<DbHa
   });
   await database.migrate();
   log.info({ database: database.kind }, 'database migrated');
+  // Before the server says it is ready: the first burst after a start or deploy would otherwise
+  // open the pool's connections and prepare the send statement on each, one by one.
+  const { warmed, poolSize } = await database.warm([sendBatchWarmUp]);
+  if (warmed < poolSize) {
+    log.warn({ warmed, poolSize }, 'PostgreSQL refused some pool connections at start (max_connections?)');
+  }
   return database;
 }
 

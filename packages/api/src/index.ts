@@ -5,6 +5,7 @@ export type { CookieJar, Logger, StreamItem, Viewer } from './core/types';
 export { REFRESH_COOKIE } from './services/refresh-cookie';
 export { InProcessEventBus, type BusListener, type BusSignal, type EventBus } from './bus';
 export { readStreamsAfter, type StreamReadout } from './core/event-log';
+export { sendBatchWarmUp } from './services/send-batch';
 export {
   aggregate,
   AWAY_TTL_FACTOR,

@@ -241,11 +241,13 @@ describe.runIf(process.env.DATABASE_URL)('a send waiting on a membership change 
     change: (tx: postgres.TransactionSql) => Promise<unknown>,
   ) {
     const queue = new SendQueue(handle.db);
-    let send: Promise<unknown> | undefined;
+    let code: Promise<string | undefined> | undefined;
     await admin.begin(async (tx) => {
       await tx`select 1 from conversations where id = ${conversationId} for update`;
       await change(tx);
-      send = queue.send(a, { conversationId, body: 'late', clientId: randomUUID() }, new Outbox());
+      // Its refusal is read at once: the send's answer may arrive before the COMMIT's is handled,
+      // and a rejection nobody holds yet counts as unhandled.
+      code = codeOf(queue.send(a, { conversationId, body: 'late', clientId: randomUUID() }, new Outbox()));
       // Commit only once the send is waiting for the lock.
       for (let waited = 0; ; waited += 20) {
         const [row] = await admin`select count(*)::int as n from pg_stat_activity
@@ -255,7 +257,7 @@ describe.runIf(process.env.DATABASE_URL)('a send waiting on a membership change 
         await new Promise((r) => setTimeout(r, 20));
       }
     });
-    return codeOf(send as Promise<unknown>);
+    return code;
   }
 
   it('is refused as NOT_FOUND when its sender left while it waited', async () => {

@@ -22,7 +22,25 @@ export interface DbHandle {
   migrate(): Promise<void>;
   /** A cheap round trip, for readiness checks. */
   ping(): Promise<void>;
+  /**
+   * Opens every connection of the pool and runs each statement once on each, as a prepared
+   * statement: after a start, the first requests find connections open and their hot statements
+   * parsed (postgres.js prepares per connection, PostgreSQL compiles a PL/pgSQL function per
+   * backend) instead of paying that in the first burst. The statements must change nothing.
+   * Best effort: a connection PostgreSQL refuses (max_connections) is left to open later, as
+   * before; resolves to how many connections were warmed.
+   */
+  warm(statements: readonly WarmStatement[]): Promise<{ warmed: number; poolSize: number }>;
   close(): Promise<void>;
+}
+
+/**
+ * A hot statement with parameters that make it a no-op, run on each connection by `warm`. It needs
+ * at least one parameter: postgres.js runs a statement without any as a simple query, unprepared.
+ */
+export interface WarmStatement {
+  text: string;
+  params: readonly (string | number | null)[];
 }
 
 export interface CreateDbOptions {
@@ -126,6 +144,23 @@ function createPostgresDb(url: string, max: number): DbHandle {
     async ping() {
       await client`select 1`;
     },
+    async warm(statements) {
+      // Holding `max` reserved connections at once makes the pool open all of them; each
+      // reserved connection keeps its prepared statements when it goes back to the pool.
+      const attempts = await Promise.allSettled(Array.from({ length: max }, () => client.reserve()));
+      const reserved = attempts.flatMap((attempt) => (attempt.status === 'fulfilled' ? [attempt.value] : []));
+      try {
+        await Promise.all(
+          reserved.map(async (connection) => {
+            for (const { text, params } of statements)
+              await connection.unsafe(text, [...params], { prepare: true });
+          }),
+        );
+      } finally {
+        for (const connection of reserved) connection.release();
+      }
+      return { warmed: reserved.length, poolSize: max };
+    },
     async close() {
       await client.end({ timeout: 5 });
     },
@@ -147,6 +182,11 @@ function createPgliteDb(dataDir: string): DbHandle {
     },
     async ping() {
       await db.execute(sql`select 1`);
+    },
+    async warm(statements) {
+      // One connection inside this process: nothing to open; running them once compiles them.
+      for (const { text, params } of statements) await client.query(text, [...params]);
+      return { warmed: 1, poolSize: 1 };
     },
     async close() {
       await client.close();

@@ -1,4 +1,4 @@
-import { messages, preparedQueryOf, type Database } from '@pigeon/db';
+import { messages, preparedQueryOf, type Database, type WarmStatement } from '@pigeon/db';
 import { limits, type Message, type SendMessageInput } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { inArray } from 'drizzle-orm';
@@ -31,6 +31,25 @@ type BatchAnswer =
  * heads in user order and append `message.created` to each.
  */
 const statement = 'select pigeon_send_batch($1::text::jsonb, $2::integer) as answers';
+
+/** No conversation, user or message has this id (ids are random version-4 uuids). */
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * The send statement with one send to a conversation that does not exist: the function locks
+ * nothing, reads no members, stores nothing and answers NOT_FOUND, but plans its statements up to
+ * the insert on the way. Run on every pool connection at start (DbHandle.warm), so the first sends
+ * after a start or a deploy don't each pay the prepare, PostgreSQL's compile of the function and
+ * those plans on a new connection (measured: a first real batch on a new connection 56–68 ms, the
+ * next ones 24–28 ms; after this warm-up 42 ms; after an empty batch no better than cold).
+ */
+export const sendBatchWarmUp: WarmStatement = {
+  text: statement,
+  params: [
+    JSON.stringify([{ s: NIL_UUID, c: NIL_UUID, k: NIL_UUID, b: '', r: null }]),
+    limits.replyExcerpt.max,
+  ],
+};
 
 const refusals = {
   NOT_FOUND: () => new TRPCError({ code: 'NOT_FOUND', message: 'No such conversation.' }),
