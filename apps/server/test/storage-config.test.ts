@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalS3, type LocalS3 } from '@pigeon/media/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config';
-import { startTestServer } from './harness';
+import { startTestServer, type TestServer } from './harness';
 
 const secret = 'a-long-random-secret-for-tests-'.padEnd(40, 'z');
 
@@ -85,54 +87,62 @@ describe('storage configuration', () => {
   });
 });
 
-describe('the server’s file store', () => {
+// Each block starts its own server in a hook (60 s): on a busy machine a start takes most of 30 s.
+describe('a server on an S3 bucket', () => {
   let s3: LocalS3;
+  let t: TestServer;
   beforeAll(async () => {
     s3 = await startLocalS3({ bucket: 'pigeon-server-test' });
+    t = await startTestServer('embedded', { storage: { driver: 's3', ...s3.options } });
   });
-  afterAll(() => s3.stop());
+  afterAll(async () => {
+    await t.close();
+    await s3.stop();
+  });
 
   it('uses the configured bucket and reports it in readiness', async () => {
-    const t = await startTestServer('embedded', { storage: { driver: 's3', ...s3.options } });
-    try {
-      expect(t.server.files.driver).toBe('s3');
-      const ready = await fetch(`${t.url}/readyz`);
-      expect(await ready.json()).toEqual({ status: 'ready', database: 'ok', bus: 'ok', files: 'ok' });
-      await t.server.files.put('server/probe', Buffer.from('hi'), { contentType: 'text/plain', size: 2 });
-      expect((await t.server.files.get('server/probe'))?.size).toBe(2);
-    } finally {
-      await t.close();
-    }
+    expect(t.server.files.driver).toBe('s3');
+    const ready = await fetch(`${t.url}/readyz`);
+    expect(await ready.json()).toEqual({ status: 'ready', database: 'ok', bus: 'ok', files: 'ok' });
+    await t.server.files.put('server/probe', Buffer.from('hi'), { contentType: 'text/plain', size: 2 });
+    expect((await t.server.files.get('server/probe'))?.size).toBe(2);
+  });
+});
+
+describe('a server on a directory', () => {
+  let dir: string;
+  let t: TestServer;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'pigeon-storage-test-'));
+    t = await startTestServer('embedded', { storage: { driver: 'filesystem', dir: join(dir, 'files') } });
+  });
+  afterAll(async () => {
+    await t.close();
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('is not ready while the file store is unreachable', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'pigeon-storage-test-'));
-    const t = await startTestServer('embedded', {
-      storage: { driver: 'filesystem', dir: join(dir, 'files') },
-    });
-    try {
-      expect(t.server.files.driver).toBe('filesystem');
-      expect((await fetch(`${t.url}/readyz`)).status).toBe(200);
-      // The directory is replaced by a file: the store can no longer write.
-      await rm(join(dir, 'files'), { recursive: true });
-      await writeFile(join(dir, 'files'), 'not a directory');
-      const ready = await fetch(`${t.url}/readyz`);
-      expect(ready.status).toBe(503);
-      expect(await ready.json()).toMatchObject({ files: 'down', database: 'ok' });
-    } finally {
-      await t.close();
-      await rm(dir, { recursive: true, force: true });
-    }
+    expect(t.server.files.driver).toBe('filesystem');
+    expect((await fetch(`${t.url}/readyz`)).status).toBe(200);
+    // The directory is replaced by a file: the store can no longer write.
+    await rm(join(dir, 'files'), { recursive: true });
+    await writeFile(join(dir, 'files'), 'not a directory');
+    const ready = await fetch(`${t.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ files: 'down', database: 'ok' });
   });
+});
 
-  it('gives an in-memory server a temporary directory and removes it on close', async () => {
-    const before = new Set((await readdir(tmpdir())).filter((name) => name.startsWith('pigeon-files-')));
+describe('a server on an in-memory database', () => {
+  it('gets a temporary directory for its files, removed on close', async () => {
     const t = await startTestServer('embedded');
-    const made = (await readdir(tmpdir())).filter(
-      (name) => name.startsWith('pigeon-files-') && !before.has(name),
-    );
-    expect(made).toHaveLength(1);
+    // Other test files start servers meanwhile: find this one's directory by a file put there.
+    const key = `probe-${randomUUID()}`;
+    await t.server.files.put(key, Buffer.from('x'), { contentType: 'text/plain', size: 1 });
+    const candidates = (await readdir(tmpdir())).filter((name) => name.startsWith('pigeon-files-'));
+    const mine = candidates.filter((name) => existsSync(join(tmpdir(), name, key)));
+    expect(mine).toHaveLength(1);
     await t.close();
-    expect(await readdir(tmpdir())).not.toContain(made[0]);
-  });
+    expect(existsSync(join(tmpdir(), mine[0] ?? 'missing'))).toBe(false);
+  }, 120_000);
 });
