@@ -19,6 +19,7 @@ import {
 import { createDb, prepareDataDir, type DbHandle } from '@pigeon/db';
 import { Redis } from 'ioredis';
 import type { ServerConfig } from './config';
+import { configuredFileStore } from './file-store';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { RedisEventBus } from './redis-bus';
@@ -48,6 +49,10 @@ export async function wireDependencies(
 ): Promise<Dependencies> {
   const database = await migratedDatabase(config, log);
   const bus = await reachableBus(config, database, log);
+  const fileStore = await configuredFileStore(config, log);
+  const { files } = fileStore;
+  // A bucket that is still coming up (compose starts MinIO beside the instances) is waited for.
+  await waitUntilReachable(() => files.check(), 'file store', log);
   const sharedRedis = connectSharedRedis(config, log);
   // Connected before ready: with no offline queue, a command sent while it still connects fails
   // at once, and the first sends' rate limits would fall back to this instance's memory.
@@ -69,7 +74,7 @@ export async function wireDependencies(
   const mailer = config.email ? createSmtpMailer(config.email.smtp, config.email.from) : undefined;
   const metrics = createMetrics({
     connections: openConnections,
-    ping: { database: () => database.ping(), bus: () => bus.ping() },
+    ping: { database: () => database.ping(), bus: () => bus.ping(), files: () => files.check() },
   });
   const secretBox = createSecretBox({
     key: config.dataEncryption?.key,
@@ -96,6 +101,7 @@ export async function wireDependencies(
     presence,
     registrationModeDefault: config.registrationMode ?? 'open',
     email: mailer && config.email ? { mailer, publicUrl: config.email.publicUrl } : undefined,
+    files,
   };
   const stopPresenceSweeper = startPresenceSweeper(deps, presenceConfig.sweepMs);
 
@@ -110,6 +116,7 @@ export async function wireDependencies(
       await bus.close();
       await sharedRedis?.quit().catch(() => undefined);
       await database.close();
+      await fileStore.close();
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Database } from '@pigeon/db';
+import type { FileStore } from '@pigeon/media';
 import type { RegistrationMode } from '@pigeon/schema';
 import type { EventBus } from './bus';
 import type { CookieJar, Logger, Viewer } from './core/types';
@@ -31,6 +32,8 @@ export interface ApiDeps {
   secretBox: SecretBox;
   /** Absent when no SMTP server is configured: then only the admin resets passwords. */
   email?: EmailDelivery | undefined;
+  /** Attachment and avatar bytes: a directory or an S3-compatible bucket (STORAGE_DRIVER). */
+  files: FileStore;
 }
 
 export interface Context extends ApiDeps {

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFilesystemStore } from '@pigeon/media';
 import type { StreamEvent } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
@@ -94,6 +97,8 @@ function contextFor(viewer: Viewer | null) {
     },
     presence: new InProcessPresenceStore(30_000),
     secretBox: createSecretBox({}),
+    // Never written to here: the directory is only created by a first put.
+    files: createFilesystemStore({ root: join(tmpdir(), `pigeon-authed-${randomUUID()}`) }),
     registrationModeDefault: 'open',
     viewer,
     userAgent: null,

@@ -1,4 +1,3 @@
-import { createSecretBox } from '../src/services/secret-box';
 import { users } from '@pigeon/db';
 import { TRPCError } from '@trpc/server';
 import { eq } from 'drizzle-orm';
@@ -10,6 +9,7 @@ import { underPasswordLimits, WrongPassword, type PasswordAttempt } from '../src
 import { login } from '../src/services/sign-in';
 import { createTokenService } from '../src/services/tokens';
 import { outcome, useWorld } from './support/world';
+import { createSecretBox } from '../src/services/secret-box';
 
 const rules = (overrides: Partial<RateLimitRules>): RateLimitRules => ({
   ...DEFAULT_RATE_LIMITS,

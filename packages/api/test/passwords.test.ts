@@ -1,6 +1,5 @@
 // Passwords are hashed and checked in their NFKC form; hashes made before that, from the password
 // as typed, keep working and are replaced by an NFKC hash on the first login.
-import { createSecretBox } from '../src/services/secret-box';
 import { users } from '@pigeon/db';
 import { hash } from '@node-rs/argon2';
 import { eq } from 'drizzle-orm';
@@ -10,6 +9,7 @@ import { checkUserPassword, hashPassword, matchPassword } from '../src/services/
 import { login } from '../src/services/sign-in';
 import { createTokenService } from '../src/services/tokens';
 import { outcome, useWorld } from './support/world';
+import { createSecretBox } from '../src/services/secret-box';
 
 /** Not NFKC: a full-width "Ｐ", the "ﬁ" ligature and a decomposed "é" (e + U+0301). */
 const TYPED = 'Ｐigeon ﬁsh cafe\u0301 42';
