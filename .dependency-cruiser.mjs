@@ -51,7 +51,7 @@ export default {
       'api-uses-db-and-schema',
       'packages/api',
       ['packages/db', 'packages/schema', 'packages/media', 'packages/test-utils'],
-      'api (router, services, bus interface) builds on db, schema and media (the file store) only.',
+      'api (router, services, bus interface) builds on db, schema and media only.',
     ),
     mayOnlyUse(
       'test-utils-stand-alone',
