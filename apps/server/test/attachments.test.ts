@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_UPLOAD_LIMITS } from '@pigeon/api';
-import type { AttachmentView, PigeonClient } from '@pigeon/client';
+import { uploadAttachment, UploadError, type AttachmentView, type PigeonClient } from '@pigeon/client';
 import { startLocalS3, type LocalS3 } from '@pigeon/media/testing';
 import { codeOf } from '@pigeon/test-utils';
 import sharp from 'sharp';
@@ -284,6 +284,40 @@ describe.each(combinations)('attachments (%s, %s store)', (backend, store) => {
     const broken = Buffer.concat([photo.subarray(0, 200), Buffer.alloc(2000)]);
     const refused = await upload(t.url, aliceToken, broken, 'broken.jpg');
     expect(refused.status).toBe(415);
+  });
+
+  it('lets a client send a file in a few lines with uploadAttachment, and reports refusals typed', async () => {
+    const { alice, bob, conversationId } = await friends();
+    const attachment = await uploadAttachment(
+      { url: t.url, client: alice.client },
+      new TextEncoder().encode('hi'),
+      'hi.txt',
+    );
+    expect(attachment).toMatchObject({
+      name: 'hi.txt',
+      size: 2,
+      contentType: 'text/plain; charset=utf-8',
+      kind: 'file',
+    });
+    const blob = await uploadAttachment(
+      { url: `${t.url}/`, token: await tokenOf(bob.client) },
+      new Blob(['yo']),
+      'yo.txt',
+    );
+    expect(blob.size).toBe(2);
+    await alice.client.messages.send.mutate({
+      conversationId,
+      body: 'file',
+      clientId: newClientId(),
+      attachmentIds: [attachment.id],
+    });
+    const refused = await uploadAttachment(
+      { url: t.url, client: alice.client },
+      new Uint8Array(uploads.maxBytes + 1),
+      'big.bin',
+    ).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(UploadError);
+    expect(refused).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
   });
 
   it('serves HTML and SVG as octet-stream attachments, never inline', async () => {
