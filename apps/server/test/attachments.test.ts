@@ -353,6 +353,14 @@ describe.each(combinations)('attachments (%s, %s store)', (backend, store) => {
       clientId: newClientId(),
       attachmentIds: [sent.body.id],
     });
+    // The export lists both, with where to download each.
+    const exported = await alice.client.auth.exportData.query();
+    expect(exported.uploads.map((u) => [u.id, u.downloadPath])).toEqual(
+      [sent.body.id, unsent.body.id].map((id) => [id, `/api/v1/attachments/${id}/original`]),
+    );
+    expect(exported.messages.find((m) => m.body === 'bye')?.attachments.map((x) => x.id)).toEqual([
+      sent.body.id,
+    ]);
     await alice.client.auth.deleteAccount.mutate({ password: alice.password });
     expect((await download(t.url, bobToken, sent.body.id)).status).toBe(404);
     for (const id of [sent.body.id, unsent.body.id]) {
