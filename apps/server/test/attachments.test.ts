@@ -305,6 +305,14 @@ describe.each(combinations)('attachments (%s, %s store)', (backend, store) => {
       'yo.txt',
     );
     expect(blob.size).toBe(2);
+    // Over REST, the same send takes the same ids.
+    const rest = await fetch(`${t.url}/api/v1/conversations/${conversationId}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await tokenOf(bob.client)}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ body: '', clientId: newClientId(), attachmentIds: [blob.id] }),
+    });
+    expect(rest.status).toBe(201);
+    expect(((await rest.json()) as { attachments: AttachmentView[] }).attachments).toEqual([blob]);
     await alice.client.messages.send.mutate({
       conversationId,
       body: 'file',
