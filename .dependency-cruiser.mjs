@@ -101,8 +101,8 @@ export default {
     mayOnlyUse(
       'infra-uses-client-db-server',
       'infra',
-      ['packages/client', 'packages/db', 'apps/server', 'packages/test-utils'],
-      'Cluster scripts and benchmarks run servers and talk to them through the client.',
+      ['packages/client', 'packages/db', 'packages/media', 'apps/server', 'packages/test-utils'],
+      'Cluster scripts and benchmarks run servers (and their S3 server) and talk to them through the client.',
     ),
     mayOnlyUse(
       'cli-uses-the-client',

@@ -88,7 +88,7 @@ describe('storage configuration', () => {
 describe('the server’s file store', () => {
   let s3: LocalS3;
   beforeAll(async () => {
-    s3 = await startLocalS3('pigeon-server-test');
+    s3 = await startLocalS3({ bucket: 'pigeon-server-test' });
   });
   afterAll(() => s3.stop());
 
