@@ -35,8 +35,8 @@ export const attachmentName = text('A file name is required.')
   .trim()
   .min(1, 'A file name is required.')
   .max(limits.attachmentName.max, `A file name can be at most ${limits.attachmentName.max} characters.`)
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   .refine(
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
     (name) => !/[/\\\u0000-\u001f\u007f]/.test(name),
     'A file name cannot hold slashes or control characters.',
   )
