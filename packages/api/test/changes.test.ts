@@ -196,7 +196,7 @@ describe.each(backends)('the change pipeline (%s)', (backend) => {
     });
 
     expect(await outcome(failed)).toBe('CONFLICT: changed my mind');
-    expect(call.outbox.take()).toEqual({ deliveries: [], endedSessions: [] });
+    expect(call.outbox.take()).toEqual({ deliveries: [], endedSessions: [], removedFiles: [] });
     expect(await w.head(a)).toBe(headA);
     expect(await w.events(a, headA)).toEqual([]);
     expect(await friendshipRows(w, a, b)).toEqual([]);
