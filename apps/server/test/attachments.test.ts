@@ -65,7 +65,7 @@ function useServerWith(backend: Backend, store: Store, overrides: Partial<Server
   let s3: LocalS3 | undefined;
   if (store === 's3') {
     beforeAll(async () => {
-      s3 = await startLocalS3('pigeon-attachments');
+      s3 = await startLocalS3({ bucket: 'pigeon-attachments' });
       config.storage = { driver: 's3', ...s3.options };
     });
     afterAll(() => s3?.stop());
