@@ -73,6 +73,7 @@ async function finishStart(
       onError,
       connections: websockets.connections,
       keepAliveMs: config.sseKeepAliveMs ?? 15_000,
+      stagingDir: dependencies.stagingDir,
     }),
     allowedOrigins,
     webApp: config.webDist ? webApp(config.webDist) : null,

@@ -5,11 +5,13 @@ import {
   createSessionStatus,
   createTokenService,
   DEFAULT_RATE_LIMITS,
+  DEFAULT_UPLOAD_LIMITS,
   InProcessEventBus,
   InProcessPresenceStore,
   readStreamsAfter,
   SendQueue,
   sendBatchWarmUp,
+  startFileSweeper,
   startPresenceSweeper,
   withVerifiedTokenCache,
   type ApiDeps,
@@ -20,6 +22,7 @@ import { createDb, prepareDataDir, type DbHandle } from '@pigeon/db';
 import { Redis } from 'ioredis';
 import type { ServerConfig } from './config';
 import { configuredFileStore } from './file-store';
+import { openUploadStaging } from './upload-staging';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { RedisEventBus } from './redis-bus';
@@ -34,6 +37,8 @@ export interface Dependencies {
   deps: ApiDeps;
   database: DbHandle;
   metrics: Metrics;
+  /** Uploads in progress are staged here (inside the data directory). */
+  stagingDir: string;
   /** Stops the presence sweeper and closes the pools, the database last. */
   close(): Promise<void>;
 }
@@ -71,6 +76,8 @@ export async function wireDependencies(
       ? new RedisPresenceStore(sharedRedis, config.redis.prefix, presenceConfig.ttlMs)
       : new InProcessPresenceStore(presenceConfig.ttlMs);
   const tokens = tokenService(config);
+  const staging = await openUploadStaging(config);
+  const uploads = config.uploads ?? DEFAULT_UPLOAD_LIMITS;
   const mailer = config.email ? createSmtpMailer(config.email.smtp, config.email.from) : undefined;
   const metrics = createMetrics({
     connections: openConnections,
@@ -102,21 +109,29 @@ export async function wireDependencies(
     registrationModeDefault: config.registrationMode ?? 'open',
     email: mailer && config.email ? { mailer, publicUrl: config.email.publicUrl } : undefined,
     files,
+    uploads,
   };
   const stopPresenceSweeper = startPresenceSweeper(deps, presenceConfig.sweepMs);
+  const stopFileSweeper = startFileSweeper(deps, {
+    orphanTtlSeconds: uploads.orphanTtlSeconds,
+    everyMs: config.fileSweepMs ?? 10 * 60_000,
+  });
 
   return {
     deps,
     database,
     metrics,
+    stagingDir: staging.dir,
     async close() {
       stopPresenceSweeper();
+      stopFileSweeper();
       mailer?.close();
       await presence.close();
       await bus.close();
       await sharedRedis?.quit().catch(() => undefined);
       await database.close();
       await fileStore.close();
+      await staging.close();
     },
   };
 }

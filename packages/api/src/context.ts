@@ -8,6 +8,7 @@ import type { ApiMetrics } from './metrics';
 import type { PresenceStore } from './presence-store';
 import type { RateLimits } from './rate-limits';
 import type { SecretBox } from './services/secret-box';
+import type { UploadLimits } from './services/attachments';
 import type { SendQueue } from './services/send-queue';
 import { looksLikeApiToken } from './services/api-token-secrets';
 import type { SessionStatus } from './services/session-status';
@@ -34,6 +35,8 @@ export interface ApiDeps {
   email?: EmailDelivery | undefined;
   /** Attachment and avatar bytes: a directory or an S3-compatible bucket (STORAGE_DRIVER). */
   files: FileStore;
+  /** Sizes, counts and ages of uploads (UPLOAD_*, MESSAGE_MAX_ATTACHMENTS). */
+  uploads: UploadLimits;
 }
 
 export interface Context extends ApiDeps {

@@ -11,6 +11,7 @@ import type { Context } from '../src/context';
 import type { Viewer } from '../src/core/types';
 import { noMetrics } from '../src/metrics';
 import { InProcessPresenceStore } from '../src/presence-store';
+import { DEFAULT_UPLOAD_LIMITS } from '../src/services/attachments';
 import { createSecretBox } from '../src/services/secret-box';
 import { createRateLimits, DEFAULT_RATE_LIMITS } from '../src/rate-limits';
 import type { SendQueue } from '../src/services/send-queue';
@@ -97,6 +98,7 @@ function contextFor(viewer: Viewer | null) {
     },
     presence: new InProcessPresenceStore(30_000),
     secretBox: createSecretBox({}),
+    uploads: DEFAULT_UPLOAD_LIMITS,
     // Never written to here: the directory is only created by a first put.
     files: createFilesystemStore({ root: join(tmpdir(), `pigeon-authed-${randomUUID()}`) }),
     registrationModeDefault: 'open',

@@ -16,6 +16,7 @@ import { InProcessPresenceStore } from '../src/presence-store';
 import { createRateLimits, DEFAULT_RATE_LIMITS } from '../src/rate-limits';
 import { appRouter } from '../src/router';
 import { createSecretBox } from '../src/services/secret-box';
+import { DEFAULT_UPLOAD_LIMITS } from '../src/services/attachments';
 import { SendQueue } from '../src/services/send-queue';
 import { createTokenService } from '../src/services/tokens';
 import { createCallerFactory, publicProcedure, router } from '../src/trpc';
@@ -99,6 +100,7 @@ function callsAs(w: World, viewerId: string) {
     secretBox: createSecretBox({}),
     // Never written to here: the directory is only created by a first put.
     files: createFilesystemStore({ root: join(tmpdir(), `pigeon-changes-${randomUUID()}`) }),
+    uploads: DEFAULT_UPLOAD_LIMITS,
     viewer: { userId: viewerId, sessionId: randomUUID(), expiresAt: Date.now() + 60_000 },
     userAgent: null,
     cookies: null,
@@ -196,7 +198,7 @@ describe.each(backends)('the change pipeline (%s)', (backend) => {
     });
 
     expect(await outcome(failed)).toBe('CONFLICT: changed my mind');
-    expect(call.outbox.take()).toEqual({ deliveries: [], endedSessions: [] });
+    expect(call.outbox.take()).toEqual({ deliveries: [], endedSessions: [], removedFiles: [] });
     expect(await w.head(a)).toBe(headA);
     expect(await w.events(a, headA)).toEqual([]);
     expect(await friendshipRows(w, a, b)).toEqual([]);

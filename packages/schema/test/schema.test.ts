@@ -6,6 +6,7 @@ import {
   pigeonEvent,
   registerInput,
   sendMessageInput,
+  attachmentName,
   userSearchInput,
 } from '../src';
 
@@ -72,6 +73,43 @@ describe('sendMessageInput', () => {
     expect(sendMessageInput.parse({ conversationId: uuid, clientId: uuid, body: ' hi\n' }).body).toBe(
       ' hi\n',
     );
+  });
+
+  it('allows empty text only with attachments, distinct and at most the hard cap', () => {
+    const base = { conversationId: uuid, clientId: uuid, body: '' };
+    const ids = (n: number) =>
+      Array.from({ length: n }, (_, i) => `6f1c1b8e-3a0b-4c55-9a4e-${String(i).padStart(12, '0')}`);
+    expect(sendMessageInput.safeParse({ ...base, attachmentIds: ids(1) }).success).toBe(true);
+    expect(sendMessageInput.safeParse({ ...base, attachmentIds: [] }).success).toBe(false);
+    expect(sendMessageInput.safeParse(base).success).toBe(false);
+    expect(sendMessageInput.safeParse({ ...base, attachmentIds: [uuid, uuid] }).success).toBe(false);
+    expect(
+      sendMessageInput.safeParse({ ...base, attachmentIds: ids(limits.attachmentsPerMessage.max) }).success,
+    ).toBe(true);
+    expect(
+      sendMessageInput.safeParse({ ...base, attachmentIds: ids(limits.attachmentsPerMessage.max + 1) })
+        .success,
+    ).toBe(false);
+  });
+});
+
+describe('attachmentName', () => {
+  it('takes ordinary names and refuses paths, control characters and dot names', () => {
+    for (const name of ['photo.jpg', 'Résumé (final) 2.pdf', '日本語.txt'])
+      expect(attachmentName.safeParse(name).success).toBe(true);
+    for (const name of [
+      '',
+      ' ',
+      '../x',
+      'a/b',
+      'a\\b',
+      'a\nb',
+      '.',
+      '..',
+      'x'.repeat(limits.attachmentName.max + 1),
+    ]) {
+      expect(attachmentName.safeParse(name).success, JSON.stringify(name)).toBe(false);
+    }
   });
 });
 
