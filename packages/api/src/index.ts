@@ -31,3 +31,5 @@ export {
 } from './rate-limits';
 export { createSessionStatus, type SessionStatus } from './services/session-status';
 export type { EmailDelivery, Mailer, OutgoingMail } from './mailer';
+export { uploadAvatar } from './avatar-uploads';
+export { avatarObjectKey, isAvatarKey, type AvatarImage, type AvatarTarget } from './services/avatars';

@@ -15,3 +15,4 @@ export * from './text';
 export * from './two-factor';
 export * from './users';
 export * from './recovery';
+export * from './avatars';

@@ -14,9 +14,10 @@ import {
 import type { PigeonEvent } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, eq, isNull, or } from 'drizzle-orm';
-import { commitChange, type ChangeScope, type EventWriter } from '../core/changes';
+import { commitChange, type EventWriter } from '../core/changes';
 import type { CookieJar, Tx } from '../core/types';
 import type { RateLimits } from '../rate-limits';
+import { avatarObjectKey, type AvatarScope } from './avatars';
 import { groupsOf, leaveGroupIn } from './groups';
 import { underPasswordLimits, WrongPassword } from './password-attempts';
 import { checkUserPassword } from './passwords';
@@ -44,7 +45,7 @@ async function requirePassword(db: Database, userId: string, password: string, c
  * nobody can log in as it or find it.
  */
 export async function deleteAccount(
-  call: ChangeScope & { rateLimits: RateLimits; ip: string | null; cookies: CookieJar | null },
+  call: AvatarScope & { rateLimits: RateLimits; ip: string | null; cookies: CookieJar | null },
   userId: string,
   password: string,
   /** Needed once two-factor is on. */
@@ -64,20 +65,35 @@ export async function deleteAccount(
  * Deletes an account and the bots it owns, in one transaction; returns the sessions and API
  * tokens it ended (the admin's path too).
  */
-export async function eraseAccount(scope: ChangeScope, userId: string): Promise<string[]> {
+export async function eraseAccount(scope: AvatarScope, userId: string): Promise<string[]> {
   return eraseAccounts(scope, [...(await botsOf(scope.db, userId)), userId]);
 }
 
-/** The deletion of these accounts, in one transaction; returns the sessions and API tokens it ended. */
-export async function eraseAccounts(scope: ChangeScope, userIds: readonly string[]): Promise<string[]> {
-  return commitChange(scope, async (tx, events) => {
-    let ended: string[] = [];
-    for (const userId of userIds) ended = ended.concat(await eraseIn(tx, events, userId));
-    return ended;
+/**
+ * The deletion of these accounts, in one transaction; returns the sessions and API tokens it
+ * ended. Their photos are deleted from the file store once the deletion has committed.
+ */
+export async function eraseAccounts(scope: AvatarScope, userIds: readonly string[]): Promise<string[]> {
+  const erased = await commitChange(scope, async (tx, events) => {
+    const all = [];
+    for (const userId of userIds) all.push(await eraseIn(tx, events, userId));
+    return all;
   });
+  const photos = erased.flatMap((e) => (e.avatarKey ? [avatarObjectKey(e.avatarKey)] : []));
+  if (photos.length > 0) {
+    await scope.files.remove(photos).catch((error: unknown) => {
+      scope.log.warn({ err: error, keys: photos }, 'could not delete the avatars of deleted accounts');
+    });
+  }
+  return erased.flatMap((e) => e.ended);
 }
 
-async function eraseIn(tx: Tx, events: EventWriter, userId: string): Promise<string[]> {
+async function eraseIn(
+  tx: Tx,
+  events: EventWriter,
+  userId: string,
+): Promise<{ ended: string[]; avatarKey: string | null }> {
+  const [photo] = await tx.select({ avatarKey: users.avatarKey }).from(users).where(eq(users.id, userId));
   const friends = await tx
     .select({ id: friendships.friendId })
     .from(friendships)
@@ -104,6 +120,7 @@ async function eraseIn(tx: Tx, events: EventWriter, userId: string): Promise<str
       // The whole id: unique, and longer than any name one can register, so nobody can take it.
       username: `deleted_${userId}`,
       displayName: null,
+      avatarKey: null,
       email: null,
       emailVerifiedAt: null,
       passwordHash: '!',
@@ -117,7 +134,7 @@ async function eraseIn(tx: Tx, events: EventWriter, userId: string): Promise<str
   await events.append(friends.map((f) => ({ userId: f.id, event })));
   // Last, the user's own stream, with the notices it just got of the groups it left.
   await events.dropStream(userId);
-  return [...ended, ...revoked].map((s) => s.id);
+  return { ended: [...ended, ...revoked].map((s) => s.id), avatarKey: photo?.avatarKey ?? null };
 }
 
 /** A person's live bots, deleted with them. */

@@ -5,6 +5,7 @@ import { and, asc, count, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { ChangeScope } from '../core/changes';
 import { openEventStream } from '../core/event-log';
 import type { Tx } from '../core/types';
+import type { AvatarScope } from './avatars';
 import { eraseAccounts } from './account-deletion';
 import { whichIsTaken } from './user-lookup';
 
@@ -86,7 +87,7 @@ export async function listBots(db: Database, ownerId: string): Promise<Bot[]> {
  * history, anonymised); its tokens go with it, and their sockets close on every instance.
  */
 export async function deleteBot(
-  scope: ChangeScope,
+  scope: AvatarScope,
   ownerId: string,
   botId: string,
 ): Promise<{ deleted: true }> {

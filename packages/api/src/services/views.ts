@@ -2,6 +2,7 @@ import { messages, reactions, type Database, type users } from '@pigeon/db';
 import { limits, type Me, type Message, type ReplyQuote } from '@pigeon/schema';
 import { asc, inArray } from 'drizzle-orm';
 import type { Tx } from '../core/types';
+import { avatarUrlOf } from './public-user';
 
 type MessageRow = typeof messages.$inferSelect;
 
@@ -17,6 +18,7 @@ export function toMe(user: typeof users.$inferSelect): Me {
     createdAt: user.createdAt.toISOString(),
     isBot: user.isBot,
     isAdmin: user.isAdmin,
+    avatarUrl: avatarUrlOf(user.avatarKey),
   };
 }
 
