@@ -36,6 +36,12 @@ export default {
       'schema imports no other package.',
     ),
     mayOnlyUse(
+      'media-stands-alone',
+      'packages/media',
+      ['packages/test-utils'],
+      'media (file stores, uploads, images) imports no other package.',
+    ),
+    mayOnlyUse(
       'db-uses-schema',
       'packages/db',
       ['packages/schema', 'packages/test-utils'],
