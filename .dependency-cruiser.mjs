@@ -50,8 +50,8 @@ export default {
     mayOnlyUse(
       'api-uses-db-and-schema',
       'packages/api',
-      ['packages/db', 'packages/schema', 'packages/test-utils'],
-      'api (router, services, bus interface) builds on db and schema only.',
+      ['packages/db', 'packages/media', 'packages/schema', 'packages/test-utils'],
+      'api (router, services, bus interface) builds on db, media and schema only.',
     ),
     mayOnlyUse(
       'test-utils-stand-alone',
@@ -62,7 +62,14 @@ export default {
     mayOnlyUse(
       'server-uses-api-db-schema',
       'apps/server',
-      ['packages/api', 'packages/db', 'packages/schema', 'packages/client', 'packages/test-utils'],
+      [
+        'packages/api',
+        'packages/db',
+        'packages/media',
+        'packages/schema',
+        'packages/client',
+        'packages/test-utils',
+      ],
       'The server runs api on db and schema; the client only drives it in tests (next rule).',
     ),
     {

@@ -105,6 +105,13 @@ const envSchema = z
     WS_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(100_000).default(20),
     /** A tab that sends no presence heartbeat for this long counts as gone (it beats every third). */
     PRESENCE_TTL_SECONDS: z.coerce.number().int().min(5).max(3_600).default(45),
+    /** The largest avatar upload, in bytes (the stored photo is a 512 px WebP, far smaller). */
+    AVATAR_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(50 * 1024 * 1024)
+      .default(5 * 1024 * 1024),
     /** A WebSocket that has not authenticated by then is closed. */
     WS_AUTH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
     /**
@@ -249,6 +256,8 @@ export interface ServerConfig {
   registrationMode?: RegistrationMode;
   /** Account emails (SMTP_*, MAIL_FROM, PUBLIC_URL); undefined: none are sent. */
   email?: EmailConfig | undefined;
+  /** The largest avatar upload in bytes (AVATAR_MAX_BYTES); defaults to 5 MiB. */
+  avatarMaxBytes?: number;
 }
 
 /** The SMTP server for account emails: one URL, or its parts. */
@@ -300,6 +309,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     cookieSecure: e.COOKIE_SECURE === 'auto' ? 'auto' : e.COOKIE_SECURE === 'true',
     registrationMode: e.REGISTRATION_MODE,
     email: emailConfig(e),
+    avatarMaxBytes: e.AVATAR_MAX_BYTES,
     webDist: e.WEB_DIST ?? (existsSync(join(defaultWebDist, 'index.html')) ? defaultWebDist : undefined),
   };
 }

@@ -13,7 +13,9 @@ import {
   type EventBus,
   type TokenService,
 } from '@pigeon/api';
+import { join } from 'node:path';
 import { createDb, prepareDataDir, type DbHandle } from '@pigeon/db';
+import { createFilesystemStore } from '@pigeon/media';
 import { Redis } from 'ioredis';
 import type { ServerConfig } from './config';
 import type { Logger } from './logger';
@@ -74,6 +76,8 @@ export async function wireDependencies(
     ),
     presence,
     registrationModeDefault: config.registrationMode ?? 'open',
+    // Until the storage configuration lands (p5-store): files in the data directory.
+    files: createFilesystemStore({ root: join(config.database.dataDir, 'files') }),
     email: mailer && config.email ? { mailer, publicUrl: config.email.publicUrl } : undefined,
   };
   const stopPresenceSweeper = startPresenceSweeper(deps, presenceConfig.sweepMs);

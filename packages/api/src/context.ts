@@ -1,4 +1,5 @@
 import type { Database } from '@pigeon/db';
+import type { FileStore } from '@pigeon/media';
 import type { RegistrationMode } from '@pigeon/schema';
 import type { EventBus } from './bus';
 import type { CookieJar, Logger, Viewer } from './core/types';
@@ -26,6 +27,8 @@ export interface ApiDeps {
   presence: PresenceStore;
   /** Registration until the admin chooses (REGISTRATION_MODE). */
   registrationModeDefault: RegistrationMode;
+  /** Where avatars (and attachments) are kept: the data directory, or an S3 bucket. */
+  files: FileStore;
   /** Absent when no SMTP server is configured: then only the admin resets passwords. */
   email?: EmailDelivery | undefined;
 }

@@ -92,6 +92,7 @@ function callsAs(w: World, viewerId: string) {
     },
     presence: new InProcessPresenceStore(30_000),
     registrationModeDefault: 'open',
+    files: w.files,
     viewer: { userId: viewerId, sessionId: randomUUID(), expiresAt: Date.now() + 60_000 },
     userAgent: null,
     cookies: null,

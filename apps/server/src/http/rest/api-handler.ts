@@ -1,14 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pathOf } from '../request';
 import { serveDocsPage, serveDocsScript } from './api-docs';
+import { avatarRoutes, type AvatarRouteOptions } from './avatar-routes';
 import { eventStreamHandler, type EventStreamOptions } from './event-stream';
 import { openApiDocument } from './openapi';
 import { restFailure, sendRestError } from './rest-errors';
 import { REST_PREFIX, restHandler } from './rest-handler';
 
-/** Everything under /api/: the REST routes, the event stream, the OpenAPI document and its page. */
-export function apiHandler(opts: EventStreamOptions) {
+/**
+ * Everything under /api/: the REST routes, the avatar uploads and photos, the event stream, the
+ * OpenAPI document and its page.
+ */
+export function apiHandler(opts: EventStreamOptions & AvatarRouteOptions) {
   const rest = restHandler(opts);
+  const avatars = avatarRoutes(opts);
   const events = eventStreamHandler(opts);
   const document = JSON.stringify(openApiDocument());
   return (req: IncomingMessage, res: ServerResponse) => {
@@ -18,7 +23,10 @@ export function apiHandler(opts: EventStreamOptions) {
     if (path === '/api/docs' && read) return serveDocsPage(res);
     if (path === '/api/docs/standalone.js' && read) return serveDocsScript(res);
     if (path === `${REST_PREFIX}/events` && req.method === 'GET') return void events(req, res);
-    if (path.startsWith(`${REST_PREFIX}/`)) return void rest(req, res, path);
+    if (path.startsWith(`${REST_PREFIX}/`)) {
+      if (avatars(req, res, path.slice(REST_PREFIX.length))) return;
+      return void rest(req, res, path);
+    }
     sendRestError(res, restFailure('NOT_FOUND', `No route ${req.method ?? ''} ${path}.`), {
       path: undefined,
       ctx: undefined,
