@@ -6,7 +6,7 @@ import { TRPCError } from '@trpc/server';
 import { and, eq, isNull } from 'drizzle-orm';
 import { commitChange, type ChangeScope } from '../core/changes';
 import type { Logger } from '../core/types';
-import { announce, lockGroup, ownerOnly } from './groups';
+import { announce, groupInfo, lockGroup, ownerOnly } from './groups';
 import { announceProfile } from './profile';
 import { toMe } from './views';
 
@@ -72,7 +72,11 @@ async function replaceAvatar<T>(
 }
 
 /** Sets (or with null, removes) the viewer's photo; they and their friends hear of it live. */
-export function changeUserAvatar(scope: AvatarScope, viewerId: string, image: AvatarImage | null): Promise<Me> {
+export function changeUserAvatar(
+  scope: AvatarScope,
+  viewerId: string,
+  image: AvatarImage | null,
+): Promise<Me> {
   return replaceAvatar(scope, image, (newKey) =>
     commitChange(scope, async (tx, events) => {
       const [before] = await tx
@@ -81,7 +85,11 @@ export function changeUserAvatar(scope: AvatarScope, viewerId: string, image: Av
         .where(and(eq(users.id, viewerId), isNull(users.deletedAt)))
         .for('update');
       if (!before) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
-      const [after] = await tx.update(users).set({ avatarKey: newKey }).where(eq(users.id, viewerId)).returning();
+      const [after] = await tx
+        .update(users)
+        .set({ avatarKey: newKey })
+        .where(eq(users.id, viewerId))
+        .returning();
       if (!after) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
       // Removing a photo that was never there changes nothing and tells no one.
       if (before.avatarKey !== newKey) await announceProfile(tx, events, after);
@@ -104,6 +112,10 @@ export function changeGroupAvatar(
     commitChange(scope, async (tx, events) => {
       const group = await lockGroup(tx, viewerId, conversationId);
       if (group.ownerId !== viewerId) throw ownerOnly();
+      // Removing a photo the group never had changes nothing and tells no one.
+      if (group.avatarKey === null && newKey === null) {
+        return { result: await groupInfo(tx, conversationId), oldKey: null };
+      }
       await tx.update(conversations).set({ avatarKey: newKey }).where(eq(conversations.id, conversationId));
       const info = await announce(tx, events, conversationId, 'avatar_changed', viewerId);
       return { result: info, oldKey: group.avatarKey };

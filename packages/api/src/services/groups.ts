@@ -13,7 +13,8 @@ import { avatarUrlOf, publicUserColumns, toPublicUser } from './public-user';
 type GroupChange = Extract<PigeonEvent, { type: 'group.updated' }>['change'];
 
 const notFound = () => new TRPCError({ code: 'NOT_FOUND', message: 'No such conversation.' });
-export const ownerOnly = () => new TRPCError({ code: 'FORBIDDEN', message: "Only the group's owner can do that." });
+export const ownerOnly = () =>
+  new TRPCError({ code: 'FORBIDDEN', message: "Only the group's owner can do that." });
 
 /**
  * Locks the group's row (the lock every send takes too, so a membership change and a send never
@@ -84,7 +85,7 @@ async function requireAddable(tx: Tx, viewerId: string, newIds: string[], existi
   if (blocked) throw notPossible();
 }
 
-async function groupInfo(tx: Tx, conversationId: string): Promise<GroupInfo> {
+export async function groupInfo(tx: Tx, conversationId: string): Promise<GroupInfo> {
   const [group] = await tx
     .select({ name: conversations.name, ownerId: conversations.ownerId, avatarKey: conversations.avatarKey })
     .from(conversations)

@@ -25,9 +25,6 @@ import { httpRequestContext, type HttpContextConfig } from '../request-context';
 import { sendJson } from '../respond';
 import { restFailure, sendRestError } from './rest-errors';
 
-/** Raster formats a photo may come in; SVG (a document that can hold script) never. */
-const RASTER_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif']);
-
 export const DEFAULT_AVATAR_MAX_BYTES = 5 * 1024 * 1024;
 
 export interface AvatarRouteOptions {
@@ -90,14 +87,19 @@ async function receiveUpload(
       });
       return withStaged(staged, async () => {
         if (staged.size === 0) throw unsupported('The body is empty: send the image itself.');
-        // What the bytes are, whatever the client called them.
-        const { contentType } = await inspectFile(staged.path);
-        if (!RASTER_TYPES.has(contentType)) {
+        // What the bytes are, whatever the client called them: only raster images are 'image'
+        // (SVG, a document that can hold script, never is).
+        const { kind } = await inspectFile(staged.path);
+        if (kind !== 'image') {
           throw unsupported('Send a photo: a JPEG, PNG, WebP, GIF or AVIF image.');
         }
         return prepareAvatar(staged.path, crop).catch((error: unknown): never => {
           if (error instanceof ImageRejectedError) {
-            throw new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
+            throw new TRPCError({
+              code: 'BAD_REQUEST',
+              message: `This photo cannot be used: ${error.message}.`,
+              cause: error,
+            });
           }
           throw error;
         });
