@@ -50,8 +50,8 @@ export default {
     mayOnlyUse(
       'api-uses-db-and-schema',
       'packages/api',
-      ['packages/db', 'packages/media', 'packages/schema', 'packages/test-utils'],
-      'api (router, services, bus interface) builds on db, media and schema only.',
+      ['packages/db', 'packages/schema', 'packages/media', 'packages/test-utils'],
+      'api (router, services, bus interface) builds on db, schema and media only.',
     ),
     mayOnlyUse(
       'test-utils-stand-alone',
@@ -65,12 +65,12 @@ export default {
       [
         'packages/api',
         'packages/db',
-        'packages/media',
         'packages/schema',
+        'packages/media',
         'packages/client',
         'packages/test-utils',
       ],
-      'The server runs api on db and schema; the client only drives it in tests (next rule).',
+      'The server runs api on db, schema and media; the client only drives it in tests (next rule).',
     ),
     {
       name: 'server-runs-without-the-client',

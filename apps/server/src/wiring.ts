@@ -13,11 +13,10 @@ import {
   type EventBus,
   type TokenService,
 } from '@pigeon/api';
-import { join } from 'node:path';
 import { createDb, prepareDataDir, type DbHandle } from '@pigeon/db';
-import { createFilesystemStore } from '@pigeon/media';
 import { Redis } from 'ioredis';
 import type { ServerConfig } from './config';
+import { configuredFileStore } from './file-store';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { RedisEventBus } from './redis-bus';
@@ -47,6 +46,10 @@ export async function wireDependencies(
 ): Promise<Dependencies> {
   const database = await migratedDatabase(config, log);
   const bus = await reachableBus(config, database, log);
+  const fileStore = await configuredFileStore(config, log);
+  const { files } = fileStore;
+  // A bucket that is still coming up (compose starts MinIO beside the instances) is waited for.
+  await waitUntilReachable(() => files.check(), 'file store', log);
   const sharedRedis = connectSharedRedis(config, log);
   const presenceConfig = config.presence ?? DEFAULT_PRESENCE;
   const presence =
@@ -57,7 +60,7 @@ export async function wireDependencies(
   const mailer = config.email ? createSmtpMailer(config.email.smtp, config.email.from) : undefined;
   const metrics = createMetrics({
     connections: openConnections,
-    ping: { database: () => database.ping(), bus: () => bus.ping() },
+    ping: { database: () => database.ping(), bus: () => bus.ping(), files: () => files.check() },
   });
   const deps: ApiDeps = {
     db: database.db,
@@ -76,9 +79,8 @@ export async function wireDependencies(
     ),
     presence,
     registrationModeDefault: config.registrationMode ?? 'open',
-    // Until the storage configuration lands (p5-store): files in the data directory.
-    files: createFilesystemStore({ root: join(config.database.dataDir, 'files') }),
     email: mailer && config.email ? { mailer, publicUrl: config.email.publicUrl } : undefined,
+    files,
   };
   const stopPresenceSweeper = startPresenceSweeper(deps, presenceConfig.sweepMs);
 
@@ -93,6 +95,7 @@ export async function wireDependencies(
       await bus.close();
       await sharedRedis?.quit().catch(() => undefined);
       await database.close();
+      await fileStore.close();
     },
   };
 }

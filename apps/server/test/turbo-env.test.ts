@@ -40,6 +40,14 @@ const serverVariables: Record<keyof Env, true> = {
   SMTP_PASS: true,
   SMTP_SECURE: true,
   MAIL_FROM: true,
+  STORAGE_DRIVER: true,
+  STORAGE_DIR: true,
+  S3_ENDPOINT: true,
+  S3_REGION: true,
+  S3_BUCKET: true,
+  S3_ACCESS_KEY_ID: true,
+  S3_SECRET_ACCESS_KEY: true,
+  S3_FORCE_PATH_STYLE: true,
 };
 
 interface TurboJson {

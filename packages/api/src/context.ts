@@ -27,10 +27,10 @@ export interface ApiDeps {
   presence: PresenceStore;
   /** Registration until the admin chooses (REGISTRATION_MODE). */
   registrationModeDefault: RegistrationMode;
-  /** Where avatars (and attachments) are kept: the data directory, or an S3 bucket. */
-  files: FileStore;
   /** Absent when no SMTP server is configured: then only the admin resets passwords. */
   email?: EmailDelivery | undefined;
+  /** Attachment and avatar bytes: a directory or an S3-compatible bucket (STORAGE_DRIVER). */
+  files: FileStore;
 }
 
 export interface Context extends ApiDeps {

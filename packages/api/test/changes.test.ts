@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { friendships, preparedQueryOf, registerPreparedQuery, type Database } from '@pigeon/db';
+import { createFilesystemStore } from '@pigeon/media';
 import type { PigeonEvent, StreamEvent } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, eq } from 'drizzle-orm';
@@ -92,7 +95,8 @@ function callsAs(w: World, viewerId: string) {
     },
     presence: new InProcessPresenceStore(30_000),
     registrationModeDefault: 'open',
-    files: w.files,
+    // Never written to here: the directory is only created by a first put.
+    files: createFilesystemStore({ root: join(tmpdir(), `pigeon-changes-${randomUUID()}`) }),
     viewer: { userId: viewerId, sessionId: randomUUID(), expiresAt: Date.now() + 60_000 },
     userAgent: null,
     cookies: null,
