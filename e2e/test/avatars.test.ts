@@ -57,6 +57,7 @@ it('a photo cropped by keyboard shows to a friend live in the chat list and head
     await row.click();
     const header = theirs.getByTestId('conversation-header');
     expect(await photoOf(row.getByTestId('avatar')).count()).toBe(0);
+    const initials = await row.getByTestId('avatar').getAttribute('data-initials');
 
     await mine.goto(`${e2e.server.url}/profile`);
     const area = await choosePhoto(mine);
@@ -106,9 +107,7 @@ it('a photo cropped by keyboard shows to a friend live in the chat list and head
     await mine.getByRole('button', { name: 'Remove photo' }).click();
     await mine.getByRole('status').filter({ hasText: 'Removed your photo.' }).waitFor();
     await expect.poll(() => photoOf(row.getByTestId('avatar')).count(), { timeout: 10_000 }).toBe(0);
-    expect(await row.getByTestId('avatar').getAttribute('data-initials')).toBe(
-      one.username.slice(0, 1).toUpperCase(),
-    );
+    expect(await row.getByTestId('avatar').getAttribute('data-initials')).toBe(initials);
     await expect.poll(() => photoOf(header.getByTestId('avatar')).count()).toBe(0);
   } finally {
     await mineContext.close();
@@ -143,6 +142,9 @@ it('on a phone, a photo is chosen, dragged into place by touch and saved', async
     await expect
       .poll(async () => Number((await area.getAttribute('data-crop'))?.split(',')[0]))
       .toBeGreaterThan(150);
+    // A finger lifts, then taps Save: a tap within the same instant as the drag's end would be
+    // taken by Chromium as part of that gesture (no person is that fast).
+    await page.waitForTimeout(800);
     await page.getByRole('button', { name: 'Save photo' }).tap();
     await page.getByRole('status').filter({ hasText: 'Saved your photo.' }).waitFor();
     const photo = photoOf(page.getByRole('heading', { name: 'Your profile' }).getByTestId('avatar'));
