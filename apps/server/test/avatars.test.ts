@@ -120,7 +120,7 @@ describe.each(backends.flatMap((backend) => stores.map((store) => [backend, stor
       expect(stream.events().find((e) => e.type === 'user.updated')).toMatchObject({
         user: { id: a.id, avatarUrl: url },
       });
-      const shown = expect.objectContaining({ id: a.id, avatarUrl: url });
+      const shown: unknown = expect.objectContaining({ id: a.id, avatarUrl: url });
       expect(await b.client.friends.list.query()).toEqual([shown]);
       expect(await b.client.users.card.query({ userId: a.id })).toMatchObject({ avatarUrl: url });
       const conversation = (await b.client.conversations.list.query()).find((c) => c.id === conversationId);
@@ -215,7 +215,7 @@ describe.each(backends.flatMap((backend) => stores.map((store) => [backend, stor
         headers: { authorization: `Bearer ${token}`, 'content-type': 'image/jpeg' },
         body,
         duplex: 'half',
-      } as RequestInit & { duplex: 'half' }).catch((error: unknown) => error);
+      }).catch((error: unknown) => error);
       // Either the 413 arrives, or the server closed the connection on the oversized body.
       if (res instanceof Response) {
         expect(res.status).toBe(413);

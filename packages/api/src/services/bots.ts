@@ -2,7 +2,6 @@ import { apiTokens, users, type Database } from '@pigeon/db';
 import { limits, type Bot, type CreateBotInput } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, asc, count, eq, gt, isNull, or, sql } from 'drizzle-orm';
-import type { ChangeScope } from '../core/changes';
 import { openEventStream } from '../core/event-log';
 import type { Tx } from '../core/types';
 import type { AvatarScope } from './avatars';
