@@ -44,7 +44,14 @@ export const pigeonEvent = z.discriminatedUnion('type', [
     v: z.literal(1),
     type: z.literal('group.updated'),
     group: groupInfo,
-    change: z.enum(['created', 'renamed', 'avatar_changed', 'members_added', 'member_removed', 'member_left']),
+    change: z.enum([
+      'created',
+      'renamed',
+      'avatar_changed',
+      'members_added',
+      'member_removed',
+      'member_left',
+    ]),
     by: userId,
   }),
   /** The recipient is no longer in this group (removed, or left from another device). */
