@@ -96,7 +96,7 @@ describe('pigeon login', () => {
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
       server: `${server.url}/`,
       token,
-      user: { id: user.id, username: user.username, displayName: null, isBot: false },
+      user: { id: user.id, username: user.username, displayName: null, isBot: false, avatarUrl: null },
     });
     expect(await runCli(['friends'], user.home)).toMatchObject({ code: 0 });
 

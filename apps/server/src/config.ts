@@ -120,6 +120,13 @@ const envSchema = z
     WS_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(100_000).default(20),
     /** A tab that sends no presence heartbeat for this long counts as gone (it beats every third). */
     PRESENCE_TTL_SECONDS: z.coerce.number().int().min(5).max(3_600).default(45),
+    /** The largest avatar upload, in bytes (the stored photo is a 512 px WebP, far smaller). */
+    AVATAR_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(50 * 1024 * 1024)
+      .default(5 * 1024 * 1024),
     /** A WebSocket that has not authenticated by then is closed. */
     WS_AUTH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
     /**
@@ -380,6 +387,8 @@ export interface ServerConfig {
   uploads?: UploadLimits;
   /** How often the file sweep runs (orphans, failed removals). Defaults to 10 minutes. */
   fileSweepMs?: number;
+  /** The largest avatar upload in bytes (AVATAR_MAX_BYTES); defaults to 5 MiB. */
+  avatarMaxBytes?: number;
   /**
    * Attachments and avatars (STORAGE_*, S3_*). Absent: `files` in the data directory, or a
    * temporary directory removed at shutdown when the database is in memory (tests).
@@ -458,6 +467,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       quotaBytes: e.UPLOAD_QUOTA_BYTES,
       orphanTtlSeconds: e.UPLOAD_ORPHAN_TTL_SECONDS,
     },
+    avatarMaxBytes: e.AVATAR_MAX_BYTES,
     ...optional('storage', storageConfig(e)),
     webDist: e.WEB_DIST ?? (existsSync(join(defaultWebDist, 'index.html')) ? defaultWebDist : undefined),
   };

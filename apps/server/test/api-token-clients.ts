@@ -41,6 +41,7 @@ export function clientWithApiToken(url: string, secret: string): PigeonClient {
         createdAt: new Date().toISOString(),
         isBot: false,
         isAdmin: false,
+        avatarUrl: null,
       },
     },
   });

@@ -30,6 +30,7 @@ describe.each(backends)('accounts and tokens (%s)', (backend) => {
           emailVerified: false,
           createdAt: new Date().toISOString(),
           isAdmin: false,
+          avatarUrl: null,
         },
       },
     });

@@ -313,6 +313,12 @@ const matrix: Record<string, Row> = {
     stranger: 'own', // it only ever changes the caller's own profile
     revealsNothing: (result, w) => expect(JSON.stringify(result)).not.toContain(w.owner.id),
   },
+  'auth.removeAvatar': {
+    call: (c) => c.auth.removeAvatar.mutate(),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'own', // only ever the caller's own photo
+    revealsNothing: (result, w) => expect(JSON.stringify(result)).not.toContain(w.owner.id),
+  },
   'users.card': {
     call: (c, w) => c.users.card.query({ userId: w.friend.id }),
     anonymous: 'UNAUTHORIZED',
@@ -433,6 +439,11 @@ const matrix: Record<string, Row> = {
   },
   'conversations.rename': {
     call: (c, w) => c.conversations.rename.mutate({ conversationId: w.groupId, name: 'Renamed' }),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'NOT_FOUND',
+  },
+  'conversations.removeAvatar': {
+    call: (c, w) => c.conversations.removeAvatar.mutate({ conversationId: w.groupId }),
     anonymous: 'UNAUTHORIZED',
     stranger: 'NOT_FOUND',
   },

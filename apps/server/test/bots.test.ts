@@ -28,7 +28,7 @@ describe.each(backends)('bot accounts (%s)', (backend) => {
     const bot = clientWithApiToken(t.url, secret);
     expect(await bot.auth.me.query()).toMatchObject({ id: made.id, username, isBot: true, email: null });
     const found = await owner.client.users.search.query({ query: username });
-    expect(found.users).toEqual([{ id: made.id, username, displayName: null, isBot: true }]);
+    expect(found.users).toEqual([{ id: made.id, username, avatarUrl: null, displayName: null, isBot: true }]);
     expect(await owner.client.users.card.query({ userId: made.id })).toMatchObject({ isBot: true });
 
     // People reach a bot the usual way: a friend request it accepts, then messages.

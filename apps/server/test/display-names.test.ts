@@ -89,7 +89,7 @@ describe.each(backends)('display names (%s)', (backend) => {
 
     const result = await seeker.client.users.search.query({ query: word.toLowerCase() });
     expect(result.users).toEqual([
-      { id: found.id, username: found.username, displayName: `${word} Quill`, isBot: false },
+      { id: found.id, username: found.username, displayName: `${word} Quill`, isBot: false, avatarUrl: null },
     ]);
     expect(
       (await seeker.client.users.search.query({ query: `${word.toUpperCase()} QU` })).users,

@@ -61,6 +61,7 @@ export function clientWith(server: TestServer, accessToken: string): PigeonClien
         emailVerified: false,
         createdAt: new Date().toISOString(),
         isAdmin: false,
+        avatarUrl: null,
         isBot: false,
       },
     },

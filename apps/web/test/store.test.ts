@@ -15,6 +15,7 @@ const ada: Me = {
   emailVerified: false,
   createdAt: '2026-01-01T00:00:00.000Z',
   isAdmin: false,
+  avatarUrl: null,
 };
 
 describe('the outbox', () => {

@@ -47,3 +47,5 @@ export { createSessionStatus, type SessionStatus } from './services/session-stat
 export type { EmailDelivery, Mailer, OutgoingMail } from './mailer';
 export { createSecretBox, SecretBoxError, type SecretBox } from './services/secret-box';
 export { resealTwoFactorSecrets } from './services/two-factor-at-rest';
+export { uploadAvatar } from './avatar-uploads';
+export { avatarObjectKey, isAvatarKey, type AvatarImage, type AvatarTarget } from './services/avatars';

@@ -20,6 +20,8 @@ export type LimitName =
   | 'typing'
   | 'presence'
   | 'groupChanges'
+  /** Setting or removing a photo (a person's or a group's): each upload is an image to decode. */
+  | 'avatarChanges'
   /** Creating and revoking API tokens and bots. */
   | 'tokenChanges'
   /** Password-reset and verification emails asked for from one address (IP). */
@@ -54,6 +56,7 @@ export const DEFAULT_RATE_LIMITS: RateLimitRules = {
   // A beat every 15 s from each of a few tabs, plus their visibility changes.
   presence: { points: 120, durationSeconds: 60 },
   groupChanges: { points: 60, durationSeconds: 60 * 60 },
+  avatarChanges: { points: 30, durationSeconds: 60 * 60 },
   tokenChanges: { points: 60, durationSeconds: 60 * 60 },
   recoveryEmailsPerIp: { points: 20, durationSeconds: 60 * 60 },
   recoveryEmailsPerAddress: { points: 3, durationSeconds: 60 * 60 },

@@ -1,10 +1,11 @@
 import { users } from '@pigeon/db';
-import { initTRPC, TRPCError } from '@trpc/server';
+import { initTRPC, TRPCError, type TRPCProcedureType } from '@trpc/server';
 import { and, eq, isNull } from 'drizzle-orm';
 import { z, ZodError } from 'zod';
 import { internalErrorMessage } from './client-errors';
 import type { Context } from './context';
 import { flushOutbox, Outbox } from './core/changes';
+import type { Viewer } from './core/types';
 import { ipKey, RetryAfter, type LimitName } from './rate-limits';
 import { SecondFactorNeeded } from './second-factor-needed';
 
@@ -120,8 +121,11 @@ export const authedProcedure = publicProcedure.use(({ ctx, next, type }) => {
   return next({ ctx: { ...ctx, viewer } });
 });
 
-/** The caller, if their token is live and may make this kind of call; throws otherwise. */
-function liveViewer(viewer: Context['viewer'], type: 'query' | 'mutation' | 'subscription') {
+/**
+ * The caller of an operation of this type, or the error that refuses it: the rules of
+ * `authedProcedure`, also for the few writes that arrive outside tRPC (avatar uploads).
+ */
+export function liveViewer(viewer: Viewer | null, type: TRPCProcedureType): Viewer {
   if (!viewer) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Log in first.' });
   if (viewer.expiresAt <= Date.now()) {
     throw new TRPCError({

@@ -12,6 +12,7 @@ function session(token: string, expiresInMs: number): AuthSession {
       emailVerified: false,
       createdAt: new Date().toISOString(),
       isAdmin: false,
+      avatarUrl: null,
       isBot: false,
     },
     accessToken: token,

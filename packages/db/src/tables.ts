@@ -59,6 +59,11 @@ export const users = pgTable(
     totpPendingSecret: text('totp_pending_secret'),
     /** The last TOTP time step accepted: a code is good once, not again within its window. */
     totpLastTimeStep: bigint('totp_last_time_step', { mode: 'number' }),
+    /**
+     * The user's photo in the file store (`avatars/<key>.webp`); null: the initials avatar. A new
+     * random 128-bit key on every change, so its URL can be cached forever and is hard to guess.
+     */
+    avatarKey: text('avatar_key'),
   },
   (t) => [
     // One index serves both case-insensitive uniqueness and prefix search (LIKE 'abc%').
@@ -162,6 +167,8 @@ export const conversations = pgTable(
     name: text('name'),
     /** Groups only: who may rename it and add or remove members (passes on when they leave). */
     ownerId: uuid('owner_id').references(() => users.id, { onDelete: 'set null' }),
+    /** Groups only: the group's photo, keyed as a user's (see users.avatarKey). */
+    avatarKey: text('avatar_key'),
     createdAt: createdAt(),
     /** Kept on the row so the conversation list needs no scan of messages. */
     lastMessageId: bigint('last_message_id', { mode: 'number' }),

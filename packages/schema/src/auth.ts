@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { timestamp, userId } from './common';
+import { avatarUrl, timestamp, userId } from './common';
 import { inviteCode } from './admin';
 import { limits } from './limits';
 import { text } from './text';
@@ -81,6 +81,8 @@ export const me = z.object({
   isBot: z.boolean(),
   /** The server's admin: sees the admin page. */
   isAdmin: z.boolean(),
+  /** The caller's own photo, as in their public profile; null: none. */
+  avatarUrl: avatarUrl.nullable(),
 });
 export type Me = z.infer<typeof me>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { conversationId, messageId, publicUser, timestamp, userId } from './common';
+import { avatarUrl, conversationId, messageId, publicUser, timestamp, userId } from './common';
 import { limits } from './limits';
 import { text } from './text';
 import { message } from './messages';
@@ -13,6 +13,8 @@ export const conversation = z.object({
   name: z.string().nullable(),
   /** Who manages a group (renames it, adds and removes members); null for direct ones. */
   ownerId: userId.nullable(),
+  /** A group's photo; null when it has none, and for direct conversations (show the other person's). */
+  avatarUrl: avatarUrl.nullable(),
   /** Everyone in the conversation except the caller. */
   members: z.array(publicUser),
   lastMessage: message.nullable(),
@@ -68,6 +70,8 @@ export const groupInfo = z.object({
   id: conversationId,
   name: z.string(),
   ownerId: userId.nullable(),
+  /** The group's photo (see `publicUser.avatarUrl`); null: none, or an event from before avatars. */
+  avatarUrl: avatarUrl.nullable().default(null),
   /** Everyone in it, the recipient included. */
   members: z.array(publicUser),
 });

@@ -25,7 +25,7 @@ export const pigeonEvent = z.discriminatedUnion('type', [
   /** The viewer blocked or unblocked someone (to the viewer's own devices only). */
   z.object({ v: z.literal(1), type: z.literal('user.blocked'), user: publicUser }),
   z.object({ v: z.literal(1), type: z.literal('user.unblocked'), userId }),
-  /** Someone's public profile changed (a new username): to their friends and their own devices. */
+  /** Someone's public profile changed (a new name or photo): to their friends and their own devices. */
   z.object({ v: z.literal(1), type: z.literal('user.updated'), user: publicUser }),
   /** The viewer muted or unmuted a conversation (their own devices only). */
   z.object({ v: z.literal(1), type: z.literal('conversation.muted'), conversationId, muted: z.boolean() }),
@@ -37,14 +37,21 @@ export const pigeonEvent = z.discriminatedUnion('type', [
     clearedUpToMessageId: messageId,
   }),
   /**
-   * A group was created, renamed, or gained or lost members: to everyone in it afterwards.
+   * A group was created, renamed, got a new photo (or lost it), or gained or lost members: to everyone in it afterwards.
    * `by` is who did it.
    */
   z.object({
     v: z.literal(1),
     type: z.literal('group.updated'),
     group: groupInfo,
-    change: z.enum(['created', 'renamed', 'members_added', 'member_removed', 'member_left']),
+    change: z.enum([
+      'created',
+      'renamed',
+      'avatar_changed',
+      'members_added',
+      'member_removed',
+      'member_left',
+    ]),
     by: userId,
   }),
   /** The recipient is no longer in this group (removed, or left from another device). */

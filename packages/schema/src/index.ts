@@ -16,3 +16,4 @@ export * from './text';
 export * from './two-factor';
 export * from './users';
 export * from './recovery';
+export * from './avatars';

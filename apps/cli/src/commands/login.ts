@@ -41,7 +41,13 @@ export const login: CommandModule = (program) => {
         writeConfig({
           server,
           token,
-          user: { id: user.id, username: user.username, displayName: user.displayName, isBot: user.isBot },
+          user: {
+            id: user.id,
+            username: user.username,
+            displayName: user.displayName,
+            isBot: user.isBot,
+            avatarUrl: user.avatarUrl,
+          },
         });
         print(`Logged in as ${user.username} with a token. Saved in ${configFile()}.`);
         return;

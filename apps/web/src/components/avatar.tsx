@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { initials } from '../lib/names';
 
 /*
@@ -35,18 +36,23 @@ function colourOf(seed: string): string {
 }
 
 /**
- * A generated picture for a person or a group: their initials on a colour of their own. It is
- * decoration next to a name that is always written out, so screen readers skip it, and the
- * initials are drawn by CSS from an attribute: they are no part of the text of the row, link or
- * heading the avatar sits in (its name, its search matches, what is copied).
+ * A person's or a group's picture: their photo when they have one, else their initials on a
+ * colour of their own. The initials are drawn first and stay underneath, so they show while the
+ * photo loads (lazily) and whenever it fails. It is decoration next to a name that is always
+ * written out, so screen readers skip it, and the initials are drawn by CSS from an attribute:
+ * they are no part of the text of the row, link or heading the avatar sits in (its name, its
+ * search matches, what is copied).
  */
 export function Avatar({
   name,
   seed,
+  src = null,
   size = 'md',
 }: {
   name: string;
   seed: string;
+  /** The photo's URL (`avatarUrl`); null or absent: initials only. */
+  src?: string | null | undefined;
   size?: keyof typeof SIZES;
 }) {
   return (
@@ -54,7 +60,31 @@ export function Avatar({
       aria-hidden
       data-testid="avatar"
       data-initials={initials(name)}
-      className={`inline-flex shrink-0 items-center justify-center rounded-full font-semibold text-white select-none before:content-[attr(data-initials)] ${SIZES[size]} ${colourOf(seed)}`}
+      data-photo={src ?? undefined}
+      className={`relative inline-flex shrink-0 items-center justify-center overflow-hidden rounded-full font-semibold text-white select-none before:content-[attr(data-initials)] ${SIZES[size]} ${colourOf(seed)}`}
+    >
+      {/* Keyed by URL: a new photo starts hidden again until it has loaded. */}
+      {src && <Photo key={src} src={src} />}
+    </span>
+  );
+}
+
+/** The photo over the initials, shown once loaded; on an error it goes and the initials stay. */
+function Photo({ src }: { src: string }) {
+  const [state, setState] = useState<'loading' | 'loaded' | 'failed'>('loading');
+  if (state === 'failed') return null;
+  return (
+    <img
+      src={src}
+      alt=""
+      loading="lazy"
+      decoding="async"
+      draggable={false}
+      data-testid="avatar-photo"
+      data-state={state}
+      onLoad={() => setState('loaded')}
+      onError={() => setState('failed')}
+      className={`absolute inset-0 size-full object-cover transition-opacity ${state === 'loaded' ? 'opacity-100' : 'opacity-0'}`}
     />
   );
 }

@@ -2,7 +2,10 @@ import type { Conversation } from '@pigeon/schema';
 import { conversationTitle } from '../lib/conversation-labels';
 import { Avatar } from './avatar';
 
-/** A 1:1 chat shows the friend's avatar (their colour, as everywhere); a group one from its name. */
+/**
+ * A 1:1 chat shows the friend's avatar (their photo or colour, as everywhere); a group its own
+ * photo, or initials from its name.
+ */
 export function ConversationAvatar({
   conversation,
   size,
@@ -15,6 +18,7 @@ export function ConversationAvatar({
     <Avatar
       name={conversationTitle(conversation)}
       seed={friend?.id ?? conversation.id}
+      src={friend ? friend.avatarUrl : conversation.avatarUrl}
       {...(size ? { size } : {})}
     />
   );

@@ -21,7 +21,7 @@ export function GroupMembers({
         {everyone.map((m) => (
           <li key={m.id} className="flex items-center justify-between gap-2 py-0.5">
             <span className="flex min-w-0 items-center gap-2">
-              <Avatar name={personName(m)} seed={m.id} size="sm" />
+              <Avatar name={personName(m)} seed={m.id} src={m.avatarUrl} size="sm" />
               <span className="truncate">{m.id === me?.id ? `${personName(m)} (you)` : personName(m)}</span>
               {handle(m) && <span className="text-xs text-slate-600 dark:text-slate-300">{handle(m)}</span>}
               {m.id === conversation.ownerId && (

@@ -3,7 +3,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useMyId } from '../lib/me';
-import { useTRPC } from '../lib/trpc';
+import { uploadAvatar } from '../lib/avatar-upload';
+import { usePigeonClient, useTRPC } from '../lib/trpc';
+import { AvatarEditor } from './avatar-editor';
 import { Button } from './button';
 import { FriendPicker } from './friend-picker';
 import { GroupMembers } from './group-members';
@@ -13,6 +15,7 @@ import { personName } from '../lib/names';
 /** Who is in a group; its owner renames it and adds or removes people; anyone can leave. */
 export function GroupPanel({ conversation }: { conversation: Conversation }) {
   const trpc = useTRPC();
+  const client = usePigeonClient();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const myId = useMyId();
@@ -43,6 +46,22 @@ export function GroupPanel({ conversation }: { conversation: Conversation }) {
       aria-label="Group members"
       className="space-y-4 border-b border-slate-200 px-4 py-3 text-sm dark:border-slate-800"
     >
+      {owner && (
+        <AvatarEditor
+          name={conversation.name ?? ''}
+          seed={conversation.id}
+          current={conversation.avatarUrl}
+          what="the group's photo"
+          save={async (image, crop) => {
+            await uploadAvatar(client, { kind: 'group', conversationId }, image, crop);
+            refresh();
+          }}
+          remove={async () => {
+            await client.conversations.removeAvatar.mutate({ conversationId });
+            refresh();
+          }}
+        />
+      )}
       {owner && (
         <form
           className="flex items-end gap-2"

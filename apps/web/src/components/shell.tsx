@@ -94,7 +94,7 @@ export function Shell({ client, store }: { client: PigeonClient; store: AppStore
             >
               {/* Taller than a line of text: its margins keep this link as high as the others. */}
               <span className="-my-0.5 flex">
-                <Avatar name={personName(user)} seed={user.id} size="xs" />
+                <Avatar name={personName(user)} seed={user.id} src={user.avatarUrl} size="xs" />
               </span>
               <span className="hidden truncate sm:inline">{personName(user)}</span>
             </NavLink>

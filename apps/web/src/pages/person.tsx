@@ -54,7 +54,7 @@ export default function PersonPage() {
         className="rounded-lg border border-slate-200 p-6 dark:border-slate-800"
       >
         <div className="flex items-center gap-4">
-          <Avatar name={personName(person)} seed={person.id} size="lg" />
+          <Avatar name={personName(person)} seed={person.id} src={person.avatarUrl} size="lg" />
           <div className="min-w-0">
             <h1 id="person-name" className="flex items-center gap-2 text-xl font-semibold">
               <span className="truncate">{personName(person)}</span>

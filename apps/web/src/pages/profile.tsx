@@ -8,6 +8,7 @@ import { NotificationsSetting } from '../components/profile/notifications-settin
 import { PrivacySettings } from '../components/profile/privacy-settings';
 import { TwoFactor } from '../components/profile/two-factor';
 import { ProfileForm } from '../components/profile/profile-form';
+import { ProfilePhoto } from '../components/profile/profile-photo';
 import { Section } from '../components/section';
 import { Spinner } from '../components/spinner';
 import { useMe } from '../lib/me';
@@ -22,7 +23,7 @@ export default function ProfilePage() {
   return (
     <div className="mx-auto grid h-full max-w-3xl content-start gap-4 overflow-y-auto p-4">
       <h1 className="flex items-center gap-3 text-xl font-semibold">
-        <Avatar name={personName(me)} seed={me.id} />
+        <Avatar name={personName(me)} seed={me.id} src={me.avatarUrl} />
         Your profile
       </h1>
       {me.isAdmin && (
@@ -30,6 +31,7 @@ export default function ProfilePage() {
           Server admin
         </Link>
       )}
+      <ProfilePhoto me={me} />
       <ProfileForm me={me} />
       <PrivacySettings />
       <Section title="Notifications">

@@ -34,6 +34,7 @@ import { listSessions, revokeOtherSessions, revokeSession } from '../services/de
 import { changePassword } from '../services/password-change';
 import { changeProfile, sendVerification, verifyEmail } from '../services/email-verification';
 import { requestPasswordReset, resetPassword } from '../services/password-reset';
+import { changeUserAvatar } from '../services/avatars';
 import { getMe } from '../services/profile';
 import { registrationMode } from '../services/registration';
 import { loginSecondFactor } from '../services/second-factor-login';
@@ -125,6 +126,12 @@ export const authRouter = router({
     .input(updateProfileInput)
     .output(me)
     .mutation(({ ctx, input }) => changeProfile(ctx, ctx.viewer.userId, input)),
+  /** Back to the initials avatar; friends see it live. Photos are set by `PUT /api/v1/me/avatar`. */
+  removeAvatar: authedProcedure
+    .use(rateLimited('avatarChanges'))
+    .input(z.object({}).strict().optional())
+    .output(me)
+    .mutation(({ ctx }) => changeUserAvatar(ctx, ctx.viewer.userId, null)),
   /** Whether people can reset their own password by email (public: the login page asks). */
   recovery: publicProcedure
     .output(recoveryInfo)

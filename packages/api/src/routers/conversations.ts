@@ -4,6 +4,7 @@ import {
   createGroupInput,
   groupInfo,
   leaveGroupInput,
+  removeGroupAvatarInput,
   removeGroupMemberInput,
   renameGroupInput,
   conversation,
@@ -13,6 +14,7 @@ import {
   typingInput,
 } from '@pigeon/schema';
 import { z } from 'zod';
+import { changeGroupAvatar } from '../services/avatars';
 import { listConversations } from '../services/conversation-list';
 import { openDirectConversation } from '../services/direct-conversations';
 import { addGroupMembers, createGroup, leaveGroup, removeGroupMember, renameGroup } from '../services/groups';
@@ -56,6 +58,15 @@ export const conversationsRouter = router({
   rename: groupChange
     .input(renameGroupInput)
     .mutation(({ ctx, input }) => renameGroup(ctx, ctx.viewer.userId, input.conversationId, input.name)),
+  /**
+   * Owner only (as renaming): back to the initials avatar. Photos are set by
+   * `PUT /api/v1/groups/{conversationId}/avatar`.
+   */
+  removeAvatar: authedProcedure
+    .use(rateLimited('avatarChanges'))
+    .input(removeGroupAvatarInput)
+    .output(groupInfo)
+    .mutation(({ ctx, input }) => changeGroupAvatar(ctx, ctx.viewer.userId, input.conversationId, null)),
   /** Owner only: the owner's friends join, and see the group's history. */
   addMembers: groupChange
     .input(addGroupMembersInput)

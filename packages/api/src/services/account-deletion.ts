@@ -14,10 +14,11 @@ import {
 import type { PigeonEvent } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, eq, isNull, or } from 'drizzle-orm';
-import { commitChange, type ChangeScope, type EventWriter } from '../core/changes';
+import { commitChange, type EventWriter } from '../core/changes';
 import type { CookieJar, Tx } from '../core/types';
 import type { RateLimits } from '../rate-limits';
 import { removeUploadsOf } from './attachments';
+import { avatarObjectKey, type AvatarScope } from './avatars';
 import { groupsOf, leaveGroupIn } from './groups';
 import { underPasswordLimits, WrongPassword } from './password-attempts';
 import { checkUserPassword } from './passwords';
@@ -51,7 +52,7 @@ async function requirePassword(
  * nobody can log in as it or find it.
  */
 export async function deleteAccount(
-  call: ChangeScope &
+  call: AvatarScope &
     SecondFactorStore & { rateLimits: RateLimits; ip: string | null; cookies: CookieJar | null },
   userId: string,
   password: string,
@@ -72,30 +73,41 @@ export async function deleteAccount(
  * Deletes an account and the bots it owns, in one transaction; returns the sessions and API
  * tokens it ended (the admin's path too).
  */
-export async function eraseAccount(scope: ChangeScope, userId: string): Promise<string[]> {
+export async function eraseAccount(scope: AvatarScope, userId: string): Promise<string[]> {
   return eraseAccounts(scope, [...(await botsOf(scope.db, userId)), userId]);
 }
 
 /**
  * The deletion of these accounts, in one transaction; returns the sessions and API tokens it
- * ended. Their uploads' bytes are removed once it has committed.
+ * ended. Their uploads' and photos' bytes are removed once it has committed.
  */
-export async function eraseAccounts(scope: ChangeScope, userIds: readonly string[]): Promise<string[]> {
+export async function eraseAccounts(scope: AvatarScope, userIds: readonly string[]): Promise<string[]> {
   let removedFiles: string[] = [];
-  const ended = await commitChange(scope, async (tx, events) => {
-    let sessionsEnded: string[] = [];
+  const erased = await commitChange(scope, async (tx, events) => {
+    const all = [];
     for (const userId of userIds) {
-      sessionsEnded = sessionsEnded.concat(await eraseIn(tx, events, userId));
+      all.push(await eraseIn(tx, events, userId));
       // Sent or not, in any conversation: an account's files go with it (its messages' text stays).
       removedFiles = removedFiles.concat(await removeUploadsOf(tx, userId));
     }
-    return sessionsEnded;
+    return all;
   });
   scope.outbox.filesRemoved(removedFiles);
-  return ended;
+  const photos = erased.flatMap((e) => (e.avatarKey ? [avatarObjectKey(e.avatarKey)] : []));
+  if (photos.length > 0) {
+    await scope.files.remove(photos).catch((error: unknown) => {
+      scope.log.warn({ err: error, keys: photos }, 'could not delete the avatars of deleted accounts');
+    });
+  }
+  return erased.flatMap((e) => e.ended);
 }
 
-async function eraseIn(tx: Tx, events: EventWriter, userId: string): Promise<string[]> {
+async function eraseIn(
+  tx: Tx,
+  events: EventWriter,
+  userId: string,
+): Promise<{ ended: string[]; avatarKey: string | null }> {
+  const [photo] = await tx.select({ avatarKey: users.avatarKey }).from(users).where(eq(users.id, userId));
   const friends = await tx
     .select({ id: friendships.friendId })
     .from(friendships)
@@ -122,6 +134,7 @@ async function eraseIn(tx: Tx, events: EventWriter, userId: string): Promise<str
       // The whole id: unique, and longer than any name one can register, so nobody can take it.
       username: `deleted_${userId}`,
       displayName: null,
+      avatarKey: null,
       email: null,
       emailVerifiedAt: null,
       passwordHash: '!',
@@ -135,7 +148,7 @@ async function eraseIn(tx: Tx, events: EventWriter, userId: string): Promise<str
   await events.append(friends.map((f) => ({ userId: f.id, event })));
   // Last, the user's own stream, with the notices it just got of the groups it left.
   await events.dropStream(userId);
-  return [...ended, ...revoked].map((s) => s.id);
+  return { ended: [...ended, ...revoked].map((s) => s.id), avatarKey: photo?.avatarKey ?? null };
 }
 
 /** A person's live bots, deleted with them. */

@@ -8,7 +8,7 @@ import type { Tx } from '../core/types';
 import { endFriendship } from './friendships';
 import { lockPair } from './pair';
 import { findLiveUser } from './user-lookup';
-import { publicUserColumns } from './public-user';
+import { publicUserColumns, toPublicUser } from './public-user';
 
 /** The one answer a blocked person gets, whichever side blocked: nothing more is revealed. */
 export const notPossible = () => new TRPCError({ code: 'FORBIDDEN', message: 'That is not possible.' });
@@ -95,5 +95,6 @@ export function listBlocked(db: Database, viewerId: string): Promise<PublicUser[
     .from(blocks)
     .innerJoin(users, eq(users.id, blocks.blockedId))
     .where(eq(blocks.blockerId, viewerId))
-    .orderBy(asc(sql`lower(${users.username})`));
+    .orderBy(asc(sql`lower(${users.username})`))
+    .then((rows) => rows.map(toPublicUser));
 }

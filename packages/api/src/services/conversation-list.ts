@@ -4,7 +4,7 @@ import { limits } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { attachmentsOf, toMessage } from './views';
-import { publicUserColumns, toPublicUser } from './public-user';
+import { avatarUrlOf, publicUserColumns, toPublicUser } from './public-user';
 
 /** One conversation as the viewer sees it (they must be in it). */
 export async function conversationView(db: Database, viewerId: string, id: string): Promise<Conversation> {
@@ -82,6 +82,7 @@ async function loadConversations(
       kind: conversation.kind,
       name: conversation.name,
       ownerId: conversation.ownerId,
+      avatarUrl: conversation.kind === 'group' ? avatarUrlOf(conversation.avatarKey) : null,
       members: others.map(toPublicUser),
       lastMessage: lastMessage
         ? toMessage(lastMessage, { attachments: lastAttachments.get(lastMessage.id) ?? [] })

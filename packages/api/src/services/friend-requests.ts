@@ -15,8 +15,8 @@ type Row = typeof friendRequests.$inferSelect;
 function toRequest(row: Row, from: PublicUser, to: PublicUser): FriendRequest {
   return {
     id: row.id,
-    from: toPublicUser(from),
-    to: toPublicUser(to),
+    from,
+    to,
     status: row.status,
     createdAt: row.createdAt.toISOString(),
   };
@@ -34,14 +34,16 @@ export async function sendFriendRequest(
 ): Promise<FriendRequestResult> {
   const { db } = scope;
   const target =
-    'userId' in input ? await findLiveUser(db, input.userId) : await findUserByUsername(db, input.username);
+    'userId' in input
+      ? await findLiveUser(db, input.userId)
+      : await findUserByUsername(db, input.username).then((user) => user && toPublicUser(user));
   if (!target) throw new TRPCError({ code: 'NOT_FOUND', message: 'No user with that name.' });
   if (target.id === viewerId) {
     throw new TRPCError({ code: 'BAD_REQUEST', message: 'You cannot send a friend request to yourself.' });
   }
   const me = await findLiveUser(db, viewerId);
   if (!me) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
-  const them = toPublicUser(target);
+  const them = target;
 
   return commitChange(scope, async (tx, events) => {
     await lockPair(tx, me.id, them.id);
@@ -177,7 +179,7 @@ function pendingRequests(db: Database, viewerId: string, viewerSide: 'from' | 't
     .then((rows) =>
       rows.map((r) => ({
         id: r.id,
-        other: r.other,
+        other: toPublicUser(r.other),
         createdAt: r.createdAt.toISOString(),
       })),
     );

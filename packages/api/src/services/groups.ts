@@ -8,21 +8,27 @@ import type { EventEntry } from '../core/event-log';
 import type { Tx } from '../core/types';
 import { conversationView } from './conversation-list';
 import { notPossible } from './blocks';
-import { publicUserColumns } from './public-user';
+import { avatarUrlOf, publicUserColumns, toPublicUser } from './public-user';
 
 type GroupChange = Extract<PigeonEvent, { type: 'group.updated' }>['change'];
 
 const notFound = () => new TRPCError({ code: 'NOT_FOUND', message: 'No such conversation.' });
-const ownerOnly = () => new TRPCError({ code: 'FORBIDDEN', message: "Only the group's owner can do that." });
+export const ownerOnly = () =>
+  new TRPCError({ code: 'FORBIDDEN', message: "Only the group's owner can do that." });
 
 /**
  * Locks the group's row (the lock every send takes too, so a membership change and a send never
  * interleave: a removed member gets no event of a message committed after the removal) and
  * returns it with its members, or NOT_FOUND for anyone outside it.
  */
-async function lockGroup(tx: Tx, viewerId: string, conversationId: string) {
+export async function lockGroup(tx: Tx, viewerId: string, conversationId: string) {
   const [group] = await tx
-    .select({ kind: conversations.kind, name: conversations.name, ownerId: conversations.ownerId })
+    .select({
+      kind: conversations.kind,
+      name: conversations.name,
+      ownerId: conversations.ownerId,
+      avatarKey: conversations.avatarKey,
+    })
     .from(conversations)
     .where(eq(conversations.id, conversationId))
     .for('update');
@@ -79,9 +85,9 @@ async function requireAddable(tx: Tx, viewerId: string, newIds: string[], existi
   if (blocked) throw notPossible();
 }
 
-async function groupInfo(tx: Tx, conversationId: string): Promise<GroupInfo> {
+export async function groupInfo(tx: Tx, conversationId: string): Promise<GroupInfo> {
   const [group] = await tx
-    .select({ name: conversations.name, ownerId: conversations.ownerId })
+    .select({ name: conversations.name, ownerId: conversations.ownerId, avatarKey: conversations.avatarKey })
     .from(conversations)
     .where(eq(conversations.id, conversationId));
   const members = await tx
@@ -90,11 +96,17 @@ async function groupInfo(tx: Tx, conversationId: string): Promise<GroupInfo> {
     .innerJoin(users, eq(users.id, conversationMembers.userId))
     .where(eq(conversationMembers.conversationId, conversationId))
     .orderBy(asc(conversationMembers.joinedAt), asc(users.username));
-  return { id: conversationId, name: group?.name ?? '', ownerId: group?.ownerId ?? null, members };
+  return {
+    id: conversationId,
+    name: group?.name ?? '',
+    ownerId: group?.ownerId ?? null,
+    avatarUrl: avatarUrlOf(group?.avatarKey ?? null),
+    members: members.map(toPublicUser),
+  };
 }
 
 /** Tells everyone now in the group what changed, and anyone who left that they are out. */
-async function announce(
+export async function announce(
   tx: Tx,
   events: EventWriter,
   conversationId: string,

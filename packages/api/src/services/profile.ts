@@ -2,10 +2,11 @@ import { blocks, friendRequests, friendships, users, type Database } from '@pige
 import type { Me, UpdateProfileInput, UserCard } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
-import { publicUserColumns, toPublicUser } from './public-user';
+import { publicUserColumns, toPublicUser, type PublicUserRow } from './public-user';
 import { whichIsTaken } from './user-lookup';
 import { toMe } from './views';
-import { commitChange, type ChangeScope } from '../core/changes';
+import { commitChange, type ChangeScope, type EventWriter } from '../core/changes';
+import type { Tx } from '../core/types';
 
 export async function getMe(db: Database, userId: string): Promise<Me> {
   const [user] = await db.select().from(users).where(eq(users.id, userId));
@@ -20,6 +21,24 @@ function isUniqueViolation(error: unknown): boolean {
     e = (e as { cause?: unknown }).cause;
   }
   return false;
+}
+
+/**
+ * Tells the user's own devices and their friends (the people who see them in lists) of their new
+ * public face: a name or a photo.
+ */
+export async function announceProfile(tx: Tx, events: EventWriter, after: PublicUserRow): Promise<void> {
+  const friends = await tx
+    .select({ id: friendships.friendId })
+    .from(friendships)
+    .where(eq(friendships.userId, after.id));
+  const user = toPublicUser(after);
+  await events.append(
+    [after.id, ...friends.map((f) => f.id)].map((userId) => ({
+      userId,
+      event: { v: 1, type: 'user.updated', user } as const,
+    })),
+  );
 }
 
 /**
@@ -53,17 +72,7 @@ export async function updateProfile(
         .returning();
       if (!after) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
       if (after.username === before.username && after.displayName === before.displayName) return toMe(after);
-      const friends = await tx
-        .select({ id: friendships.friendId })
-        .from(friendships)
-        .where(eq(friendships.userId, viewerId));
-      const user = toPublicUser(after);
-      await events.append(
-        [viewerId, ...friends.map((f) => f.id)].map((userId) => ({
-          userId,
-          event: { v: 1, type: 'user.updated', user } as const,
-        })),
-      );
+      await announceProfile(tx, events, after);
       return toMe(after);
     });
   } catch (error) {

@@ -4,7 +4,7 @@ import { limits } from '@pigeon/schema';
 import { and, asc, desc, eq, notExists, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { notBlockedWith } from './blocks';
-import { publicUserColumns } from './public-user';
+import { publicUserColumns, toPublicUser } from './public-user';
 
 /** People the viewer has no tie with yet: friends of friends first (most mutual friends), then newcomers. */
 export async function suggestFriends(db: Database, viewerId: string): Promise<Suggestion[]> {
@@ -43,11 +43,12 @@ export async function suggestFriends(db: Database, viewerId: string): Promise<Su
     .innerJoin(theirs, eq(theirs.userId, mine.friendId))
     .innerJoin(users, eq(users.id, theirs.friendId))
     .where(and(eq(mine.userId, viewerId), candidate(users.id)))
-    .groupBy(users.id, users.username, users.displayName, users.isBot)
+    .groupBy(users.id, users.username, users.displayName, users.isBot, users.avatarKey)
     .orderBy(desc(mutual), asc(users.username))
     .limit(limits.suggestions.max);
   const room = limits.suggestions.max - friendsOfFriends.length;
-  if (room === 0) return friendsOfFriends;
+  const withMutual = friendsOfFriends.map((u) => ({ ...toPublicUser(u), mutualFriends: u.mutualFriends }));
+  if (room === 0) return withMutual;
   const seen = new Set(friendsOfFriends.map((s) => s.id));
   const newcomers = await db
     .select(publicUserColumns)
@@ -57,10 +58,10 @@ export async function suggestFriends(db: Database, viewerId: string): Promise<Su
     .orderBy(desc(users.createdAt))
     .limit(limits.suggestions.max);
   return [
-    ...friendsOfFriends,
+    ...withMutual,
     ...newcomers
       .filter((u) => !seen.has(u.id))
       .slice(0, room)
-      .map((u) => ({ ...u, mutualFriends: 0 })),
+      .map((u) => ({ ...toPublicUser(u), mutualFriends: 0 })),
   ];
 }

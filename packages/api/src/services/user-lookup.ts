@@ -3,7 +3,7 @@ import type { PublicUser } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../core/types';
-import { publicUserColumns } from './public-user';
+import { publicUserColumns, toPublicUser } from './public-user';
 
 /** A live (not deleted) user's public face, by id. */
 export async function findLiveUser(db: Database | Tx, id: string): Promise<PublicUser | undefined> {
@@ -11,7 +11,7 @@ export async function findLiveUser(db: Database | Tx, id: string): Promise<Publi
     .select(publicUserColumns)
     .from(users)
     .where(and(eq(users.id, id), isNull(users.deletedAt)));
-  return user;
+  return user && toPublicUser(user);
 }
 
 /** A live user's row by name, case-insensitively. */

@@ -9,6 +9,7 @@ import {
 } from '@pigeon/schema';
 import { asc, inArray } from 'drizzle-orm';
 import type { Tx } from '../core/types';
+import { avatarUrlOf } from './public-user';
 
 type MessageRow = typeof messages.$inferSelect;
 
@@ -24,6 +25,7 @@ export function toMe(user: typeof users.$inferSelect): Me {
     createdAt: user.createdAt.toISOString(),
     isBot: user.isBot,
     isAdmin: user.isAdmin,
+    avatarUrl: avatarUrlOf(user.avatarKey),
   };
 }
 

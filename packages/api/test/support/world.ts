@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { blocks, createDb, friendships, users, type Database, type DbHandle } from '@pigeon/db';
 import { createScratchDatabase } from '@pigeon/db/testing';
+import { createFilesystemStore, type FileStore } from '@pigeon/media';
 import type { StreamEvent } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll } from 'vitest';
 import { Outbox, type ChangeScope } from '../../src/core/changes';
+import type { Logger } from '../../src/core/types';
 import { currentEventId, openEventStream, readEventsAfter } from '../../src/core/event-log';
 import { hashPassword } from '../../src/services/passwords';
 
@@ -15,8 +20,12 @@ export type Backend = (typeof backends)[number];
 /** A migrated database of one test file's own, and ways to put people in it. */
 export interface World {
   db: Database;
-  /** What a procedure call hands a service that writes: the database and an outbox of its own. */
-  call(): ChangeScope;
+  /**
+   * What a procedure call hands a service that writes: the database and an outbox of its own,
+   * the file store (a directory of the world's own) and a silent log.
+   */
+  call(): ChangeScope & { files: FileStore; log: Logger };
+  files: FileStore;
   /** A new user with an event stream, under a unique name starting with `name`. */
   user(name?: string, password?: string): Promise<string>;
   befriend(a: string, b: string): Promise<void>;
@@ -39,9 +48,13 @@ async function openWorld(backend: Backend): Promise<{ world: World; close: () =>
   }
   await handle.migrate();
   const db = handle.db;
+  const filesDir = await mkdtemp(join(tmpdir(), 'pigeon-world-files-'));
+  const files = createFilesystemStore({ root: filesDir });
+  const log: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
   const world: World = {
     db,
-    call: () => ({ db, outbox: new Outbox() }),
+    files,
+    call: () => ({ db, outbox: new Outbox(), files, log }),
     async user(name = 'user', password) {
       const passwordHash = password === undefined ? 'x' : await hashPassword(password);
       return db.transaction(async (tx) => {
@@ -71,6 +84,7 @@ async function openWorld(backend: Backend): Promise<{ world: World; close: () =>
     async close() {
       await handle.close();
       await dropScratch?.();
+      await rm(filesDir, { recursive: true, force: true });
     },
   };
 }

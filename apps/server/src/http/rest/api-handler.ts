@@ -3,17 +3,19 @@ import { downloadHandler, DOWNLOAD_PATH } from '../files/download-route';
 import { uploadHandler, UPLOAD_PATH } from '../files/upload-route';
 import { pathOf } from '../request';
 import { serveDocsPage, serveDocsScript } from './api-docs';
+import { avatarRoutes, type AvatarRouteOptions } from './avatar-routes';
 import { eventStreamHandler, type EventStreamOptions } from './event-stream';
 import { openApiDocument } from './openapi';
 import { restFailure, sendRestError } from './rest-errors';
 import { REST_PREFIX, restHandler } from './rest-handler';
 
 /**
- * Everything under /api/: the REST routes, the event stream, file uploads and downloads, the
- * OpenAPI document and its page.
+ * Everything under /api/: the REST routes, the event stream, file uploads and downloads, avatar
+ * uploads and photos, the OpenAPI document and its page.
  */
-export function apiHandler(opts: EventStreamOptions & { stagingDir: string }) {
+export function apiHandler(opts: EventStreamOptions & AvatarRouteOptions & { stagingDir: string }) {
   const rest = restHandler(opts);
+  const avatars = avatarRoutes(opts);
   const events = eventStreamHandler(opts);
   const upload = uploadHandler(opts);
   const download = downloadHandler(opts);
@@ -30,7 +32,10 @@ export function apiHandler(opts: EventStreamOptions & { stagingDir: string }) {
     if (file?.[1] && (file[2] === 'original' || file[2] === 'preview')) {
       return void download(req, res, file[1], file[2]);
     }
-    if (path.startsWith(`${REST_PREFIX}/`)) return void rest(req, res, path);
+    if (path.startsWith(`${REST_PREFIX}/`)) {
+      if (avatars(req, res, path.slice(REST_PREFIX.length))) return;
+      return void rest(req, res, path);
+    }
     sendRestError(res, restFailure('NOT_FOUND', `No route ${req.method ?? ''} ${path}.`), {
       path: undefined,
       ctx: undefined,

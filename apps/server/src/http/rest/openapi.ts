@@ -1,4 +1,4 @@
-import { ephemeralEvent, pigeonEvent } from '@pigeon/schema';
+import { ephemeralEvent, groupInfo, me, pigeonEvent } from '@pigeon/schema';
 import { z } from 'zod';
 import { fileOperations } from './openapi-files';
 import { procedureShape } from './procedures';
@@ -26,6 +26,7 @@ export function openApiDocument(): Record<string, unknown> {
   }
   paths[`${REST_PREFIX}/events`] = { get: eventsOperation() };
   Object.assign(paths, fileOperations(REST_PREFIX));
+  addAvatarOperations(paths);
   return {
     openapi: '3.1.0',
     info: {
@@ -112,6 +113,72 @@ function operation(route: RestRoute): Record<string, unknown> {
       ...(route.public ? {} : { '401': errorResponse('No valid access token') }),
       '429': errorResponse('Too many requests (see `Retry-After`)'),
       default: errorResponse('Any other error: FORBIDDEN, NOT_FOUND, CONFLICT, …'),
+    },
+  };
+}
+
+/** The avatar routes that take or give raw bytes rather than JSON (see avatar-routes.ts). */
+function addAvatarOperations(paths: Record<string, Record<string, unknown>>) {
+  const crop = ['x', 'y', 'size'].map((name) => ({
+    name,
+    in: 'query',
+    required: false,
+    description: 'The square to keep, in the source image’s pixels: give x, y and size together, or none.',
+    schema: { type: 'integer', minimum: name === 'size' ? 1 : 0 },
+  }));
+  const upload = (summary: string, output: z.ZodType, operationId: string, extra: object[] = []) => ({
+    operationId,
+    summary,
+    description:
+      'The body is the image itself (JPEG, PNG, WebP, GIF or AVIF; its type is read from the bytes, never ' +
+      'from `Content-Type`), at most `AVATAR_MAX_BYTES` (5 MiB by default). It is cropped to a square, ' +
+      'resized to 512×512, stripped of metadata and stored as WebP under a new random key.',
+    tags: [operationId === 'uploadAvatar' ? 'Users' : 'Conversations'],
+    security: [{ bearer: [] }, { oauth2: [] }],
+    parameters: [...extra, ...crop],
+    requestBody: {
+      required: true,
+      content: { 'application/octet-stream': { schema: { type: 'string', contentMediaType: 'image/*' } } },
+    },
+    responses: {
+      '200': { description: 'OK', content: { 'application/json': { schema: jsonSchema(output, 'output') } } },
+      '400': errorResponse('Invalid crop, or an image that cannot be decoded'),
+      '401': errorResponse('No valid access token'),
+      '413': errorResponse('Larger than AVATAR_MAX_BYTES'),
+      '415': errorResponse('Not a raster image (SVG, HTML, anything else)'),
+      '429': errorResponse('Too many requests (see `Retry-After`)'),
+      default: errorResponse('Any other error: FORBIDDEN, NOT_FOUND, …'),
+    },
+  });
+  const groupId = {
+    name: 'conversationId',
+    in: 'path',
+    required: true,
+    schema: { type: 'string', format: 'uuid' },
+  };
+  (paths[`${REST_PREFIX}/me/avatar`] ??= {}).put = upload('Set your photo', me, 'uploadAvatar');
+  (paths[`${REST_PREFIX}/groups/{conversationId}/avatar`] ??= {}).put = upload(
+    "Set a group's photo (its owner)",
+    groupInfo,
+    'uploadGroupAvatar',
+    [groupId],
+  );
+  paths[`${REST_PREFIX}/avatars/{key}.webp`] = {
+    get: {
+      operationId: 'getAvatar',
+      summary: 'A photo, by the key in an `avatarUrl`',
+      description:
+        'Public: the 128-bit random key is the capability (a new one on every change), so the URL works ' +
+        'in an `<img>` without a token. Answered with immutable cache headers.',
+      tags: ['Users'],
+      security: [],
+      parameters: [
+        { name: 'key', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-f]{32}$' } },
+      ],
+      responses: {
+        '200': { description: 'A 512×512 WebP', content: { 'image/webp': { schema: { type: 'string' } } } },
+        '404': errorResponse('No such photo (or no longer: photos are deleted when replaced)'),
+      },
     },
   };
 }

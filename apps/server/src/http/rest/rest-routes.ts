@@ -150,6 +150,15 @@ export const REST_ROUTES: readonly RestRoute[] = [
     summary: "Someone's public profile card",
     tag: 'Users',
   },
+  {
+    method: 'DELETE',
+    path: '/me/avatar',
+    procedure: 'auth.removeAvatar',
+    summary: 'Remove your photo (back to the initials avatar)',
+    tag: 'Users',
+    // The account as it is now, with `avatarUrl` null.
+    status: 200,
+  },
   { method: 'GET', path: '/friends', procedure: 'friends.list', summary: 'Your friends', tag: 'Friends' },
   {
     method: 'DELETE',
@@ -230,5 +239,13 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'conversations.markRead',
     summary: 'Mark read up to a message',
     tag: 'Conversations',
+  },
+  {
+    method: 'DELETE',
+    path: '/groups/{conversationId}/avatar',
+    procedure: 'conversations.removeAvatar',
+    summary: "Remove a group's photo (its owner)",
+    tag: 'Conversations',
+    status: 200,
   },
 ];

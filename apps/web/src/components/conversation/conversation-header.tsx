@@ -67,7 +67,10 @@ export function ConversationHeader({
 
   return (
     <>
-      <header className="flex items-center gap-2 border-b border-slate-200 px-2 py-2 md:gap-3 md:px-4 dark:border-slate-800">
+      <header
+        data-testid="conversation-header"
+        className="flex items-center gap-2 border-b border-slate-200 px-2 py-2 md:gap-3 md:px-4 dark:border-slate-800"
+      >
         <Link
           to="/chats"
           aria-label="Back to chats"

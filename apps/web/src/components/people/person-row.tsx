@@ -21,7 +21,7 @@ export function PersonRow({
     <li className="flex items-center justify-between gap-3 py-1.5">
       <span className="flex min-w-0 items-center gap-2">
         {presence && <PresenceDot userId={user.id} />}
-        <Avatar name={personName(user)} seed={user.id} size="sm" />
+        <Avatar name={personName(user)} seed={user.id} src={user.avatarUrl} size="sm" />
         <Link to={`/people/${user.id}`} className="truncate hover:underline">
           {personName(user)}
         </Link>
