@@ -10,7 +10,11 @@ export default defineConfig({
   plugins: [react(), tailwindcss(), serviceWorker(), precompress()],
   server: {
     // The API (HTTP and WebSocket) lives on the Pigeon server; Vite forwards to it in development.
-    proxy: { '/trpc': { target: api, ws: true, changeOrigin: false } },
+    proxy: {
+      '/trpc': { target: api, ws: true, changeOrigin: false },
+      // Uploads and downloads of attachments (plain HTTP with the Bearer token).
+      '/api': { target: api, changeOrigin: false },
+    },
   },
   build: {
     target: 'es2022',
