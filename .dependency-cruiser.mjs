@@ -36,6 +36,12 @@ export default {
       'schema imports no other package.',
     ),
     mayOnlyUse(
+      'media-stands-alone',
+      'packages/media',
+      ['packages/test-utils'],
+      'media (file stores, uploads, images) imports no other package.',
+    ),
+    mayOnlyUse(
       'db-uses-schema',
       'packages/db',
       ['packages/schema', 'packages/test-utils'],
@@ -44,8 +50,8 @@ export default {
     mayOnlyUse(
       'api-uses-db-and-schema',
       'packages/api',
-      ['packages/db', 'packages/schema', 'packages/test-utils'],
-      'api (router, services, bus interface) builds on db and schema only.',
+      ['packages/db', 'packages/schema', 'packages/media', 'packages/test-utils'],
+      'api (router, services, bus interface) builds on db, schema and media (the file store) only.',
     ),
     mayOnlyUse(
       'test-utils-stand-alone',
@@ -56,8 +62,15 @@ export default {
     mayOnlyUse(
       'server-uses-api-db-schema',
       'apps/server',
-      ['packages/api', 'packages/db', 'packages/schema', 'packages/client', 'packages/test-utils'],
-      'The server runs api on db and schema; the client only drives it in tests (next rule).',
+      [
+        'packages/api',
+        'packages/db',
+        'packages/schema',
+        'packages/media',
+        'packages/client',
+        'packages/test-utils',
+      ],
+      'The server runs api on db, schema and media; the client only drives it in tests (next rule).',
     ),
     {
       name: 'server-runs-without-the-client',

@@ -29,6 +29,7 @@ const rateLimitOverrides = z.partialRecord(
     'loginFailuresPerIp',
     'registrationsPerIp',
     'messages',
+    'uploads',
     'friendRequests',
     'searches',
     'typing',

@@ -1,4 +1,5 @@
 import type { Database } from '@pigeon/db';
+import type { FileStore } from '@pigeon/media';
 import type { RegistrationMode } from '@pigeon/schema';
 import type { EventBus } from './bus';
 import type { CookieJar, Logger, Viewer } from './core/types';
@@ -6,6 +7,7 @@ import type { EmailDelivery } from './mailer';
 import type { ApiMetrics } from './metrics';
 import type { PresenceStore } from './presence-store';
 import type { RateLimits } from './rate-limits';
+import type { UploadLimits } from './services/attachments';
 import type { SendQueue } from './services/send-queue';
 import { looksLikeApiToken } from './services/api-token-secrets';
 import type { SessionStatus } from './services/session-status';
@@ -28,6 +30,10 @@ export interface ApiDeps {
   registrationModeDefault: RegistrationMode;
   /** Absent when no SMTP server is configured: then only the admin resets passwords. */
   email?: EmailDelivery | undefined;
+  /** Attachment and avatar bytes: the data directory, or an S3-compatible bucket. */
+  files: FileStore;
+  /** Sizes, counts and ages of uploads (UPLOAD_*, MESSAGE_MAX_ATTACHMENTS). */
+  uploads: UploadLimits;
 }
 
 export interface Context extends ApiDeps {

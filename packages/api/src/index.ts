@@ -21,6 +21,17 @@ export { withVerifiedTokenCache } from './services/token-cache';
 export { noMetrics, type ApiMetrics } from './metrics';
 export { SendQueue, type SendQueueOptions } from './services/send-queue';
 export {
+  DEFAULT_UPLOAD_LIMITS,
+  quotaExceeded,
+  readableAttachment,
+  recordUpload,
+  startFileSweeper,
+  sweepFiles,
+  uploadKeys,
+  type NewUpload,
+  type UploadLimits,
+} from './services/attachments';
+export {
   createRateLimits,
   DEFAULT_RATE_LIMITS,
   RetryAfter,

@@ -13,6 +13,8 @@ export type LimitName =
   | 'loginFailuresPerIp'
   | 'registrationsPerIp'
   | 'messages'
+  /** Files sent to POST /api/v1/uploads (avatars included). */
+  | 'uploads'
   | 'friendRequests'
   | 'searches'
   | 'typing'
@@ -44,6 +46,8 @@ export const DEFAULT_RATE_LIMITS: RateLimitRules = {
   loginFailuresPerIp: { points: 100, durationSeconds: 15 * 60 },
   registrationsPerIp: { points: 10, durationSeconds: 60 * 60 },
   messages: { points: 10, durationSeconds: 1, burst: { points: 30, durationSeconds: 10 } },
+  // A photo album at once, not a disk filled by a script (the quota bounds the bytes).
+  uploads: { points: 30, durationSeconds: 60, burst: { points: 30, durationSeconds: 10 } },
   friendRequests: { points: 100, durationSeconds: 24 * 60 * 60 },
   searches: { points: 60, durationSeconds: 60 },
   typing: { points: 30, durationSeconds: 60 },

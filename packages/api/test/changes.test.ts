@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { friendships, preparedQueryOf, registerPreparedQuery, type Database } from '@pigeon/db';
+import { createFilesystemStore } from '@pigeon/media';
 import type { PigeonEvent, StreamEvent } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, eq } from 'drizzle-orm';
@@ -12,6 +15,7 @@ import { noMetrics } from '../src/metrics';
 import { InProcessPresenceStore } from '../src/presence-store';
 import { createRateLimits, DEFAULT_RATE_LIMITS } from '../src/rate-limits';
 import { appRouter } from '../src/router';
+import { DEFAULT_UPLOAD_LIMITS } from '../src/services/attachments';
 import { SendQueue } from '../src/services/send-queue';
 import { createTokenService } from '../src/services/tokens';
 import { createCallerFactory, publicProcedure, router } from '../src/trpc';
@@ -92,6 +96,8 @@ function callsAs(w: World, viewerId: string) {
     },
     presence: new InProcessPresenceStore(30_000),
     registrationModeDefault: 'open',
+    files: createFilesystemStore({ root: join(tmpdir(), `pigeon-changes-${randomUUID()}`) }),
+    uploads: DEFAULT_UPLOAD_LIMITS,
     viewer: { userId: viewerId, sessionId: randomUUID(), expiresAt: Date.now() + 60_000 },
     userAgent: null,
     cookies: null,

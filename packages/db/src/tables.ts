@@ -6,6 +6,7 @@ import {
   check,
   type AnyPgColumn,
   index,
+  integer,
   jsonb,
   pgEnum,
   pgTable,
@@ -412,3 +413,61 @@ export const loginChallenges = pgTable(
   },
   (t) => [index('login_challenges_user_id_idx').on(t.userId)],
 );
+
+/**
+ * An uploaded file. Unattached (message id null) it is its uploader's alone, until a send puts it
+ * on a message (`pigeon_send_batch`, migration 0017) or the orphan sweep removes it. The bytes live
+ * in the file store under `original_key` (and `preview_key` for images), never in the database.
+ */
+export const attachments = pgTable(
+  'attachments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    uploaderId: uuid('uploader_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** Set once, by the send that carries it; null again only if the message row goes. */
+    messageId: bigint('message_id', { mode: 'number' }).references(() => messages.id, {
+      onDelete: 'set null',
+    }),
+    conversationId: uuid('conversation_id').references(() => conversations.id, { onDelete: 'set null' }),
+    /** Its place among the message's attachments. */
+    position: integer('position'),
+    name: text('name').notNull(),
+    /** Bytes of the original as stored (after metadata stripping), counted against the quota. */
+    size: bigint('size', { mode: 'number' }).notNull(),
+    /** Detected from the bytes at upload. */
+    contentType: text('content_type').notNull(),
+    kind: text('kind').notNull(),
+    width: integer('width'),
+    height: integer('height'),
+    blurhash: text('blurhash'),
+    originalKey: text('original_key').notNull(),
+    previewKey: text('preview_key'),
+    createdAt: createdAt(),
+    attachedAt: timestamp('attached_at', { withTimezone: true }),
+  },
+  (t) => [
+    check('attachments_kind', sql`${t.kind} in ('image', 'video', 'audio', 'file')`),
+    check('attachments_attached_at', sql`${t.messageId} is null or ${t.attachedAt} is not null`),
+    index('attachments_message_id_idx')
+      .on(t.messageId, t.position)
+      .where(sql`${t.messageId} is not null`),
+    // The quota (sum per uploader) and the export.
+    index('attachments_uploader_id_idx').on(t.uploaderId, t.createdAt),
+    // The orphan sweep: the oldest unattached uploads first.
+    index('attachments_unattached_idx')
+      .on(t.createdAt)
+      .where(sql`${t.messageId} is null`),
+  ],
+);
+
+/**
+ * Stored objects whose rows are gone (a deleted message, a deleted account, a swept orphan),
+ * queued in the same transaction that removed the rows: removed from the file store after
+ * commit, and by the next sweep if that failed.
+ */
+export const fileRemovals = pgTable('file_removals', {
+  key: text('key').primaryKey(),
+  queuedAt: timestamp('queued_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,6 +1,7 @@
 export * from './admin';
 export * from './account';
 export * from './api-tokens';
+export * from './attachments';
 export * from './auth';
 export * from './bots';
 export * from './common';

@@ -8,6 +8,13 @@ export const limits = {
   /** Argon2 cost grows with input length; the upper bound keeps hashing a fixed price. */
   password: { min: 8, max: 128 },
   messageBody: { max: 4000 },
+  /**
+   * Files on one message: `default` is what a server allows unless MESSAGE_MAX_ATTACHMENTS says
+   * otherwise, `max` the most any server may allow.
+   */
+  attachmentsPerMessage: { default: 10, max: 50 },
+  /** An uploaded file's name, in UTF-16 units (most file systems stop at 255 bytes). */
+  attachmentName: { max: 255 },
   /** How much of an answered message a reply quotes. */
   replyExcerpt: { max: 140 },
   searchQuery: { max: 32 },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { attachmentIds, attachmentView } from './attachments';
 import { conversationId, messageId, timestamp, userId } from './common';
 import { limits } from './limits';
 import { searchText, text } from './text';
@@ -32,17 +33,33 @@ export const message = z.object({
   deletedAt: timestamp.nullable(),
   replyTo: replyQuote.nullable(),
   reactions: z.array(z.object({ emoji: reactionEmoji, userIds: z.array(userId) })),
+  /** In the order they were sent; empty when none, and once the message is deleted. Defaults to
+   * empty only for events stored before attachments existed. */
+  attachments: z.array(attachmentView).default([]),
 });
 export type Message = z.infer<typeof message>;
 
-export const sendMessageInput = z.object({
-  conversationId,
-  body: messageBody,
-  /** Made by the client once per message; a retry with the same id returns the stored message. */
-  clientId: z.uuid({ error: 'clientId must be a UUID made by the client.' }),
-  /** Answer an earlier message of the same conversation. */
-  replyToId: messageId.optional(),
-});
+/** A sent message's text: empty is allowed only when it carries attachments (checked below). */
+const sendBody = text('Message text is required.').max(
+  limits.messageBody.max,
+  `A message can be at most ${limits.messageBody.max} characters.`,
+);
+
+export const sendMessageInput = z
+  .object({
+    conversationId,
+    body: sendBody,
+    /** Made by the client once per message; a retry with the same id returns the stored message. */
+    clientId: z.uuid({ error: 'clientId must be a UUID made by the client.' }),
+    /** Answer an earlier message of the same conversation. */
+    replyToId: messageId.optional(),
+    /** The sender's own uploads not yet on a message (POST /api/v1/uploads), in display order. */
+    attachmentIds: attachmentIds.optional(),
+  })
+  .refine((input) => input.body.trim().length > 0 || (input.attachmentIds?.length ?? 0) > 0, {
+    path: ['body'],
+    error: 'A message cannot be empty.',
+  });
 export type SendMessageInput = z.infer<typeof sendMessageInput>;
 
 export const historyInput = z.object({

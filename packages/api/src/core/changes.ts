@@ -1,4 +1,6 @@
-import type { Database } from '@pigeon/db';
+import { fileRemovals, type Database } from '@pigeon/db';
+import type { FileStore } from '@pigeon/media';
+import { inArray } from 'drizzle-orm';
 import type { EventBus } from '../bus';
 import { appendEvents, dropEventStream, type EventEntry } from './event-log';
 import type { Delivery, Logger, Tx } from './types';
@@ -17,6 +19,7 @@ import type { Delivery, Logger, Tx } from './types';
 export class Outbox {
   private deliveries: Delivery[] = [];
   private endedSessions: string[] = [];
+  private removedFiles: string[] = [];
 
   /** Events whose transaction has committed. */
   committed(deliveries: readonly Delivery[]): void {
@@ -28,11 +31,21 @@ export class Outbox {
     this.endedSessions = this.endedSessions.concat(sessionIds);
   }
 
+  /** Stored files whose rows are gone (queued in `file_removals` by the committed change). */
+  filesRemoved(keys: readonly string[]): void {
+    this.removedFiles = this.removedFiles.concat(keys);
+  }
+
   /** Everything gathered so far, handed out once. */
-  take(): { deliveries: Delivery[]; endedSessions: string[] } {
-    const taken = { deliveries: this.deliveries, endedSessions: this.endedSessions };
+  take(): { deliveries: Delivery[]; endedSessions: string[]; removedFiles: string[] } {
+    const taken = {
+      deliveries: this.deliveries,
+      endedSessions: this.endedSessions,
+      removedFiles: this.removedFiles,
+    };
     this.deliveries = [];
     this.endedSessions = [];
+    this.removedFiles = [];
     return taken;
   }
 }
@@ -77,13 +90,20 @@ export async function commitChange<T>(
 
 /**
  * Rings the bus for everything a call committed, then tells every instance (this one included)
- * which sessions ended. A failed publish loses nothing: readers catch up from the log.
+ * which sessions ended, then removes the bytes of files whose rows went. A failed publish loses
+ * nothing: readers catch up from the log; a failed removal stays queued for the file sweep.
  */
 export async function flushOutbox(
   outbox: Outbox,
-  deps: { bus: EventBus; log: Logger; sessionStatus: { forget(sessionIds: readonly string[]): void } },
+  deps: {
+    bus: EventBus;
+    log: Logger;
+    sessionStatus: { forget(sessionIds: readonly string[]): void };
+    db: Database;
+    files: FileStore;
+  },
 ): Promise<void> {
-  const { deliveries, endedSessions } = outbox.take();
+  const { deliveries, endedSessions, removedFiles } = outbox.take();
   if (deliveries.length > 0) {
     const results = await Promise.allSettled(deliveries.map((d) => deps.bus.publish(d.userId, d.event)));
     for (const result of results) {
@@ -96,5 +116,13 @@ export async function flushOutbox(
     await deps.bus
       .announceRevokedSessions(endedSessions)
       .catch((err: unknown) => deps.log.warn({ err }, 'announcing revoked sessions failed'));
+  }
+  if (removedFiles.length > 0) {
+    try {
+      await deps.files.remove(removedFiles);
+      await deps.db.delete(fileRemovals).where(inArray(fileRemovals.key, removedFiles));
+    } catch (err) {
+      deps.log.warn({ err, files: removedFiles.length }, 'removing files failed; the sweep retries');
+    }
   }
 }

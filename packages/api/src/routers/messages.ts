@@ -9,6 +9,7 @@ import {
   searchMessagesOutput,
   sendMessageInput,
 } from '@pigeon/schema';
+import { TRPCError } from '@trpc/server';
 import { deleteMessage, editMessage, react, sendMessage } from '../services/message-actions';
 import { messageHistory } from '../services/history';
 import { searchMessages } from '../services/message-search';
@@ -24,7 +25,17 @@ export const messagesRouter = router({
   send: authedProcedure
     .use(rateLimited('messages'))
     .input(sendMessageInput)
-    .mutation(({ ctx, input }) => sendMessage(ctx, ctx.viewer.userId, input)),
+    .mutation(({ ctx, input }) => {
+      // The schema caps at what any server may allow; this server may allow fewer.
+      const max = ctx.uploads.maxPerMessage;
+      if ((input.attachmentIds?.length ?? 0) > max) {
+        throw new TRPCError({
+          code: 'BAD_REQUEST',
+          message: `A message can carry at most ${max} attachments.`,
+        });
+      }
+      return sendMessage(ctx, ctx.viewer.userId, input);
+    }),
   /** Your own messages only; everyone in the conversation sees the new text, marked edited. */
   edit: authedProcedure
     .use(rateLimited('messages'))

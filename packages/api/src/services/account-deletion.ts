@@ -17,6 +17,7 @@ import { and, eq, isNull, or } from 'drizzle-orm';
 import { commitChange, type ChangeScope, type EventWriter } from '../core/changes';
 import type { CookieJar, Tx } from '../core/types';
 import type { RateLimits } from '../rate-limits';
+import { removeUploadsOf } from './attachments';
 import { groupsOf, leaveGroupIn } from './groups';
 import { underPasswordLimits, WrongPassword } from './password-attempts';
 import { checkUserPassword } from './passwords';
@@ -68,13 +69,23 @@ export async function eraseAccount(scope: ChangeScope, userId: string): Promise<
   return eraseAccounts(scope, [...(await botsOf(scope.db, userId)), userId]);
 }
 
-/** The deletion of these accounts, in one transaction; returns the sessions and API tokens it ended. */
+/**
+ * The deletion of these accounts, in one transaction; returns the sessions and API tokens it
+ * ended. Their uploads' bytes are removed once it has committed.
+ */
 export async function eraseAccounts(scope: ChangeScope, userIds: readonly string[]): Promise<string[]> {
-  return commitChange(scope, async (tx, events) => {
-    let ended: string[] = [];
-    for (const userId of userIds) ended = ended.concat(await eraseIn(tx, events, userId));
-    return ended;
+  let removedFiles: string[] = [];
+  const ended = await commitChange(scope, async (tx, events) => {
+    let sessionsEnded: string[] = [];
+    for (const userId of userIds) {
+      sessionsEnded = sessionsEnded.concat(await eraseIn(tx, events, userId));
+      // Sent or not, in any conversation: an account's files go with it (its messages' text stays).
+      removedFiles = removedFiles.concat(await removeUploadsOf(tx, userId));
+    }
+    return sessionsEnded;
   });
+  scope.outbox.filesRemoved(removedFiles);
+  return ended;
 }
 
 async function eraseIn(tx: Tx, events: EventWriter, userId: string): Promise<string[]> {

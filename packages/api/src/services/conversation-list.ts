@@ -3,7 +3,7 @@ import type { Conversation } from '@pigeon/schema';
 import { limits } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import { toMessage } from './views';
+import { attachmentsOf, toMessage } from './views';
 import { publicUserColumns, toPublicUser } from './public-user';
 
 /** One conversation as the viewer sees it (they must be in it). */
@@ -70,6 +70,10 @@ async function loadConversations(
         rows.map((r) => r.conversation.id),
       ),
     );
+  const lastAttachments = await attachmentsOf(
+    db,
+    rows.flatMap((r) => (r.lastMessage ? [r.lastMessage.id] : [])),
+  );
   const viewerShares = everyone.find((m) => m.id === viewerId)?.sharesReceipts ?? false;
   return rows.map(({ conversation, lastMessage, lastRead, muted, unread }) => {
     const others = everyone.filter((m) => m.conversationId === conversation.id && m.id !== viewerId);
@@ -79,7 +83,9 @@ async function loadConversations(
       name: conversation.name,
       ownerId: conversation.ownerId,
       members: others.map(toPublicUser),
-      lastMessage: lastMessage ? toMessage(lastMessage) : null,
+      lastMessage: lastMessage
+        ? toMessage(lastMessage, { attachments: lastAttachments.get(lastMessage.id) ?? [] })
+        : null,
       unreadCount: unread,
       lastReadMessageId: lastRead,
       seenUpTo: seenByAll(viewerShares, others),

@@ -2,6 +2,7 @@ import { messages, reactions } from '@pigeon/db';
 import type { EditMessageInput, Message, ReactInput, SendMessageInput } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, eq } from 'drizzle-orm';
+import { removeMessageAttachments } from './attachments';
 import { requireCanMessage, requireMembership } from './membership';
 import { commitChange, type ChangeScope, type EventWriter, type Outbox } from '../core/changes';
 import type { Tx } from '../core/types';
@@ -80,9 +81,17 @@ export function editMessage(scope: ChangeScope, viewerId: string, input: EditMes
   });
 }
 
-/** Blanks the body and keeps the row, so replies and the conversation's ids still hold. */
-export function deleteMessage(scope: ChangeScope, viewerId: string, messageId: number): Promise<Message> {
-  return commitChange(scope, async (tx, events) => {
+/**
+ * Blanks the body and keeps the row, so replies and the conversation's ids still hold. Its
+ * attachments go with it: the rows in the same transaction, the bytes once it has committed.
+ */
+export async function deleteMessage(
+  scope: ChangeScope,
+  viewerId: string,
+  messageId: number,
+): Promise<Message> {
+  let removedFiles: string[] = [];
+  const message = await commitChange(scope, async (tx, events) => {
     const { row, memberIds } = await lockForChange(tx, viewerId, messageId);
     if (row.senderId !== viewerId) {
       throw new TRPCError({ code: 'FORBIDDEN', message: 'You can only delete your own messages.' });
@@ -93,8 +102,11 @@ export function deleteMessage(scope: ChangeScope, viewerId: string, messageId: n
     }
     await tx.update(messages).set({ body: '', deletedAt: new Date() }).where(eq(messages.id, row.id));
     await tx.delete(reactions).where(eq(reactions.messageId, row.id));
+    removedFiles = await removeMessageAttachments(tx, row.id);
     return announce(tx, events, row.id, memberIds);
   });
+  scope.outbox.filesRemoved(removedFiles);
+  return message;
 }
 
 /** Sets one reaction on or off; asking for the state it is already in changes and announces nothing. */

@@ -13,9 +13,9 @@ export interface SendJob {
 export type SendOutcome =
   { ok: true; message: Message; deliveries: Delivery[] } | { ok: false; error: TRPCError };
 
-/** What `pigeon_send_batch` answers for one send (migration 0012_send_batch_function.sql). */
+/** What `pigeon_send_batch` answers for one send (migration 0017_attachments.sql). */
 type BatchAnswer =
-  | { e: 'NOT_FOUND' | 'REPLY_NOT_FOUND' | 'FORBIDDEN' | 'CONFLICT' }
+  | { e: 'NOT_FOUND' | 'REPLY_NOT_FOUND' | 'ATTACHMENT_NOT_FOUND' | 'FORBIDDEN' | 'CONFLICT' }
   | { retry: number }
   | { m: Message; to: [userId: string, eventId: number][] };
 
@@ -26,9 +26,10 @@ type BatchAnswer =
  * lock the conversations in id order; read their members after the lock, in a statement of its
  * own (so a membership change committed while waiting is seen); refuse outsiders (NOT_FOUND) and,
  * in a 1:1, non-friends (FORBIDDEN, unless the send retries one stored before); check reply
- * targets; insert ON CONFLICT DO NOTHING (a stored (sender, clientId) is a retry, CONFLICT if it
+ * targets and attachments (only the sender's own uploads, on no other message); insert ON CONFLICT DO NOTHING (a stored (sender, clientId) is a retry, CONFLICT if it
  * was for another chat); move conversation pointers forward only; lock the recipients' stream
- * heads in user order and append `message.created` to each.
+ * heads in user order and append `message.created` to each. Attaching the uploads is part of the
+ * same statement, so a send is stored with all its attachments or not at all.
  */
 const statement = 'select pigeon_send_batch($1::text::jsonb, $2::integer) as answers';
 
@@ -36,6 +37,12 @@ const refusals = {
   NOT_FOUND: () => new TRPCError({ code: 'NOT_FOUND', message: 'No such conversation.' }),
   REPLY_NOT_FOUND: () =>
     new TRPCError({ code: 'NOT_FOUND', message: 'No such message to reply to in this conversation.' }),
+  // The same answer for someone else's upload as for none: ids reveal nothing.
+  ATTACHMENT_NOT_FOUND: () =>
+    new TRPCError({
+      code: 'NOT_FOUND',
+      message: 'An attachment is not one of your uploads waiting to be sent (each goes on one message).',
+    }),
   FORBIDDEN: () => new TRPCError({ code: 'FORBIDDEN', message: 'You can only message friends.' }),
   CONFLICT: () =>
     new TRPCError({ code: 'CONFLICT', message: 'This clientId was already used for another message.' }),
@@ -54,6 +61,7 @@ export async function sendMessages(db: Database, jobs: readonly SendJob[]): Prom
       k: input.clientId,
       b: input.body,
       r: input.replyToId ?? null,
+      ...(input.attachmentIds?.length ? { a: input.attachmentIds } : {}),
     })),
   );
   const [row] = (await preparedQueryOf(db)(statement, [batch, limits.replyExcerpt.max])) as [

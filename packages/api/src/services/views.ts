@@ -1,5 +1,12 @@
-import { messages, reactions, type Database, type users } from '@pigeon/db';
-import { limits, type Me, type Message, type ReplyQuote } from '@pigeon/schema';
+import { attachments, messages, reactions, type Database, type users } from '@pigeon/db';
+import {
+  limits,
+  type AttachmentKind,
+  type AttachmentView,
+  type Me,
+  type Message,
+  type ReplyQuote,
+} from '@pigeon/schema';
 import { asc, inArray } from 'drizzle-orm';
 import type { Tx } from '../core/types';
 
@@ -22,7 +29,11 @@ export function toMe(user: typeof users.$inferSelect): Me {
 
 export function toMessage(
   row: MessageRow,
-  extras: { replyTo?: ReplyQuote | null; reactions?: Message['reactions'] } = {},
+  extras: {
+    replyTo?: ReplyQuote | null;
+    reactions?: Message['reactions'];
+    attachments?: AttachmentView[];
+  } = {},
 ): Message {
   return {
     id: row.id,
@@ -35,7 +46,46 @@ export function toMessage(
     deletedAt: row.deletedAt?.toISOString() ?? null,
     replyTo: extras.replyTo ?? null,
     reactions: extras.reactions ?? [],
+    attachments: row.deletedAt ? [] : (extras.attachments ?? []),
   };
+}
+
+type AttachmentRow = typeof attachments.$inferSelect;
+
+/** An attachment as messages carry it; image fields only where the upload was an image. */
+export function toAttachmentView(row: AttachmentRow): AttachmentView {
+  return {
+    id: row.id,
+    name: row.name,
+    size: row.size,
+    contentType: row.contentType,
+    // Stored kinds passed the table's check on the way in.
+    kind: row.kind as AttachmentKind,
+    ...(row.width === null ? {} : { width: row.width }),
+    ...(row.height === null ? {} : { height: row.height }),
+    ...(row.blurhash === null ? {} : { blurhash: row.blurhash }),
+  };
+}
+
+/** The attachments of these messages, each list in the order it was sent: one query. */
+export async function attachmentsOf(
+  db: Database | Tx,
+  messageIds: readonly number[],
+): Promise<Map<number, AttachmentView[]>> {
+  const byMessage = new Map<number, AttachmentView[]>();
+  if (messageIds.length === 0) return byMessage;
+  const rows = await db
+    .select()
+    .from(attachments)
+    .where(inArray(attachments.messageId, [...new Set(messageIds)]))
+    .orderBy(asc(attachments.messageId), asc(attachments.position));
+  for (const row of rows) {
+    if (row.messageId === null) continue;
+    const list = byMessage.get(row.messageId) ?? [];
+    list.push(toAttachmentView(row));
+    byMessage.set(row.messageId, list);
+  }
+  return byMessage;
 }
 
 /**
@@ -58,11 +108,14 @@ export function toQuote(row: MessageRow): ReplyQuote {
   };
 }
 
-/** Rows to messages with their reply quotes and reactions: two queries for any number of rows. */
+/**
+ * Rows to messages with their reply quotes, reactions and attachments: three queries for any
+ * number of rows.
+ */
 export async function messageViews(db: Database | Tx, rows: readonly MessageRow[]): Promise<Message[]> {
   if (rows.length === 0) return [];
   const replyIds = [...new Set(rows.flatMap((r) => (r.replyToId === null ? [] : [r.replyToId])))];
-  const [quoted, reacted] = await Promise.all([
+  const [quoted, reacted, attached] = await Promise.all([
     replyIds.length ? db.select().from(messages).where(inArray(messages.id, replyIds)) : Promise.resolve([]),
     db
       .select({ messageId: reactions.messageId, userId: reactions.userId, emoji: reactions.emoji })
@@ -74,6 +127,10 @@ export async function messageViews(db: Database | Tx, rows: readonly MessageRow[
         ),
       )
       .orderBy(asc(reactions.createdAt)),
+    attachmentsOf(
+      db,
+      rows.flatMap((r) => (r.deletedAt ? [] : [r.id])),
+    ),
   ]);
   const quotes = new Map(quoted.map((q) => [q.id, toQuote(q)]));
   const byMessage = new Map<number, Message['reactions']>();
@@ -89,6 +146,7 @@ export async function messageViews(db: Database | Tx, rows: readonly MessageRow[
     toMessage(row, {
       replyTo: row.replyToId === null ? null : (quotes.get(row.replyToId) ?? null),
       reactions: byMessage.get(row.id) ?? [],
+      attachments: attached.get(row.id) ?? [],
     }),
   );
 }

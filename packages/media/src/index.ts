@@ -1,0 +1,3 @@
+export * from './file-store';
+export { createFilesystemStore } from './filesystem-store';
+export * from './staging';
