@@ -15,6 +15,7 @@ const message = (id: number): Message => ({
   deletedAt: null,
   replyTo: null,
   reactions: [],
+  attachments: [],
 });
 const pages = (...ids: number[][]): HistoryPages => ({
   pages: ids.map((group) => ({ messages: group.map(message), nextCursor: null })),

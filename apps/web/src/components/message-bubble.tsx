@@ -1,5 +1,4 @@
 import * as ContextMenu from '@radix-ui/react-context-menu';
-import { attachmentsOf } from '../lib/attachment-view';
 import type { ChatRow } from '../lib/messages';
 import { fullTime, shortTime } from '../lib/time';
 import { MessageAttachments, PendingAttachments } from './attachments/message-attachments';
@@ -87,7 +86,7 @@ export function MessageBubble({
                 {message.replyTo.deleted ? <em>deleted message</em> : message.replyTo.body}
               </blockquote>
             )}
-            {message && !message.deletedAt && <MessageAttachments attachments={attachmentsOf(message)} />}
+            {message && !message.deletedAt && <MessageAttachments attachments={message.attachments} />}
             {row.kind === 'pending' && <PendingAttachments attachments={row.pending.attachments ?? []} />}
             {message?.deletedAt ? (
               <p className="italic opacity-80" data-testid="message-body">

@@ -1,6 +1,5 @@
 import type { Conversation, PublicUser } from '@pigeon/schema';
 import { useMemo, useState, type DragEvent } from 'react';
-import { attachmentsOf } from '../../lib/attachment-view';
 import { ImageViewerContext } from '../../lib/image-viewer-context';
 import { useAttachmentDrafts } from '../../lib/use-attachment-drafts';
 import { ImageViewer } from '../attachments/image-viewer';
@@ -49,7 +48,7 @@ export function ConversationView({
         .flatMap((page) => page.messages)
         .filter((m) => m.deletedAt === null)
         .sort((a, b) => a.id - b.id)
-        .flatMap((m) => attachmentsOf(m).filter((a) => a.kind === 'image')),
+        .flatMap((m) => m.attachments.filter((a) => a.kind === 'image')),
     [history.data],
   );
   // Names (display name, else username) by id, for reply quotes and a group's senders.
