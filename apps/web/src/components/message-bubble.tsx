@@ -86,7 +86,9 @@ export function MessageBubble({
                 {message.replyTo.deleted ? <em>deleted message</em> : message.replyTo.body}
               </blockquote>
             )}
-            {message && !message.deletedAt && <MessageAttachments attachments={message.attachments} />}
+            {message && !message.deletedAt && (
+              <MessageAttachments attachments={message.attachments} tabbable={current} />
+            )}
             {row.kind === 'pending' && <PendingAttachments attachments={row.pending.attachments ?? []} />}
             {message?.deletedAt ? (
               <p className="italic opacity-80" data-testid="message-body">

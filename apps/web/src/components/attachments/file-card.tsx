@@ -5,7 +5,7 @@ import { useSessionTokens } from '../../lib/session-tokens';
 import { KindIcon } from './kind-icon';
 
 /** A file that is not shown inline: its kind, name and size, and a download under its own name. */
-export function FileCard({ view }: { view: AttachmentView }) {
+export function FileCard({ view, tabbable }: { view: AttachmentView; tabbable: boolean }) {
   const tokens = useSessionTokens();
   const [state, setState] = useState<'idle' | 'saving' | 'error'>('idle');
   const save = () => {
@@ -34,6 +34,7 @@ export function FileCard({ view }: { view: AttachmentView }) {
       </span>
       <button
         type="button"
+        tabIndex={tabbable ? 0 : -1}
         onClick={save}
         disabled={state === 'saving'}
         aria-label={`Download ${view.name}`}

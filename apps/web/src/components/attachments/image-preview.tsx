@@ -24,7 +24,7 @@ export function previewBox(view: Pick<AttachmentView, 'width' | 'height'>): {
  * An image in a message: its blurhash in a box of the final size, the preview fading in over it
  * once downloaded. A button: it opens the conversation's image viewer here.
  */
-export function ImagePreview({ view }: { view: AttachmentView }) {
+export function ImagePreview({ view, tabbable }: { view: AttachmentView; tabbable: boolean }) {
   const preview = useAttachmentUrl(view.id, 'preview');
   const [loaded, setLoaded] = useState(false);
   const openImage = useOpenImage();
@@ -32,6 +32,7 @@ export function ImagePreview({ view }: { view: AttachmentView }) {
   return (
     <button
       type="button"
+      tabIndex={tabbable ? 0 : -1}
       data-testid="image-preview"
       data-attachment-id={view.id}
       data-loaded={loaded || undefined}

@@ -4,16 +4,25 @@ import { FileCard } from './file-card';
 import { ImagePreview } from './image-preview';
 import { KindIcon } from './kind-icon';
 
-/** A stored message's files: images as previews (they open the viewer), the rest as cards. */
-export function MessageAttachments({ attachments }: { attachments: AttachmentView[] }) {
+/**
+ * A stored message's files: images as previews (they open the viewer), the rest as cards. Their
+ * controls are Tab stops only on the list's current message (the list is one Tab stop).
+ */
+export function MessageAttachments({
+  attachments,
+  tabbable,
+}: {
+  attachments: AttachmentView[];
+  tabbable: boolean;
+}) {
   if (attachments.length === 0) return null;
   return (
     <div className="mb-1 flex flex-col gap-1" data-testid="attachments">
       {attachments.map((view) =>
         view.kind === 'image' ? (
-          <ImagePreview key={view.id} view={view} />
+          <ImagePreview key={view.id} view={view} tabbable={tabbable} />
         ) : (
-          <FileCard key={view.id} view={view} />
+          <FileCard key={view.id} view={view} tabbable={tabbable} />
         ),
       )}
     </div>
