@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RateLimitRules } from '@pigeon/api';
-import { registrationMode, type RegistrationMode } from '@pigeon/schema';
+import type { RateLimitRules, UploadLimits } from '@pigeon/api';
+import { limits, registrationMode, type RegistrationMode } from '@pigeon/schema';
 import { z } from 'zod';
 
 const defaultWebDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -136,6 +136,34 @@ const envSchema = z
     SMTP_SECURE: z.enum(['true', 'false']).optional(),
     /** The sender of account emails: `Pigeon <no-reply@example.com>`. */
     MAIL_FROM: z.string().min(3).max(320).optional(),
+    /** One uploaded file at most, in bytes (refused while it streams in). */
+    UPLOAD_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(5 * 1024 ** 3)
+      .default(25 * 1024 ** 2),
+    /** Files on one message at most. */
+    MESSAGE_MAX_ATTACHMENTS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(limits.attachmentsPerMessage.max)
+      .default(limits.attachmentsPerMessage.default),
+    /** What one user's uploads may take together, in bytes. */
+    UPLOAD_QUOTA_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(Number.MAX_SAFE_INTEGER)
+      .default(1024 ** 3),
+    /** An upload sent with no message is removed after this long. */
+    UPLOAD_ORPHAN_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(30 * 86_400)
+      .default(86_400),
   })
   .superRefine((env, ctx) => {
     const smtpParts = ['SMTP_HOST', 'SMTP_PORT', 'SMTP_USER', 'SMTP_PASS', 'SMTP_SECURE'] as const;
@@ -250,6 +278,10 @@ export interface ServerConfig {
   registrationMode?: RegistrationMode;
   /** Account emails (SMTP_*, MAIL_FROM, PUBLIC_URL); undefined: none are sent. */
   email?: EmailConfig | undefined;
+  /** Upload sizes, counts, quota and orphan age; defaults to DEFAULT_UPLOAD_LIMITS. */
+  uploads?: UploadLimits;
+  /** How often the file sweep runs (orphans, failed removals). Defaults to 10 minutes. */
+  fileSweepMs?: number;
 }
 
 /** The SMTP server for account emails: one URL, or its parts. */
@@ -301,6 +333,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     cookieSecure: e.COOKIE_SECURE === 'auto' ? 'auto' : e.COOKIE_SECURE === 'true',
     registrationMode: e.REGISTRATION_MODE,
     email: emailConfig(e),
+    uploads: {
+      maxBytes: e.UPLOAD_MAX_BYTES,
+      maxPerMessage: e.MESSAGE_MAX_ATTACHMENTS,
+      quotaBytes: e.UPLOAD_QUOTA_BYTES,
+      orphanTtlSeconds: e.UPLOAD_ORPHAN_TTL_SECONDS,
+    },
     webDist: e.WEB_DIST ?? (existsSync(join(defaultWebDist, 'index.html')) ? defaultWebDist : undefined),
   };
 }

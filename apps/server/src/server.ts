@@ -13,11 +13,14 @@ import type { Readiness } from './readiness';
 import { shutDownGracefully } from './shutdown';
 import { wireDependencies } from './wiring';
 import { attachWebSocketServer } from './ws/websocket-server';
+import type { FileStore } from '@pigeon/media';
 
 export interface RunningServer {
   url: string;
   port: number;
   readiness(): Readiness;
+  /** Where this instance keeps attachment bytes (for tests and tools; requests go through the API). */
+  files: FileStore;
   /** Graceful: stop accepting, ask WebSocket clients to reconnect elsewhere, drain, close pools. */
   close(): Promise<void>;
 }
@@ -70,6 +73,7 @@ async function finishStart(
       onError,
       connections: websockets.connections,
       keepAliveMs: config.sseKeepAliveMs ?? 15_000,
+      stagingDir: dependencies.stagingDir,
     }),
     allowedOrigins,
     webApp: config.webDist ? webApp(config.webDist) : null,
@@ -90,6 +94,7 @@ async function finishStart(
     url,
     port,
     readiness,
+    files: deps.files,
     close() {
       closing ??= shutDownGracefully({
         lifecycle: state,

@@ -3,10 +3,12 @@ import {
   createSessionStatus,
   createTokenService,
   DEFAULT_RATE_LIMITS,
+  DEFAULT_UPLOAD_LIMITS,
   InProcessEventBus,
   InProcessPresenceStore,
   readStreamsAfter,
   SendQueue,
+  startFileSweeper,
   startPresenceSweeper,
   withVerifiedTokenCache,
   type ApiDeps,
@@ -16,6 +18,7 @@ import {
 import { createDb, prepareDataDir, type DbHandle } from '@pigeon/db';
 import { Redis } from 'ioredis';
 import type { ServerConfig } from './config';
+import { openFileStorage } from './file-storage';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { RedisEventBus } from './redis-bus';
@@ -30,6 +33,8 @@ export interface Dependencies {
   deps: ApiDeps;
   database: DbHandle;
   metrics: Metrics;
+  /** Uploads in progress are staged here (inside the data directory). */
+  stagingDir: string;
   /** Stops the presence sweeper and closes the pools, the database last. */
   close(): Promise<void>;
 }
@@ -52,6 +57,8 @@ export async function wireDependencies(
       ? new RedisPresenceStore(sharedRedis, config.redis.prefix, presenceConfig.ttlMs)
       : new InProcessPresenceStore(presenceConfig.ttlMs);
   const tokens = tokenService(config);
+  const storage = await openFileStorage(config);
+  const uploads = config.uploads ?? DEFAULT_UPLOAD_LIMITS;
   const mailer = config.email ? createSmtpMailer(config.email.smtp, config.email.from) : undefined;
   const metrics = createMetrics({
     connections: openConnections,
@@ -75,20 +82,29 @@ export async function wireDependencies(
     presence,
     registrationModeDefault: config.registrationMode ?? 'open',
     email: mailer && config.email ? { mailer, publicUrl: config.email.publicUrl } : undefined,
+    files: storage.files,
+    uploads,
   };
   const stopPresenceSweeper = startPresenceSweeper(deps, presenceConfig.sweepMs);
+  const stopFileSweeper = startFileSweeper(deps, {
+    orphanTtlSeconds: uploads.orphanTtlSeconds,
+    everyMs: config.fileSweepMs ?? 10 * 60_000,
+  });
 
   return {
     deps,
     database,
     metrics,
+    stagingDir: storage.stagingDir,
     async close() {
       stopPresenceSweeper();
+      stopFileSweeper();
       mailer?.close();
       await presence.close();
       await bus.close();
       await sharedRedis?.quit().catch(() => undefined);
       await database.close();
+      await storage.close();
     },
   };
 }

@@ -39,6 +39,10 @@ const serverVariables: Record<keyof Env, true> = {
   SMTP_PASS: true,
   SMTP_SECURE: true,
   MAIL_FROM: true,
+  UPLOAD_MAX_BYTES: true,
+  MESSAGE_MAX_ATTACHMENTS: true,
+  UPLOAD_QUOTA_BYTES: true,
+  UPLOAD_ORPHAN_TTL_SECONDS: true,
 };
 
 interface TurboJson {

@@ -22,12 +22,14 @@ export { noMetrics, type ApiMetrics } from './metrics';
 export { SendQueue, type SendQueueOptions } from './services/send-queue';
 export {
   DEFAULT_UPLOAD_LIMITS,
+  forgetUpload,
   quotaExceeded,
   readableAttachment,
   recordUpload,
   startFileSweeper,
   sweepFiles,
   uploadKeys,
+  usedBytes,
   type NewUpload,
   type UploadLimits,
 } from './services/attachments';

@@ -22,6 +22,17 @@ describe('filesystem store: contract', () => {
 });
 
 describe('filesystem store', () => {
+  it('keeps the old file when an overwrite fails half-way', async () => {
+    await store.put('kept', Buffer.from('kept'), { contentType: 'text/plain', size: 4 });
+    const source = new Readable({ read() {} });
+    source.push(Buffer.from('new'));
+    setTimeout(() => source.destroy(new Error('client went away')), 20);
+    await expect(store.put('kept', source, { contentType: 'text/plain', size: 10 })).rejects.toThrow(
+      'client went away',
+    );
+    expect((await readAll(present(await store.get('kept')).body)).toString()).toBe('kept');
+  });
+
   it('keeps files under the root and leaves no temporary file behind', async () => {
     await store.put('a/b/c.txt', Buffer.from('hello'), { contentType: 'text/plain', size: 5 });
     await expect(

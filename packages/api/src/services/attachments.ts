@@ -153,6 +153,20 @@ async function removeRows(tx: Tx, where: SQL | undefined): Promise<string[]> {
   return keys;
 }
 
+/** An upload whose bytes could not be stored: the row goes, whatever bytes made it are queued. */
+export async function forgetUpload(db: Database, id: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [row] = await tx.select().from(attachments).where(eq(attachments.id, id));
+    await removeRows(tx, eq(attachments.id, id));
+    // The preview key is queued too: it may have been written before the original failed.
+    if (row)
+      await tx
+        .insert(fileRemovals)
+        .values({ key: `${row.originalKey}.preview` })
+        .onConflictDoNothing();
+  });
+}
+
 /** A deleted message's attachments: rows now, bytes after commit (the outbox) or by the sweep. */
 export function removeMessageAttachments(tx: Tx, messageId: number): Promise<string[]> {
   return removeRows(tx, eq(attachments.messageId, messageId));

@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { downloadHandler, DOWNLOAD_PATH } from '../files/download-route';
+import { uploadHandler, UPLOAD_PATH } from '../files/upload-route';
 import { pathOf } from '../request';
 import { serveDocsPage, serveDocsScript } from './api-docs';
 import { eventStreamHandler, type EventStreamOptions } from './event-stream';
@@ -6,10 +8,15 @@ import { openApiDocument } from './openapi';
 import { restFailure, sendRestError } from './rest-errors';
 import { REST_PREFIX, restHandler } from './rest-handler';
 
-/** Everything under /api/: the REST routes, the event stream, the OpenAPI document and its page. */
-export function apiHandler(opts: EventStreamOptions) {
+/**
+ * Everything under /api/: the REST routes, the event stream, file uploads and downloads, the
+ * OpenAPI document and its page.
+ */
+export function apiHandler(opts: EventStreamOptions & { stagingDir: string }) {
   const rest = restHandler(opts);
   const events = eventStreamHandler(opts);
+  const upload = uploadHandler(opts);
+  const download = downloadHandler(opts);
   const document = JSON.stringify(openApiDocument());
   return (req: IncomingMessage, res: ServerResponse) => {
     const path = pathOf(req) ?? '/';
@@ -18,6 +25,11 @@ export function apiHandler(opts: EventStreamOptions) {
     if (path === '/api/docs' && read) return serveDocsPage(res);
     if (path === '/api/docs/standalone.js' && read) return serveDocsScript(res);
     if (path === `${REST_PREFIX}/events` && req.method === 'GET') return void events(req, res);
+    if (path === UPLOAD_PATH && req.method === 'POST') return void upload(req, res);
+    const file = read ? DOWNLOAD_PATH.exec(path) : null;
+    if (file?.[1] && (file[2] === 'original' || file[2] === 'preview')) {
+      return void download(req, res, file[1], file[2]);
+    }
     if (path.startsWith(`${REST_PREFIX}/`)) return void rest(req, res, path);
     sendRestError(res, restFailure('NOT_FOUND', `No route ${req.method ?? ''} ${path}.`), {
       path: undefined,

@@ -1,0 +1,364 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_UPLOAD_LIMITS } from '@pigeon/api';
+import type { AttachmentView, PigeonClient } from '@pigeon/client';
+import { codeOf } from '@pigeon/test-utils';
+import { afterAll, describe, expect, it } from 'vitest';
+import { backends, befriend, collectEvents, newClientId, startTestServer, useTestServer } from './harness';
+
+type RestErrorBody = { error: { code: string; message: string } };
+
+/** Small limits, so the tests can pass them without moving much data. */
+const uploads = { ...DEFAULT_UPLOAD_LIMITS, maxBytes: 64 * 1024, quotaBytes: 160 * 1024, maxPerMessage: 3 };
+
+const tokenOf = async (client: PigeonClient) => {
+  const token = await client.$session.accessToken();
+  if (!token) throw new Error('not logged in');
+  return token;
+};
+
+async function upload(url: string, token: string | null, body: Uint8Array, name = 'file.bin') {
+  const res = await fetch(`${url}/api/v1/uploads?name=${encodeURIComponent(name)}`, {
+    method: 'POST',
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    body,
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as AttachmentView & RestErrorBody };
+}
+
+function download(
+  url: string,
+  token: string | null,
+  id: string,
+  variant: 'original' | 'preview' = 'original',
+) {
+  return fetch(`${url}/api/v1/attachments/${id}/${variant}`, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+}
+
+describe.each(backends)('attachments (%s)', (backend) => {
+  const t = useTestServer(backend, { uploads, fileSweepMs: 200 });
+
+  async function friends() {
+    const alice = await t.user('alice');
+    const bob = await t.user('bob');
+    const conversationId = await befriend(alice, bob);
+    return {
+      alice,
+      bob,
+      conversationId,
+      aliceToken: await tokenOf(alice.client),
+      bobToken: await tokenOf(bob.client),
+    };
+  }
+
+  it('upload → send → the other member gets it live and downloads it with safe headers', async () => {
+    const { alice, bob, conversationId, aliceToken, bobToken } = await friends();
+    const stream = collectEvents(bob.client);
+    await stream.live();
+    const bytes = randomBytes(3000);
+    const uploaded = await upload(t.url, aliceToken, bytes, 'notes ü "quoted".bin');
+    expect(uploaded.status).toBe(201);
+    expect(uploaded.body).toMatchObject({ name: 'notes ü "quoted".bin', size: 3000, kind: 'file' });
+
+    const sent = await alice.client.messages.send.mutate({
+      conversationId,
+      body: '',
+      clientId: newClientId(),
+      attachmentIds: [uploaded.body.id],
+    });
+    expect(sent.attachments).toEqual([uploaded.body]);
+    await stream.until(() => stream.messages().some((m) => m.id === sent.id));
+    expect(stream.messages().find((m) => m.id === sent.id)?.attachments).toEqual([uploaded.body]);
+    const history = await bob.client.messages.history.query({ conversationId });
+    expect(history.messages[0]?.attachments).toEqual([uploaded.body]);
+    stream.unsubscribe();
+
+    const res = await download(t.url, bobToken, uploaded.body.id);
+    expect(res.status).toBe(200);
+    expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true);
+    expect(res.headers.get('content-type')).toBe('application/octet-stream');
+    expect(res.headers.get('content-disposition')).toBe(
+      `attachment; filename="notes _ _quoted_.bin"; filename*=UTF-8''notes%20%C3%BC%20%22quoted%22.bin`,
+    );
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toBe("sandbox; default-src 'none'");
+    expect(res.headers.get('cache-control')).toMatch(/^private, max-age=\d+$/);
+    expect(res.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+    // A file (not an image) has no preview.
+    expect((await download(t.url, bobToken, uploaded.body.id, 'preview')).status).toBe(404);
+  });
+
+  it('answers 404 to a stranger, no token, a bad token, an unknown id, and a removed group member', async () => {
+    const { alice, bob, aliceToken, bobToken } = await friends();
+    const stranger = await t.user('stranger');
+    const carol = await t.user('carol');
+    await befriend(alice, carol);
+    const group = await alice.client.conversations.createGroup.mutate({
+      name: 'trio',
+      memberIds: [bob.id, carol.id],
+    });
+    const uploaded = await upload(t.url, aliceToken, randomBytes(100));
+    // Unattached: the uploader alone reads it.
+    expect((await download(t.url, aliceToken, uploaded.body.id)).status).toBe(200);
+    expect((await download(t.url, bobToken, uploaded.body.id)).status).toBe(404);
+    await alice.client.messages.send.mutate({
+      conversationId: group.id,
+      body: 'look',
+      clientId: newClientId(),
+      attachmentIds: [uploaded.body.id],
+    });
+    const carolToken = await tokenOf(carol.client);
+    expect((await download(t.url, carolToken, uploaded.body.id)).status).toBe(200);
+    for (const token of [
+      await tokenOf(stranger.client),
+      null,
+      'not-a-token',
+      `${bobToken.slice(0, -4)}AAAA`,
+    ]) {
+      const res = await download(t.url, token, uploaded.body.id);
+      expect(res.status).toBe(404);
+      expect(((await res.json()) as RestErrorBody).error.code).toBe('NOT_FOUND');
+    }
+    expect((await download(t.url, bobToken, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await download(t.url, bobToken, 'nonsense')).status).toBe(404);
+
+    await alice.client.conversations.removeMember.mutate({ conversationId: group.id, userId: carol.id });
+    expect((await download(t.url, carolToken, uploaded.body.id)).status).toBe(404);
+    expect((await download(t.url, bobToken, uploaded.body.id)).status).toBe(200);
+    // Logged out: the session's token no longer opens anything.
+    await bob.client.auth.logout.mutate();
+    expect((await download(t.url, bobToken, uploaded.body.id)).status).toBe(404);
+  });
+
+  it('deleting the message removes its files: 404 for everyone, bytes gone from the store', async () => {
+    const { alice, conversationId, aliceToken, bobToken } = await friends();
+    const uploaded = await upload(t.url, aliceToken, randomBytes(100));
+    const sent = await alice.client.messages.send.mutate({
+      conversationId,
+      body: 'soon gone',
+      clientId: newClientId(),
+      attachmentIds: [uploaded.body.id],
+    });
+    const deleted = await alice.client.messages.delete.mutate({ messageId: sent.id });
+    expect(deleted.attachments).toEqual([]);
+    expect((await download(t.url, bobToken, uploaded.body.id)).status).toBe(404);
+    expect((await download(t.url, aliceToken, uploaded.body.id)).status).toBe(404);
+    const keys = `attachments/${alice.id}/${uploaded.body.id}`;
+    expect(await t.server.files.get(keys)).toBeNull();
+  });
+
+  it('refuses too large (declared or streamed), over quota, too many, and others’ uploads, storing nothing', async () => {
+    const { alice, bob, conversationId, aliceToken, bobToken } = await friends();
+    const big = randomBytes(uploads.maxBytes + 1);
+    const declared = await upload(t.url, aliceToken, big);
+    expect(declared.status).toBe(413);
+    expect(declared.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+    // Chunked, no Content-Length: cut off while streaming.
+    const streamed = await chunkedUpload(t.url, aliceToken, big);
+    expect(streamed).toBe(413);
+    // Over the quota: 160 KiB, two 60 KiB files fit, the third does not.
+    for (let i = 0; i < 2; i++)
+      expect((await upload(t.url, aliceToken, randomBytes(60 * 1024))).status).toBe(201);
+    const over = await upload(t.url, aliceToken, randomBytes(60 * 1024));
+    expect(over.status).toBe(413);
+    expect(over.body.error.message).toMatch(/quota/);
+
+    const mine = await Promise.all([1, 2, 3, 4].map(() => upload(t.url, bobToken, randomBytes(10))));
+    const ids = mine.map((m) => m.body.id);
+    expect(
+      await codeOf(
+        bob.client.messages.send.mutate({
+          conversationId,
+          body: 'x',
+          clientId: newClientId(),
+          attachmentIds: ids,
+        }),
+      ),
+    ).toBe('BAD_REQUEST');
+    const [firstOfBob] = ids;
+    if (!firstOfBob) throw new Error('no upload');
+    expect(
+      await codeOf(
+        alice.client.messages.send.mutate({
+          conversationId,
+          body: 'not mine',
+          clientId: newClientId(),
+          attachmentIds: [firstOfBob],
+        }),
+      ),
+    ).toBe('NOT_FOUND');
+    expect(
+      await codeOf(alice.client.messages.send.mutate({ conversationId, body: ' ', clientId: newClientId() })),
+    ).toBe('BAD_REQUEST');
+    const history = await bob.client.messages.history.query({ conversationId });
+    expect(history.messages).toEqual([]);
+    // Bob's upload is still his, unsent.
+    expect((await download(t.url, bobToken, firstOfBob)).status).toBe(200);
+    expect((await upload(t.url, bobToken, randomBytes(10), '../etc/passwd')).status).toBe(400);
+    expect((await upload(t.url, null, randomBytes(10))).status).toBe(401);
+    expect((await upload(t.url, bobToken, new Uint8Array(0))).status).toBe(400);
+  });
+
+  it('serves HTML and SVG as octet-stream attachments, never inline', async () => {
+    const { alice, aliceToken } = await friends();
+    const html = await upload(
+      t.url,
+      aliceToken,
+      Buffer.from('<!doctype html><script>alert(1)</script>'),
+      'x.html',
+    );
+    const svg = await upload(
+      t.url,
+      aliceToken,
+      Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
+      'x.svg',
+    );
+    for (const { body } of [html, svg]) {
+      expect(body.kind).toBe('file');
+      const res = await download(t.url, aliceToken, body.id);
+      expect(res.headers.get('content-type')).toBe('application/octet-stream');
+      expect(res.headers.get('content-disposition')).toMatch(/^attachment;/);
+    }
+    expect(alice.id).toBeTruthy();
+  });
+
+  it('removes an account’s uploads with the account', async () => {
+    const { alice, conversationId, aliceToken, bobToken } = await friends();
+    const sent = await upload(t.url, aliceToken, randomBytes(50));
+    const unsent = await upload(t.url, aliceToken, randomBytes(50));
+    await alice.client.messages.send.mutate({
+      conversationId,
+      body: 'bye',
+      clientId: newClientId(),
+      attachmentIds: [sent.body.id],
+    });
+    await alice.client.auth.deleteAccount.mutate({ password: alice.password });
+    expect((await download(t.url, bobToken, sent.body.id)).status).toBe(404);
+    for (const id of [sent.body.id, unsent.body.id]) {
+      expect(await t.server.files.get(`attachments/${alice.id}/${id}`)).toBeNull();
+    }
+  });
+});
+
+describe('the orphan sweep', () => {
+  const t = useTestServer('embedded', { uploads: { ...uploads, orphanTtlSeconds: 1 }, fileSweepMs: 200 });
+
+  it('removes uploads never sent, rows and bytes, and leaves sent ones alone', async () => {
+    const alice = await t.user('alice');
+    const bob = await t.user('bob');
+    const conversationId = await befriend(alice, bob);
+    const token = await tokenOf(alice.client);
+    const orphan = await upload(t.url, token, randomBytes(10));
+    const kept = await upload(t.url, token, randomBytes(10));
+    await alice.client.messages.send.mutate({
+      conversationId,
+      body: 'k',
+      clientId: newClientId(),
+      attachmentIds: [kept.body.id],
+    });
+    const key = `attachments/${alice.id}/${orphan.body.id}`;
+    const stored = await t.server.files.get(key);
+    expect(stored).not.toBeNull();
+    stored?.body.destroy();
+    const deadline = Date.now() + 10_000;
+    while ((await download(t.url, token, orphan.body.id)).status !== 404) {
+      if (Date.now() > deadline) throw new Error('the sweep never removed the orphan');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(await t.server.files.get(key)).toBeNull();
+    expect((await download(t.url, token, kept.body.id)).status).toBe(200);
+    expect(
+      await codeOf(
+        alice.client.messages.send.mutate({
+          conversationId,
+          body: 'late',
+          clientId: newClientId(),
+          attachmentIds: [orphan.body.id],
+        }),
+      ),
+    ).toBe('NOT_FOUND');
+  });
+});
+
+describe('a restart in the middle of an upload', () => {
+  const dirs: string[] = [];
+  afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+  it('leaves no temporary file behind, and a retry works', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'pigeon-restart-'));
+    dirs.push(dataDir);
+    const first = await startTestServer('embedded', {
+      database: { url: undefined, dataDir, poolSize: 1 },
+      uploads,
+    });
+    const alice = await first.user('alice');
+    const token = await tokenOf(alice.client);
+    const staging = join(dataDir, 'upload-staging');
+    // Half a file, then silence: the server is stopped with the upload in progress.
+    const req = request(`${first.url}/api/v1/uploads?name=half.bin`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-length': String(40_000) },
+    });
+    req.on('error', () => undefined);
+    req.write(randomBytes(20_000));
+    const deadline = Date.now() + 5_000;
+    while ((await readdir(staging).catch(() => [])).length === 0) {
+      if (Date.now() > deadline) throw new Error('the upload was never staged');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // A crash would leave the staged file where a graceful stop removes it: leave one as a crash
+    // would, beside the upload in progress, and stop the server.
+    await writeFile(join(staging, 'upload-crashed.part'), randomBytes(100));
+    const closing = first.close();
+    req.destroy();
+    await closing;
+
+    const second = await startTestServer('embedded', {
+      database: { url: undefined, dataDir, poolSize: 1 },
+      uploads,
+    });
+    try {
+      expect(await readdir(staging).catch(() => [])).toEqual([]);
+      const again = second.client();
+      await again.auth.login.mutate({ username: alice.username, password: alice.password });
+      const retried = await upload(second.url, await tokenOf(again), randomBytes(40_000), 'half.bin');
+      expect(retried.status).toBe(201);
+      expect(await readdir(staging)).toEqual([]);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+/** An upload sent chunked (no Content-Length), as a browser stream or a pipe would: the status. */
+function chunkedUpload(url: string, token: string, bytes: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/api/v1/uploads?name=big.bin`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'transfer-encoding': 'chunked' },
+    });
+    req.on('response', (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    // The server hangs up once it has answered: a write after that may fail, which is expected.
+    req.on('error', (err) => (req.writableEnded ? undefined : reject(err)));
+    const chunk = 8 * 1024;
+    let offset = 0;
+    const pump = () => {
+      while (offset < bytes.length) {
+        const ok = req.write(bytes.subarray(offset, offset + chunk));
+        offset += chunk;
+        if (!ok) return void req.once('drain', pump);
+      }
+      req.end();
+    };
+    pump();
+  });
+}
