@@ -95,7 +95,6 @@ export function Composer({
           send();
         }}
       >
-        {attachments && <AttachButtons onFiles={attachments.add} />}
         <label htmlFor={COMPOSER_ID} className="sr-only">
           {label}
         </label>
@@ -116,6 +115,8 @@ export function Composer({
           aria-invalid={tooLong}
           className="max-h-40 min-h-10 flex-1 resize-none rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"
         />
+        {/* After the box: Shift+Tab from the box still reaches the message list in one step. */}
+        {attachments && <AttachButtons onFiles={attachments.add} />}
         <button
           type="submit"
           disabled={!canSend}
