@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { readableAttachment, type ApiDeps, type Context } from '@pigeon/api';
+import { isInlineSafe } from '@pigeon/media';
 import { attachmentId } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import type { ProcedureErrorHandler } from '../../procedure-errors';
 import { httpRequestContext, type HttpContextConfig } from '../request-context';
 import { sendRestError } from '../rest/rest-errors';
-import { isInlineSafe } from './upload-processing';
 
 export interface DownloadRouteOptions {
   deps: ApiDeps;

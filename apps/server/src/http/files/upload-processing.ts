@@ -1,36 +1,52 @@
+import { ImageRejectedError, inspectFile, prepareImage } from '@pigeon/media';
 import type { AttachmentKind } from '@pigeon/schema';
+import { TRPCError } from '@trpc/server';
+
+/** Bytes to store: the staged file itself, or a re-encoded copy in memory. */
+export type UploadBytes = { path: string; size: number } | { data: Buffer; size: number };
 
 /** An upload's bytes as they will be stored, and what is known of them. */
 export interface ProcessedUpload {
   contentType: string;
   kind: AttachmentKind;
-  original: { path: string; size: number };
-  preview: { path: string; size: number; contentType: string } | null;
+  original: UploadBytes;
+  preview: (UploadBytes & { contentType: string }) | null;
   width?: number | undefined;
   height?: number | undefined;
   blurhash?: string | undefined;
-  /** Removes any files processing made (the staged upload is the caller's). */
-  cleanup(): Promise<void>;
 }
 
 /**
- * Detects the type from the bytes and, for images, strips metadata and makes a preview.
- * Until the media package's detector lands, every upload is an opaque file: served as
- * application/octet-stream, as an attachment, which is always safe.
+ * The type from the bytes (never the name or the client's word); an image is re-encoded without
+ * its metadata (EXIF and GPS gone), with a preview, its size and a blurhash. An image that cannot
+ * be decoded, or is too large to, is refused (415) rather than stored as something it is not.
  */
-export function processUpload(staged: { path: string; size: number }): Promise<ProcessedUpload> {
-  return Promise.resolve({
-    contentType: 'application/octet-stream',
-    kind: 'file',
-    original: staged,
-    preview: null,
-    cleanup: () => Promise.resolve(),
-  });
-}
-
-/** Types a browser may show from Pigeon's origin (never HTML, script or SVG). */
-export function isInlineSafe(contentType: string): boolean {
-  return /^(image\/(png|jpeg|gif|webp|avif)|video\/(mp4|webm)|audio\/(mpeg|ogg|wav|webm|mp4))$/.test(
-    contentType,
-  );
+export async function processUpload(staged: { path: string; size: number }): Promise<ProcessedUpload> {
+  const { contentType, kind } = await inspectFile(staged.path);
+  if (kind !== 'image') return { contentType, kind, original: staged, preview: null };
+  try {
+    const image = await prepareImage(staged.path);
+    return {
+      contentType: image.original.contentType,
+      kind,
+      original: { data: image.original.data, size: image.original.data.length },
+      preview: {
+        data: image.preview.data,
+        size: image.preview.data.length,
+        contentType: image.preview.contentType,
+      },
+      width: image.width,
+      height: image.height,
+      blurhash: image.blurhash,
+    };
+  } catch (err) {
+    if (err instanceof ImageRejectedError) {
+      throw new TRPCError({
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: 'This image cannot be read, or is too large to show. Send it as a file in an archive.',
+        cause: err,
+      });
+    }
+    throw err;
+  }
 }

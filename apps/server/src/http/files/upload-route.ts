@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, type ReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   forgetUpload,
@@ -17,7 +17,7 @@ import type { ProcedureErrorHandler } from '../../procedure-errors';
 import { httpRequestContext, type HttpContextConfig } from '../request-context';
 import { sendJson } from '../respond';
 import { sendRestError } from '../rest/rest-errors';
-import { processUpload } from './upload-processing';
+import { processUpload, type UploadBytes } from './upload-processing';
 import { requireViewer } from './viewer-of-request';
 
 export interface UploadRouteOptions {
@@ -99,48 +99,48 @@ async function storeUpload(
   try {
     if (staged.size === 0) throw new TRPCError({ code: 'BAD_REQUEST', message: 'The file is empty.' });
     const processed = await processUpload(staged);
+    const id = randomUUID();
+    const keys = uploadKeys(uploaderId, id);
+    // The row first: a crash before the bytes are stored leaves an orphan for the sweep.
+    const view = await recordUpload(
+      db,
+      {
+        id,
+        uploaderId,
+        name,
+        size: processed.original.size,
+        contentType: processed.contentType,
+        kind: processed.kind,
+        width: processed.width,
+        height: processed.height,
+        blurhash: processed.blurhash,
+        originalKey: keys.original,
+        previewKey: processed.preview ? keys.preview : null,
+      },
+      limits.quotaBytes,
+    );
     try {
-      const id = randomUUID();
-      const keys = uploadKeys(uploaderId, id);
-      // The row first: a crash before the bytes are stored leaves an orphan for the sweep.
-      const view = await recordUpload(
-        db,
-        {
-          id,
-          uploaderId,
-          name,
-          size: processed.original.size,
-          contentType: processed.contentType,
-          kind: processed.kind,
-          width: processed.width,
-          height: processed.height,
-          blurhash: processed.blurhash,
-          originalKey: keys.original,
-          previewKey: processed.preview ? keys.preview : null,
-        },
-        limits.quotaBytes,
-      );
-      try {
-        await files.put(keys.original, createReadStream(processed.original.path), {
-          contentType: processed.contentType,
-          size: processed.original.size,
+      await files.put(keys.original, bodyOf(processed.original), {
+        contentType: processed.contentType,
+        size: processed.original.size,
+      });
+      if (processed.preview) {
+        await files.put(keys.preview, bodyOf(processed.preview), {
+          contentType: processed.preview.contentType,
+          size: processed.preview.size,
         });
-        if (processed.preview) {
-          await files.put(keys.preview, createReadStream(processed.preview.path), {
-            contentType: processed.preview.contentType,
-            size: processed.preview.size,
-          });
-        }
-      } catch (err) {
-        // Not stored after all: the row goes, and whatever bytes made it are queued for the sweep.
-        await forgetUpload(db, id);
-        throw err;
       }
-      return view;
-    } finally {
-      await processed.cleanup();
+    } catch (err) {
+      // Not stored after all: the row goes, and whatever bytes made it are queued for the sweep.
+      await forgetUpload(db, id);
+      throw err;
     }
+    return view;
   } finally {
     await staged.discard();
   }
+}
+
+function bodyOf(bytes: UploadBytes): Buffer | ReadStream {
+  return 'data' in bytes ? bytes.data : createReadStream(bytes.path);
 }
