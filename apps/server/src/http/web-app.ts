@@ -4,11 +4,12 @@ import { pathOf } from './request';
 
 /**
  * Headers for the web app's pages: no inline scripts, no framing, no sniffing. Vite emits
- * external scripts and styles only, so `'self'` is enough.
+ * external scripts and styles only, so `'self'` is enough. Images may be `blob:` URLs: the app
+ * fetches attachments with the Bearer token and shows them from object URLs it made itself.
  */
 const SECURITY_HEADERS = {
   'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
