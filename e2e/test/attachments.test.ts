@@ -187,7 +187,7 @@ it('on a phone: attaches with touch, the Camera button is there, the viewer swip
   await close();
 });
 
-it('cancels and retries an upload, and says why a file cannot go before uploading it', async () => {
+it('cancels and retries an upload; attaches by drop and paste; says why a file cannot go before uploading it', async () => {
   const { one, two, conversationId, close } = await friendsWithConversation(e2e.server.url, 'attc');
   const { page: a } = await openConversation(one, conversationId);
   const { page: b } = await openConversation(two, conversationId);
@@ -223,6 +223,33 @@ it('cancels and retries an upload, and says why a file cannot go before uploadin
   await a.getByRole('button', { name: 'Send' }).click();
   await b.getByTestId('image-preview').waitFor({ timeout: 15_000 });
 
+  // Dropped on the conversation, or pasted into the box (a screenshot): attached the same way.
+  await a.getByRole('log', { name: 'Messages' }).evaluate((log) => {
+    const data = new DataTransfer();
+    data.items.add(new File(['dropped text'], 'dropped.txt', { type: 'text/plain' }));
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      log.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: data }));
+    }
+  });
+  await a.getByLabel(`Message ${two.username}`).evaluate(
+    (box, base64) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const data = new DataTransfer();
+      data.items.add(new File([bytes], 'pasted.png', { type: 'image/png' }));
+      box.dispatchEvent(
+        new ClipboardEvent('paste', { bubbles: true, cancelable: true, clipboardData: data }),
+      );
+    },
+    makePng(60, 40, { hue: 150 }).toString('base64'),
+  );
+  await expect
+    .poll(() => a.getByTestId('attachment-chip').evaluateAll((chips) => chips.map((c) => c.textContent)))
+    .toEqual([expect.stringContaining('dropped.txt'), expect.stringContaining('pasted.png')]);
+  await expect.poll(() => chipStates(a), { timeout: 15_000 }).toEqual(['done', 'done']);
+  await a.getByRole('button', { name: 'Send' }).click();
+  await b.getByTestId('file-card').filter({ hasText: 'dropped.txt' }).waitFor({ timeout: 15_000 });
+  await expect.poll(() => b.getByTestId('image-preview').count()).toBe(2);
+
   // Too large: refused here, in words, with nothing uploaded.
   let uploads = 0;
   a.on('request', (r) => {
@@ -239,10 +266,13 @@ it('cancels and retries an upload, and says why a file cannot go before uploadin
   await close();
 });
 
-it('offline: a picture attached and sent while offline goes once the network is back', async () => {
+it('offline: a picture attached and sent while offline survives a reload and goes once the network is back', async () => {
   const { one, two, conversationId, close } = await friendsWithConversation(e2e.server.url, 'atto');
   const { context, page: a } = await openConversation(one, conversationId);
   const { page: b } = await openConversation(two, conversationId);
+  // The service worker opens the app again after a reload with no network.
+  await a.evaluate(() => navigator.serviceWorker.ready);
+  await expect.poll(() => a.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
 
   await context.setOffline(true);
   await a.getByTestId('queued-note').waitFor();
@@ -255,7 +285,15 @@ it('offline: a picture attached and sent while offline goes once the network is 
   const queuedMessage = a.getByTestId('message').filter({ hasText: 'no signal here' });
   await queuedMessage.getByTestId('pending-attachments').getByText('from the train.png').waitFor();
   expect(await queuedMessage.getAttribute('data-state')).toBe('queued');
-  await b.waitForTimeout(1_000);
+  // A reload with no network: the queued message and its file's bytes are still on the device.
+  await a.waitForTimeout(500);
+  await a.reload();
+  await a
+    .getByTestId('message')
+    .filter({ hasText: 'no signal here' })
+    .getByTestId('pending-attachments')
+    .getByText('from the train.png')
+    .waitFor({ timeout: 15_000 });
   expect(await b.getByTestId('image-preview').count()).toBe(0);
 
   await context.setOffline(false);
