@@ -51,7 +51,7 @@ export default {
       'api-uses-db-and-schema',
       'packages/api',
       ['packages/db', 'packages/schema', 'packages/media', 'packages/test-utils'],
-      'api (router, services, bus interface) builds on db, schema and media (the file store) only.',
+      'api (router, services, bus interface) builds on db, schema and media only.',
     ),
     mayOnlyUse(
       'test-utils-stand-alone',
@@ -101,8 +101,8 @@ export default {
     mayOnlyUse(
       'infra-uses-client-db-server',
       'infra',
-      ['packages/client', 'packages/db', 'apps/server', 'packages/test-utils'],
-      'Cluster scripts and benchmarks run servers and talk to them through the client.',
+      ['packages/client', 'packages/db', 'packages/media', 'apps/server', 'packages/test-utils'],
+      'Cluster scripts and benchmarks run servers (and their S3 server) and talk to them through the client.',
     ),
     mayOnlyUse(
       'cli-uses-the-client',

@@ -1,7 +1,7 @@
 // Builds the server ahead of time: one ESM bundle per entry (dist/main.js, dist/migrate.js, dist/backup.js) run
 // by plain `node`, holding the workspace packages' code and every pure-JavaScript dependency.
 // Left outside, and installed as the package's only production dependencies: what cannot be
-// bundled (argon2's native addon, PGlite's WebAssembly and data files).
+// bundled (argon2's native addon, sharp's native libvips, PGlite's WebAssembly and data files).
 // `pnpm --filter @pigeon/server build`; `node dist/main.js` runs it.
 import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';

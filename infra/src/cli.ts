@@ -1,7 +1,9 @@
-// `pnpm cluster`: three instances behind NGINX on this machine's PostgreSQL and Redis.
+// `pnpm cluster`: three instances behind NGINX on this machine's PostgreSQL and Redis, storing
+// files in one local S3-compatible server (s3rver, data in infra/.pigeon-data/cluster-s3).
 // `pnpm cluster --tls`: and Caddy in front, serving https://localhost:PORT with a certificate
 // from its own local CA (the browser warns until that CA is trusted).
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { startCluster } from './cluster';
 
@@ -24,10 +26,13 @@ const cluster = await startCluster({
   port: Number(process.env.PORT ?? 8080),
   logLevel: process.env.LOG_LEVEL ?? 'info',
   tls: process.argv.includes('--tls'),
+  // Kept between runs like the `pigeon` database, so attachments outlive a restart.
+  s3Directory: fileURLToPath(new URL('../.pigeon-data/cluster-s3', import.meta.url)),
 });
 console.log(`Pigeon cluster: ${cluster.url}`);
 for (const i of cluster.instances) console.log(`  api${i.index}: ${i.url} (pid ${i.child?.pid ?? '?'})`);
 if (cluster.url !== cluster.nginxUrl) console.log(`  nginx: ${cluster.nginxUrl}`);
+if (cluster.s3) console.log(`  files: s3rver ${cluster.s3.endpoint}, bucket ${cluster.s3.bucket}`);
 console.log(`  logs: ${cluster.dir}`);
 console.log('Ctrl-C stops it.');
 

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startLocalS3, type LocalS3 } from '@pigeon/media/testing';
 import { startCaddy } from './caddy';
 import { startNginx } from './nginx';
 import { freePort, httpOk, waitFor } from './ports';
@@ -27,6 +28,11 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   /** Extra Node flags for every instance (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
   nodeArgs?: string[];
+  /**
+   * Where the S3-compatible server (s3rver) that every instance stores files in keeps its data;
+   * `<dir>/s3` when absent. Not started when `env` sets STORAGE_DRIVER itself.
+   */
+  s3Directory?: string;
 }
 
 /** One Pigeon server process; it can be killed and started again on the same port. */
@@ -81,6 +87,8 @@ export interface Cluster {
   /** With `tls`: the PEM of the local CA that signed Caddy's certificate. */
   rootCertificate?: string;
   instances: Instance[];
+  /** The instances' shared bucket (absent when `env` chose the storage). */
+  s3?: LocalS3['options'] | undefined;
   dir: string;
   stop(): Promise<void>;
 }
@@ -91,6 +99,12 @@ export interface Cluster {
  */
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'pigeon-cluster-'));
+  // One bucket for all instances, as in production: a file uploaded through one instance is
+  // served by any other.
+  const s3: LocalS3 | null =
+    options.env?.STORAGE_DRIVER === undefined
+      ? await startLocalS3({ bucket: 'pigeon', directory: options.s3Directory ?? join(dir, 's3') })
+      : null;
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     NODE_ENV: 'production',
@@ -103,6 +117,15 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     SHUTDOWN_GRACE_MS: '3000',
     // NGINX in front sets X-Real-IP; per-address limits need the client's, not NGINX's.
     TRUST_PROXY: 'true',
+    ...(s3 && {
+      STORAGE_DRIVER: 's3',
+      S3_ENDPOINT: s3.options.endpoint,
+      S3_REGION: s3.options.region,
+      S3_BUCKET: s3.options.bucket,
+      S3_ACCESS_KEY_ID: s3.options.accessKeyId,
+      S3_SECRET_ACCESS_KEY: s3.options.secretAccessKey,
+      S3_FORCE_PATH_STYLE: 'true',
+    }),
     ...options.env,
   };
   const count = options.instances ?? 3;
@@ -128,11 +151,13 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     nginxUrl: nginx.url,
     rootCertificate: caddy?.rootCertificate,
     instances,
+    s3: s3?.options,
     dir,
     async stop() {
       await caddy?.stop();
       await nginx.stop();
       await Promise.all(instances.map((i) => i.stop('SIGTERM')));
+      await s3?.stop();
     },
   };
 }

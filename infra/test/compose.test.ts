@@ -32,9 +32,9 @@ const compose = parse(read('docker-compose.yml'), { merge: true }) as {
 const services = Object.entries(compose.services);
 
 describe('docker-compose.yml', () => {
-  it('gives every service a restart policy: long-running ones come back, the migration runs once', () => {
+  it('gives every service a restart policy: long-running ones come back, set-up steps run once', () => {
     for (const [name, service] of services) {
-      expect(service.restart, name).toBe(name === 'migrate' ? 'no' : 'unless-stopped');
+      expect(service.restart, name).toBe(['migrate', 'bucket'].includes(name) ? 'no' : 'unless-stopped');
     }
   });
 
@@ -42,19 +42,36 @@ describe('docker-compose.yml', () => {
     const text = read('docker-compose.yml');
     const required = [...text.matchAll(/\$\{(\w+):\?/g)].map((m) => m[1]);
     expect(new Set(required)).toEqual(
-      new Set(['POSTGRES_PASSWORD', 'JWT_SECRET', 'PIGEON_DOMAIN', 'PIGEON_TLS']),
+      new Set(['POSTGRES_PASSWORD', 'JWT_SECRET', 'PIGEON_DOMAIN', 'PIGEON_TLS', 'MINIO_ROOT_PASSWORD']),
     );
     const example = read('.env.example');
     for (const name of required) expect(example, name).toMatch(new RegExp(`^${name ?? ''}=`, 'm'));
     // No secret values in the example either.
     expect(example).toMatch(/^JWT_SECRET=$/m);
     expect(example).toMatch(/^POSTGRES_PASSWORD=$/m);
+    expect(example).toMatch(/^MINIO_ROOT_PASSWORD=$/m);
     expect(compose.services.postgres?.environment?.POSTGRES_PASSWORD).toBe(
       '${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}',
     );
     for (const name of ['api1', 'migrate'])
       expect(compose.services[name]?.environment?.DATABASE_URL, name).toContain('${POSTGRES_PASSWORD:?');
     expect(read('.gitignore')).toMatch(/^\.env$/m);
+  });
+
+  it('stores files in a pinned MinIO that every instance uses, and keeps them in a volume', () => {
+    const minio = compose.services.minio;
+    expect(minio?.image).toMatch(/^minio\/minio:RELEASE\.\d{4}-/);
+    expect(compose.services.bucket?.image).toMatch(/^minio\/mc:RELEASE\.\d{4}-/);
+    expect(minio?.volumes).toEqual(['minio-data:/data']);
+    expect(Object.keys(compose.volumes)).toContain('minio-data');
+    for (const name of ['api1', 'api2', 'api3']) {
+      expect(compose.services[name]?.environment, name).toMatchObject({
+        STORAGE_DRIVER: 's3',
+        S3_ENDPOINT: 'http://minio:9000',
+        S3_BUCKET: 'pigeon',
+        S3_SECRET_ACCESS_KEY: '${MINIO_ROOT_PASSWORD:?set MINIO_ROOT_PASSWORD in .env}',
+      });
+    }
   });
 
   it('says it needs Compose v2, which its top-level name requires', () => {

@@ -41,7 +41,12 @@ it.runIf(adminUrl && hasRedis)(
 
       redis = await startPrivateRedis(redisPort);
       await waitFor('readiness', async () => (await probe('/readyz')).status === 200, 30_000);
-      expect((await probe('/readyz')).body).toEqual({ status: 'ready', database: 'ok', bus: 'ok' });
+      expect((await probe('/readyz')).body).toEqual({
+        status: 'ready',
+        database: 'ok',
+        bus: 'ok',
+        files: 'ok',
+      });
     } finally {
       await stopProcess(server);
       if (redis) await stopProcess(redis);

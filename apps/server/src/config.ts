@@ -164,6 +164,28 @@ const envSchema = z
       .min(60)
       .max(30 * 86_400)
       .default(86_400),
+    /** Where attachments and avatars live: a directory (`filesystem`) or a bucket (`s3`). */
+    STORAGE_DRIVER: z.enum(['filesystem', 's3']).default('filesystem'),
+    /** The filesystem driver's directory; defaults to `files` in PIGEON_DATA_DIR. */
+    STORAGE_DIR: z.string().min(1).optional(),
+    /** An S3-compatible server (MinIO, R2…); unset for AWS S3 itself. */
+    S3_ENDPOINT: z
+      .url({ error: 'S3_ENDPOINT must be a URL like http://minio:9000.' })
+      .refine((u) => /^https?:\/\//.test(u), 'S3_ENDPOINT must start with http:// or https://.')
+      .optional(),
+    S3_REGION: z.string().min(1).max(64).default('us-east-1'),
+    S3_BUCKET: z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        'S3_BUCKET must be a bucket name (3-63 of a-z, 0-9, ".", "-").',
+      )
+      .optional(),
+    /** Both or neither: without them the AWS SDK's own chain (env, profile, instance role) applies. */
+    S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    /** `true`: the bucket in the URL path (most self-hosted servers); defaults to true with S3_ENDPOINT. */
+    S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).optional(),
   })
   .superRefine((env, ctx) => {
     const smtpParts = ['SMTP_HOST', 'SMTP_PORT', 'SMTP_USER', 'SMTP_PASS', 'SMTP_SECURE'] as const;
@@ -202,6 +224,49 @@ const envSchema = z
         code: 'custom',
         path: ['MAIL_FROM'],
         message: 'MAIL_FROM needs SMTP_URL or SMTP_HOST to send through.',
+      });
+    }
+  })
+  .superRefine((env, ctx) => {
+    const s3Settings = [
+      'S3_ENDPOINT',
+      'S3_BUCKET',
+      'S3_ACCESS_KEY_ID',
+      'S3_SECRET_ACCESS_KEY',
+      'S3_FORCE_PATH_STYLE',
+    ] as const;
+    if (env.STORAGE_DRIVER === 'filesystem') {
+      // A bucket configured but not used would silently keep every file on one instance's disk.
+      const given = s3Settings.filter((name) => env[name] !== undefined);
+      if (given.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['STORAGE_DRIVER'],
+          message: `${given.join('/')} set, but STORAGE_DRIVER is filesystem: set STORAGE_DRIVER=s3 to use the bucket.`,
+        });
+      }
+      return;
+    }
+    if (env.S3_BUCKET === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['S3_BUCKET'],
+        message: 'S3_BUCKET is required with STORAGE_DRIVER=s3.',
+      });
+    }
+    if ((env.S3_ACCESS_KEY_ID === undefined) !== (env.S3_SECRET_ACCESS_KEY === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['S3_SECRET_ACCESS_KEY'],
+        message:
+          'Give S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY together (or neither, for the AWS default credentials).',
+      });
+    }
+    if (env.STORAGE_DIR !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['STORAGE_DIR'],
+        message: 'STORAGE_DIR is for STORAGE_DRIVER=filesystem.',
       });
     }
   })
@@ -282,7 +347,25 @@ export interface ServerConfig {
   uploads?: UploadLimits;
   /** How often the file sweep runs (orphans, failed removals). Defaults to 10 minutes. */
   fileSweepMs?: number;
+  /**
+   * Attachments and avatars (STORAGE_*, S3_*). Absent: `files` in the data directory, or a
+   * temporary directory removed at shutdown when the database is in memory (tests).
+   */
+  storage?: StorageConfig;
 }
+
+/** Where uploaded files are kept. */
+export type StorageConfig =
+  | { driver: 'filesystem'; dir: string }
+  | {
+      driver: 's3';
+      endpoint?: string | undefined;
+      region: string;
+      bucket: string;
+      accessKeyId?: string | undefined;
+      secretAccessKey?: string | undefined;
+      forcePathStyle: boolean;
+    };
 
 /** The SMTP server for account emails: one URL, or its parts. */
 export type SmtpConfig =
@@ -339,7 +422,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       quotaBytes: e.UPLOAD_QUOTA_BYTES,
       orphanTtlSeconds: e.UPLOAD_ORPHAN_TTL_SECONDS,
     },
+    ...optional('storage', storageConfig(e)),
     webDist: e.WEB_DIST ?? (existsSync(join(defaultWebDist, 'index.html')) ? defaultWebDist : undefined),
+  };
+}
+
+/** `{ [key]: value }`, or nothing when value is undefined (optional properties stay absent). */
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}
+
+function storageConfig(e: Env): StorageConfig | undefined {
+  if (e.STORAGE_DRIVER === 'filesystem') {
+    if (e.STORAGE_DIR) return { driver: 'filesystem', dir: e.STORAGE_DIR };
+    // An in-memory database gets a throw-away directory (see ServerConfig.storage).
+    if (e.PIGEON_DATA_DIR.startsWith('memory://')) return undefined;
+    return { driver: 'filesystem', dir: join(e.PIGEON_DATA_DIR, 'files') };
+  }
+  return {
+    driver: 's3',
+    endpoint: e.S3_ENDPOINT,
+    region: e.S3_REGION,
+    // Checked above: STORAGE_DRIVER=s3 requires S3_BUCKET.
+    bucket: e.S3_BUCKET ?? '',
+    accessKeyId: e.S3_ACCESS_KEY_ID,
+    secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+    forcePathStyle:
+      e.S3_FORCE_PATH_STYLE === undefined ? e.S3_ENDPOINT !== undefined : e.S3_FORCE_PATH_STYLE === 'true',
   };
 }
 

@@ -1,5 +1,6 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FileStore } from '@pigeon/media';
 import type { ServerConfig } from './config';
 import { readinessProbe } from './http/readiness-probe';
 import { apiHandler } from './http/rest/api-handler';
@@ -13,13 +14,12 @@ import type { Readiness } from './readiness';
 import { shutDownGracefully } from './shutdown';
 import { wireDependencies } from './wiring';
 import { attachWebSocketServer } from './ws/websocket-server';
-import type { FileStore } from '@pigeon/media';
 
 export interface RunningServer {
   url: string;
   port: number;
   readiness(): Readiness;
-  /** Where this instance keeps attachment bytes (for tests and tools; requests go through the API). */
+  /** Where this server keeps uploaded files (tests look inside it). */
   files: FileStore;
   /** Graceful: stop accepting, ask WebSocket clients to reconnect elsewhere, drain, close pools. */
   close(): Promise<void>;
@@ -64,7 +64,7 @@ async function finishStart(
 
   const websockets = attachWebSocketServer(http, { deps, config, readiness, allowedOrigins, onError });
   state.route = routes({
-    readinessProbe: readinessProbe(readiness, { database, bus: deps.bus }),
+    readinessProbe: readinessProbe(readiness, { database, bus: deps.bus, files: deps.files }),
     metrics: metrics.registry,
     trpc: trpcHttpHandler(deps, config, onError, log),
     api: apiHandler({

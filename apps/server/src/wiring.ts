@@ -18,7 +18,8 @@ import {
 import { createDb, prepareDataDir, type DbHandle } from '@pigeon/db';
 import { Redis } from 'ioredis';
 import type { ServerConfig } from './config';
-import { openFileStorage } from './file-storage';
+import { configuredFileStore } from './file-store';
+import { openUploadStaging } from './upload-staging';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { RedisEventBus } from './redis-bus';
@@ -50,6 +51,10 @@ export async function wireDependencies(
 ): Promise<Dependencies> {
   const database = await migratedDatabase(config, log);
   const bus = await reachableBus(config, database, log);
+  const fileStore = await configuredFileStore(config, log);
+  const { files } = fileStore;
+  // A bucket that is still coming up (compose starts MinIO beside the instances) is waited for.
+  await waitUntilReachable(() => files.check(), 'file store', log);
   const sharedRedis = connectSharedRedis(config, log);
   const presenceConfig = config.presence ?? DEFAULT_PRESENCE;
   const presence =
@@ -57,12 +62,12 @@ export async function wireDependencies(
       ? new RedisPresenceStore(sharedRedis, config.redis.prefix, presenceConfig.ttlMs)
       : new InProcessPresenceStore(presenceConfig.ttlMs);
   const tokens = tokenService(config);
-  const storage = await openFileStorage(config);
+  const staging = await openUploadStaging(config);
   const uploads = config.uploads ?? DEFAULT_UPLOAD_LIMITS;
   const mailer = config.email ? createSmtpMailer(config.email.smtp, config.email.from) : undefined;
   const metrics = createMetrics({
     connections: openConnections,
-    ping: { database: () => database.ping(), bus: () => bus.ping() },
+    ping: { database: () => database.ping(), bus: () => bus.ping(), files: () => files.check() },
   });
   const deps: ApiDeps = {
     db: database.db,
@@ -82,7 +87,7 @@ export async function wireDependencies(
     presence,
     registrationModeDefault: config.registrationMode ?? 'open',
     email: mailer && config.email ? { mailer, publicUrl: config.email.publicUrl } : undefined,
-    files: storage.files,
+    files,
     uploads,
   };
   const stopPresenceSweeper = startPresenceSweeper(deps, presenceConfig.sweepMs);
@@ -95,7 +100,7 @@ export async function wireDependencies(
     deps,
     database,
     metrics,
-    stagingDir: storage.stagingDir,
+    stagingDir: staging.dir,
     async close() {
       stopPresenceSweeper();
       stopFileSweeper();
@@ -104,7 +109,8 @@ export async function wireDependencies(
       await bus.close();
       await sharedRedis?.quit().catch(() => undefined);
       await database.close();
-      await storage.close();
+      await fileStore.close();
+      await staging.close();
     },
   };
 }

@@ -4,10 +4,21 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_UPLOAD_LIMITS } from '@pigeon/api';
-import type { AttachmentView, PigeonClient } from '@pigeon/client';
+import { uploadAttachment, UploadError, type AttachmentView, type PigeonClient } from '@pigeon/client';
+import { startLocalS3, type LocalS3 } from '@pigeon/media/testing';
 import { codeOf } from '@pigeon/test-utils';
-import { afterAll, describe, expect, it } from 'vitest';
-import { backends, befriend, collectEvents, newClientId, startTestServer, useTestServer } from './harness';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerConfig } from '../src/config';
+import {
+  backends,
+  befriend,
+  collectEvents,
+  newClientId,
+  startTestServer,
+  useTestServer,
+  type Backend,
+} from './harness';
 
 type RestErrorBody = { error: { code: string; message: string } };
 
@@ -41,8 +52,30 @@ function download(
   });
 }
 
-describe.each(backends)('attachments (%s)', (backend) => {
-  const t = useTestServer(backend, { uploads, fileSweepMs: 200 });
+type Store = 'filesystem' | 's3';
+const stores: Store[] = ['filesystem', 's3'];
+const combinations = backends.flatMap((backend) => stores.map((store): [Backend, Store] => [backend, store]));
+
+/**
+ * A test server whose files go to the given store: the default filesystem one, or a real local
+ * S3-compatible server (s3rver) started for the block.
+ */
+function useServerWith(backend: Backend, store: Store, overrides: Partial<ServerConfig>) {
+  const config: Partial<ServerConfig> = { ...overrides };
+  let s3: LocalS3 | undefined;
+  if (store === 's3') {
+    beforeAll(async () => {
+      s3 = await startLocalS3('pigeon-attachments');
+      config.storage = { driver: 's3', ...s3.options };
+    });
+    afterAll(() => s3?.stop());
+  }
+  // Reads `config` when its own beforeAll runs, after the one above.
+  return useTestServer(backend, config);
+}
+
+describe.each(combinations)('attachments (%s, %s store)', (backend, store) => {
+  const t = useServerWith(backend, store, { uploads, fileSweepMs: 200 });
 
   async function friends() {
     const alice = await t.user('alice');
@@ -205,6 +238,96 @@ describe.each(backends)('attachments (%s)', (backend) => {
     expect((await upload(t.url, bobToken, new Uint8Array(0))).status).toBe(400);
   });
 
+  it('strips EXIF and GPS from an image, and serves it inline with a preview, size and blurhash', async () => {
+    const { alice, conversationId, aliceToken, bobToken } = await friends();
+    const photo = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#c33' } })
+      .jpeg()
+      .withExif({
+        IFD0: { Make: 'PigeonCam' },
+        IFD3: {
+          GPSLatitudeRef: 'N',
+          GPSLatitude: '48/1 51/1 24/1',
+          GPSLongitudeRef: 'E',
+          GPSLongitude: '2/1 21/1 3/1',
+        },
+      })
+      .toBuffer();
+    expect((await sharp(photo).metadata()).exif).toBeDefined();
+    const uploaded = await upload(t.url, aliceToken, photo, 'beach.jpg');
+    expect(uploaded.status).toBe(201);
+    expect(uploaded.body).toMatchObject({
+      kind: 'image',
+      contentType: 'image/jpeg',
+      width: 300,
+      height: 200,
+    });
+    expect(uploaded.body.blurhash).toMatch(/^[0-9A-Za-z#$%*+,\-.:;=?@[\]^_{|}~]{6,}$/);
+    await alice.client.messages.send.mutate({
+      conversationId,
+      body: '',
+      clientId: newClientId(),
+      attachmentIds: [uploaded.body.id],
+    });
+    const original = await download(t.url, bobToken, uploaded.body.id);
+    expect(original.headers.get('content-type')).toBe('image/jpeg');
+    expect(original.headers.get('content-disposition')).toMatch(/^inline;/);
+    const served = Buffer.from(await original.arrayBuffer());
+    const meta = await sharp(served).metadata();
+    expect(meta.exif).toBeUndefined();
+    expect(served.includes(Buffer.from('PigeonCam'))).toBe(false);
+    expect([meta.width, meta.height]).toEqual([300, 200]);
+    const preview = await download(t.url, bobToken, uploaded.body.id, 'preview');
+    expect(preview.status).toBe(200);
+    expect(preview.headers.get('content-type')).toBe('image/webp');
+    expect((await sharp(Buffer.from(await preview.arrayBuffer())).metadata()).format).toBe('webp');
+    // Bytes that claim to be an image but are not one are refused, not stored.
+    const broken = Buffer.concat([photo.subarray(0, 200), Buffer.alloc(2000)]);
+    const refused = await upload(t.url, aliceToken, broken, 'broken.jpg');
+    expect(refused.status).toBe(415);
+  });
+
+  it('lets a client send a file in a few lines with uploadAttachment, and reports refusals typed', async () => {
+    const { alice, bob, conversationId } = await friends();
+    const attachment = await uploadAttachment(
+      { url: t.url, client: alice.client },
+      new TextEncoder().encode('hi'),
+      'hi.txt',
+    );
+    expect(attachment).toMatchObject({
+      name: 'hi.txt',
+      size: 2,
+      contentType: 'text/plain; charset=utf-8',
+      kind: 'file',
+    });
+    const blob = await uploadAttachment(
+      { url: `${t.url}/`, token: await tokenOf(bob.client) },
+      new Blob(['yo']),
+      'yo.txt',
+    );
+    expect(blob.size).toBe(2);
+    // Over REST, the same send takes the same ids.
+    const rest = await fetch(`${t.url}/api/v1/conversations/${conversationId}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await tokenOf(bob.client)}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ body: '', clientId: newClientId(), attachmentIds: [blob.id] }),
+    });
+    expect(rest.status).toBe(201);
+    expect(((await rest.json()) as { attachments: AttachmentView[] }).attachments).toEqual([blob]);
+    await alice.client.messages.send.mutate({
+      conversationId,
+      body: 'file',
+      clientId: newClientId(),
+      attachmentIds: [attachment.id],
+    });
+    const refused = await uploadAttachment(
+      { url: t.url, client: alice.client },
+      new Uint8Array(uploads.maxBytes + 1),
+      'big.bin',
+    ).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(UploadError);
+    expect(refused).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
+  });
+
   it('serves HTML and SVG as octet-stream attachments, never inline', async () => {
     const { alice, aliceToken } = await friends();
     const html = await upload(
@@ -238,6 +361,14 @@ describe.each(backends)('attachments (%s)', (backend) => {
       clientId: newClientId(),
       attachmentIds: [sent.body.id],
     });
+    // The export lists both, with where to download each.
+    const exported = await alice.client.auth.exportData.query();
+    expect(exported.uploads.map((u) => [u.id, u.downloadPath])).toEqual(
+      [sent.body.id, unsent.body.id].map((id) => [id, `/api/v1/attachments/${id}/original`]),
+    );
+    expect(exported.messages.find((m) => m.body === 'bye')?.attachments.map((x) => x.id)).toEqual([
+      sent.body.id,
+    ]);
     await alice.client.auth.deleteAccount.mutate({ password: alice.password });
     expect((await download(t.url, bobToken, sent.body.id)).status).toBe(404);
     for (const id of [sent.body.id, unsent.body.id]) {
@@ -246,8 +377,11 @@ describe.each(backends)('attachments (%s)', (backend) => {
   });
 });
 
-describe('the orphan sweep', () => {
-  const t = useTestServer('embedded', { uploads: { ...uploads, orphanTtlSeconds: 1 }, fileSweepMs: 200 });
+describe.each(stores)('the orphan sweep (%s store)', (store) => {
+  const t = useServerWith('embedded', store, {
+    uploads: { ...uploads, orphanTtlSeconds: 1 },
+    fileSweepMs: 200,
+  });
 
   it('removes uploads never sent, rows and bytes, and leaves sent ones alone', async () => {
     const alice = await t.user('alice');

@@ -15,7 +15,7 @@ describe.each(backends)('server lifecycle (%s)', (backend) => {
     const t = await startTestServer(backend);
     const ready = await fetch(`${t.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', database: 'ok', bus: 'ok' });
+    expect(await ready.json()).toEqual({ status: 'ready', database: 'ok', bus: 'ok', files: 'ok' });
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
     expect((await fetch(`${t.url}/nope`)).status).toBe(404);
     // Request ids: NGINX's is kept, a missing or odd one is replaced.

@@ -35,7 +35,12 @@ describe('OpenAPI document and reference page', () => {
       Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
     );
     const routes = REST_ROUTES.map((r) => `${r.method} /api/v1${r.path}`);
-    expect(documented.sort()).toEqual([...routes, 'GET /api/v1/events'].sort());
+    const fileRoutes = [
+      'POST /api/v1/uploads',
+      'GET /api/v1/attachments/{id}/original',
+      'GET /api/v1/attachments/{id}/preview',
+    ];
+    expect(documented.sort()).toEqual([...routes, 'GET /api/v1/events', ...fileRoutes].sort());
 
     // Each operation reaches its procedure: without a token or a body, a protected one answers
     // 401 and a public one refuses the missing input (400; 401 for a refresh with no token) —
@@ -46,9 +51,11 @@ describe('OpenAPI document and reference page', () => {
         const res = await fetch(url, { method: method.toUpperCase() });
         const body = (await res.json()) as { error: { code: string } };
         const isPublic = Array.isArray(op.security) && op.security.length === 0;
-        if (isPublic) expect([400, 401], `${method} ${path}`).toContain(res.status);
+        // A file is 404 to anyone who may not read it, a missing token included: nothing to learn.
+        if (path.startsWith('/api/v1/attachments/')) expect(res.status, `${method} ${path}`).toBe(404);
+        else if (isPublic) expect([400, 401], `${method} ${path}`).toContain(res.status);
         else expect(res.status, `${method} ${path}`).toBe(401);
-        expect(['BAD_REQUEST', 'UNAUTHORIZED']).toContain(body.error.code);
+        expect(['BAD_REQUEST', 'UNAUTHORIZED', 'NOT_FOUND']).toContain(body.error.code);
       }
     }
   });

@@ -68,7 +68,7 @@ describe('the built server', () => {
     expect(existsSync(join(deployed, 'src'))).toBe(false);
   });
 
-  it('stays within its share of the image’s size budget (docs/self-hosting.md): 36 MiB', () => {
+  it('stays within its share of the image’s size budget (docs/self-hosting.md): 56 MiB', () => {
     // As the image copies it: the bundle without its maps, and the production dependencies.
     // Like du: symbolic links are not followed, a hard-linked file counts once.
     const seen = new Set<number>();
@@ -86,7 +86,8 @@ describe('the built server', () => {
     };
     walk(deployed);
     expect(bytes).toBeGreaterThan(1024 * 1024);
-    expect(bytes).toBeLessThan(36 * 1024 * 1024);
+    // 36 MiB until sharp (libvips, 19 MB) came for image previews and metadata stripping.
+    expect(bytes).toBeLessThan(56 * 1024 * 1024);
   });
 
   it('runs with plain node on an embedded database, migrations and all', async () => {

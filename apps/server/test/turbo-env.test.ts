@@ -43,6 +43,14 @@ const serverVariables: Record<keyof Env, true> = {
   MESSAGE_MAX_ATTACHMENTS: true,
   UPLOAD_QUOTA_BYTES: true,
   UPLOAD_ORPHAN_TTL_SECONDS: true,
+  STORAGE_DRIVER: true,
+  STORAGE_DIR: true,
+  S3_ENDPOINT: true,
+  S3_REGION: true,
+  S3_BUCKET: true,
+  S3_ACCESS_KEY_ID: true,
+  S3_SECRET_ACCESS_KEY: true,
+  S3_FORCE_PATH_STYLE: true,
 };
 
 interface TurboJson {

@@ -30,7 +30,7 @@ export interface ApiDeps {
   registrationModeDefault: RegistrationMode;
   /** Absent when no SMTP server is configured: then only the admin resets passwords. */
   email?: EmailDelivery | undefined;
-  /** Attachment and avatar bytes: the data directory, or an S3-compatible bucket. */
+  /** Attachment and avatar bytes: a directory or an S3-compatible bucket (STORAGE_DRIVER). */
   files: FileStore;
   /** Sizes, counts and ages of uploads (UPLOAD_*, MESSAGE_MAX_ATTACHMENTS). */
   uploads: UploadLimits;

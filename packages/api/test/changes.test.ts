@@ -96,6 +96,7 @@ function callsAs(w: World, viewerId: string) {
     },
     presence: new InProcessPresenceStore(30_000),
     registrationModeDefault: 'open',
+    // Never written to here: the directory is only created by a first put.
     files: createFilesystemStore({ root: join(tmpdir(), `pigeon-changes-${randomUUID()}`) }),
     uploads: DEFAULT_UPLOAD_LIMITS,
     viewer: { userId: viewerId, sessionId: randomUUID(), expiresAt: Date.now() + 60_000 },

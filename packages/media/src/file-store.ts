@@ -10,7 +10,11 @@ export interface StoredFile {
 /** Where attachment and avatar bytes live: a directory on disk, or an S3-compatible bucket. */
 export interface FileStore {
   readonly driver: 'filesystem' | 's3';
-  /** Stores bytes under key (keys are '/'-separated, [a-z0-9/_.-]); overwrites. */
+  /**
+   * Stores bytes under key (keys are '/'-separated, [a-z0-9/_.-]); overwrites. A stream body is
+   * read to its end, and destroyed if the put fails; one whose length is not `meta.size` fails
+   * with FileSizeMismatchError.
+   */
   put(key: string, body: Buffer | Readable, meta: { contentType: string; size: number }): Promise<void>;
   /** null when missing. */
   get(key: string): Promise<StoredFile | null>;

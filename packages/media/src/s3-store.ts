@@ -98,6 +98,10 @@ export function createS3Store(options: S3StoreOptions): FileStore {
           { abortSignal: abort.signal },
         );
       } catch (error) {
+        // As with the filesystem driver's pipeline: a failed put leaves no stream open.
+        body.unpipe(guarded);
+        guarded.destroy();
+        body.destroy();
         throw streamError ?? error;
       } finally {
         body.off('error', onStreamError);

@@ -16,11 +16,16 @@ export interface LocalS3 {
 }
 
 /**
- * Starts s3rver on a free port with its data in a fresh temporary directory, removed on stop.
- * s3rver accepts its fixed credentials (S3RVER/S3RVER) and checks signatures like S3.
+ * Starts s3rver (credentials S3RVER/S3RVER) with `bucket` made if missing. Its data goes to
+ * `directory`, kept after stop, or else to a fresh temporary directory removed on stop. The port
+ * is a free one unless given.
  */
-export async function startLocalS3(bucket = 'pigeon-test'): Promise<LocalS3> {
-  const directory = await mkdtemp(path.join(tmpdir(), 'pigeon-s3rver-'));
+export async function startLocalS3(
+  options: { bucket?: string; directory?: string; port?: number } = {},
+): Promise<LocalS3> {
+  const bucket = options.bucket ?? 'pigeon-test';
+  const keep = options.directory !== undefined;
+  const directory = options.directory ?? (await mkdtemp(path.join(tmpdir(), 'pigeon-s3rver-')));
   const bin = createRequire(import.meta.url).resolve('s3rver/bin/s3rver.js');
   const child = spawn(
     process.execPath,
@@ -31,7 +36,7 @@ export async function startLocalS3(bucket = 'pigeon-test'): Promise<LocalS3> {
       '--address',
       '127.0.0.1',
       '--port',
-      '0',
+      String(options.port ?? 0),
       '--silent',
       '--configure-bucket',
       bucket,
@@ -71,7 +76,7 @@ export async function startLocalS3(bucket = 'pigeon-test'): Promise<LocalS3> {
         child.kill('SIGTERM');
         await exited;
       }
-      await rm(directory, { recursive: true, force: true });
+      if (!keep) await rm(directory, { recursive: true, force: true });
     },
   };
 }

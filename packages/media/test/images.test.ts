@@ -8,6 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImageRejectedError, MAX_IMAGE_PIXELS, prepareAvatar, prepareImage } from '../src';
 import { pngClaiming, write } from './fixtures';
 
+const XMP = `<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>PigeonXmpSecret</dc:creator></rdf:Description>
+</rdf:RDF></x:xmpmeta><?xpacket end="w"?>`;
+
 let dir: string;
 const file = (name: string) => path.join(dir, name);
 
@@ -58,8 +63,10 @@ describe('prepareImage', () => {
         },
       })
       .withMetadata({ orientation: 6 })
+      .withXmp(XMP)
       .toBuffer();
     const input = await sharp(jpeg).metadata();
+    expect(input.xmp?.toString()).toContain('PigeonXmpSecret');
     // The fixture really carries what must go.
     expect(input.orientation).toBe(6);
     const inputExif = exifReader(input.exif ?? Buffer.alloc(0));
@@ -74,8 +81,11 @@ describe('prepareImage', () => {
     expect([output.width, output.height]).toEqual([200, 400]);
     expect(output.exif).toBeUndefined();
     expect(output.xmp).toBeUndefined();
+    expect(output.icc).toBeUndefined();
+    expect(output.iptc).toBeUndefined();
     expect(output.orientation).toBeUndefined();
     expect(result.original.data.includes(Buffer.from('PigeonCam'))).toBe(false);
+    expect(result.original.data.includes(Buffer.from('PigeonXmpSecret'))).toBe(false);
     // Rotated clockwise: the red left half is now on top.
     expect(isReddish(await pixel(result.original.data, 100, 20))).toBe(true);
     expect(isBluish(await pixel(result.original.data, 100, 380))).toBe(true);

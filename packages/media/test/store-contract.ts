@@ -77,12 +77,12 @@ export function fileStoreContract(store: () => FileStore): void {
   // Whether the old object survives a failed overwrite is the backend's business (atomic on
   // disk here and on S3/MinIO; s3rver writes in place), so the drivers' own tests check that.
   it('refuses a stream whose length differs from the announced size', async () => {
+    const tooLong = Readable.from([Buffer.from('too long body'), Buffer.from('and more')]);
     await expect(
-      store().put('contract/size-long', Readable.from([Buffer.from('too long body')]), {
-        contentType: 'text/plain',
-        size: 4,
-      }),
+      store().put('contract/size-long', tooLong, { contentType: 'text/plain', size: 4 }),
     ).rejects.toThrow(FileSizeMismatchError);
+    // Nothing is left open behind a failed put.
+    expect(tooLong.destroyed).toBe(true);
     await expect(
       store().put('contract/size-short', Readable.from([Buffer.from('ab')]), {
         contentType: 'text/plain',

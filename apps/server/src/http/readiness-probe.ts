@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { FileStore } from '@pigeon/media';
 import type { Readiness } from '../readiness';
 import { sendJson } from './respond';
 
@@ -9,17 +10,21 @@ interface Pingable {
   ping(): Promise<void>;
 }
 
-/** /readyz: 200 only when the server is ready and both the database and the bus answer. */
+/** /readyz: 200 only when the server is ready and the database, the bus and the file store answer. */
 export function readinessProbe(
   readiness: () => Readiness,
-  dependencies: { database: Pingable; bus: Pingable },
+  dependencies: { database: Pingable; bus: Pingable; files: FileStore },
 ): (res: ServerResponse) => Promise<void> {
-  const { database, bus } = dependencies;
+  const { database, bus, files } = dependencies;
   return async (res) => {
-    const checks = await Promise.allSettled([within(database.ping()), within(bus.ping())]);
-    const [db, redis] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'down'));
-    const ok = readiness() === 'ready' && db === 'ok' && redis === 'ok';
-    sendJson(res, ok ? 200 : 503, { status: readiness(), database: db, bus: redis });
+    const checks = await Promise.allSettled([
+      within(database.ping()),
+      within(bus.ping()),
+      within(files.check()),
+    ]);
+    const [db, redis, store] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'down'));
+    const ok = readiness() === 'ready' && db === 'ok' && redis === 'ok' && store === 'ok';
+    sendJson(res, ok ? 200 : 503, { status: readiness(), database: db, bus: redis, files: store });
   };
 }
 

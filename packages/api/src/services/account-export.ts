@@ -1,4 +1,4 @@
-import { sessions, users, type Database } from '@pigeon/db';
+import { attachments, sessions, users, type Database } from '@pigeon/db';
 import type { AccountExport } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, asc, eq, isNull } from 'drizzle-orm';
@@ -8,7 +8,7 @@ import { listRequests } from './friend-requests';
 import { listFriends } from './friendships';
 import { messageHistory } from './history';
 import { getSettings } from './privacy-settings';
-import { toMe } from './views';
+import { toAttachmentView, toMe } from './views';
 
 /** Messages in one export at most, newest first per conversation; see docs/security.md. */
 export const EXPORT_MESSAGE_CAP = 10_000;
@@ -44,5 +44,22 @@ export async function exportAccount(db: Database, userId: string): Promise<Accou
     messages,
     messagesTruncated: messages.length >= EXPORT_MESSAGE_CAP,
     sessions: sessionRows.map((s) => ({ createdAt: s.createdAt.toISOString(), userAgent: s.userAgent })),
+    uploads: await uploadsOf(db, userId),
   };
+}
+
+/** The user's uploads with where to fetch each one (the export is JSON; the bytes stay on the server). */
+async function uploadsOf(db: Database, userId: string): Promise<AccountExport['uploads']> {
+  const rows = await db
+    .select()
+    .from(attachments)
+    .where(eq(attachments.uploaderId, userId))
+    .orderBy(asc(attachments.createdAt));
+  return rows.map((row) => ({
+    ...toAttachmentView(row),
+    createdAt: row.createdAt.toISOString(),
+    messageId: row.messageId,
+    conversationId: row.conversationId,
+    downloadPath: `/api/v1/attachments/${row.id}/original`,
+  }));
 }

@@ -1,5 +1,6 @@
 import { ephemeralEvent, pigeonEvent } from '@pigeon/schema';
 import { z } from 'zod';
+import { fileOperations } from './openapi-files';
 import { procedureShape } from './procedures';
 import { restError } from './rest-errors';
 import { REST_PREFIX } from './rest-handler';
@@ -24,6 +25,7 @@ export function openApiDocument(): Record<string, unknown> {
     (paths[REST_PREFIX + route.path] ??= {})[route.method.toLowerCase()] = operation(route);
   }
   paths[`${REST_PREFIX}/events`] = { get: eventsOperation() };
+  Object.assign(paths, fileOperations(REST_PREFIX));
   return {
     openapi: '3.1.0',
     info: {
@@ -42,6 +44,7 @@ export function openApiDocument(): Record<string, unknown> {
       { name: 'Friends' },
       { name: 'Conversations' },
       { name: 'Events' },
+      { name: 'Files' },
     ],
     paths,
     components: {
