@@ -49,7 +49,7 @@ export function ImageViewer({
   return (
     <Dialog.Root open={current !== undefined} onOpenChange={(open) => !open && onOpenChange(null)}>
       <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/85" />
+        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/95" />
         <Dialog.Content
           className="fixed inset-0 z-50 flex flex-col text-white outline-none"
           onKeyDown={onKeyDown}
