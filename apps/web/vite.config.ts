@@ -12,7 +12,7 @@ export default defineConfig({
     // The API (HTTP and WebSocket) lives on the Pigeon server; Vite forwards to it in development.
     proxy: {
       '/trpc': { target: api, ws: true, changeOrigin: false },
-      // Photo uploads and the photos themselves (avatars) are plain HTTP under /api.
+      // Uploads, attachments and photos are plain HTTP with the Bearer token under /api.
       '/api': { target: api, changeOrigin: false },
     },
   },

@@ -6,6 +6,7 @@ import { App } from './app';
 import { ChunkLoadError } from './lib/lazy-route';
 import { followOnlineState } from './lib/online-manager';
 import { createBrowserClient, restoreSession } from './lib/pigeon';
+import { SessionTokensProvider } from './lib/session-tokens';
 import { TRPCProvider } from './lib/trpc';
 import { createStore } from './store';
 import { networkChanged } from './store/connection';
@@ -45,7 +46,9 @@ createRoot(root, {
     <ReduxProvider store={store}>
       <QueryClientProvider client={queryClient}>
         <TRPCProvider trpcClient={client} queryClient={queryClient}>
-          <App client={client} store={store} />
+          <SessionTokensProvider tokens={client.$session}>
+            <App client={client} store={store} />
+          </SessionTokensProvider>
         </TRPCProvider>
       </QueryClientProvider>
     </ReduxProvider>

@@ -4,8 +4,9 @@ import { pathOf } from './request';
 
 /**
  * Headers for the web app's pages: no inline scripts, no framing, no sniffing. Vite emits
- * external scripts and styles only, so `'self'` is enough. Images may also be `blob:`: the photo
- * being cropped is shown from the chosen file before it is uploaded.
+ * external scripts and styles only, so `'self'` is enough. Images may also be `blob:` URLs the app
+ * made itself: attachments fetched with the Bearer token, and the photo being cropped, shown from
+ * the chosen file before it is uploaded.
  */
 const SECURITY_HEADERS = {
   'content-security-policy':

@@ -1,10 +1,14 @@
 import { limits } from '@pigeon/schema';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { COMPOSER_ID, focusComposer } from '../lib/focus-composer';
+import type { AttachmentDrafts } from '../lib/use-attachment-drafts';
+import { AttachButtons } from './attachments/attach-buttons';
+import { AttachmentChips } from './attachments/attachment-chips';
 
 /**
  * Enter sends, Shift+Enter starts a new line; ↑ in an empty box edits your last message.
- * `onTextChange` hears every edit of the text (the typing signal).
+ * `onTextChange` hears every edit of the text (the typing signal). With `attachments`, files
+ * can be attached (button, camera, paste) and a message may be files alone.
  */
 export function Composer({
   onSend,
@@ -15,6 +19,7 @@ export function Composer({
   context,
   focusOnMount = false,
   focusRequest = 0,
+  attachments,
 }: {
   onSend: (body: string) => void;
   onTextChange?: ((text: string) => void) | undefined;
@@ -29,6 +34,8 @@ export function Composer({
   focusOnMount?: boolean;
   /** Take focus, caret at the end, whenever this number changes (Reply, Edit). */
   focusRequest?: number;
+  /** The files chosen for the next message; none can be attached without. */
+  attachments?: AttachmentDrafts | undefined;
 }) {
   const [body, setBody] = useState(initialBody);
   const tooLong = body.length > limits.messageBody.max;
@@ -45,8 +52,10 @@ export function Composer({
     setBody(text);
     onTextChange?.(text);
   };
+  const hasFiles = (attachments?.ready ?? 0) > 0;
+  const canSend = !tooLong && !attachments?.blocked && (body.trim().length > 0 || hasFiles);
   const send = () => {
-    if (body.trim().length === 0 || tooLong) return;
+    if (!canSend) return;
     onSend(body);
     setBody('');
   };
@@ -67,6 +76,7 @@ export function Composer({
   };
   return (
     <div className="border-t border-slate-200 dark:border-slate-800">
+      {attachments && <AttachmentChips drafts={attachments} />}
       {context && (
         <div
           className="flex items-center gap-2 px-3 pt-2 text-xs text-slate-700 dark:text-slate-200"
@@ -94,13 +104,23 @@ export function Composer({
           value={body}
           onChange={(e) => change(e.target.value)}
           onKeyDown={onKeyDown}
+          // A pasted image (a screenshot) or copied files are attached; pasted text stays text.
+          onPaste={(e) => {
+            const files = [...e.clipboardData.files];
+            if (!attachments || files.length === 0) return;
+            e.preventDefault();
+            attachments.add(files);
+          }}
           placeholder="Write a message"
           aria-invalid={tooLong}
           className="max-h-40 min-h-10 flex-1 resize-none rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"
         />
+        {/* After the box: Shift+Tab from the box still reaches the message list in one step. */}
+        {attachments && <AttachButtons onFiles={attachments.add} />}
         <button
           type="submit"
-          disabled={body.trim().length === 0 || tooLong}
+          disabled={!canSend}
+          title={attachments?.blocked}
           className="rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
         >
           Send

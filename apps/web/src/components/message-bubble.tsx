@@ -1,6 +1,7 @@
 import * as ContextMenu from '@radix-ui/react-context-menu';
 import type { ChatRow } from '../lib/messages';
 import { fullTime, shortTime } from '../lib/time';
+import { MessageAttachments, PendingAttachments } from './attachments/message-attachments';
 import { MessageActions, type MessageActionHandlers } from './message-actions';
 import { MessageMenu } from './message-menu';
 import { MessageText } from './message-text';
@@ -85,12 +86,17 @@ export function MessageBubble({
                 {message.replyTo.deleted ? <em>deleted message</em> : message.replyTo.body}
               </blockquote>
             )}
+            {message && !message.deletedAt && (
+              <MessageAttachments attachments={message.attachments} tabbable={current} />
+            )}
+            {row.kind === 'pending' && <PendingAttachments attachments={row.pending.attachments ?? []} />}
             {message?.deletedAt ? (
               <p className="italic opacity-80" data-testid="message-body">
                 This message was deleted.
               </p>
             ) : (
-              <MessageText body={body} className="break-words" />
+              // A message of files alone has no text to show.
+              body.length > 0 && <MessageText body={body} className="break-words" />
             )}
             <p
               className={`mt-0.5 text-right text-[11px] ${mine ? 'text-indigo-100' : 'text-slate-600 dark:text-slate-300'}`}

@@ -4,11 +4,12 @@ import { forgetDeviceUser } from './device-user';
 
 /**
  * What this device keeps of a signed-in account in IndexedDB, so the app opens and sends without
- * a network: the outbox (unsent messages), and a copy of the last-seen conversations
+ * a network: the outbox (unsent messages, and the files queued with them: `outbox-blobs.ts`), and a copy of the last-seen conversations
  * (`query-persistence.ts`). Keyed by account; everything is wiped on logout. Loaded only
  * after sign-in (never part of the login page's download).
  */
-const db = createStore('pigeon', 'offline');
+export const offlineDb = createStore('pigeon', 'offline');
+const db = offlineDb;
 
 /** Logging out, or another account logging in: nothing of the last one stays on the device. */
 export async function clearOfflineData(): Promise<void> {

@@ -40,10 +40,14 @@ function canSend(state: RootState): boolean {
  */
 export function startOutboxSender(deps: {
   store: AppStore;
-  send: (message: PendingMessage) => Promise<Message>;
+  /** Uploads the message's files still on the device; answers all its attachment ids. Not
+   * under the send's timeout: a large file takes as long as the network needs. */
+  uploadFiles?: (message: PendingMessage) => Promise<string[]>;
+  send: (message: PendingMessage, attachmentIds: string[]) => Promise<Message>;
   onStored: (message: Message) => void;
 }): () => void {
   const { store, send, onStored } = deps;
+  const uploadFiles = deps.uploadFiles ?? (() => Promise.resolve([]));
   let busy = false;
   let stopped = false;
   const isStopped = () => stopped;
@@ -60,7 +64,8 @@ export function startOutboxSender(deps: {
         if (!next || isStopped()) return;
         store.dispatch(sending(next.clientId));
         try {
-          onStored(await withTimeout(send(next), SEND_TIMEOUT_MS));
+          const attachmentIds = await uploadFiles(next);
+          onStored(await withTimeout(send(next, attachmentIds), SEND_TIMEOUT_MS));
           failures = 0;
         } catch (err) {
           if (refusedByServer(err)) {

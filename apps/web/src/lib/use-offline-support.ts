@@ -6,6 +6,7 @@ import { applyStoredMessage } from './message-cache';
 import { keepOutbox } from './outbox-storage';
 import { startOutboxSender } from './outbox-sender';
 import { keepQueries } from './query-persistence';
+import { uploadQueuedFiles } from './send-with-attachments';
 import { useTRPC } from './trpc';
 
 /**
@@ -22,12 +23,14 @@ export function useOfflineSupport(client: PigeonClient, store: AppStore): void {
     const stopKeepingQueries = keepQueries(queryClient, trpc, store, userId);
     const stopSending = startOutboxSender({
       store,
-      send: ({ conversationId, body, clientId, replyToId }) =>
+      uploadFiles: (message) => uploadQueuedFiles(store, client.$session, message),
+      send: ({ conversationId, body, clientId, replyToId }, attachmentIds) =>
         client.messages.send.mutate({
           conversationId,
           body,
           clientId,
           ...(replyToId === undefined ? {} : { replyToId }),
+          ...(attachmentIds.length === 0 ? {} : { attachmentIds }),
         }),
       onStored: (message) => applyStoredMessage({ queryClient, trpc, store }, message),
     });

@@ -1,18 +1,18 @@
 import { useAppDispatch } from '../store';
-import { queued, retried } from '../store/outbox';
+import { queued, retried, type PendingAttachment } from '../store/outbox';
 import { newClientId } from './ids';
 
 /**
  * Sending in one conversation: a message joins the outbox, shows at once from there, and stays
  * until the server has it; the outbox sender (`outbox-sender.ts`) sends it as soon as it can,
- * offline or not. A refused one is retried under the same clientId. (The typing signal is
+ * offline or not, with its files (uploaded first if they could not be yet). A refused one is retried under the same clientId. (The typing signal is
  * use-typing-signal.ts.)
  */
 export function useSendMessage(conversationId: string) {
   const dispatch = useAppDispatch();
 
   return {
-    send: (body: string, replyToId?: number) => {
+    send: (body: string, replyToId?: number, attachments: PendingAttachment[] = []) => {
       const clientId = newClientId();
       dispatch(
         queued({
@@ -21,6 +21,7 @@ export function useSendMessage(conversationId: string) {
           body,
           createdAt: new Date().toISOString(),
           ...(replyToId === undefined ? {} : { replyToId }),
+          ...(attachments.length === 0 ? {} : { attachments }),
         }),
       );
     },

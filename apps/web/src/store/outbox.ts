@@ -1,5 +1,18 @@
 import { createEntityAdapter, createSlice, type PayloadAction } from '@reduxjs/toolkit';
+import type { AttachmentView } from '../lib/attachment-view';
 import { loggedOut } from './session';
+
+/**
+ * A file going with a pending message. `view` is there once it is uploaded; until then its bytes
+ * wait on the device under `localId` (`lib/outbox-blobs.ts`), and the sender uploads them first.
+ */
+export interface PendingAttachment {
+  localId: string;
+  name: string;
+  size: number;
+  contentType: string;
+  view?: AttachmentView;
+}
 
 /**
  * A message the user sent that the server has not confirmed yet: `queued` until it can go
@@ -12,6 +25,8 @@ export interface PendingMessage {
   body: string;
   /** The message this one answers, kept for a retry. */
   replyToId?: number;
+  /** Files sent with it, in the order chosen. */
+  attachments?: PendingAttachment[];
   createdAt: string;
   /** Order of writing, which is the order of sending (two messages can share a millisecond). */
   seq: number;
@@ -61,6 +76,15 @@ export const outboxSlice = createSlice({
     failed: (state, action: PayloadAction<string>) => {
       adapter.updateOne(state, { id: action.payload, changes: { status: 'failed' } });
     },
+    /** One of its files is uploaded (kept, so a retry or a reload does not upload it again). */
+    attachmentUploaded: (
+      state,
+      action: PayloadAction<{ clientId: string; localId: string; view: AttachmentView }>,
+    ) => {
+      const { clientId, localId, view } = action.payload;
+      const file = state.entities[clientId]?.attachments?.find((a) => a.localId === localId);
+      if (file) file.view = view;
+    },
     /** The server has the message (by the send's answer or by the event stream). */
     confirmed: (state, action: PayloadAction<string>) => {
       adapter.removeOne(state, action.payload);
@@ -70,7 +94,8 @@ export const outboxSlice = createSlice({
   extraReducers: (builder) => builder.addCase(loggedOut, (state) => adapter.removeAll(state)),
 });
 
-export const { queued, restored, sending, requeued, retried, failed, confirmed } = outboxSlice.actions;
+export const { queued, restored, sending, requeued, retried, failed, attachmentUploaded, confirmed } =
+  outboxSlice.actions;
 
 export function pendingIn(outbox: OutboxState, conversationId: string): PendingMessage[] {
   return selectors.selectAll(outbox).filter((m) => m.conversationId === conversationId);

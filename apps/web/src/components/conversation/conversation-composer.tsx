@@ -1,6 +1,7 @@
 import type { Message } from '@pigeon/schema';
 import { useEffect, useState } from 'react';
 import { touchFirst } from '../../lib/focus-composer';
+import type { AttachmentDrafts } from '../../lib/use-attachment-drafts';
 import type { MessageActionsState } from '../../lib/use-message-actions';
 import type { MessageSender } from '../../lib/use-send-message';
 import { useTypingSignal } from '../../lib/use-typing-signal';
@@ -19,6 +20,7 @@ export function ConversationComposer({
   actions,
   sender,
   lastOwnMessage,
+  attachments,
 }: {
   conversationId: string;
   title: string;
@@ -27,6 +29,8 @@ export function ConversationComposer({
   sender: MessageSender;
   /** The newest of one's own messages still there to edit, for ↑ in the empty box. */
   lastOwnMessage: () => Message | undefined;
+  /** The files chosen for the next message (an edit can't change a message's files). */
+  attachments: AttachmentDrafts;
 }) {
   const { editing, replyingTo } = actions;
   const typing = useTypingSignal(conversationId);
@@ -46,6 +50,7 @@ export function ConversationComposer({
       // composer's remounts (an edit starting or ending) happen while the person is at it.
       focusOnMount={focusOnOpen || actions.focusRequest > 0}
       focusRequest={actions.focusRequest}
+      attachments={editing ? undefined : attachments}
       context={
         editing
           ? { label: 'Editing your message', onCancel: actions.cancel }
@@ -65,7 +70,7 @@ export function ConversationComposer({
       onSend={(body) => {
         if (actions.finishEdit(body)) return;
         typing.sent();
-        sender.send(body, replyingTo?.id);
+        sender.send(body, replyingTo?.id, attachments.take());
         actions.cancel();
       }}
     />

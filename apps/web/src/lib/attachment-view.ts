@@ -1,0 +1,26 @@
+import { limits } from '@pigeon/schema';
+
+export type { AttachmentView } from '@pigeon/schema';
+
+/** The server's defaults (UPLOAD_MAX_BYTES, MESSAGE_MAX_ATTACHMENTS): checked here first, so a
+ * file that can't go says so before a byte is sent; the server checks again. */
+export const attachmentLimits = {
+  maxBytes: 25 * 1024 * 1024,
+  perMessage: limits.attachmentsPerMessage.default,
+} as const;
+
+/**
+ * 1 572 864 → "1.5 MB": sizes as people read them, in steps of 1024 (so the 25 MiB limit reads
+ * "25 MB", as the server's configuration says it).
+ */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value >= 10 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}
