@@ -42,6 +42,14 @@ const rateLimitOverrides = z.partialRecord(
   rule,
 );
 
+/** `a, b,` → ['a', 'b']: lists of keys in one variable. */
+const commaSeparated = z.string().transform((list) =>
+  list
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
+
 const weakSecret = (secret: string) => secret.length < 32 || WEAK_SECRETS.has(secret.toLowerCase());
 
 const envSchema = z
@@ -58,25 +66,9 @@ const envSchema = z
     /** Seals two-factor secrets in the database (AES-256-GCM); optional, recommended. */
     DATA_ENCRYPTION_KEY: z.string().optional(),
     /** Keys being rotated out: values sealed under them are read, then sealed again at start. */
-    DATA_ENCRYPTION_PREVIOUS_KEYS: z
-      .string()
-      .transform((list) =>
-        list
-          .split(',')
-          .map((k) => k.trim())
-          .filter(Boolean),
-      )
-      .optional(),
+    DATA_ENCRYPTION_PREVIOUS_KEYS: commaSeparated.optional(),
     /** Keys being rotated out (comma-separated): tokens they signed verify until they expire. */
-    JWT_PREVIOUS_SECRETS: z
-      .string()
-      .transform((list) =>
-        list
-          .split(',')
-          .map((k) => k.trim())
-          .filter(Boolean),
-      )
-      .optional(),
+    JWT_PREVIOUS_SECRETS: commaSeparated.optional(),
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
     REFRESH_TOKEN_TTL_SECONDS: z.coerce
       .number()
