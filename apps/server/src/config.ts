@@ -96,14 +96,7 @@ const envSchema = z
       })
       .optional(),
     /** Other sites allowed to call the API from a browser (comma-separated origins). */
-    ALLOWED_ORIGINS: z
-      .string()
-      .transform((list) =>
-        list
-          .split(',')
-          .map((o) => o.trim())
-          .filter(Boolean),
-      )
+    ALLOWED_ORIGINS: commaSeparated
       .pipe(z.array(z.url({ error: 'ALLOWED_ORIGINS must be origins like https://chat.example.com.' })))
       .optional(),
     /** Sends waiting for their transaction on one instance; more are refused TOO_MANY_REQUESTS. */
