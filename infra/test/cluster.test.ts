@@ -1,6 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createPigeonClient, type Message, type PigeonClient, type StreamItem } from '@pigeon/client';
+import {
+  createPigeonClient,
+  uploadAttachment,
+  type Message,
+  type PigeonClient,
+  type StreamItem,
+} from '@pigeon/client';
 import { errorCode } from '@pigeon/test-utils';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,6 +137,45 @@ describe.runIf(adminUrl && hasNginx && hasRedis)('three instances behind NGINX, 
     });
     await waitFor('delivery', () => Promise.resolve(stream.messages().length === 1), 10_000);
     expect(stream.messages()).toEqual([sent]);
+    stream.stop();
+  });
+
+  it('carries a message with a file across instances once, and every instance serves the file', async () => {
+    const [one, two, three] = cluster.instances;
+    const a = await user(one?.url);
+    const b = await user(two?.url);
+    const { request } = await a.client.friends.request.mutate({ userId: b.id });
+    await b.client.friends.accept.mutate({ requestId: request.id });
+    const { id: conversationId } = await a.client.conversations.open.mutate({ userId: b.id });
+    const stream = listen(b.client);
+    await waitFor('live', () => Promise.resolve(stream.lives() > 0), 10_000);
+
+    const bytes = new TextEncoder().encode(`minutes of ${randomUUID()}\n`);
+    const attachment = await uploadAttachment(
+      { url: one?.url ?? '', client: a.client },
+      bytes,
+      'minutes.txt',
+    );
+    const sent = await a.client.messages.send.mutate({
+      conversationId,
+      body: '',
+      clientId: randomUUID(),
+      attachmentIds: [attachment.id],
+    });
+    await waitFor('delivery', () => Promise.resolve(stream.messages().length === 1), 10_000);
+    await new Promise((r) => setTimeout(r, 500)); // a second copy would have arrived by now
+    expect(stream.messages()).toEqual([sent]);
+    expect(sent.attachments.map((f) => f.id)).toEqual([attachment.id]);
+
+    // The bytes live in the shared store: whichever instance a reader reaches serves them.
+    const token = await b.client.$session.accessToken();
+    for (const url of [two?.url, three?.url, cluster.url]) {
+      const res = await fetch(`${url}/api/v1/attachments/${attachment.id}/original`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(res.status, url).toBe(200);
+      expect(new Uint8Array(await res.arrayBuffer())).toEqual(bytes);
+    }
     stream.stop();
   });
 
