@@ -15,7 +15,7 @@ describe.each(backends)('friends and discovery (%s)', (backend) => {
     for (;;) {
       const page = await me.client.users.search.query({ query: tag.toUpperCase(), limit: 2, cursor });
       for (const u of page.users)
-        expect(Object.keys(u).sort()).toEqual(['displayName', 'id', 'isBot', 'username']);
+        expect(Object.keys(u).sort()).toEqual(['avatarUrl', 'displayName', 'id', 'isBot', 'username']);
       seen.push(...page.users.map((u) => u.username));
       if (!page.nextCursor) break;
       cursor = page.nextCursor;
@@ -111,8 +111,22 @@ describe.each(backends)('friends and discovery (%s)', (backend) => {
     await befriend(f1, fof1);
     const suggestions = await me.client.friends.suggestions.query();
     expect(suggestions.slice(0, 2)).toEqual([
-      { id: fof2.id, username: fof2.username, displayName: null, isBot: false, mutualFriends: 2 },
-      { id: fof1.id, username: fof1.username, displayName: null, isBot: false, mutualFriends: 1 },
+      {
+        id: fof2.id,
+        username: fof2.username,
+        displayName: null,
+        isBot: false,
+        avatarUrl: null,
+        mutualFriends: 2,
+      },
+      {
+        id: fof1.id,
+        username: fof1.username,
+        displayName: null,
+        isBot: false,
+        avatarUrl: null,
+        mutualFriends: 1,
+      },
     ]);
     const ids = suggestions.map((s) => s.id);
     for (const excluded of [me.id, f1.id, f2.id]) expect(ids).not.toContain(excluded);

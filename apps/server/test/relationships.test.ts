@@ -59,9 +59,10 @@ describe.each(backends)('cancel, unfriend, block (%s)', (backend) => {
       username: pest.username,
       displayName: null,
       isBot: false,
+      avatarUrl: null,
     });
     expect(await blocker.client.friends.blocked.query()).toEqual([
-      { id: pest.id, username: pest.username, displayName: null, isBot: false },
+      { id: pest.id, username: pest.username, displayName: null, isBot: false, avatarUrl: null },
     ]);
     await pestStream.until(() => pestStream.events().some((e) => e.type === 'friend.removed'));
     // The blocked person learns only that the friendship ended, never that they were blocked.
@@ -100,7 +101,7 @@ describe.each(backends)('cancel, unfriend, block (%s)', (backend) => {
     // Unblocked: findable again, and a new request works.
     await blocker.client.friends.unblock.mutate({ userId: pest.id });
     expect((await pest.client.users.search.query({ query: blocker.username })).users).toEqual([
-      { id: blocker.id, username: blocker.username, displayName: null, isBot: false },
+      { id: blocker.id, username: blocker.username, displayName: null, isBot: false, avatarUrl: null },
     ]);
     expect((await pest.client.friends.request.mutate({ userId: blocker.id })).status).toBe('pending');
     expect(await codeOf(blocker.client.friends.unblock.mutate({ userId: pest.id }))).toBe('NOT_FOUND');

@@ -10,9 +10,9 @@ describe.each(backends)('the seed flow (%s)', (backend) => {
 
     const found = await bob.client.users.search.query({ query: alice.username.slice(0, 8).toUpperCase() });
     expect(found.users.map((u) => u.username)).toContain(alice.username);
-    expect(found.users.every((u) => Object.keys(u).sort().join() === 'displayName,id,isBot,username')).toBe(
-      true,
-    );
+    expect(
+      found.users.every((u) => Object.keys(u).sort().join() === 'avatarUrl,displayName,id,isBot,username'),
+    ).toBe(true);
 
     const aliceEvents = collectEvents(alice.client);
     const bobEvents = collectEvents(bob.client);
@@ -25,7 +25,7 @@ describe.each(backends)('the seed flow (%s)', (backend) => {
     expect((await alice.client.friends.requests.query()).incoming).toEqual([
       {
         id: request.id,
-        from: { id: bob.id, username: bob.username, displayName: null, isBot: false },
+        from: { id: bob.id, username: bob.username, displayName: null, isBot: false, avatarUrl: null },
         createdAt: request.createdAt,
       },
     ]);
@@ -39,7 +39,7 @@ describe.each(backends)('the seed flow (%s)', (backend) => {
 
     const conversation = await alice.client.conversations.open.mutate({ userId: bob.id });
     expect(conversation.members).toEqual([
-      { id: bob.id, username: bob.username, displayName: null, isBot: false },
+      { id: bob.id, username: bob.username, displayName: null, isBot: false, avatarUrl: null },
     ]);
     const sameFromBob = await bob.client.conversations.open.mutate({ userId: alice.id });
     expect(sameFromBob.id).toBe(conversation.id);

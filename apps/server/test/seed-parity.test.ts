@@ -61,7 +61,7 @@ describe.each(backends)('what the original app did (%s)', (backend) => {
     });
     expect((await b.client.friends.list.query()).map((f) => f.username)).toEqual([newName]);
     expect((await b.client.conversations.list.query())[0]?.members).toEqual([
-      { id: a.id, username: newName, displayName: null, isBot: false },
+      { id: a.id, username: newName, displayName: null, isBot: false, avatarUrl: null },
     ]);
     expect((await b.client.messages.history.query({ conversationId })).messages).toHaveLength(1);
     await expect(
