@@ -1,4 +1,6 @@
-import { fileTypeFromFile } from 'file-type';
+// The Node entry by name: bundlers resolving for other platforms (the client package's type build
+// follows the router's types here) would otherwise pick file-type's core, which has no file reader.
+import { fileTypeFromFile } from 'file-type/node';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 
