@@ -58,7 +58,11 @@ export function exportHandler(opts: ExportRouteOptions) {
 
 async function writeZip(archive: AccountArchive, files: FileStore, res: ServerResponse): Promise<void> {
   const zip = new ZipFile();
-  const sent = pipeline(zip.outputStream, res);
+  // A stored file that fails mid-read (or is not the size the store said) is an 'error' on the
+  // zip, not on its output: fail the output, so the pipeline and this response fail with it.
+  const output = zip.outputStream;
+  zip.on('error', (err: Error) => output.emit('error', err));
+  const sent = pipeline(output, res);
   // Awaited below; until then a client that leaves must not be an unhandled rejection.
   sent.catch(() => undefined);
   const mtime = new Date(archive.data.exportedAt);
