@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
+import { open as openZip, type Entry } from 'yauzl';
 import {
   friendsWithConversation,
   logIn,
@@ -43,13 +43,15 @@ it('lists devices and logs one out remotely, changes the password, exports data 
     .getByText(/Password changed/)
     .waitFor();
 
-  // Export: a JSON file with the profile in it.
+  // Export: a zip named after the user, whose export.json has the profile in it.
   const [download] = await Promise.all([
     laptop.waitForEvent('download'),
-    laptop.getByRole('button', { name: 'Download my data (JSON)' }).click(),
+    laptop.getByRole('button', { name: 'Download my data' }).click(),
   ]);
-  const path = await download.path();
-  const exported = JSON.parse(readFileSync(path, 'utf8')) as { profile: { username: string; email: string } };
+  expect(download.suggestedFilename()).toBe(`pigeon-export-${me.username}.zip`);
+  const exported = JSON.parse(await zipEntry(await download.path(), 'export.json')) as {
+    profile: { username: string; email: string };
+  };
   expect(exported.profile).toMatchObject({ username: me.username, email: me.email });
 
   // Delete: back to the landing page, and the account no longer logs in.
@@ -65,3 +67,28 @@ it('lists devices and logs one out remotely, changes the password, exports data 
   await Promise.all(contexts.map((c) => c.close()));
   await close();
 });
+
+/** One entry of a zip file as text, read with yauzl. */
+function zipEntry(path: string, name: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    openZip(path, { lazyEntries: true }, (err, zip) => {
+      if (err) return reject(err);
+      zip.on('error', reject);
+      zip.on('end', () => reject(new Error(`${name} is not in the zip`)));
+      zip.on('entry', (entry: Entry) => {
+        if (entry.fileName !== name) return zip.readEntry();
+        zip.openReadStream(entry, (streamErr, stream) => {
+          if (streamErr) return reject(streamErr);
+          const chunks: Buffer[] = [];
+          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+          stream.on('error', reject);
+          stream.on('end', () => {
+            zip.close();
+            resolve(Buffer.concat(chunks).toString('utf8'));
+          });
+        });
+      });
+      zip.readEntry();
+    });
+  });
+}

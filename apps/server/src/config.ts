@@ -35,6 +35,7 @@ const rateLimitOverrides = z.partialRecord(
     'typing',
     'presence',
     'tokenChanges',
+    'exports',
     'recoveryEmailsPerIp',
     'recoveryEmailsPerAddress',
     'emailLinksPerIp',

@@ -41,6 +41,7 @@ describe('OpenAPI document and reference page', () => {
       'POST /api/v1/uploads',
       'GET /api/v1/attachments/{id}/original',
       'GET /api/v1/attachments/{id}/preview',
+      'GET /api/v1/export.zip',
       'PUT /api/v1/me/avatar',
       'PUT /api/v1/groups/{conversationId}/avatar',
       'GET /api/v1/avatars/{key}.webp',

@@ -24,6 +24,8 @@ export type LimitName =
   | 'avatarChanges'
   /** Creating and revoking API tokens and bots. */
   | 'tokenChanges'
+  /** Data exports as a zip (GET /api/v1/export.zip): each one reads every file the user uploaded. */
+  | 'exports'
   /** Password-reset and verification emails asked for from one address (IP). */
   | 'recoveryEmailsPerIp'
   /** Emails to one email address, whoever asks: a mailbox is not flooded. */
@@ -58,6 +60,8 @@ export const DEFAULT_RATE_LIMITS: RateLimitRules = {
   groupChanges: { points: 60, durationSeconds: 60 * 60 },
   avatarChanges: { points: 30, durationSeconds: 60 * 60 },
   tokenChanges: { points: 60, durationSeconds: 60 * 60 },
+  // A retry or two after a dropped download, not a loop re-reading gigabytes of files.
+  exports: { points: 5, durationSeconds: 60 * 60 },
   recoveryEmailsPerIp: { points: 20, durationSeconds: 60 * 60 },
   recoveryEmailsPerAddress: { points: 3, durationSeconds: 60 * 60 },
   emailLinksPerIp: { points: 30, durationSeconds: 15 * 60 },

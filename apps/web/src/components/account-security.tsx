@@ -2,7 +2,9 @@ import { password as newPasswordRule } from '@pigeon/schema';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
 import { formText } from '../lib/form';
+import { downloadExport } from '../lib/export-download';
 import { useMe } from '../lib/me';
+import { useSessionTokens } from '../lib/session-tokens';
 import { fullTime } from '../lib/time';
 import { useTRPC } from '../lib/trpc';
 import { Button } from './button';
@@ -121,7 +123,7 @@ export function ChangePassword() {
   );
 }
 
-/** Your data as a JSON file, and the way out. */
+/** Your data as a zip (the JSON export and your files), and the way out. */
 export function YourData() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -133,18 +135,24 @@ export function YourData() {
       onError: (err) => setError(err.message),
     }),
   );
+  const tokens = useSessionTokens();
+  const [downloading, setDownloading] = useState(false);
   const download = async () => {
-    const data = await queryClient.query(trpc.auth.exportData.queryOptions());
-    const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = `pigeon-${data.profile.username}.json`;
-    link.click();
-    URL.revokeObjectURL(url);
+    setDownloading(true);
+    setError(null);
+    try {
+      await downloadExport(tokens);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : 'Your data could not be downloaded; try again.');
+    } finally {
+      setDownloading(false);
+    }
   };
   return (
     <div className="space-y-4">
-      <Button onClick={() => void download()}>Download my data (JSON)</Button>
+      <Button onClick={() => void download()} disabled={downloading} aria-busy={downloading}>
+        Download my data
+      </Button>
       <form
         noValidate
         className="space-y-2"

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { downloadHandler, DOWNLOAD_PATH } from '../files/download-route';
+import { EXPORT_PATH, exportHandler } from '../files/export-route';
 import { uploadHandler, UPLOAD_PATH } from '../files/upload-route';
 import { pathOf } from '../request';
 import { serveDocsPage, serveDocsScript } from './api-docs';
@@ -10,8 +11,8 @@ import { restFailure, sendRestError } from './rest-errors';
 import { REST_PREFIX, restHandler } from './rest-handler';
 
 /**
- * Everything under /api/: the REST routes, the event stream, file uploads and downloads, avatar
- * uploads and photos, the OpenAPI document and its page.
+ * Everything under /api/: the REST routes, the event stream, file uploads and downloads, the
+ * data export zip, avatar uploads and photos, the OpenAPI document and its page.
  */
 export function apiHandler(opts: EventStreamOptions & AvatarRouteOptions & { stagingDir: string }) {
   const rest = restHandler(opts);
@@ -19,6 +20,7 @@ export function apiHandler(opts: EventStreamOptions & AvatarRouteOptions & { sta
   const events = eventStreamHandler(opts);
   const upload = uploadHandler(opts);
   const download = downloadHandler(opts);
+  const exportZip = exportHandler(opts);
   const document = JSON.stringify(openApiDocument());
   return (req: IncomingMessage, res: ServerResponse) => {
     const path = pathOf(req) ?? '/';
@@ -28,6 +30,7 @@ export function apiHandler(opts: EventStreamOptions & AvatarRouteOptions & { sta
     if (path === '/api/docs/standalone.js' && read) return serveDocsScript(res);
     if (path === `${REST_PREFIX}/events` && req.method === 'GET') return void events(req, res);
     if (path === UPLOAD_PATH && req.method === 'POST') return void upload(req, res);
+    if (path === EXPORT_PATH && read) return void exportZip(req, res);
     const file = read ? DOWNLOAD_PATH.exec(path) : null;
     if (file?.[1] && (file[2] === 'original' || file[2] === 'preview')) {
       return void download(req, res, file[1], file[2]);

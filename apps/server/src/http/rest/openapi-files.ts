@@ -15,8 +15,8 @@ function outputSchema(schema: z.ZodType): JsonSchema {
 }
 
 /**
- * The two file routes, which take and give raw bytes rather than JSON and so are not procedures:
- * `POST /uploads` and `GET /attachments/{id}/original|preview`.
+ * The file routes, which take and give raw bytes rather than JSON and so are not procedures:
+ * `POST /uploads`, `GET /attachments/{id}/original|preview` and `GET /export.zip`.
  */
 export function fileOperations(prefix: string): Record<string, Record<string, unknown>> {
   const security = [{ bearer: [] }, { oauth2: [] }];
@@ -90,5 +90,27 @@ export function fileOperations(prefix: string): Record<string, Record<string, un
     },
     [`${prefix}/attachments/{id}/original`]: download('original'),
     [`${prefix}/attachments/{id}/preview`]: download('preview'),
+    [`${prefix}/export.zip`]: {
+      get: {
+        operationId: 'exportZip',
+        summary: 'Download all your data with your files, as a zip',
+        description:
+          '`export.json` (exactly what `GET /auth/exportData` answers), `avatar.webp` if you have a ' +
+          'photo, and `files/<attachment id>-<name>` for each of your uploads still stored. Streamed; ' +
+          'a login session only (an API token gets 403); at most 5 an hour by default ' +
+          '(RATE_LIMITS `exports`).',
+        tags: ['Files'],
+        security,
+        responses: {
+          '200': {
+            description: 'The zip',
+            content: { 'application/zip': { schema: { type: 'string', format: 'binary' } } },
+          },
+          '401': errorResponse('No valid access token'),
+          '403': errorResponse('An API token, not a login session'),
+          '429': errorResponse('Too many exports (see `Retry-After`)'),
+        },
+      },
+    },
   };
 }
