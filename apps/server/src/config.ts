@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RateLimitRules, UploadLimits } from '@pigeon/api';
+import { DEFAULT_RATE_LIMITS, type LimitName, type RateLimitRules, type UploadLimits } from '@pigeon/api';
 import { limits, registrationMode, type RegistrationMode } from '@pigeon/schema';
 import { z } from 'zod';
 
@@ -23,25 +23,9 @@ const rule = z.object({
     .object({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() })
     .optional(),
 });
-const rateLimitOverrides = z.partialRecord(
-  z.enum([
-    'loginFailuresPerAccount',
-    'loginFailuresPerIp',
-    'registrationsPerIp',
-    'messages',
-    'uploads',
-    'friendRequests',
-    'searches',
-    'typing',
-    'presence',
-    'tokenChanges',
-    'exports',
-    'recoveryEmailsPerIp',
-    'recoveryEmailsPerAddress',
-    'emailLinksPerIp',
-  ]),
-  rule,
-);
+// Every limit the server has can be overridden: the names come from the defaults themselves.
+const limitNames = Object.keys(DEFAULT_RATE_LIMITS) as [LimitName, ...LimitName[]];
+const rateLimitOverrides = z.partialRecord(z.enum(limitNames), rule);
 
 /** `a, b,` → ['a', 'b']: lists of keys in one variable. */
 const commaSeparated = z.string().transform((list) =>

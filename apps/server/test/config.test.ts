@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config';
+import { DEFAULT_RATE_LIMITS } from '@pigeon/api';
 
 const secret = 'a-long-random-secret-for-tests-'.padEnd(40, 'z');
 
@@ -79,6 +80,16 @@ describe('configuration', () => {
     expect(() => loadConfig({ RATE_LIMITS: '{"nonsense":{"points":1,"durationSeconds":1}}' })).toThrow(
       /RATE_LIMITS/,
     );
+  });
+
+  it('takes an override for every limit the server has, the photo and group ones included', () => {
+    const every = Object.fromEntries(
+      Object.keys(DEFAULT_RATE_LIMITS).map((name) => [name, { points: 7, durationSeconds: 60 }]),
+    );
+    expect(Object.keys(every)).toEqual(
+      expect.arrayContaining(['avatarChanges', 'groupChanges', 'loginBackoff']),
+    );
+    expect(loadConfig({ RATE_LIMITS: JSON.stringify(every) }).rateLimits).toEqual(every);
   });
 
   it('exits non-zero with a readable message on bad configuration', () => {
