@@ -1,4 +1,4 @@
-import { clear, createStore, get, set } from 'idb-keyval';
+import { clear, createStore, del, get, set } from 'idb-keyval';
 import type { PendingMessage } from '../store/outbox';
 import { forgetDeviceUser } from './device-user';
 
@@ -8,21 +8,36 @@ import { forgetDeviceUser } from './device-user';
  * (`query-persistence.ts`). Keyed by account; everything is wiped on logout. Loaded only
  * after sign-in (never part of the login page's download).
  */
-export const offlineDb = createStore('pigeon', 'offline');
-const db = offlineDb;
+const db = createStore('pigeon', 'offline');
 
 /** Logging out, or another account logging in: nothing of the last one stays on the device. */
 export async function clearOfflineData(): Promise<void> {
   forgetDeviceUser();
-  await clear(db).catch(() => undefined);
+  await quietly(() => clear(db));
 }
 
-export function readKept<T>(key: string): Promise<T | undefined> {
-  return get<T>(key, db).catch(() => undefined);
+export async function readKept<T>(key: string): Promise<T | undefined> {
+  return quietly(() => get<T>(key, db));
 }
 
-export function keep(key: string, value: unknown): Promise<void> {
-  return set(key, value, db).catch(() => undefined);
+export async function keep(key: string, value: unknown): Promise<void> {
+  await quietly(() => set(key, value, db));
+}
+
+export async function forgetKept(key: string): Promise<void> {
+  await quietly(() => del(key, db));
+}
+
+/**
+ * Without IndexedDB (some private modes, and test environments) idb-keyval throws before it
+ * returns a promise: keeping data for offline use is best effort, so either failure is nothing.
+ */
+async function quietly<T>(run: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await run();
+  } catch {
+    return undefined;
+  }
 }
 
 export const outboxKey = (userId: string) => `outbox:${userId}`;

@@ -1,5 +1,4 @@
-import { del } from 'idb-keyval';
-import { keep, offlineDb, readKept } from './offline-data';
+import { forgetKept, keep, readKept } from './offline-data';
 
 /**
  * The bytes of files queued with an unsent message, kept on the device (IndexedDB stores Blobs
@@ -21,5 +20,5 @@ export async function queuedFile(localId: string): Promise<Blob | undefined> {
 
 export async function dropQueuedFile(localId: string): Promise<void> {
   inMemory.delete(localId);
-  await del(blobKey(localId), offlineDb).catch(() => undefined);
+  await forgetKept(blobKey(localId));
 }
