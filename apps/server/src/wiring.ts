@@ -146,10 +146,10 @@ async function migratedDatabase(config: ServerConfig, log: Logger): Promise<DbHa
   await database.migrate();
   log.info({ database: database.kind }, 'database migrated');
   // Before the server says it is ready: the first burst after a start or deploy would otherwise
-  // open the pool's connections and prepare the send statement on each, one by one.
-  const { warmed, poolSize } = await database.warm([sendBatchWarmUp]);
-  if (warmed < poolSize) {
-    log.warn({ warmed, poolSize }, 'PostgreSQL refused some pool connections at start (max_connections?)');
+  // open the connections and prepare the send statement on each, one by one.
+  const { warmed, connections } = await database.warm([sendBatchWarmUp]);
+  if (warmed < connections) {
+    log.warn({ warmed, connections }, 'PostgreSQL refused some connections at start (max_connections?)');
   }
   return database;
 }

@@ -18,7 +18,8 @@ describe.each(drivers)('group commit of sends (%s)', (driver) => {
     if (driver === 'postgres' && process.env.DATABASE_URL) {
       const scratch = await createScratchDatabase(process.env.DATABASE_URL);
       dropScratch = scratch.drop;
-      handle = createDb({ databaseUrl: scratch.url, maxConnections: 8 });
+      // Four writer connections: one test runs four batches at once.
+      handle = createDb({ databaseUrl: scratch.url, maxConnections: 8, writerConnections: 4 });
     } else {
       handle = createDb({ dataDir: 'memory://' });
     }

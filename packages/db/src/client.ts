@@ -23,14 +23,14 @@ export interface DbHandle {
   /** A cheap round trip, for readiness checks. */
   ping(): Promise<void>;
   /**
-   * Opens every connection of the pool and runs each statement once on each, as a prepared
-   * statement: after a start, the first requests find connections open and their hot statements
+   * Opens every connection of the pool and the writer's and runs each statement once on each, as
+   * a prepared statement: after a start, the first requests find connections open and their hot statements
    * parsed (postgres.js prepares per connection, PostgreSQL compiles a PL/pgSQL function per
    * backend) instead of paying that in the first burst. The statements must change nothing.
    * Best effort: a connection PostgreSQL refuses (max_connections) is left to open later, as
-   * before; resolves to how many connections were warmed.
+   * before; resolves to how many connections were warmed, of how many there are.
    */
-  warm(statements: readonly WarmStatement[]): Promise<{ warmed: number; poolSize: number }>;
+  warm(statements: readonly WarmStatement[]): Promise<{ warmed: number; connections: number }>;
   close(): Promise<void>;
 }
 
@@ -50,6 +50,11 @@ export interface CreateDbOptions {
   dataDir?: string | undefined;
   /** Pool size for postgres.js. */
   maxConnections?: number | undefined;
+  /**
+   * Connections of the writer (see `writerQueryOf`), outside the pool: as many as statements the
+   * writer runs at once (the send queue's transactions in flight). Default 1.
+   */
+  writerConnections?: number | undefined;
 }
 
 /**
@@ -68,20 +73,44 @@ export const migrationsFolder =
  */
 export type PreparedQuery = (text: string, params: readonly (string | number | null)[]) => Promise<unknown[]>;
 
-const preparedQueries = new WeakMap<object, PreparedQuery>();
-
-/** Gives `db` (and objects made from it with Object.create) a prepared-statement runner. */
-export function registerPreparedQuery(db: Database, run: PreparedQuery): void {
-  preparedQueries.set(db, run);
+interface Runners {
+  pooled: PreparedQuery;
+  writer: PreparedQuery;
 }
 
-/** The prepared-statement runner of a database made by `createDb`. */
-export function preparedQueryOf(db: Database): PreparedQuery {
+const runners = new WeakMap<object, Runners>();
+
+/**
+ * Gives `db` (and objects made from it with Object.create) a prepared-statement runner on its
+ * pool, and one on its writer connection (the same runner when it has none of its own).
+ */
+export function registerPreparedQuery(db: Database, run: PreparedQuery, writer: PreparedQuery = run): void {
+  runners.set(db, { pooled: run, writer });
+}
+
+function runnersOf(db: Database): Runners {
   for (let o: object | null = db; o; o = Object.getPrototypeOf(o) as object | null) {
-    const run = preparedQueries.get(o);
-    if (run) return run;
+    const found = runners.get(o);
+    if (found) return found;
   }
   throw new Error('This database was not made by createDb: it has no prepared-statement runner.');
+}
+
+/** The prepared-statement runner of a database made by `createDb`, on its pool. */
+export function preparedQueryOf(db: Database): PreparedQuery {
+  return runnersOf(db).pooled;
+}
+
+/**
+ * The same, on the writer: connections of their own outside the pool, for the one write that
+ * runs all the time (the send batch). It never waits for a pool connection behind reads, and it
+ * always lands on the same warm backend, where PostgreSQL has compiled the function and cached
+ * its plans; a pool spreads consecutive statements over all its connections, and each new one
+ * pays that again (measured: the first batches after a start took 55–160 ms instead of 4–8,
+ * docs/benchmarks.md).
+ */
+export function writerQueryOf(db: Database): PreparedQuery {
+  return runnersOf(db).writer;
 }
 
 /**
@@ -97,7 +126,7 @@ const MIGRATION_LOCK_ID = 0x70_69_67_6e; // "pign"
 
 export function createDb(options: CreateDbOptions = {}): DbHandle {
   return options.databaseUrl
-    ? createPostgresDb(options.databaseUrl, options.maxConnections ?? 10)
+    ? createPostgresDb(options.databaseUrl, options.maxConnections ?? 10, options.writerConnections ?? 1)
     : createPgliteDb(options.dataDir ?? './.pigeon-data');
 }
 
@@ -116,15 +145,23 @@ export function reconnectDelaySeconds(failures: number): number {
 /** How long a new connection may take: not the driver's 30 s, which parks requests that long. */
 const CONNECT_TIMEOUT_SECONDS = 5;
 
-function createPostgresDb(url: string, max: number): DbHandle {
-  const client = postgres(url, {
-    max,
+function createPostgresDb(url: string, max: number, writers: number): DbHandle {
+  const settings = {
     onnotice: () => undefined,
     backoff: reconnectDelaySeconds,
     connect_timeout: CONNECT_TIMEOUT_SECONDS,
+  };
+  const client = postgres(url, { ...settings, max });
+  // Named, so that an operator can tell it from the pool in pg_stat_activity.
+  const writer = postgres(url, {
+    ...settings,
+    max: writers,
+    connection: { application_name: 'pigeon-writer' },
   });
   const db = drizzlePostgres(client, { schema: tables });
-  registerPreparedQuery(db, (text, params) => client.unsafe(text, [...params], { prepare: true }));
+  const preparedOn = (sql: postgres.Sql) => (text: string, params: readonly (string | number | null)[]) =>
+    sql.unsafe(text, [...params], { prepare: true });
+  registerPreparedQuery(db, preparedOn(client), preparedOn(writer));
   return {
     db,
     kind: 'postgres',
@@ -145,9 +182,12 @@ function createPostgresDb(url: string, max: number): DbHandle {
       await client`select 1`;
     },
     async warm(statements) {
-      // Holding `max` reserved connections at once makes the pool open all of them; each
-      // reserved connection keeps its prepared statements when it goes back to the pool.
-      const attempts = await Promise.allSettled(Array.from({ length: max }, () => client.reserve()));
+      // Holding every connection reserved at once makes each pool open all of its own; a
+      // reserved connection keeps its prepared statements when it goes back.
+      const attempts = await Promise.allSettled([
+        ...Array.from({ length: max }, () => client.reserve()),
+        ...Array.from({ length: writers }, () => writer.reserve()),
+      ]);
       const reserved = attempts.flatMap((attempt) => (attempt.status === 'fulfilled' ? [attempt.value] : []));
       try {
         await Promise.all(
@@ -159,10 +199,10 @@ function createPostgresDb(url: string, max: number): DbHandle {
       } finally {
         for (const connection of reserved) connection.release();
       }
-      return { warmed: reserved.length, poolSize: max };
+      return { warmed: reserved.length, connections: max + writers };
     },
     async close() {
-      await client.end({ timeout: 5 });
+      await Promise.all([client.end({ timeout: 5 }), writer.end({ timeout: 5 })]);
     },
   };
 }
@@ -186,7 +226,7 @@ function createPgliteDb(dataDir: string): DbHandle {
     async warm(statements) {
       // One connection inside this process: nothing to open; running them once compiles them.
       for (const { text, params } of statements) await client.query(text, [...params]);
-      return { warmed: 1, poolSize: 1 };
+      return { warmed: 1, connections: 1 };
     },
     async close() {
       await client.close();

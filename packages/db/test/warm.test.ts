@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb, preparedQueryOf, type DbHandle } from '../src';
+import { createDb, preparedQueryOf, writerQueryOf, type DbHandle } from '../src';
 import { createScratchDatabase } from '../src/testing';
 
 /** Rows of `db.execute`, whichever driver answered. */
@@ -31,15 +31,20 @@ describe.runIf(process.env.DATABASE_URL)('warm (postgres)', () => {
     await setup.db.execute(sql`create table warm_probe (pid integer not null)`);
     await setup.close();
 
-    expect(await handle.warm([{ text: probe, params: [1] }])).toEqual({ warmed: poolSize, poolSize });
+    expect(await handle.warm([{ text: probe, params: [1] }])).toEqual({
+      warmed: poolSize + 1,
+      connections: poolSize + 1,
+    });
 
+    // The pool's connections and the writer's, each once.
     const ran = rowsOf<{ pid: number }>(await handle.db.execute(sql`select distinct pid from warm_probe`));
-    const open = rowsOf<{ pid: number }>(
-      await handle.db.execute(sql`select pid from pg_stat_activity
+    const open = rowsOf<{ pid: number; name: string }>(
+      await handle.db.execute(sql`select pid, application_name as name from pg_stat_activity
         where datname = current_database() and backend_type = 'client backend'`),
     );
     expect(ran.map((r) => r.pid).sort()).toEqual(open.map((r) => r.pid).sort());
-    expect(ran).toHaveLength(poolSize);
+    expect(ran).toHaveLength(poolSize + 1);
+    expect(open.filter((c) => c.name === 'pigeon-writer')).toHaveLength(1);
 
     // Each connection (three at once, each held a moment) already holds the statement prepared.
     const seen = (await Promise.all(
@@ -53,6 +58,27 @@ describe.runIf(process.env.DATABASE_URL)('warm (postgres)', () => {
     )) as { pid: number; prepared: string[] }[][];
     expect(new Set(seen.map(([row]) => row?.pid)).size).toBe(poolSize);
     for (const [row] of seen) expect(row?.prepared).toContain(probe);
+  });
+
+  it('runs the writer’s statements on its own connection, never on the pool’s', async () => {
+    const pidOf = async (run: typeof preparedQueryOf) =>
+      (
+        (await run(handle.db)('select pg_backend_pid() as pid where $1::integer = 1', [1])) as {
+          pid: number;
+        }[]
+      )[0]?.pid;
+    // Many at once: a pool would spread them over its connections, the writer has one.
+    const writerPids = new Set(await Promise.all(Array.from({ length: 6 }, () => pidOf(writerQueryOf))));
+    expect(writerPids.size).toBe(1);
+    const [writerPid] = [...writerPids];
+    const [row] = rowsOf<{ name: string }>(
+      await handle.db.execute(
+        sql`select application_name as name from pg_stat_activity where pid = ${writerPid}`,
+      ),
+    );
+    expect(row?.name).toBe('pigeon-writer');
+    const poolPids = await Promise.all(Array.from({ length: 6 }, () => pidOf(preparedQueryOf)));
+    expect(poolPids).not.toContain(writerPid);
   });
 });
 

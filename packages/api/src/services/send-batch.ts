@@ -1,4 +1,4 @@
-import { messages, preparedQueryOf, type Database, type WarmStatement } from '@pigeon/db';
+import { messages, writerQueryOf, type Database, type WarmStatement } from '@pigeon/db';
 import { limits, type Message, type SendMessageInput } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { inArray } from 'drizzle-orm';
@@ -83,7 +83,7 @@ export async function sendMessages(db: Database, jobs: readonly SendJob[]): Prom
       ...(input.attachmentIds?.length ? { a: input.attachmentIds } : {}),
     })),
   );
-  const [row] = (await preparedQueryOf(db)(statement, [batch, limits.replyExcerpt.max])) as [
+  const [row] = (await writerQueryOf(db)(statement, [batch, limits.replyExcerpt.max])) as [
     { answers: BatchAnswer[] | null },
   ];
   const answers = row.answers ?? [];
