@@ -225,7 +225,13 @@ export const messages = pgTable(
     // Keyset pagination of history: newest first within one conversation.
     index('messages_conversation_id_idx').on(t.conversationId, t.id),
     // Full-text search of one's own conversations ('simple': no language-specific stemming).
-    index('messages_body_search_idx').using('gin', sql`to_tsvector('simple', ${t.body})`),
+    // fastupdate off: with it on, inserts pile up in a pending list that the insert crossing its
+    // 4 MB limit merges into the index by itself (or autovacuum, when it runs), stalling that
+    // send batch for 40–150 ms every few tens of thousands of messages; entering each message's
+    // words at once costs about as much in total, spread evenly (docs/benchmarks.md).
+    index('messages_body_search_idx')
+      .using('gin', sql`to_tsvector('simple', ${t.body})`)
+      .with({ fastupdate: false }),
   ],
 );
 

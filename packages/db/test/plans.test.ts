@@ -107,3 +107,15 @@ describe('timestamps', () => {
     expect(naive.map((r) => `${r.table_name}.${r.column_name}`)).toEqual([]);
   });
 });
+
+describe('the message search index', () => {
+  it('takes each message’s words at once: no pending list for one send batch to merge', async () => {
+    const result = await handle.db.execute(
+      sql`select array_to_string(reloptions, ',') as options from pg_class where relname = 'messages_body_search_idx'`,
+    );
+    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
+      options: string;
+    }[];
+    expect(rows[0]?.options).toMatch(/^fastupdate=(off|false)$/);
+  });
+});
