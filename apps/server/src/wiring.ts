@@ -173,7 +173,14 @@ async function reachableBus(config: ServerConfig, database: DbHandle, log: Logge
  */
 function connectSharedRedis(config: ServerConfig, log: Logger): Redis | null {
   const sharedRedis = config.redis
-    ? new Redis(config.redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+    ? new Redis(config.redis.url, {
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        // Every send spends a rate-limit unit here: the commands of one turn of the event loop
+        // leave in one write, about one write syscall less per message at 1,500 msg/s
+        // (docs/benchmarks.md).
+        enableAutoPipelining: true,
+      })
     : null;
   sharedRedis?.on('error', (err) => log.warn({ err }, 'shared redis error'));
   return sharedRedis;
