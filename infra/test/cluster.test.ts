@@ -41,9 +41,10 @@ describe.runIf(adminUrl && hasNginx && hasRedis)('three instances behind NGINX, 
     return { client: c, id: session.user.id, username };
   }
 
-  async function pair() {
-    const a = await user();
-    const b = await user();
+  /** Two friends with their conversation open; each on the given instance, else through NGINX. */
+  async function pair(urls: { a?: string | undefined; b?: string | undefined } = {}) {
+    const a = await user(urls.a);
+    const b = await user(urls.b);
     const { request } = await a.client.friends.request.mutate({ userId: b.id });
     await b.client.friends.accept.mutate({ requestId: request.id });
     const conversation = await a.client.conversations.open.mutate({ userId: b.id });
@@ -123,11 +124,7 @@ describe.runIf(adminUrl && hasNginx && hasRedis)('three instances behind NGINX, 
 
   it('delivers live between clients on different instances', async () => {
     const [one, two] = cluster.instances;
-    const a = await user(one?.url);
-    const b = await user(two?.url);
-    const { request } = await a.client.friends.request.mutate({ userId: b.id });
-    await b.client.friends.accept.mutate({ requestId: request.id });
-    const { id: conversationId } = await a.client.conversations.open.mutate({ userId: b.id });
+    const { a, b, conversationId } = await pair({ a: one?.url, b: two?.url });
     const stream = listen(b.client);
     await waitFor('live', () => Promise.resolve(stream.lives() > 0), 10_000);
     const sent = await a.client.messages.send.mutate({
@@ -142,11 +139,7 @@ describe.runIf(adminUrl && hasNginx && hasRedis)('three instances behind NGINX, 
 
   it('carries a message with a file across instances once, and every instance serves the file', async () => {
     const [one, two, three] = cluster.instances;
-    const a = await user(one?.url);
-    const b = await user(two?.url);
-    const { request } = await a.client.friends.request.mutate({ userId: b.id });
-    await b.client.friends.accept.mutate({ requestId: request.id });
-    const { id: conversationId } = await a.client.conversations.open.mutate({ userId: b.id });
+    const { a, b, conversationId } = await pair({ a: one?.url, b: two?.url });
     const stream = listen(b.client);
     await waitFor('live', () => Promise.resolve(stream.lives() > 0), 10_000);
 

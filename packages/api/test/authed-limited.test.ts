@@ -1,7 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createFilesystemStore } from '@pigeon/media';
 import type { StreamEvent } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
@@ -9,13 +6,7 @@ import { z } from 'zod';
 import type { EventBus } from '../src/bus';
 import type { Context } from '../src/context';
 import type { Viewer } from '../src/core/types';
-import { noMetrics } from '../src/metrics';
-import { InProcessPresenceStore } from '../src/presence-store';
-import { DEFAULT_UPLOAD_LIMITS } from '../src/services/attachments';
-import { createSecretBox } from '../src/services/secret-box';
 import { createRateLimits, DEFAULT_RATE_LIMITS } from '../src/rate-limits';
-import type { SendQueue } from '../src/services/send-queue';
-import { createTokenService } from '../src/services/tokens';
 import {
   authedLimitedProcedure,
   authedProcedure,
@@ -23,6 +14,7 @@ import {
   rateLimited,
   router,
 } from '../src/trpc';
+import { testContext } from './support/context';
 
 /*
  * `authedLimitedProcedure(name)` is `authedProcedure.use(rateLimited(name))` folded into one
@@ -76,39 +68,14 @@ function contextFor(viewer: Viewer | null) {
     ping: () => Promise.resolve(),
     close: () => Promise.resolve(),
   };
-  const ctx = {
-    db: null as unknown as Context['db'],
+  const ctx = testContext({
     bus,
-    tokens: createTokenService({
-      jwtSecret: 'authed-limited-test'.padEnd(40, '!'),
-      accessTokenTtlSeconds: 60,
-      refreshTokenTtlSeconds: 60,
-    }),
-    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    metrics: noMetrics,
-    sends: null as unknown as SendQueue,
     rateLimits: createRateLimits(
       { ...DEFAULT_RATE_LIMITS, messages: { points: 2, durationSeconds: 60 } },
       null,
     ),
-    sessionStatus: {
-      isLive: () => Promise.resolve(true),
-      apiTokenViewer: () => Promise.resolve(null),
-      forget: () => undefined,
-    },
-    presence: new InProcessPresenceStore(30_000),
-    secretBox: createSecretBox({}),
-    uploads: DEFAULT_UPLOAD_LIMITS,
-    // Never written to here: the directory is only created by a first put.
-    files: createFilesystemStore({ root: join(tmpdir(), `pigeon-authed-${randomUUID()}`) }),
-    registrationModeDefault: 'open',
     viewer,
-    userAgent: null,
-    cookies: null,
-    requestId: null,
-    ip: null,
-    connection: null,
-  } satisfies Context;
+  });
   return { ctx, published };
 }
 

@@ -1,25 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { friendships, preparedQueryOf, registerPreparedQuery, type Database } from '@pigeon/db';
-import { createFilesystemStore } from '@pigeon/media';
 import type { PigeonEvent, StreamEvent } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { BusListener, EventBus } from '../src/bus';
-import type { Context } from '../src/context';
 import { commitChange } from '../src/core/changes';
 import { noMetrics } from '../src/metrics';
-import { InProcessPresenceStore } from '../src/presence-store';
-import { createRateLimits, DEFAULT_RATE_LIMITS } from '../src/rate-limits';
 import { appRouter } from '../src/router';
-import { createSecretBox } from '../src/services/secret-box';
-import { DEFAULT_UPLOAD_LIMITS } from '../src/services/attachments';
-import { SendQueue } from '../src/services/send-queue';
-import { createTokenService } from '../src/services/tokens';
 import { createCallerFactory, publicProcedure, router } from '../src/trpc';
+import { testContext } from './support/context';
 import { backends, outcome, useWorld, type World } from './support/world';
 
 const someEvent = (): PigeonEvent => ({ v: 1, type: 'friend.request_declined', requestId: randomUUID() });
@@ -78,36 +69,17 @@ function callsAs(w: World, viewerId: string) {
   const forgotten: string[] = [];
   const counted = { messagesSent: 0 };
   const db = commitsLogged(w.db, log);
-  const ctx: Context = {
+  const ctx = testContext({
     db,
     bus,
-    tokens: createTokenService({
-      jwtSecret: 'change-pipeline-test'.padEnd(40, '!'),
-      accessTokenTtlSeconds: 60,
-      refreshTokenTtlSeconds: 60,
-    }),
-    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
     metrics: { ...noMetrics, messageSent: () => counted.messagesSent++ },
-    sends: new SendQueue(db),
-    rateLimits: createRateLimits(DEFAULT_RATE_LIMITS, null),
     sessionStatus: {
       isLive: () => Promise.resolve(true),
       apiTokenViewer: () => Promise.resolve(null),
       forget: (ids) => forgotten.push(...ids),
     },
-    presence: new InProcessPresenceStore(30_000),
-    registrationModeDefault: 'open',
-    secretBox: createSecretBox({}),
-    // Never written to here: the directory is only created by a first put.
-    files: createFilesystemStore({ root: join(tmpdir(), `pigeon-changes-${randomUUID()}`) }),
-    uploads: DEFAULT_UPLOAD_LIMITS,
     viewer: { userId: viewerId, sessionId: randomUUID(), expiresAt: Date.now() + 60_000 },
-    userAgent: null,
-    cookies: null,
-    requestId: null,
-    ip: null,
-    connection: null,
-  };
+  });
   return { ctx, log, bus, forgotten, counted };
 }
 

@@ -14,11 +14,11 @@ import {
 import type { PigeonEvent } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, eq, isNull, or } from 'drizzle-orm';
-import { commitChange, type EventWriter } from '../core/changes';
+import { commitChange, type ChangeScope, type EventWriter } from '../core/changes';
 import type { CookieJar, Tx } from '../core/types';
 import type { RateLimits } from '../rate-limits';
-import { removeUploadsOf } from './attachments';
-import { avatarObjectKey, type AvatarScope } from './avatars';
+import { queueFileRemovals, removeUploadsOf } from './attachments';
+import { avatarObjectKey } from './avatars';
 import { groupsOf, leaveGroupIn } from './groups';
 import { underPasswordLimits, WrongPassword } from './password-attempts';
 import { checkUserPassword } from './passwords';
@@ -52,7 +52,7 @@ async function requirePassword(
  * nobody can log in as it or find it.
  */
 export async function deleteAccount(
-  call: AvatarScope &
+  call: ChangeScope &
     SecondFactorStore & { rateLimits: RateLimits; ip: string | null; cookies: CookieJar | null },
   userId: string,
   password: string,
@@ -73,33 +73,33 @@ export async function deleteAccount(
  * Deletes an account and the bots it owns, in one transaction; returns the sessions and API
  * tokens it ended (the admin's path too).
  */
-export async function eraseAccount(scope: AvatarScope, userId: string): Promise<string[]> {
+export async function eraseAccount(scope: ChangeScope, userId: string): Promise<string[]> {
   return eraseAccounts(scope, [...(await botsOf(scope.db, userId)), userId]);
 }
 
 /**
  * The deletion of these accounts, in one transaction; returns the sessions and API tokens it
- * ended. Their uploads' and photos' bytes are removed once it has committed.
+ * ended. Their uploads' and photos' bytes are queued for removal in that transaction and removed
+ * once it has committed (the sweep retries what that misses).
  */
-export async function eraseAccounts(scope: AvatarScope, userIds: readonly string[]): Promise<string[]> {
-  let removedFiles: string[] = [];
-  const erased = await commitChange(scope, async (tx, events) => {
-    const all = [];
+export async function eraseAccounts(scope: ChangeScope, userIds: readonly string[]): Promise<string[]> {
+  const { ended, removedFiles } = await commitChange(scope, async (tx, events) => {
+    const endedHere: string[] = [];
+    let uploads: string[] = [];
+    const photos: string[] = [];
     for (const userId of userIds) {
-      all.push(await eraseIn(tx, events, userId));
+      const erased = await eraseIn(tx, events, userId);
+      endedHere.push(...erased.ended);
       // Sent or not, in any conversation: an account's files go with it (its messages' text stays).
-      removedFiles = removedFiles.concat(await removeUploadsOf(tx, userId));
+      uploads = uploads.concat(await removeUploadsOf(tx, userId));
+      if (erased.avatarKey) photos.push(avatarObjectKey(erased.avatarKey));
     }
-    return all;
+    // Uploads are queued as their rows go (removeUploadsOf); photos have no rows of their own.
+    await queueFileRemovals(tx, photos);
+    return { ended: endedHere, removedFiles: [...uploads, ...photos] };
   });
   scope.outbox.filesRemoved(removedFiles);
-  const photos = erased.flatMap((e) => (e.avatarKey ? [avatarObjectKey(e.avatarKey)] : []));
-  if (photos.length > 0) {
-    await scope.files.remove(photos).catch((error: unknown) => {
-      scope.log.warn({ err: error, keys: photos }, 'could not delete the avatars of deleted accounts');
-    });
-  }
-  return erased.flatMap((e) => e.ended);
+  return ended;
 }
 
 async function eraseIn(

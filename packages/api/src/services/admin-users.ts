@@ -5,7 +5,6 @@ import { and, asc, count, eq, gt, ilike, inArray, isNotNull, isNull, or } from '
 import type { ChangeScope } from '../core/changes';
 import type { Tx } from '../core/types';
 import type { PresenceStore } from '../presence-store';
-import type { AvatarScope } from './avatars';
 import { eraseAccount } from './account-deletion';
 import { registrationMode } from './registration';
 
@@ -96,7 +95,7 @@ export async function setUserActive(
 
 /** Deletes an account as its owner would (see account-deletion.ts), without their password. */
 export async function deleteUserAsAdmin(
-  scope: AvatarScope,
+  scope: ChangeScope,
   adminId: string,
   userId: string,
 ): Promise<{ deleted: true }> {

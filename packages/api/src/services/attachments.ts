@@ -144,13 +144,21 @@ async function removeRows(tx: Tx, where: SQL | undefined): Promise<string[]> {
     .where(where)
     .returning({ original: attachments.originalKey, preview: attachments.previewKey });
   const keys = gone.flatMap((g) => (g.preview ? [g.original, g.preview] : [g.original]));
-  if (keys.length > 0) {
-    await tx
-      .insert(fileRemovals)
-      .values(keys.map((key) => ({ key })))
-      .onConflictDoNothing();
-  }
+  await queueFileRemovals(tx, keys);
   return keys;
+}
+
+/**
+ * Queues stored objects for removal in the caller's transaction, so the change that drops their
+ * last reference and the promise to remove their bytes commit together. The bytes go after the
+ * commit (hand the keys to `outbox.filesRemoved`); whatever that misses, the sweep retries.
+ */
+export async function queueFileRemovals(tx: Tx, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await tx
+    .insert(fileRemovals)
+    .values(keys.map((key) => ({ key })))
+    .onConflictDoNothing();
 }
 
 /** An upload whose bytes could not be stored: the row goes, whatever bytes made it are queued. */
@@ -159,11 +167,7 @@ export async function forgetUpload(db: Database, id: string): Promise<void> {
     const [row] = await tx.select().from(attachments).where(eq(attachments.id, id));
     await removeRows(tx, eq(attachments.id, id));
     // The preview key is queued too: it may have been written before the original failed.
-    if (row)
-      await tx
-        .insert(fileRemovals)
-        .values({ key: `${row.originalKey}.preview` })
-        .onConflictDoNothing();
+    if (row) await queueFileRemovals(tx, [`${row.originalKey}.preview`]);
   });
 }
 

@@ -4,8 +4,9 @@ import type { FileStore } from '@pigeon/media';
 import type { GroupInfo, Me } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, eq, isNull } from 'drizzle-orm';
-import { commitChange, type ChangeScope } from '../core/changes';
-import type { Logger } from '../core/types';
+import { commitChange, type ChangeScope, type EventWriter } from '../core/changes';
+import type { Tx } from '../core/types';
+import { queueFileRemovals } from './attachments';
 import { announce, groupInfo, lockGroup, ownerOnly } from './groups';
 import { announceProfile } from './profile';
 import { toMe } from './views';
@@ -34,19 +35,26 @@ export function newAvatarKey(): string {
 
 export interface AvatarScope extends ChangeScope {
   files: FileStore;
-  log: Logger;
 }
+
+/** One avatar change inside its transaction: what it answers, and the key it stopped naming. */
+type AvatarChange<T> = (
+  tx: Tx,
+  events: EventWriter,
+  newKey: string | null,
+) => Promise<{ result: T; oldKey: string | null }>;
 
 /**
  * The one order of every avatar change: the new object is stored first, then the row points at
- * it (with its events) in one transaction, and only after that commit is the old object deleted.
- * A failed commit removes the new object again; a failed delete of the old one leaves an orphan
- * that no row names (logged), never a row that names a missing object.
+ * it (with its events) in one transaction that also queues the old object's removal, and only
+ * after that commit are the old bytes deleted (the outbox; the file sweep retries a failure, so
+ * a crash or a store outage leaves no orphan). A failed commit removes the new object again; no
+ * row ever names a missing object.
  */
 async function replaceAvatar<T>(
   scope: AvatarScope,
   image: AvatarImage | null,
-  commit: (newKey: string | null) => Promise<{ result: T; oldKey: string | null }>,
+  change: AvatarChange<T>,
 ): Promise<T> {
   const newKey = image ? newAvatarKey() : null;
   if (image && newKey) {
@@ -55,19 +63,19 @@ async function replaceAvatar<T>(
       size: image.data.length,
     });
   }
-  let outcome: { result: T; oldKey: string | null };
+  let outcome: { result: T; removed: string[] };
   try {
-    outcome = await commit(newKey);
+    outcome = await commitChange(scope, async (tx, events) => {
+      const { result, oldKey } = await change(tx, events, newKey);
+      const removed = oldKey && oldKey !== newKey ? [avatarObjectKey(oldKey)] : [];
+      await queueFileRemovals(tx, removed);
+      return { result, removed };
+    });
   } catch (error) {
     if (newKey) await scope.files.remove([avatarObjectKey(newKey)]).catch(() => undefined);
     throw error;
   }
-  if (outcome.oldKey && outcome.oldKey !== newKey) {
-    const oldObject = avatarObjectKey(outcome.oldKey);
-    await scope.files.remove([oldObject]).catch((error: unknown) => {
-      scope.log.warn({ err: error, key: oldObject }, 'could not delete a replaced avatar');
-    });
-  }
+  scope.outbox.filesRemoved(outcome.removed);
   return outcome.result;
 }
 
@@ -77,25 +85,23 @@ export function changeUserAvatar(
   viewerId: string,
   image: AvatarImage | null,
 ): Promise<Me> {
-  return replaceAvatar(scope, image, (newKey) =>
-    commitChange(scope, async (tx, events) => {
-      const [before] = await tx
-        .select({ avatarKey: users.avatarKey })
-        .from(users)
-        .where(and(eq(users.id, viewerId), isNull(users.deletedAt)))
-        .for('update');
-      if (!before) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
-      const [after] = await tx
-        .update(users)
-        .set({ avatarKey: newKey })
-        .where(eq(users.id, viewerId))
-        .returning();
-      if (!after) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
-      // Removing a photo that was never there changes nothing and tells no one.
-      if (before.avatarKey !== newKey) await announceProfile(tx, events, after);
-      return { result: toMe(after), oldKey: before.avatarKey };
-    }),
-  );
+  return replaceAvatar(scope, image, async (tx, events, newKey) => {
+    const [before] = await tx
+      .select({ avatarKey: users.avatarKey })
+      .from(users)
+      .where(and(eq(users.id, viewerId), isNull(users.deletedAt)))
+      .for('update');
+    if (!before) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
+    const [after] = await tx
+      .update(users)
+      .set({ avatarKey: newKey })
+      .where(eq(users.id, viewerId))
+      .returning();
+    if (!after) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
+    // Removing a photo that was never there changes nothing and tells no one.
+    if (before.avatarKey !== newKey) await announceProfile(tx, events, after);
+    return { result: toMe(after), oldKey: before.avatarKey };
+  });
 }
 
 /**
@@ -108,19 +114,17 @@ export function changeGroupAvatar(
   conversationId: string,
   image: AvatarImage | null,
 ): Promise<GroupInfo> {
-  return replaceAvatar(scope, image, (newKey) =>
-    commitChange(scope, async (tx, events) => {
-      const group = await lockGroup(tx, viewerId, conversationId);
-      if (group.ownerId !== viewerId) throw ownerOnly();
-      // Removing a photo the group never had changes nothing and tells no one.
-      if (group.avatarKey === null && newKey === null) {
-        return { result: await groupInfo(tx, conversationId), oldKey: null };
-      }
-      await tx.update(conversations).set({ avatarKey: newKey }).where(eq(conversations.id, conversationId));
-      const info = await announce(tx, events, conversationId, 'avatar_changed', viewerId);
-      return { result: info, oldKey: group.avatarKey };
-    }),
-  );
+  return replaceAvatar(scope, image, async (tx, events, newKey) => {
+    const group = await lockGroup(tx, viewerId, conversationId);
+    if (group.ownerId !== viewerId) throw ownerOnly();
+    // Removing a photo the group never had changes nothing and tells no one.
+    if (group.avatarKey === null && newKey === null) {
+      return { result: await groupInfo(tx, conversationId), oldKey: null };
+    }
+    await tx.update(conversations).set({ avatarKey: newKey }).where(eq(conversations.id, conversationId));
+    const info = await announce(tx, events, conversationId, 'avatar_changed', viewerId);
+    return { result: info, oldKey: group.avatarKey };
+  });
 }
 
 /**

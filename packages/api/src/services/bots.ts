@@ -2,9 +2,9 @@ import { apiTokens, users, type Database } from '@pigeon/db';
 import { limits, type Bot, type CreateBotInput } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, asc, count, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import type { ChangeScope } from '../core/changes';
 import { openEventStream } from '../core/event-log';
 import type { Tx } from '../core/types';
-import type { AvatarScope } from './avatars';
 import { eraseAccounts } from './account-deletion';
 import { whichIsTaken } from './user-lookup';
 
@@ -86,7 +86,7 @@ export async function listBots(db: Database, ownerId: string): Promise<Bot[]> {
  * history, anonymised); its tokens go with it, and their sockets close on every instance.
  */
 export async function deleteBot(
-  scope: AvatarScope,
+  scope: ChangeScope,
   ownerId: string,
   botId: string,
 ): Promise<{ deleted: true }> {

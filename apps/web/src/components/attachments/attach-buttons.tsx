@@ -1,24 +1,10 @@
 import { useRef, useState } from 'react';
 import { touchFirst } from '../../lib/focus-composer';
+import { Icon } from './icon';
 
 const PAPERCLIP =
   'M13.5 7.5 8 13a3.5 3.5 0 0 1-5-5l6-6a2.3 2.3 0 0 1 3.3 3.3l-6 6a1.2 1.2 0 0 1-1.7-1.7L10 4';
 const CAMERA = 'M2 5.5h2.5L6 3.5h4l1.5 2H14v7.5H2z M8 11.3a2.3 2.3 0 1 0 0-4.6 2.3 2.3 0 0 0 0 4.6z';
-
-function Icon({ path }: { path: string }) {
-  return (
-    <svg
-      viewBox="0 0 16 16"
-      className="size-5"
-      aria-hidden
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="1.4"
-    >
-      <path d={path} strokeLinecap="round" strokeLinejoin="round" />
-    </svg>
-  );
-}
 
 const BUTTON =
   'flex size-10 shrink-0 items-center justify-center rounded-md text-slate-700 hover:bg-slate-100 disabled:opacity-50 pointer-coarse:size-11 dark:text-slate-200 dark:hover:bg-slate-800';
@@ -53,7 +39,7 @@ export function AttachButtons({
         disabled={disabled}
         onClick={() => files.current?.click()}
       >
-        <Icon path={PAPERCLIP} />
+        <Icon path={PAPERCLIP} strokeWidth={1.4} />
       </button>
       <input
         ref={files}
@@ -73,7 +59,7 @@ export function AttachButtons({
             disabled={disabled}
             onClick={() => camera.current?.click()}
           >
-            <Icon path={CAMERA} />
+            <Icon path={CAMERA} strokeWidth={1.4} />
           </button>
           <input
             ref={camera}

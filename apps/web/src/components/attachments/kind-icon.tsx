@@ -1,4 +1,5 @@
 import type { AttachmentView } from '../../lib/attachment-view';
+import { Icon } from './icon';
 
 const PATHS: Record<AttachmentView['kind'], string> = {
   image: 'M2.5 3h11v10h-11z M2.5 11l3.5-3.5 3 3 2-2 2.5 2.5 M10.5 6.2a.8.8 0 1 0 0-.1',
@@ -21,16 +22,5 @@ export function KindIcon({
   kind?: AttachmentView['kind'];
   contentType?: string;
 }) {
-  return (
-    <svg
-      viewBox="0 0 16 16"
-      className="size-5"
-      aria-hidden
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="1.3"
-    >
-      <path d={PATHS[kind ?? kindOf(contentType)]} strokeLinecap="round" strokeLinejoin="round" />
-    </svg>
-  );
+  return <Icon path={PATHS[kind ?? kindOf(contentType)]} strokeWidth={1.3} />;
 }
