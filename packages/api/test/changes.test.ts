@@ -225,6 +225,24 @@ describe.each(backends)('the change pipeline (%s)', (backend) => {
     expect(bus.published.map((p) => p.event)).toEqual(await w.events(a, (await w.head(a)) - 1));
   });
 
+  it('answers without waiting for the bus to pass the events on to other instances', async () => {
+    const w = world();
+    const [a, b] = [await w.user('a'), await w.user('b')];
+    const { ctx, log, bus } = callsAs(w, a);
+    // Redis taking its time: the publishes are made, and never settle.
+    const slow = Object.assign(Object.create(bus) as RecordingBus, {
+      publish: (userId: string, event: StreamEvent) => {
+        void bus.publish(userId, event);
+        return new Promise<void>(() => undefined);
+      },
+    });
+
+    await app({ ...ctx, bus: slow }).friends.request({ userId: b });
+
+    expect(log[0]).toBe('commit');
+    expect(bus.published.map((p) => p.userId).sort()).toEqual([a, b].sort());
+  });
+
   it('announces ended sessions after the events, and forgets them on this instance', async () => {
     const w = world();
     const a = await w.user('a');

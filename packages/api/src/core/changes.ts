@@ -92,6 +92,11 @@ export async function commitChange<T>(
  * Rings the bus for everything a call committed, then tells every instance (this one included)
  * which sessions ended, then removes the bytes of files whose rows went. A failed publish loses
  * nothing: readers catch up from the log; a failed removal stays queued for the file sweep.
+ *
+ * The publishes are started, not awaited: the events are committed, and the bus hands them to
+ * this instance's streams as it is called; only the copy for other instances waits for Redis, and
+ * the caller's answer (a send's acknowledgement above all) need not wait for that round trip.
+ * Ended sessions are still awaited: a logout is answered once every instance can hear of it.
  */
 export async function flushOutbox(
   outbox: Outbox,
@@ -105,11 +110,12 @@ export async function flushOutbox(
 ): Promise<void> {
   const { deliveries, endedSessions, removedFiles } = outbox.take();
   if (deliveries.length > 0) {
-    const results = await Promise.allSettled(deliveries.map((d) => deps.bus.publish(d.userId, d.event)));
-    for (const result of results) {
-      if (result.status === 'rejected')
-        deps.log.warn({ err: result.reason as unknown }, 'event publish failed');
-    }
+    void Promise.allSettled(deliveries.map((d) => deps.bus.publish(d.userId, d.event))).then((results) => {
+      for (const result of results) {
+        if (result.status === 'rejected')
+          deps.log.warn({ err: result.reason as unknown }, 'event publish failed');
+      }
+    });
   }
   if (endedSessions.length > 0) {
     deps.sessionStatus.forget(endedSessions);
