@@ -7,7 +7,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Outbox } from '../src/core/changes';
 import { openDirectConversation } from '../src/services/direct-conversations';
-import { SendQueue } from '../src/services/send-queue';
+import { DEFAULT_MAX_BATCH, SendQueue } from '../src/services/send-queue';
 
 const drivers = process.env.DATABASE_URL ? (['pglite', 'postgres'] as const) : (['pglite'] as const);
 
@@ -157,6 +157,24 @@ describe.each(drivers)('group commit of sends (%s)', (driver) => {
       expect(ids).toHaveLength(11);
       expect(ids).toEqual([...ids].sort((x, y) => x - y));
     }
+  });
+
+  it('by default writes a backlog of a thousand sends in one transaction, so a backlog drains at once', async () => {
+    const [a, b] = await Promise.all([user('a'), user('b')]);
+    const ab = await friends(a, b);
+    const sizes: number[] = [];
+    const queue = new SendQueue(handle.db, { onBatch: (size) => sizes.push(size) });
+
+    // The first send starts a transaction at once; the rest queue behind it meanwhile.
+    const answers = await Promise.all(
+      Array.from({ length: DEFAULT_MAX_BATCH + 1 }, (_, i) =>
+        queue.send(a, { conversationId: ab, body: `m${i}`, clientId: randomUUID() }, new Outbox()),
+      ),
+    );
+
+    expect(sizes).toEqual([1, DEFAULT_MAX_BATCH]);
+    expect(DEFAULT_MAX_BATCH).toBeGreaterThanOrEqual(1000);
+    expect(new Set(answers.map((answer) => answer.message.id)).size).toBe(DEFAULT_MAX_BATCH + 1);
   });
 
   it('keeps each user’s events gapless and in message order per conversation across concurrent batches', async () => {

@@ -8,7 +8,7 @@ import { sendMessages, type SendJob, type SendOutcome } from './send-batch';
 export interface SendQueueOptions {
   /** Transactions writing sends at once; more only wait on the same locks and connections. */
   maxInFlight?: number;
-  /** Sends per transaction at most. */
+  /** Sends per transaction at most (default `DEFAULT_MAX_BATCH`). */
   maxBatch?: number;
   /**
    * Sends waiting for a transaction at most; one more is refused with TOO_MANY_REQUESTS at once,
@@ -33,10 +33,18 @@ interface Waiting extends SendJob {
 }
 
 /**
- * Four full batches: at the batch rates measured (docs/benchmarks.md) a send waits well under a
+ * One full batch: at the batch rates measured (docs/benchmarks.md) a send waits well under a
  * second before its transaction starts, and a burst of a few hundred sends still queues.
  */
 export const DEFAULT_MAX_WAITING = 1024;
+
+/**
+ * Big enough to drain a backlog: with one transaction at a time, the batch size caps what an
+ * instance can store per second, and at 256 a backlog built in the first second after a start
+ * took 6–9 s to drain at 2,000 msg/s (sends refused meanwhile); at 1024, 2 s and none refused
+ * (docs/benchmarks.md). Below saturation batches stay far smaller than either.
+ */
+export const DEFAULT_MAX_BATCH = 1024;
 
 const busy = () =>
   new TRPCError({
@@ -66,7 +74,7 @@ export class SendQueue {
     // One transaction at a time measured best (docs/benchmarks.md): sends arriving meanwhile
     // make the next batch bigger, and more transactions would only queue on the same rows.
     this.maxInFlight = options.maxInFlight ?? 1;
-    this.maxBatch = options.maxBatch ?? 256;
+    this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
     this.maxWaiting = options.maxWaiting ?? DEFAULT_MAX_WAITING;
     this.onBatch = options.onBatch ?? (() => undefined);
   }
