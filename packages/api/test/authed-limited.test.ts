@@ -14,7 +14,7 @@ import {
   rateLimited,
   router,
 } from '../src/trpc';
-import { testContext } from './support/context';
+import { silentBus, testContext } from './support/context';
 
 /*
  * `authedLimitedProcedure(name)` is `authedProcedure.use(rateLimited(name))` folded into one
@@ -57,16 +57,11 @@ const folded = router({ send: authedLimitedProcedure('messages').input(input).mu
 function contextFor(viewer: Viewer | null) {
   const published: string[] = [];
   const bus: EventBus = {
+    ...silentBus,
     publish: (userId, event) => {
       published.push(`${userId} #${event.id}`);
       return Promise.resolve();
     },
-    publishEphemeral: () => Promise.resolve(),
-    announceRevokedSessions: () => Promise.resolve(),
-    onRevokedSessions: () => () => undefined,
-    subscribe: () => Promise.resolve(() => undefined),
-    ping: () => Promise.resolve(),
-    close: () => Promise.resolve(),
   };
   const ctx = testContext({
     bus,

@@ -26,7 +26,7 @@ function noDatabase(): Database {
 }
 
 /** A bus that forgets what it is told. */
-const silentBus: EventBus = {
+export const silentBus: EventBus = {
   publish: () => Promise.resolve(),
   publishEphemeral: () => Promise.resolve(),
   announceRevokedSessions: () => Promise.resolve(),
