@@ -32,14 +32,24 @@ export function AvatarEditor({
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState('');
 
+  // Back where the person started, for keyboard and screen reader users: once the cropper is gone
+  // and the button is rendered enabled again (a disabled button takes no focus; a timer could run
+  // before React had rendered it so).
+  const returnFocus = useRef(false);
+
   // The preview's object URL lives as long as the choice.
   useEffect(() => () => (chosen ? URL.revokeObjectURL(chosen.url) : undefined), [chosen]);
 
+  useEffect(() => {
+    if (!returnFocus.current || busy || chosen) return;
+    returnFocus.current = false;
+    changeButton.current?.focus();
+  }, [busy, chosen]);
+
   const close = () => {
+    returnFocus.current = true;
     setChosen(null);
     if (input.current) input.current.value = '';
-    // Back where the person started, for keyboard and screen reader users.
-    requestAnimationFrame(() => changeButton.current?.focus());
   };
 
   const run = async (work: () => Promise<void>, done: string) => {
