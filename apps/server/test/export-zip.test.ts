@@ -172,4 +172,42 @@ describe('the data export zip (embedded)', () => {
     const frank = await t.user('frank');
     expect((await exportZip(await tokenOf(frank.client))).status).toBe(200);
   });
+
+  it('shares its budget with auth.exportData, which reads as much: the JSON export is limited too', async () => {
+    const gina = await t.user('gina');
+    const token = await tokenOf(gina.client);
+    const zip = await exportZip(token);
+    expect(zip.status).toBe(200);
+    await zip.arrayBuffer();
+    await gina.client.auth.exportData.query();
+    await gina.client.auth.exportData.query();
+    const refused = await gina.client.auth.exportData.query().then(
+      () => null,
+      (error: unknown) => error as { data?: { code?: string; retryAfterSeconds?: number | null } },
+    );
+    expect(refused?.data?.code).toBe('TOO_MANY_REQUESTS');
+    expect(refused?.data?.retryAfterSeconds).toBeGreaterThan(0);
+    expect((await exportZip(token)).status).toBe(429);
+  });
+
+  it('answers HEAD with the download’s headers without spending an export', async () => {
+    const hana = await t.user('hana');
+    const token = await tokenOf(hana.client);
+    for (let i = 0; i < 5; i++) {
+      const head = await fetch(`${t.url}/api/v1/export.zip`, {
+        method: 'HEAD',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('content-disposition')).toContain('pigeon-export-hana');
+    }
+    const headless = await fetch(`${t.url}/api/v1/export.zip`, { method: 'HEAD' });
+    expect(headless.status).toBe(401);
+    // All three exports of the hour are still there.
+    for (let i = 0; i < 3; i++) {
+      const res = await exportZip(token);
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+    }
+  });
 });

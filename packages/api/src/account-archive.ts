@@ -25,12 +25,18 @@ export interface AccountArchive {
   files: ArchivedFile[];
 }
 
+/** Whose archive a request asks for, and the name it is saved under. */
+export interface ArchiveOwner {
+  userId: string;
+  username: string;
+  avatarKey: string | null;
+}
+
 /**
- * The data export with its files, for GET /api/v1/export.zip (a zip cannot travel as a tRPC
- * answer). The same rules as `auth.exportData`: a live login session (no API token), plus the
- * `exports` rate limit, since each archive reads every file the user uploaded.
+ * The caller, if they may take their archive: the same rules as `auth.exportData`, a live login
+ * session (no API token). Reads one row and spends nothing, so a HEAD costs no export.
  */
-export async function accountArchive(ctx: Context): Promise<AccountArchive> {
+export async function archiveOwner(ctx: Context): Promise<ArchiveOwner> {
   const viewer = liveViewer(ctx.viewer, 'query');
   if (viewer.apiToken) {
     throw new TRPCError({
@@ -38,22 +44,32 @@ export async function accountArchive(ctx: Context): Promise<AccountArchive> {
       message: 'Only a logged-in session can do this, not an API token.',
     });
   }
-  await ctx.rateLimits.consume('exports', viewer.userId);
-  const data = await exportAccount(ctx.db, viewer.userId);
   const [user] = await ctx.db
     .select({ username: users.username, avatarKey: users.avatarKey })
     .from(users)
     .where(eq(users.id, viewer.userId));
   if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
+  return { userId: viewer.userId, ...user };
+}
+
+/**
+ * The data export with its files, for GET /api/v1/export.zip (a zip cannot travel as a tRPC
+ * answer): `archiveOwner`'s rules plus the `exports` rate limit, since each archive reads every
+ * file the user uploaded.
+ */
+export async function accountArchive(ctx: Context): Promise<AccountArchive> {
+  const owner = await archiveOwner(ctx);
+  await ctx.rateLimits.consume('exports', owner.userId);
+  const data = await exportAccount(ctx.db, owner.userId);
   const rows = await ctx.db
     .select({ id: attachments.id, name: attachments.name, key: attachments.originalKey })
     .from(attachments)
-    .where(eq(attachments.uploaderId, viewer.userId))
+    .where(eq(attachments.uploaderId, owner.userId))
     .orderBy(asc(attachments.createdAt));
   return {
-    username: user.username,
+    username: owner.username,
     data,
-    avatarKey: user.avatarKey ? avatarObjectKey(user.avatarKey) : null,
+    avatarKey: owner.avatarKey ? avatarObjectKey(owner.avatarKey) : null,
     files: rows.map((row) => ({ path: `files/${row.id}-${safeFileName(row.name)}`, key: row.key })),
   };
 }

@@ -49,4 +49,11 @@ export { createSecretBox, SecretBoxError, type SecretBox } from './services/secr
 export { resealTwoFactorSecrets } from './services/two-factor-at-rest';
 export { uploadAvatar } from './avatar-uploads';
 export { avatarObjectKey, isAvatarKey, type AvatarImage, type AvatarTarget } from './services/avatars';
-export { accountArchive, safeFileName, type AccountArchive, type ArchivedFile } from './account-archive';
+export {
+  accountArchive,
+  archiveOwner,
+  safeFileName,
+  type AccountArchive,
+  type ArchiveOwner,
+  type ArchivedFile,
+} from './account-archive';

@@ -93,8 +93,12 @@ export const authRouter = router({
   deleteAccount: loginOnlyProcedure
     .input(deleteAccountInput)
     .mutation(({ ctx, input }) => deleteAccount(ctx, ctx.viewer.userId, input.password, input.code)),
-  /** Everything the caller may take away, as JSON. */
+  /**
+   * Everything the caller may take away, as JSON. It reads all they have, so it spends the same
+   * `exports` budget as the zip (GET /api/v1/export.zip).
+   */
   exportData: loginOnlyProcedure
+    .use(rateLimited('exports'))
     .output(accountExport)
     .query(({ ctx }) => exportAccount(ctx.db, ctx.viewer.userId)),
   /** Needs the current password; logs out every other session. */

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { finished, pipeline } from 'node:stream/promises';
-import { accountArchive, type AccountArchive, type ApiDeps, type Context } from '@pigeon/api';
+import { accountArchive, archiveOwner, type AccountArchive, type ApiDeps, type Context } from '@pigeon/api';
 import type { FileStore } from '@pigeon/media';
 import { TRPCError } from '@trpc/server';
 import { ZipFile } from 'yazl';
@@ -31,17 +31,13 @@ export function exportHandler(opts: ExportRouteOptions) {
     let ctx: Context | undefined;
     try {
       ctx = await httpRequestContext(opts.deps, opts.config, req, res);
-      const archive = await accountArchive(ctx);
-      res.writeHead(200, {
-        'content-type': 'application/zip',
-        'content-disposition': contentDisposition('attachment', `pigeon-export-${archive.username}.zip`),
-        'cache-control': 'no-store',
-        'x-content-type-options': 'nosniff',
-      });
       if (req.method === 'HEAD') {
-        res.end();
+        // What a GET would answer, without building the archive or spending an export.
+        res.writeHead(200, zipHeaders((await archiveOwner(ctx)).username)).end();
         return;
       }
+      const archive = await accountArchive(ctx);
+      res.writeHead(200, zipHeaders(archive.username));
       await writeZip(archive, opts.deps.files, res);
     } catch (err) {
       if (res.headersSent) {
@@ -53,6 +49,15 @@ export function exportHandler(opts: ExportRouteOptions) {
       }
       sendRestError(res, err, { path: 'export.zip', ctx, input: undefined, onError: opts.onError });
     }
+  };
+}
+
+function zipHeaders(username: string) {
+  return {
+    'content-type': 'application/zip',
+    'content-disposition': contentDisposition('attachment', `pigeon-export-${username}.zip`),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
   };
 }
 
