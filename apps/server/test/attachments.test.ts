@@ -186,6 +186,23 @@ describe.each(combinations)('attachments (%s, %s store)', (backend, store) => {
     expect(await t.server.files.get(keys)).toBeNull();
   });
 
+  it('tells a logged-in app the limits this server was configured with, and no one else', async () => {
+    const { alice } = await friends();
+    expect(await alice.client.messages.uploadLimits.query()).toEqual({
+      maxBytes: uploads.maxBytes,
+      maxPerMessage: uploads.maxPerMessage,
+      quotaBytes: uploads.quotaBytes,
+    });
+    const anonymous = await t
+      .client()
+      .messages.uploadLimits.query()
+      .then(
+        () => null,
+        (error: unknown) => (error as { data?: { code?: string } }).data?.code,
+      );
+    expect(anonymous).toBe('UNAUTHORIZED');
+  });
+
   it('refuses too large (declared or streamed), over quota, too many, and others’ uploads, storing nothing', async () => {
     const { alice, bob, conversationId, aliceToken, bobToken } = await friends();
     const big = randomBytes(uploads.maxBytes + 1);

@@ -511,6 +511,12 @@ const matrix: Record<string, Row> = {
     blocked: 'own', // the history they already had stays theirs to read
   },
   'settings.get': { call: (c) => c.settings.get.query(), anonymous: 'UNAUTHORIZED', stranger: 'own' },
+  // The server's configuration, the same for every user: nothing of anyone's.
+  'messages.uploadLimits': {
+    call: (c) => c.messages.uploadLimits.query(),
+    anonymous: 'UNAUTHORIZED',
+    stranger: 'own',
+  },
   'settings.update': {
     call: (c) => c.settings.update.mutate({ sendReadReceipts: true }),
     anonymous: 'UNAUTHORIZED',

@@ -36,6 +36,20 @@ describe('client-side limits', () => {
     ]);
   });
 
+  it('holds files to the limits this server gave, not the defaults', () => {
+    const file = new File(['x'], 'clip.mov');
+    Object.defineProperty(file, 'size', { value: 3 * 1024 * 1024 });
+    const server = { maxBytes: 2 * 1024 * 1024, perMessage: 2 };
+    expect(refusedFiles([file], 0, server).problems).toEqual([
+      '“clip.mov” is 3.0 MB; files can be at most 2.0 MB.',
+    ]);
+    expect(refusedFiles([file], 0).accepted).toEqual([file]);
+    const small = (n: number) => new File(['x'], `s${n}.txt`);
+    expect(refusedFiles([small(1), small(2), small(3)], 0, server).problems).toEqual([
+      'A message can carry at most 2 files; “s3.txt” was left out.',
+    ]);
+  });
+
   it('reads sizes in steps of 1024', () => {
     expect(formatSize(512)).toBe('512 B');
     expect(formatSize(1536)).toBe('1.5 KB');

@@ -50,3 +50,17 @@ export const attachmentIds = z
     `A message can carry at most ${limits.attachmentsPerMessage.max} attachments.`,
   )
   .refine((ids) => new Set(ids).size === ids.length, 'The same attachment is listed twice.');
+
+/**
+ * What this server accepts (its UPLOAD_MAX_BYTES, MESSAGE_MAX_ATTACHMENTS and UPLOAD_QUOTA_BYTES),
+ * so an app can refuse a file before sending a byte of it.
+ */
+export const uploadLimitsView = z.object({
+  /** One file, in bytes. */
+  maxBytes: z.number().int().positive(),
+  /** Attachments on one message. */
+  maxPerMessage: z.number().int().positive().max(limits.attachmentsPerMessage.max),
+  /** All of one user's stored uploads together, in bytes. */
+  quotaBytes: z.number().int().positive(),
+});
+export type UploadLimitsView = z.infer<typeof uploadLimitsView>;

@@ -2,12 +2,19 @@ import { limits } from '@pigeon/schema';
 
 export type { AttachmentView } from '@pigeon/schema';
 
-/** The server's defaults (UPLOAD_MAX_BYTES, MESSAGE_MAX_ATTACHMENTS): checked here first, so a
- * file that can't go says so before a byte is sent; the server checks again. */
-export const attachmentLimits = {
+/** What the composer lets through: checked here first, so a file that can't go says so before a
+ * byte is sent; the server checks again. */
+export interface AttachmentLimits {
+  maxBytes: number;
+  perMessage: number;
+}
+
+/** A server's defaults (UPLOAD_MAX_BYTES, MESSAGE_MAX_ATTACHMENTS), until this server has said
+ * its own (`useAttachmentLimits`). */
+export const attachmentLimits: AttachmentLimits = {
   maxBytes: 25 * 1024 * 1024,
   perMessage: limits.attachmentsPerMessage.default,
-} as const;
+};
 
 /**
  * 1 572 864 → "1.5 MB": sizes as people read them, in steps of 1024 (so the 25 MiB limit reads

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useAppSelector } from '../store';
 import type { PendingAttachment } from '../store/outbox';
-import { attachmentLimits, formatSize, type AttachmentView } from './attachment-view';
+import { attachmentLimits, formatSize, type AttachmentLimits, type AttachmentView } from './attachment-view';
+import { useAttachmentLimits } from './attachment-limits';
 import { newClientId } from './ids';
 import { keepQueuedFile } from './outbox-blobs';
 import { useSessionTokens } from './session-tokens';
@@ -26,18 +27,20 @@ export interface AttachmentDraft {
 }
 
 /** Why these files can't be added (too many, too large), in words; empty when they all can. */
-export function refusedFiles(files: File[], alreadyChosen: number): { accepted: File[]; problems: string[] } {
+export function refusedFiles(
+  files: File[],
+  alreadyChosen: number,
+  limits: AttachmentLimits = attachmentLimits,
+): { accepted: File[]; problems: string[] } {
   const problems: string[] = [];
   const accepted: File[] = [];
   for (const file of files) {
-    if (file.size > attachmentLimits.maxBytes) {
+    if (file.size > limits.maxBytes) {
       problems.push(
-        `“${file.name}” is ${formatSize(file.size)}; files can be at most ${formatSize(attachmentLimits.maxBytes)}.`,
+        `“${file.name}” is ${formatSize(file.size)}; files can be at most ${formatSize(limits.maxBytes)}.`,
       );
-    } else if (alreadyChosen + accepted.length >= attachmentLimits.perMessage) {
-      problems.push(
-        `A message can carry at most ${attachmentLimits.perMessage} files; “${file.name}” was left out.`,
-      );
+    } else if (alreadyChosen + accepted.length >= limits.perMessage) {
+      problems.push(`A message can carry at most ${limits.perMessage} files; “${file.name}” was left out.`);
     } else {
       accepted.push(file);
     }
@@ -52,6 +55,7 @@ export function refusedFiles(files: File[], alreadyChosen: number): { accepted: 
 export function useAttachmentDrafts() {
   const tokens = useSessionTokens();
   const online = useAppSelector((s) => s.connection.online);
+  const limits = useAttachmentLimits();
   const [drafts, setDrafts] = useState<AttachmentDraft[]>([]);
   const [problems, setProblems] = useState<string[]>([]);
   const uploads = useRef(new Map<string, AbortController>());
@@ -95,7 +99,7 @@ export function useAttachmentDrafts() {
 
   const add = useCallback(
     (files: File[]) => {
-      const { accepted, problems } = refusedFiles(files, draftsRef.current.length);
+      const { accepted, problems } = refusedFiles(files, draftsRef.current.length, limits);
       setProblems(problems);
       const added = accepted.map((file): AttachmentDraft => ({
         localId: newClientId(),
@@ -107,7 +111,7 @@ export function useAttachmentDrafts() {
       setDrafts((all) => [...all, ...added]);
       if (navigator.onLine) added.forEach(start);
     },
-    [start],
+    [start, limits],
   );
 
   // Files chosen offline start uploading when the network is back.

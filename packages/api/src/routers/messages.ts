@@ -8,6 +8,7 @@ import {
   searchMessagesInput,
   searchMessagesOutput,
   sendMessageInput,
+  uploadLimitsView,
 } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { deleteMessage, editMessage, react, sendMessage } from '../services/message-actions';
@@ -16,6 +17,12 @@ import { searchMessages } from '../services/message-search';
 import { authedLimitedProcedure, authedProcedure, router, rateLimited } from '../trpc';
 
 export const messagesRouter = router({
+  /** What this server accepts as attachments: apps check a file against it before uploading. */
+  uploadLimits: authedProcedure.output(uploadLimitsView).query(({ ctx }) => ({
+    maxBytes: ctx.uploads.maxBytes,
+    maxPerMessage: ctx.uploads.maxPerMessage,
+    quotaBytes: ctx.uploads.quotaBytes,
+  })),
   history: authedProcedure
     .input(historyInput)
     .output(historyOutput)
