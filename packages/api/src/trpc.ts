@@ -3,6 +3,7 @@ import { initTRPC, TRPCError, type TRPCProcedureType } from '@trpc/server';
 import { and, eq, isNull } from 'drizzle-orm';
 import { z, ZodError } from 'zod';
 import { internalErrorMessage } from './client-errors';
+import { isConnectionError } from './connection-errors';
 import type { Context } from './context';
 import { flushOutbox, Outbox } from './core/changes';
 import type { Viewer } from './core/types';
@@ -54,29 +55,6 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 /** Calls procedures in-process, with a context of the caller's making (tests). */
 export const createCallerFactory = t.createCallerFactory;
-
-/** Error codes of a lost or refused database connection (node, postgres.js). */
-const CONNECTION_ERRORS = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'CONNECTION_CLOSED',
-  'CONNECTION_ENDED',
-  'CONNECTION_DESTROYED',
-  'CONNECT_TIMEOUT',
-  '57P01', // admin_shutdown
-  '57P03', // cannot_connect_now
-]);
-
-function isConnectionError(error: unknown): boolean {
-  for (let e = error, depth = 0; e && depth < 5; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && CONNECTION_ERRORS.has(code)) return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
-}
 
 /** An outage is not a bug: callers get SERVICE_UNAVAILABLE (retry later), not a bare 500. */
 function outageAnswer(cause: unknown): TRPCError {
