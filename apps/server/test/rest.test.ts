@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_UPLOAD_LIMITS } from '@pigeon/api';
 import { describe, expect, it } from 'vitest';
 import { backends, startTestServer, UNLIMITED, useTestServer } from './harness';
 import { restClient } from './rest/rest-client';
@@ -32,6 +33,9 @@ describe.each(backends)('REST over the procedures (%s)', (backend) => {
 
     const me = await call('GET', '/users/me', { token: bobToken });
     expect(me.body).toMatchObject({ id: bob.id, username: bob.username });
+    const limits = await call('GET', '/users/me/upload-limits', { token: bobToken });
+    const { maxBytes, maxPerMessage, quotaBytes } = t.config.uploads ?? DEFAULT_UPLOAD_LIMITS;
+    expect(limits.body).toEqual({ maxBytes, maxPerMessage, quotaBytes });
     const found = await call<{ users: { id: string }[] }>(
       'GET',
       `/users/search?query=${alice.username}&limit=5`,

@@ -138,6 +138,13 @@ export const REST_ROUTES: readonly RestRoute[] = [
   { method: 'GET', path: '/users/me', procedure: 'auth.me', summary: 'The logged-in account', tag: 'Users' },
   {
     method: 'GET',
+    path: '/users/me/upload-limits',
+    procedure: 'messages.uploadLimits',
+    summary: 'What this server accepts as attachments: bytes per file, files per message, your quota',
+    tag: 'Users',
+  },
+  {
+    method: 'GET',
     path: '/users/search',
     procedure: 'users.search',
     summary: 'Find people by username prefix',
