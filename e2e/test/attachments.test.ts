@@ -281,7 +281,10 @@ it('offline: a picture attached and sent while offline survives a reload and goe
   const { page: b } = await openConversation(two, conversationId);
   // The service worker opens the app again after a reload with no network.
   await a.evaluate(() => navigator.serviceWorker.ready);
-  await expect.poll(() => a.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  // Its activation claims the page; on a busy machine that can take more than the default second.
+  await expect
+    .poll(() => a.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 15_000 })
+    .toBe(true);
 
   await context.setOffline(true);
   await a.getByTestId('queued-note').waitFor();

@@ -224,7 +224,10 @@ describe('sending without a connection', () => {
 /** Waits until the service worker controls the page and has kept the app shell. */
 async function serviceWorkerInControl(page: Page) {
   await page.evaluate(() => navigator.serviceWorker.ready);
-  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  // Its activation claims the page; on a busy machine that can take more than the default second.
+  await expect
+    .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 15_000 })
+    .toBe(true);
 }
 
 /** How many entries the app keeps in IndexedDB for offline use. */
