@@ -8,7 +8,7 @@ import { createLogger, startServer, type RunningServer, type ServerConfig } from
 import AxeBuilder from '@axe-core/playwright';
 import { createPigeonClient } from '@pigeon/client';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import WebSocket from 'ws';
 
 /** The built web app; `turbo run test` builds it before these tests (see turbo.json). */
@@ -164,4 +164,13 @@ export async function seriousViolations(page: Page) {
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** Waits until the service worker controls the page and has kept the app shell. */
+export async function serviceWorkerInControl(page: Page) {
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  // Its activation claims the page; on a busy machine that can take more than the default second.
+  await expect
+    .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 15_000 })
+    .toBe(true);
 }

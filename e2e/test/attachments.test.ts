@@ -8,6 +8,7 @@ import {
   logIn,
   screenshots,
   seriousViolations,
+  serviceWorkerInControl,
   webServerAndBrowserForFile,
 } from '../src/browser';
 import { makePng } from '../src/png';
@@ -280,11 +281,7 @@ it('offline: a picture attached and sent while offline survives a reload and goe
   const { context, page: a } = await openConversation(one, conversationId);
   const { page: b } = await openConversation(two, conversationId);
   // The service worker opens the app again after a reload with no network.
-  await a.evaluate(() => navigator.serviceWorker.ready);
-  // Its activation claims the page; on a busy machine that can take more than the default second.
-  await expect
-    .poll(() => a.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 15_000 })
-    .toBe(true);
+  await serviceWorkerInControl(a);
 
   await context.setOffline(true);
   await a.getByTestId('queued-note').waitFor();

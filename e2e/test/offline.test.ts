@@ -9,6 +9,7 @@ import {
   logIn,
   screenshots,
   seriousViolations,
+  serviceWorkerInControl,
   webServerAndBrowserForFile,
 } from '../src/browser';
 
@@ -220,15 +221,6 @@ describe('sending without a connection', () => {
     await close();
   });
 });
-
-/** Waits until the service worker controls the page and has kept the app shell. */
-async function serviceWorkerInControl(page: Page) {
-  await page.evaluate(() => navigator.serviceWorker.ready);
-  // Its activation claims the page; on a busy machine that can take more than the default second.
-  await expect
-    .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 15_000 })
-    .toBe(true);
-}
 
 /** How many entries the app keeps in IndexedDB for offline use. */
 function keptEntries(page: Page) {

@@ -133,7 +133,7 @@ const envSchema = z
       .int()
       .min(1024)
       .max(5 * 1024 ** 3)
-      .default(25 * 1024 ** 2),
+      .default(limits.uploadBytes.default),
     /** Files on one message at most. */
     MESSAGE_MAX_ATTACHMENTS: z.coerce
       .number()

@@ -28,18 +28,21 @@ describe('client-side limits', () => {
     const big = new File(['x'], 'huge.bin');
     Object.defineProperty(big, 'size', { value: attachmentLimits.maxBytes + 1 });
     const small = (n: number) => new File(['x'], `f${n}.txt`);
-    const { accepted, problems } = refusedFiles([big, small(1), small(2)], attachmentLimits.perMessage - 1);
+    const { accepted, problems } = refusedFiles(
+      [big, small(1), small(2)],
+      attachmentLimits.maxPerMessage - 1,
+    );
     expect(accepted.map((f) => f.name)).toEqual(['f1.txt']);
     expect(problems).toEqual([
       '“huge.bin” is 25 MB; files can be at most 25 MB.',
-      `A message can carry at most ${attachmentLimits.perMessage} files; “f2.txt” was left out.`,
+      `A message can carry at most ${attachmentLimits.maxPerMessage} files; “f2.txt” was left out.`,
     ]);
   });
 
   it('holds files to the limits this server gave, not the defaults', () => {
     const file = new File(['x'], 'clip.mov');
     Object.defineProperty(file, 'size', { value: 3 * 1024 * 1024 });
-    const server = { maxBytes: 2 * 1024 * 1024, perMessage: 2 };
+    const server = { maxBytes: 2 * 1024 * 1024, maxPerMessage: 2 };
     expect(refusedFiles([file], 0, server).problems).toEqual([
       '“clip.mov” is 3.0 MB; files can be at most 2.0 MB.',
     ]);

@@ -13,6 +13,8 @@ export const limits = {
    * otherwise, `max` the most any server may allow.
    */
   attachmentsPerMessage: { default: 10, max: 50 },
+  /** Bytes in one uploaded file, unless the server's UPLOAD_MAX_BYTES says otherwise (25 MiB). */
+  uploadBytes: { default: 25 * 1024 * 1024 },
   /** An uploaded file's name, in UTF-16 units (most file systems stop at 255 bytes). */
   attachmentName: { max: 255 },
   /** How much of an answered message a reply quotes. */

@@ -1,5 +1,4 @@
 import { useQuery } from '@tanstack/react-query';
-import { useMemo } from 'react';
 import { useAppSelector } from '../store';
 import { attachmentLimits, type AttachmentLimits } from './attachment-view';
 import { useTRPC } from './trpc';
@@ -20,8 +19,5 @@ export function useAttachmentLimits(): AttachmentLimits {
     staleTime: FRESH_FOR_MS,
     enabled: signedIn,
   });
-  return useMemo(
-    () => (data ? { maxBytes: data.maxBytes, perMessage: data.maxPerMessage } : attachmentLimits),
-    [data],
-  );
+  return data ?? attachmentLimits;
 }

@@ -1,19 +1,15 @@
-import { limits } from '@pigeon/schema';
+import { limits, type UploadLimitsView } from '@pigeon/schema';
 
 export type { AttachmentView } from '@pigeon/schema';
 
-/** What the composer lets through: checked here first, so a file that can't go says so before a
- * byte is sent; the server checks again. */
-export interface AttachmentLimits {
-  maxBytes: number;
-  perMessage: number;
-}
+/** What the composer lets through (`messages.uploadLimits`): checked here first, so a file that
+ * can't go says so before a byte is sent; the server checks again. */
+export type AttachmentLimits = Pick<UploadLimitsView, 'maxBytes' | 'maxPerMessage'>;
 
-/** A server's defaults (UPLOAD_MAX_BYTES, MESSAGE_MAX_ATTACHMENTS), until this server has said
- * its own (`useAttachmentLimits`). */
+/** A server's defaults, until this server has said its own (`useAttachmentLimits`). */
 export const attachmentLimits: AttachmentLimits = {
-  maxBytes: 25 * 1024 * 1024,
-  perMessage: limits.attachmentsPerMessage.default,
+  maxBytes: limits.uploadBytes.default,
+  maxPerMessage: limits.attachmentsPerMessage.default,
 };
 
 /**

@@ -39,8 +39,10 @@ export function refusedFiles(
       problems.push(
         `“${file.name}” is ${formatSize(file.size)}; files can be at most ${formatSize(limits.maxBytes)}.`,
       );
-    } else if (alreadyChosen + accepted.length >= limits.perMessage) {
-      problems.push(`A message can carry at most ${limits.perMessage} files; “${file.name}” was left out.`);
+    } else if (alreadyChosen + accepted.length >= limits.maxPerMessage) {
+      problems.push(
+        `A message can carry at most ${limits.maxPerMessage} files; “${file.name}” was left out.`,
+      );
     } else {
       accepted.push(file);
     }

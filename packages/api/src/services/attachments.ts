@@ -1,6 +1,6 @@
 import { attachments, conversationMembers, fileRemovals, messages, type Database } from '@pigeon/db';
 import type { FileStore } from '@pigeon/media';
-import type { AttachmentKind, AttachmentView } from '@pigeon/schema';
+import { limits, type AttachmentKind, type AttachmentView } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
 import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Logger, Tx } from '../core/types';
@@ -19,8 +19,8 @@ export interface UploadLimits {
 }
 
 export const DEFAULT_UPLOAD_LIMITS: UploadLimits = {
-  maxBytes: 25 * 1024 * 1024,
-  maxPerMessage: 10,
+  maxBytes: limits.uploadBytes.default,
+  maxPerMessage: limits.attachmentsPerMessage.default,
   quotaBytes: 1024 * 1024 * 1024,
   orphanTtlSeconds: 24 * 60 * 60,
 };
