@@ -292,8 +292,8 @@ describe('the installed app', () => {
     const { context, page } = await newPage();
     await logIn(page, e2e.server.url, one);
     await page.goto(`${e2e.server.url}/chats/${conversationId}`);
-    await page.getByTestId('message-body').getByText('written before').waitFor();
     await serviceWorkerInControl(page);
+    await page.getByTestId('message-body').getByText('written before').waitFor();
     await page.locator('[data-connection="connected"]').waitFor();
     // The copy of the chats is written a moment after they load.
     await expect.poll(() => keptEntries(page)).toBeGreaterThanOrEqual(2);
@@ -352,8 +352,8 @@ describe('the installed app', () => {
     const { page } = await newPage();
     await logIn(page, e2e.server.url, one);
     await page.goto(`${e2e.server.url}/chats/${conversationId}`);
-    await page.getByTestId('message-body').getByText('before the outage').waitFor();
     await serviceWorkerInControl(page);
+    await page.getByTestId('message-body').getByText('before the outage').waitFor();
     await expect.poll(() => keptEntries(page)).toBeGreaterThanOrEqual(2);
 
     await e2e.server.stop();
