@@ -5,6 +5,7 @@ import { codeOf } from '@pigeon/test-utils';
 import { asc, eq } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isConnectionError } from '../src/connection-errors';
 import { Outbox } from '../src/core/changes';
 import { openDirectConversation } from '../src/services/direct-conversations';
 import { DEFAULT_MAX_BATCH, SendQueue } from '../src/services/send-queue';
@@ -14,10 +15,12 @@ const drivers = process.env.DATABASE_URL ? (['pglite', 'postgres'] as const) : (
 describe.each(drivers)('group commit of sends (%s)', (driver) => {
   let handle: DbHandle;
   let dropScratch: (() => Promise<void>) | undefined;
+  let scratchUrl = '';
   beforeAll(async () => {
     if (driver === 'postgres' && process.env.DATABASE_URL) {
       const scratch = await createScratchDatabase(process.env.DATABASE_URL);
       dropScratch = scratch.drop;
+      scratchUrl = scratch.url;
       // Four writer connections: one test runs four batches at once.
       handle = createDb({ databaseUrl: scratch.url, maxConnections: 8, writerConnections: 4 });
     } else {
@@ -136,6 +139,67 @@ describe.each(drivers)('group commit of sends (%s)', (driver) => {
     // The 63 good sends went in a few halves (32, 8, 1, 2, 4, 16), not one transaction each.
     expect(committed.slice(1).sort((x, y) => x - y)).toEqual([1, 2, 4, 8, 16, 32]);
   });
+
+  // PGlite runs inside this process: it has no connection to lose.
+  it.runIf(driver === 'postgres')(
+    'fails every send of a batch at once when its database connection is lost, writing no halves',
+    async () => {
+      const [a, b] = await Promise.all([user('a'), user('b')]);
+      const ab = await friends(a, b);
+      const committed: number[] = [];
+      const queue = new SendQueue(handle.db, { maxInFlight: 1, onBatch: (n) => committed.push(n) });
+      const admin = postgres(scratchUrl, { max: 2, onnotice: () => undefined });
+      // Another transaction holds the conversation's row, so each batch waits on its lock, where
+      // its backend is terminated as a database restart would.
+      let release = () => undefined as void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let locked = () => undefined as void;
+      const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+      const blocker = admin.begin(async (tx) => {
+        await tx`select 1 from conversations where id = ${ab} for update`;
+        locked();
+        await held;
+      });
+      await lockTaken;
+      const terminateWaitingBatch = async () => {
+        for (let tries = 0; tries < 200; tries++) {
+          const killed = await admin`
+            select pg_terminate_backend(pid) as done from pg_stat_activity
+            where datname = current_database() and wait_event_type = 'Lock'`;
+          if (killed.length > 0) return;
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+        throw new Error('no batch waited on the lock');
+      };
+
+      try {
+        const send = (body: string) =>
+          queue.send(a, { conversationId: ab, body, clientId: randomUUID() }, new Outbox());
+        // The first send leaves alone; the next nine wait for it and then leave together.
+        const settled = Promise.allSettled(Array.from({ length: 10 }, (_, i) => send(`m${i}`)));
+        await terminateWaitingBatch();
+        await terminateWaitingBatch();
+        // Halves written now would find the row free and be stored.
+        release();
+        await blocker;
+        const results = await settled;
+
+        expect(results.map((r) => r.status)).toEqual(Array<string>(10).fill('rejected'));
+        for (const r of results) {
+          expect(r.status === 'rejected' && isConnectionError(r.reason)).toBe(true);
+        }
+        expect(committed).toEqual([]);
+        const stored = await handle.db.select().from(messages).where(eq(messages.conversationId, ab));
+        expect(stored).toEqual([]);
+        // The next send gets a new connection and is stored.
+        expect(await codeOf(send('after'))).toBe('ok');
+      } finally {
+        release();
+        await blocker.catch(() => undefined);
+        await admin.end();
+      }
+    },
+  );
 
   it('refuses sends past its bound with TOO_MANY_REQUESTS at once, storing none of them', async () => {
     const [a, b] = await Promise.all([user('a'), user('b')]);
