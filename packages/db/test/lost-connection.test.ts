@@ -31,8 +31,8 @@ describe.runIf(process.env.DATABASE_URL)('a connection lost under a query (postg
       await admin`select pg_terminate_backend(${pid})`;
 
       expect(await slow).toMatchObject({ code: '57P01' });
-      // Unpatched, the server's last words stayed behind and failed this query too, though the
-      // new connection ran it.
+      // Unpatched, the server's last words stayed behind and failed this query too, before the
+      // new connection had even sent it.
       const [next] = await client<{ pid: number }[]>`select pg_backend_pid() as pid`;
       expect(next?.pid).not.toBe(pid);
     } finally {
