@@ -39,6 +39,12 @@ it('enrols with the setup key, then logs in with a code and once with each recov
 
   await page.goto(`${e2e.server.url}/profile`);
   const section = page.getByRole('region', { name: 'Two-factor authentication' });
+  // Only with the password: a wrong one is refused in words, and no setup key is shown.
+  await section.getByLabel('Password, to set up two-factor').fill('not my password');
+  await section.getByRole('button', { name: 'Set up two-factor' }).click();
+  await section.getByRole('alert').getByText('The password is not right.').waitFor();
+  expect(await section.getByLabel('Setup key').count()).toBe(0);
+  await section.getByLabel('Password, to set up two-factor').fill(user.password);
   await section.getByRole('button', { name: 'Set up two-factor' }).click();
   await section.getByRole('img', { name: /QR code/ }).waitFor();
   const secret = (await section.getByLabel('Setup key').textContent())?.trim() ?? '';

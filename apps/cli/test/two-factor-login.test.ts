@@ -30,7 +30,7 @@ afterAll(async () => {
 it('asks for a second factor, logs in with a recovery code, and refuses it the second time', async () => {
   const username = `cli2fa_${randomBytes(4).toString('hex')}`;
   await client.auth.register.mutate({ username, email: `${username}@example.com`, password: PASSWORD });
-  const { secret } = await client.auth.startTwoFactor.mutate();
+  const { secret } = await client.auth.startTwoFactor.mutate({ password: PASSWORD });
   const { recoveryCodes } = await client.auth.confirmTwoFactor.mutate({ code: await generate({ secret }) });
   const [code] = recoveryCodes;
 

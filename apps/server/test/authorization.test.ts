@@ -263,22 +263,22 @@ const matrix: Record<string, Row> = {
   },
   'auth.startTwoFactor': {
     loginOnly: true,
-    call: (c) => c.auth.startTwoFactor.mutate(),
+    call: (c, w) => c.auth.startTwoFactor.mutate({ password: w.owner.password }),
     anonymous: 'UNAUTHORIZED',
     stranger: 'own', // a pending secret of the caller's own; the owner's factor is untouched
     revealsNothing: (result, w) => expect(JSON.stringify(result)).not.toContain(w.owner.username),
   },
   'auth.confirmTwoFactor': {
     loginOnly: true,
-    call: (c) => enableTwoFactor(c),
+    call: (c, w) => enableTwoFactor(c, w.owner.password),
     anonymous: 'UNAUTHORIZED',
     stranger: 'own', // a code of the caller's own pending secret turns on the caller's factor
     consumes: true,
   },
   'auth.disableTwoFactor': {
     loginOnly: true,
-    call: async (c) => {
-      const { recoveryCodes } = await enableTwoFactor(c);
+    call: async (c, w) => {
+      const { recoveryCodes } = await enableTwoFactor(c, w.owner.password);
       return c.auth.disableTwoFactor.mutate({ code: recoveryCodes[0] ?? '' });
     },
     anonymous: 'UNAUTHORIZED',
@@ -288,7 +288,7 @@ const matrix: Record<string, Row> = {
   'auth.loginSecondFactor': {
     // Anyone may try, with a challenge only the right password gives, and a code of the account's.
     call: async (c, w) => {
-      const { recoveryCodes } = await enableTwoFactor(w.owner.client);
+      const { recoveryCodes } = await enableTwoFactor(w.owner.client, w.owner.password);
       const challenge = await passwordStep(c, w.owner);
       return c.auth.loginSecondFactor.mutate({ challenge, code: recoveryCodes[0] ?? '' });
     },

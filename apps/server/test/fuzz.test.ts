@@ -45,8 +45,6 @@ const MAY_SUCCEED = new Set([
   'auth.register',
   'auth.logout',
   'auth.revokeOtherSessions',
-  // A new pending secret of the caller's own (it takes no input); the account's factor is unchanged.
-  'auth.startTwoFactor',
   'admin.createInvite',
   'bots.create',
   'tokens.create',
@@ -276,6 +274,7 @@ async function validInputs(t: TestServer, a: FuzzUser, b: FuzzUser, c: FuzzUser)
     'auth.login': { username: a.username, password: a.password },
     'auth.refresh': { refreshToken: 'r'.repeat(43) },
     'auth.loginSecondFactor': { challenge: 'c'.repeat(43), code: '123456' },
+    'auth.startTwoFactor': { password: a.password },
     'auth.confirmTwoFactor': { code: '123456' },
     'auth.disableTwoFactor': { code: '123456' },
     'auth.revokeSession': { sessionId: otherSession?.id },

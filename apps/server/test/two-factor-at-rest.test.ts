@@ -57,7 +57,7 @@ describe('two-factor secrets at rest', { timeout: 120_000 }, () => {
     try {
       const user = await server.user('at_rest');
       account = user;
-      ({ secret } = await enableTwoFactor(user.client));
+      ({ secret } = await enableTwoFactor(user.client, user.password));
     } finally {
       await server.close();
     }
@@ -71,7 +71,7 @@ describe('two-factor secrets at rest', { timeout: 120_000 }, () => {
       expect(await logsInWithCode(server, account, secret)).toBe(account.username);
       // A new enrolment is sealed from the start.
       const user = await server.user('sealed_new');
-      other = { id: user.id, secret: (await enableTwoFactor(user.client)).secret };
+      other = { id: user.id, secret: (await enableTwoFactor(user.client, user.password)).secret };
     } finally {
       await server.close();
     }

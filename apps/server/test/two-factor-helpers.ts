@@ -9,8 +9,8 @@ export function codeFor(secret: string, stepsAhead = 0): Promise<string> {
 }
 
 /** Turns two-factor on for the client's account; the code for now is used up by it. */
-export async function enableTwoFactor(client: PigeonClient) {
-  const { secret, otpauthUri } = await client.auth.startTwoFactor.mutate();
+export async function enableTwoFactor(client: PigeonClient, password: string) {
+  const { secret, otpauthUri } = await client.auth.startTwoFactor.mutate({ password });
   const { recoveryCodes } = await client.auth.confirmTwoFactor.mutate({ code: await codeFor(secret) });
   return { secret, otpauthUri, recoveryCodes };
 }

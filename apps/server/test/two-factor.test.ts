@@ -19,7 +19,12 @@ describe.each(backends)('two-factor authentication (%s)', (backend) => {
     const me = await t.user('enrol');
     expect(await me.client.auth.twoFactor.query()).toEqual({ enabled: false, recoveryCodesLeft: 0 });
     expect(await codeOf(me.client.auth.confirmTwoFactor.mutate({ code: '123456' }))).toBe('BAD_REQUEST');
-    const { secret, otpauthUri } = await me.client.auth.startTwoFactor.mutate();
+    // A session alone cannot start it: the password is asked, and a wrong one makes no secret.
+    expect(await codeOf(me.client.auth.startTwoFactor.mutate({ password: 'not the password' }))).toBe(
+      'FORBIDDEN',
+    );
+    expect(await codeOf(me.client.auth.confirmTwoFactor.mutate({ code: '123456' }))).toBe('BAD_REQUEST');
+    const { secret, otpauthUri } = await me.client.auth.startTwoFactor.mutate({ password: me.password });
     expect(otpauthUri).toMatch(/^otpauth:\/\/totp\/Pigeon:/);
     expect(otpauthUri).toContain(`secret=${secret}`);
     // Pending until confirmed: a login still gets a session at once.
@@ -35,7 +40,7 @@ describe.each(backends)('two-factor authentication (%s)', (backend) => {
     expect(new Set(recoveryCodes).size).toBe(10);
     expect(await me.client.auth.twoFactor.query()).toEqual({ enabled: true, recoveryCodesLeft: 10 });
     // Never handed out again.
-    expect(await codeOf(me.client.auth.startTwoFactor.mutate())).toBe('CONFLICT');
+    expect(await codeOf(me.client.auth.startTwoFactor.mutate({ password: me.password }))).toBe('CONFLICT');
     expect(JSON.stringify(await me.client.auth.exportData.query())).not.toContain(secret);
     // The enrolling session passed the factor; the earlier plain login did not.
     const sessions = await me.client.auth.sessions.query();
@@ -45,7 +50,7 @@ describe.each(backends)('two-factor authentication (%s)', (backend) => {
 
   it('asks for a code after the password, takes a right one once, and marks the session', async () => {
     const me = await t.user('login');
-    const { secret } = await enableTwoFactor(me.client);
+    const { secret } = await enableTwoFactor(me.client, me.password);
     const anon = t.client();
     const challenge = await passwordStep(anon, me);
     // A wrong password still says only that.
@@ -90,7 +95,7 @@ describe.each(backends)('two-factor authentication (%s)', (backend) => {
 
   it('takes each recovery code once', async () => {
     const me = await t.user('recovery');
-    const { recoveryCodes } = await enableTwoFactor(me.client);
+    const { recoveryCodes } = await enableTwoFactor(me.client, me.password);
     const [first] = recoveryCodes;
     const client = t.client();
     const session = await client.auth.loginSecondFactor.mutate({
@@ -111,7 +116,7 @@ describe.each(backends)('two-factor authentication (%s)', (backend) => {
 
   it('refuses a challenge after it expires, and one that was never given', async () => {
     const me = await t.user('expiry');
-    const { recoveryCodes } = await enableTwoFactor(me.client);
+    const { recoveryCodes } = await enableTwoFactor(me.client, me.password);
     const challenge = await passwordStep(t.client(), me);
     expect(
       await codeOf(
@@ -133,7 +138,7 @@ describe.each(backends)('two-factor authentication (%s)', (backend) => {
 
   it('needs a code to change the password and to delete the account', async () => {
     const me = await t.user('guarded');
-    const { recoveryCodes } = await enableTwoFactor(me.client);
+    const { recoveryCodes } = await enableTwoFactor(me.client, me.password);
     const [one, two] = recoveryCodes;
     const change = { currentPassword: me.password, newPassword: 'another long password' };
     const missing = await me.client.auth.changePassword.mutate(change).catch((e: unknown) => e);
@@ -165,7 +170,7 @@ describe.each(backends)('two-factor authentication (%s)', (backend) => {
 
   it('turns off only with a code, and then logins need the password alone', async () => {
     const me = await t.user('disable');
-    const { secret, recoveryCodes } = await enableTwoFactor(me.client);
+    const { secret, recoveryCodes } = await enableTwoFactor(me.client, me.password);
     const next = await codeFor(secret, 1);
     expect(
       await codeOf(me.client.auth.disableTwoFactor.mutate({ code: next === '000000' ? '111111' : '000000' })),
@@ -188,7 +193,7 @@ describe.each(backends)('two-factor codes are rate-limited like passwords (%s)',
 
   it('refuses even a right code after too many wrong ones, with a retry-after', async () => {
     const me = await t.user('throttled');
-    const { recoveryCodes } = await enableTwoFactor(me.client);
+    const { recoveryCodes } = await enableTwoFactor(me.client, me.password);
     const challenge = await passwordStep(t.client(), me);
     for (const guess of ['000001', '000002', '000003']) {
       expect(await codeOf(t.client().auth.loginSecondFactor.mutate({ challenge, code: guess }))).toBe(
@@ -214,7 +219,7 @@ describe.each(backends)('two-factor over REST (%s)', (backend) => {
 
   it('answers /auth/token with a challenge that /auth/second-factor turns into a session', async () => {
     const me = await t.user('rest');
-    const { recoveryCodes } = await enableTwoFactor(me.client);
+    const { recoveryCodes } = await enableTwoFactor(me.client, me.password);
     const rest = restClient(t.url);
     const first = await rest.call<{
       error: { code: string; secondFactorChallenge: { challenge: string } | null };

@@ -134,6 +134,15 @@ export const changePasswordInput = z.object({
 });
 export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
 
+/**
+ * Turning two-factor on starts with the password: a session alone (a borrowed device, a stolen
+ * cookie) must not put someone else's authenticator on the account and lock its owner out.
+ */
+export const startTwoFactorInput = z.object({
+  password: presentedPassword('Enter your password.'),
+});
+export type StartTwoFactorInput = z.infer<typeof startTwoFactorInput>;
+
 export const deleteAccountInput = z.object({
   password: presentedPassword('Enter your password.'),
   /** Needed once two-factor is on. */

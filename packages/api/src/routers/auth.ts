@@ -21,6 +21,7 @@ import {
   verificationSent,
   verifyEmailInput,
   confirmTwoFactorInput,
+  startTwoFactorInput,
   disableTwoFactorInput,
   loginSecondFactorInput,
   recoveryCodesOutput,
@@ -109,12 +110,16 @@ export const authRouter = router({
   twoFactor: loginOnlyProcedure
     .output(twoFactorStatus)
     .query(({ ctx }) => statusOf(ctx.db, ctx.viewer.userId)),
-  /** A new secret to enrol (pending: two-factor is not on until `confirmTwoFactor`). */
+  /**
+   * A new secret to enrol (pending: two-factor is not on until `confirmTwoFactor`), for whoever
+   * gives the account's password.
+   */
   startTwoFactor: loginOnlyProcedure
     // A credential made, like a token: the same budget.
     .use(rateLimited('tokenChanges'))
+    .input(startTwoFactorInput)
     .output(twoFactorEnrolment)
-    .mutation(({ ctx }) => startTwoFactor(ctx, ctx.viewer.userId)),
+    .mutation(({ ctx, input }) => startTwoFactor(ctx, ctx.viewer.userId, input.password)),
   /** A code from the new secret turns two-factor on; answers the recovery codes, once. */
   confirmTwoFactor: loginOnlyProcedure
     .input(confirmTwoFactorInput)

@@ -5,6 +5,7 @@ import { and, count, eq, isNull } from 'drizzle-orm';
 import type { RateLimits } from '../rate-limits';
 import type { SecretBox } from './secret-box';
 import { underPasswordLimits, WrongPassword } from './password-attempts';
+import { checkUserPassword } from './passwords';
 import { matchingTimeStep, newRecoveryCodes, newTotpSecret, useSecondFactor } from './totp-codes';
 
 /*
@@ -42,21 +43,31 @@ export async function twoFactorStatus(db: Database, userId: string): Promise<Two
   return { enabled: true, recoveryCodesLeft: left?.n ?? 0 };
 }
 
-/** A new pending secret (replacing any earlier unconfirmed one); the account's factor is unchanged. */
+/**
+ * A new pending secret (replacing any earlier unconfirmed one); the account's factor is unchanged.
+ * Only for whoever knows the password, checked under the password limits.
+ */
 export async function startTwoFactor(
-  { db, secretBox }: SecondFactorStore,
+  call: Call,
   userId: string,
+  password: string,
 ): Promise<TwoFactorEnrolment> {
-  const user = await accountOf(db, userId);
-  if (user.totpSecret) {
-    throw new TRPCError({ code: 'CONFLICT', message: 'Two-factor authentication is already on.' });
-  }
-  const enrolment = newTotpSecret(user.username);
-  await db
-    .update(users)
-    .set({ totpPendingSecret: secretBox.seal(enrolment.secret) })
-    .where(eq(users.id, userId));
-  return enrolment;
+  const attempt = { kind: 'confirmation', userId, ip: call.ip } as const;
+  return underPasswordLimits(call.rateLimits, attempt, async () => {
+    const user = await accountOf(call.db, userId);
+    if (user.totpSecret) {
+      throw new TRPCError({ code: 'CONFLICT', message: 'Two-factor authentication is already on.' });
+    }
+    if (!(await checkUserPassword(call.db, user, password))) {
+      throw new WrongPassword({ code: 'FORBIDDEN', message: 'The password is not right.' });
+    }
+    const enrolment = newTotpSecret(user.username);
+    await call.db
+      .update(users)
+      .set({ totpPendingSecret: call.secretBox.seal(enrolment.secret) })
+      .where(eq(users.id, userId));
+    return enrolment;
+  });
 }
 
 /**

@@ -183,16 +183,28 @@ export function TwoFactor() {
       </div>
     );
   }
+  const submit = (event: SubmitEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setError(null);
+    start.mutate({ password: formText(event.currentTarget, 'twoFactorPassword') });
+  };
   return (
-    <div className="space-y-3">
+    <form noValidate onSubmit={submit} className="space-y-3">
       <p className="text-sm">
         Off. With it on, logging in also asks for a code from an authenticator app on your phone.
       </p>
+      <Field
+        id="two-factor-password"
+        name="twoFactorPassword"
+        label="Password, to set up two-factor"
+        type="password"
+        autoComplete="current-password"
+      />
       <Problem text={error} />
-      <Button variant="primary" onClick={() => start.mutate()} disabled={start.isPending}>
+      <Button type="submit" variant="primary" disabled={start.isPending}>
         Set up two-factor
       </Button>
-    </div>
+    </form>
   );
 }
 
