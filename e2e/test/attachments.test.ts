@@ -197,6 +197,75 @@ it('on a phone: attaches with touch, the Camera button is there, the viewer swip
   await close();
 });
 
+/** A mono 16-bit PCM WAV of a sine tone: a voice note's stand-in that every Chromium plays. */
+function wav(seconds: number, hz = 440, rate = 8000): Buffer {
+  const samples = Math.round(seconds * rate);
+  const out = Buffer.alloc(44 + samples * 2);
+  out.write('RIFF', 0, 'latin1');
+  out.writeUInt32LE(36 + samples * 2, 4);
+  out.write('WAVEfmt ', 8, 'latin1');
+  out.writeUInt32LE(16, 16); // the fmt chunk's size
+  out.writeUInt16LE(1, 20); // PCM
+  out.writeUInt16LE(1, 22); // mono
+  out.writeUInt32LE(rate, 24);
+  out.writeUInt32LE(rate * 2, 28); // bytes per second
+  out.writeUInt16LE(2, 32); // bytes per frame
+  out.writeUInt16LE(16, 34); // bits per sample
+  out.write('data', 36, 'latin1');
+  out.writeUInt32LE(samples * 2, 40);
+  for (let i = 0; i < samples; i++) {
+    out.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * hz * i) / rate)), 44 + i * 2);
+  }
+  return out;
+}
+
+it('plays a voice note in the message when asked, by touch on a phone and by keyboard, and not before', async () => {
+  const { one, two, conversationId, close } = await friendsWithConversation(e2e.server.url, 'voice');
+  const { page: a } = await openConversation(one, conversationId);
+  const { page: b } = await openConversation(two, conversationId, PHONE);
+  let downloads = 0;
+  b.on('request', (r) => {
+    if (/\/api\/v1\/attachments\/[^/]+\/original/.test(r.url())) downloads++;
+  });
+
+  await attach(a, [{ name: 'hello.wav', mimeType: 'audio/wav', buffer: wav(2) }]);
+  await expect.poll(() => chipStates(a), { timeout: 15_000 }).toEqual(['done']);
+  await a.getByRole('button', { name: 'Send' }).click();
+
+  // B, on a phone: a card with a Play button; nothing is downloaded until it is tapped.
+  const card = b.getByTestId('file-card').filter({ hasText: 'hello.wav' });
+  await card.waitFor({ timeout: 15_000 });
+  expect(await card.textContent()).toContain('audio/wav');
+  expect(await b.getByTestId('media-player').count()).toBe(0);
+  expect(downloads).toBe(0);
+  await card.getByRole('button', { name: 'Play hello.wav' }).tap();
+  const player = card.getByTestId('media-player');
+  await player.waitFor({ timeout: 15_000 });
+  expect(await player.evaluate((el) => el.tagName)).toBe('AUDIO');
+  // The browser read the sound itself: two seconds long.
+  await expect
+    .poll(() => player.evaluate((el: HTMLMediaElement) => el.readyState), { timeout: 15_000 })
+    .toBeGreaterThanOrEqual(1);
+  expect(await player.evaluate((el: HTMLMediaElement) => Math.round(el.duration))).toBe(2);
+  expect(await player.getAttribute('aria-label')).toBe('hello.wav');
+  expect(downloads).toBe(1);
+  expect(await seriousViolations(b)).toEqual([]);
+
+  // A, by keyboard: Enter on the Play button, and focus lands on the player.
+  const own = a.getByTestId('file-card').filter({ hasText: 'hello.wav' });
+  await own.waitFor();
+  const play = own.getByRole('button', { name: 'Play hello.wav' });
+  await play.focus();
+  await a.keyboard.press('Enter');
+  const ownPlayer = own.getByTestId('media-player');
+  await ownPlayer.waitFor({ timeout: 15_000 });
+  await expect.poll(() => ownPlayer.evaluate((el) => el === document.activeElement)).toBe(true);
+  await expect
+    .poll(() => ownPlayer.evaluate((el: HTMLMediaElement) => el.readyState), { timeout: 15_000 })
+    .toBeGreaterThanOrEqual(1);
+  await close();
+});
+
 it('cancels and retries an upload; attaches by drop and paste; says why a file cannot go before uploading it', async () => {
   const { one, two, conversationId, close } = await friendsWithConversation(e2e.server.url, 'attc');
   const { page: a } = await openConversation(one, conversationId);

@@ -4,13 +4,13 @@ import { pathOf } from './request';
 
 /**
  * Headers for the web app's pages: no inline scripts, no framing, no sniffing. Vite emits
- * external scripts and styles only, so `'self'` is enough. Images may also be `blob:` URLs the app
- * made itself: attachments fetched with the Bearer token, and the photo being cropped, shown from
- * the chosen file before it is uploaded.
+ * external scripts and styles only, so `'self'` is enough. Images, sounds and videos may also be
+ * `blob:` URLs the app made itself: attachments fetched with the Bearer token, and the photo being
+ * cropped, shown from the chosen file before it is uploaded.
  */
 const SECURITY_HEADERS = {
   'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
