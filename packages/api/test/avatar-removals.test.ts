@@ -28,7 +28,8 @@ function storeRemovingWith(w: World, remove: FileStore['remove']): FileStore {
   return {
     driver: w.files.driver,
     put: (key, body, meta) => w.files.put(key, body, meta),
-    get: (key) => w.files.get(key),
+    get: (key, range) => w.files.get(key, range),
+    size: (key) => w.files.size(key),
     check: () => w.files.check(),
     remove,
   };

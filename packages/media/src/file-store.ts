@@ -2,9 +2,17 @@ import type { Readable } from 'node:stream';
 
 /** A stored file, opened for reading. The caller must consume or destroy `body`. */
 export interface StoredFile {
+  /** The file's bytes, or only the asked range's. */
   body: Readable;
+  /** The whole file's size, also when only a range was asked for. */
   size: number;
   contentType: string;
+}
+
+/** Bytes `start` to `end` of a file, both included (as HTTP's Range counts), within its size. */
+export interface ByteRange {
+  start: number;
+  end: number;
 }
 
 /** Where attachment and avatar bytes live: a directory on disk, or an S3-compatible bucket. */
@@ -16,8 +24,10 @@ export interface FileStore {
    * with FileSizeMismatchError.
    */
   put(key: string, body: Buffer | Readable, meta: { contentType: string; size: number }): Promise<void>;
-  /** null when missing. */
-  get(key: string): Promise<StoredFile | null>;
+  /** null when missing. With a range (inside the file's size), the body holds only those bytes. */
+  get(key: string, range?: ByteRange): Promise<StoredFile | null>;
+  /** The stored size in bytes, without reading the file; null when missing. */
+  size(key: string): Promise<number | null>;
   /** Missing keys are fine. */
   remove(keys: readonly string[]): Promise<void>;
   /** Readiness: throws when the store can't be reached. */

@@ -30,6 +30,29 @@ interface Header {
 export function createFilesystemStore(options: { root: string }): FileStore {
   const root = path.resolve(options.root);
 
+  /** The file opened, its metadata line read: where its bytes start. null when missing. */
+  async function openStored(key: string) {
+    const file = pathOf(key);
+    let handle;
+    try {
+      handle = await open(file, 'r');
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+    try {
+      const buffer = Buffer.alloc(HEADER_MAX_BYTES);
+      const { bytesRead } = await handle.read(buffer, 0, HEADER_MAX_BYTES, 0);
+      const end = buffer.subarray(0, bytesRead).indexOf(0x0a);
+      if (end < 0) throw new Error(`Stored file ${key} has no metadata line`);
+      const header = parseHeader(buffer.subarray(0, end).toString('utf8'), key);
+      return { handle, header, bodyOffset: end + 1 };
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+  }
+
   function pathOf(key: string): string {
     assertValidFileKey(key);
     const full = path.join(root, ...key.split('/'));
@@ -65,28 +88,24 @@ export function createFilesystemStore(options: { root: string }): FileStore {
       }
     },
 
-    async get(key): Promise<StoredFile | null> {
-      const file = pathOf(key);
-      let handle;
-      try {
-        handle = await open(file, 'r');
-      } catch (error) {
-        if (isNotFound(error)) return null;
-        throw error;
-      }
+    async get(key, range): Promise<StoredFile | null> {
+      const opened = await openStored(key);
+      if (!opened) return null;
+      const { handle, header, bodyOffset } = opened;
       // Reading through the open handle: a concurrent remove or overwrite can't cut the stream.
-      try {
-        const buffer = Buffer.alloc(HEADER_MAX_BYTES);
-        const { bytesRead } = await handle.read(buffer, 0, HEADER_MAX_BYTES, 0);
-        const end = buffer.subarray(0, bytesRead).indexOf(0x0a);
-        if (end < 0) throw new Error(`Stored file ${key} has no metadata line`);
-        const header = parseHeader(buffer.subarray(0, end).toString('utf8'), key);
-        const body = handle.createReadStream({ start: end + 1, autoClose: true });
-        return { body, size: header.size, contentType: header.contentType };
-      } catch (error) {
-        await handle.close();
-        throw error;
-      }
+      const body = handle.createReadStream({
+        start: bodyOffset + (range?.start ?? 0),
+        ...(range ? { end: bodyOffset + range.end } : {}),
+        autoClose: true,
+      });
+      return { body, size: header.size, contentType: header.contentType };
+    },
+
+    async size(key) {
+      const opened = await openStored(key);
+      if (!opened) return null;
+      await opened.handle.close();
+      return opened.header.size;
     },
 
     async remove(keys) {

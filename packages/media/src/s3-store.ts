@@ -2,6 +2,7 @@ import {
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadBucketCommand,
+  HeadObjectCommand,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
@@ -13,9 +14,11 @@ import {
   assertValidContentType,
   assertValidFileKey,
   assertValidSize,
+  type ByteRange,
   type FileStore,
   type StoredFile,
 } from './file-store';
+import { byteSlice } from './byte-slice';
 import { sizeGuard } from './size-guard';
 
 export interface S3StoreOptions {
@@ -108,16 +111,41 @@ export function createS3Store(options: S3StoreOptions): FileStore {
       }
     },
 
-    async get(key): Promise<StoredFile | null> {
+    async get(key, range): Promise<StoredFile | null> {
       assertValidFileKey(key);
       try {
-        const result = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        const result = await client.send(
+          new GetObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
+          }),
+        );
         if (!(result.Body instanceof Readable)) throw new Error('S3 returned no readable body');
+        if (range) {
+          const answered = answeredRange(result.ContentRange, result.ContentLength ?? 0);
+          return {
+            body: within(result.Body, answered, range),
+            size: answered.size,
+            contentType: result.ContentType ?? 'application/octet-stream',
+          };
+        }
         return {
           body: result.Body,
           size: result.ContentLength ?? 0,
           contentType: result.ContentType ?? 'application/octet-stream',
         };
+      } catch (error) {
+        if (isMissing(error)) return null;
+        throw error;
+      }
+    },
+
+    async size(key) {
+      assertValidFileKey(key);
+      try {
+        const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+        return head.ContentLength ?? 0;
       } catch (error) {
         if (isMissing(error)) return null;
         throw error;
@@ -152,4 +180,31 @@ function isMissing(error: unknown): boolean {
     error instanceof S3ServiceException &&
     (error.name === 'NoSuchKey' || error.name === 'NotFound' || error.$metadata.httpStatusCode === 404)
   );
+}
+
+/**
+ * What a ranged read answered: `Content-Range: bytes 0-9/12345`, or the whole object when there
+ * is none (HTTP lets a server ignore a Range).
+ */
+function answeredRange(contentRange: string | undefined, length: number): ByteRange & { size: number } {
+  if (!contentRange) return { start: 0, end: length - 1, size: length };
+  const match = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(contentRange);
+  if (!match) throw new Error(`S3 answered an unreadable Content-Range (${contentRange})`);
+  return { start: Number(match[1]), end: Number(match[2]), size: Number(match[3]) };
+}
+
+/** The asked range of a body that holds `answered`; more than asked is cut here (s3rver sends
+ * the whole object for `bytes=0-0`). */
+function within(body: Readable, answered: ByteRange, asked: ByteRange): Readable {
+  if (answered.start === asked.start && answered.end === asked.end) return body;
+  if (answered.start > asked.start || answered.end < asked.end) {
+    body.destroy();
+    throw new Error(`S3 answered bytes ${answered.start}-${answered.end} for ${asked.start}-${asked.end}`);
+  }
+  const sliced = body.pipe(
+    byteSlice({ start: asked.start - answered.start, end: asked.end - answered.start }),
+  );
+  // Once the slice has what it needs, the rest of the object is not read.
+  sliced.once('close', () => body.destroy());
+  return sliced;
 }

@@ -36,6 +36,27 @@ export function fileStoreContract(store: () => FileStore): void {
     expect((await readAll(present(file).body)).toString()).toBe('second');
   });
 
+  it('reads a range of a file, and tells its size without reading it', async () => {
+    const data = randomBytes(70_000);
+    await store().put('contract/range', data, { contentType: 'audio/wav', size: data.length });
+    expect(await store().size('contract/range')).toBe(data.length);
+
+    for (const range of [
+      { start: 0, end: 0 },
+      { start: 0, end: 9 },
+      { start: 1000, end: 65_535 },
+      { start: 69_990, end: 69_999 },
+    ]) {
+      const file = present(await store().get('contract/range', range));
+      // The whole file's size and type, the range's bytes only.
+      expect(file.size).toBe(data.length);
+      expect(file.contentType).toBe('audio/wav');
+      expect((await readAll(file.body)).equals(data.subarray(range.start, range.end + 1))).toBe(true);
+    }
+    expect(await store().size('contract/never-written')).toBeNull();
+    expect(await store().get('contract/never-written', { start: 0, end: 9 })).toBeNull();
+  });
+
   it('returns null for a missing key', async () => {
     expect(await store().get('contract/never-written')).toBeNull();
     expect(await store().get('contract/no/such/dir/file')).toBeNull();

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { readableAttachment, type ApiDeps, type Context } from '@pigeon/api';
-import { isInlineSafe } from '@pigeon/media';
+import { isInlineSafe, type ByteRange } from '@pigeon/media';
 import { attachmentId } from '@pigeon/schema';
 import { TRPCError } from '@trpc/server';
+import parseRange from 'range-parser';
 import type { ProcedureErrorHandler } from '../../procedure-errors';
 import { httpRequestContext, type HttpContextConfig } from '../request-context';
 import { sendRestError } from '../rest/rest-errors';
@@ -38,13 +39,29 @@ export function downloadHandler(opts: DownloadRouteOptions) {
       const row = await readableAttachment(opts.deps.db, viewer.userId, id);
       const key = variant === 'original' ? row?.originalKey : row?.previewKey;
       if (!row || !key) throw notFound();
-      const stored = await opts.deps.files.get(key);
+      // A Range (players seeking, downloads resumed) needs the size first. The answers carry no
+      // validator (ETag, Last-Modified), so an If-Range can never match: the whole file then.
+      let range: ByteRange | undefined;
+      if (req.headers.range !== undefined && req.headers['if-range'] === undefined) {
+        const size = await opts.deps.files.size(key);
+        if (size === null) throw notFound();
+        const asked = requestedRange(req.headers.range, size);
+        if (asked === 'unsatisfiable') {
+          res.writeHead(416, { 'content-range': `bytes */${size}`, 'x-content-type-options': 'nosniff' });
+          res.end();
+          return;
+        }
+        range = asked ?? undefined;
+      }
+      const stored = await opts.deps.files.get(key, range);
       if (!stored) throw notFound();
       const contentType = variant === 'preview' ? stored.contentType : row.contentType;
       const inline = isInlineSafe(contentType);
-      res.writeHead(200, {
+      res.writeHead(range ? 206 : 200, {
         'content-type': inline ? contentType : 'application/octet-stream',
-        'content-length': String(stored.size),
+        'content-length': String(range ? range.end - range.start + 1 : stored.size),
+        ...(range ? { 'content-range': `bytes ${range.start}-${range.end}/${stored.size}` } : {}),
+        'accept-ranges': 'bytes',
         'content-disposition': contentDisposition(inline ? 'inline' : 'attachment', row.name),
         'x-content-type-options': 'nosniff',
         'content-security-policy': "sandbox; default-src 'none'",
@@ -77,4 +94,17 @@ export function contentDisposition(type: 'inline' | 'attachment', name: string):
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
   );
   return `${type}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+/**
+ * The one range a `Range: bytes=…` header asks for within `size`, 'unsatisfiable' (416), or null
+ * for the whole file: no range, several (rare from players; the whole file is a valid answer to
+ * them), or a unit other than bytes.
+ */
+export function requestedRange(header: string, size: number): ByteRange | 'unsatisfiable' | null {
+  const parsed = parseRange(size, header, { combine: true });
+  if (parsed === -1) return 'unsatisfiable';
+  if (parsed === -2 || parsed.type !== 'bytes' || parsed.length !== 1) return null;
+  const [only] = parsed;
+  return only ? { start: only.start, end: only.end } : null;
 }

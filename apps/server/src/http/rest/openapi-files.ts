@@ -37,16 +37,32 @@ export function fileOperations(prefix: string): Record<string, Record<string, un
         'For its uploader until it is sent, then for the members of its conversation. Anyone else, ' +
         'with or without a token, gets 404, as for a file that does not exist. Inline only for types ' +
         'a browser shows safely (raster images, audio, video, PDF, plain text); everything else as ' +
-        '`application/octet-stream` with `Content-Disposition: attachment`.',
+        '`application/octet-stream` with `Content-Disposition: attachment`. One byte range may be ' +
+        'asked with `Range: bytes=…` (players seeking, downloads resumed): 206 with `Content-Range`; ' +
+        'several ranges, or an `If-Range`, get the whole file.',
       tags: ['Files'],
       security,
-      parameters: [idParameter],
+      parameters: [
+        idParameter,
+        {
+          name: 'Range',
+          in: 'header',
+          required: false,
+          description: 'One byte range: `bytes=0-1023`, `bytes=1024-` or `bytes=-1024`.',
+          schema: { type: 'string' },
+        },
+      ],
       responses: {
         '200': {
           description: 'The bytes',
           content: { '*/*': { schema: { type: 'string', format: 'binary' } } },
         },
+        '206': {
+          description: 'The asked range of the bytes, with `Content-Range: bytes start-end/size`',
+          content: { '*/*': { schema: { type: 'string', format: 'binary' } } },
+        },
         '404': errorResponse('No such file, or not yours to read'),
+        '416': { description: 'The range is outside the file: `Content-Range: bytes */size`, no body' },
       },
     },
   });
