@@ -20,8 +20,7 @@ import type { RateLimits } from '../rate-limits';
 import { queueFileRemovals, removeUploadsOf } from './attachments';
 import { avatarObjectKey } from './avatars';
 import { groupsOf, leaveGroupIn } from './groups';
-import { underPasswordLimits, WrongPassword } from './password-attempts';
-import { checkUserPassword } from './passwords';
+import { underPasswordLimits, requireUserPassword } from './password-attempts';
 import { clearRefreshCookie } from './refresh-cookie';
 import { requireSecondFactorCode, type SecondFactorStore } from './two-factor';
 
@@ -37,9 +36,7 @@ async function requirePassword(
     .from(users)
     .where(and(eq(users.id, userId), isNull(users.deletedAt)));
   if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
-  if (!(await checkUserPassword(db, user, password))) {
-    throw new WrongPassword({ code: 'FORBIDDEN', message: 'The password is not right.' });
-  }
+  await requireUserPassword(db, user, password);
   await requireSecondFactorCode(store, user, code);
   return user;
 }

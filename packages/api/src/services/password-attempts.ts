@@ -1,11 +1,28 @@
+import type { Database } from '@pigeon/db';
 import { TRPCError } from '@trpc/server';
 import { ipKey, type RateLimits } from '../rate-limits';
+import { checkUserPassword } from './passwords';
 
 /**
  * A wrong password: the one failure the password limits count. To the caller it is a TRPCError
  * like any other (UNAUTHORIZED at login, FORBIDDEN when a logged-in user confirms their password).
  */
 export class WrongPassword extends TRPCError {}
+
+/**
+ * A confirmation of the account's own password (before a change that needs it): FORBIDDEN, as a
+ * `WrongPassword` the password limits count, unless `password` is the user's.
+ */
+export async function requireUserPassword(
+  db: Database,
+  user: { id: string; passwordHash: string },
+  password: string,
+  message = 'The password is not right.',
+): Promise<void> {
+  if (!(await checkUserPassword(db, user, password))) {
+    throw new WrongPassword({ code: 'FORBIDDEN', message });
+  }
+}
 
 /**
  * Who tries a password. At login the account is the name typed, and the address has a budget of

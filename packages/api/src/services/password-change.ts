@@ -5,9 +5,9 @@ import { and, eq, ne } from 'drizzle-orm';
 import type { Outbox } from '../core/changes';
 import type { RateLimits } from '../rate-limits';
 import { liveSessionsOf } from './devices';
-import { underPasswordLimits, WrongPassword } from './password-attempts';
+import { underPasswordLimits, requireUserPassword } from './password-attempts';
 import { requireAcceptablePassword } from './password-policy';
-import { checkUserPassword, hashPassword } from './passwords';
+import { hashPassword } from './passwords';
 import type { SecretBox } from './secret-box';
 import { requireSecondFactorCode } from './two-factor';
 
@@ -26,9 +26,7 @@ export async function changePassword(
     if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists.' });
     // The rules for the new one first: they need no hashing, and are no secret.
     requireAcceptablePassword(input.newPassword, user, 'newPassword');
-    if (!(await checkUserPassword(call.db, user, input.currentPassword))) {
-      throw new WrongPassword({ code: 'FORBIDDEN', message: 'The current password is not right.' });
-    }
+    await requireUserPassword(call.db, user, input.currentPassword, 'The current password is not right.');
     await requireSecondFactorCode(call, user, input.code);
     const passwordHash = await hashPassword(input.newPassword);
     return call.db.transaction(async (tx) => {

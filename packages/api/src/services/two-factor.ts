@@ -4,8 +4,7 @@ import { TRPCError } from '@trpc/server';
 import { and, count, eq, isNull } from 'drizzle-orm';
 import type { RateLimits } from '../rate-limits';
 import type { SecretBox } from './secret-box';
-import { underPasswordLimits, WrongPassword } from './password-attempts';
-import { checkUserPassword } from './passwords';
+import { underPasswordLimits, requireUserPassword, WrongPassword } from './password-attempts';
 import { matchingTimeStep, newRecoveryCodes, newTotpSecret, useSecondFactor } from './totp-codes';
 
 /*
@@ -58,9 +57,7 @@ export async function startTwoFactor(
     if (user.totpSecret) {
       throw new TRPCError({ code: 'CONFLICT', message: 'Two-factor authentication is already on.' });
     }
-    if (!(await checkUserPassword(call.db, user, password))) {
-      throw new WrongPassword({ code: 'FORBIDDEN', message: 'The password is not right.' });
-    }
+    await requireUserPassword(call.db, user, password);
     const enrolment = newTotpSecret(user.username);
     await call.db
       .update(users)
