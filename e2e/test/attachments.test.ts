@@ -249,7 +249,10 @@ it('plays a voice note in the message when asked, by touch on a phone and by key
   expect(await player.evaluate((el: HTMLMediaElement) => Math.round(el.duration))).toBe(2);
   expect(await player.getAttribute('aria-label')).toBe('hello.wav');
   expect(downloads).toBe(1);
-  expect(await seriousViolations(b)).toEqual([]);
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await b.emulateMedia({ colorScheme });
+    expect(await seriousViolations(b), colorScheme).toEqual([]);
+  }
 
   // A, by keyboard: Enter on the Play button, and focus lands on the player.
   const own = a.getByTestId('file-card').filter({ hasText: 'hello.wav' });

@@ -44,6 +44,10 @@ it('enrols with the setup key, then logs in with a code and once with each recov
   await section.getByRole('button', { name: 'Set up two-factor' }).click();
   await section.getByRole('alert').getByText('The password is not right.').waitFor();
   expect(await section.getByLabel('Setup key').count()).toBe(0);
+  for (const colorScheme of ['dark', 'light'] as const) {
+    await page.emulateMedia({ colorScheme });
+    expect(await seriousViolations(page), colorScheme).toEqual([]);
+  }
   await section.getByLabel('Password, to set up two-factor').fill(user.password);
   await section.getByRole('button', { name: 'Set up two-factor' }).click();
   await section.getByRole('img', { name: /QR code/ }).waitFor();
