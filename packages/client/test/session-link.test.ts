@@ -1,5 +1,10 @@
 import type { AppRouter } from '@pigeon/api';
-import { createTRPCClient, type OperationResultEnvelope, type TRPCClientError, type TRPCLink } from '@trpc/client';
+import {
+  createTRPCClient,
+  type OperationResultEnvelope,
+  type TRPCClientError,
+  type TRPCLink,
+} from '@trpc/client';
 import { observable } from '@trpc/server/observable';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sessionLink } from '../src/links';
@@ -29,7 +34,7 @@ describe('sessionLink', () => {
     const client = clientWith(endLink({ id: 'm1' }));
     const answers = await Promise.all([
       client.messages.send.mutate({ conversationId: 'c', body: 'hi', clientId: crypto.randomUUID() }),
-      client.users.me.query(),
+      client.settings.get.query(),
     ]);
     expect(answers).toEqual([{ id: 'm1' }, { id: 'm1' }]);
     // tRPC's client aborts (building a DOMException) when a call completes; an answered one must not.
@@ -38,7 +43,7 @@ describe('sessionLink', () => {
 
   it('still fails a call that completes without an answer', async () => {
     const client = clientWith(endLink(null, { answers: false }));
-    await expect(client.users.me.query()).rejects.toThrow();
+    await expect(client.settings.get.query()).rejects.toThrow();
   });
 
   it('passes a subscription’s end on to its listener', async () => {
