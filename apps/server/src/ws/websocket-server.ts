@@ -6,6 +6,7 @@ import type { ServerConfig } from '../config';
 import { clientAddress, requestIdOf } from '../http/request';
 import type { ProcedureErrorHandler } from '../procedure-errors';
 import type { Readiness } from '../readiness';
+import { sendFramesPerTurn } from './frames-per-turn';
 import { SocketRegistry } from './socket-registry';
 import { acceptUpgrades } from './upgrade';
 
@@ -44,7 +45,10 @@ export function attachWebSocketServer(http: Server, opts: WebSocketOptions): Web
     deps.sessionStatus.forget(sessionIds);
     sockets.closeSessions(sessionIds);
   });
-  wss.on('connection', (ws) => sockets.awaitAuthentication(ws));
+  wss.on('connection', (ws, req) => {
+    sendFramesPerTurn(ws, req.socket);
+    sockets.awaitAuthentication(ws);
+  });
   acceptUpgrades(http, wss, { readiness: opts.readiness, allowedOrigins: opts.allowedOrigins });
 
   const handler = applyWSSHandler({
