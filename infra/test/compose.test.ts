@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { caddyfile } from '../src/caddy';
+import { serverNodeFlags } from '../src/cluster';
 import { localNginxConfig, nginxConfig } from '../src/nginx';
 
 // The deployment files, read as a self-hoster's Docker would read them. There is no Docker
@@ -98,6 +99,9 @@ describe('docker-compose.yml', () => {
 
   it('runs the built server: the migration step runs dist/migrate.js with plain node', () => {
     expect(compose.services.migrate?.command).toEqual(['node', 'dist/migrate.js']);
+    // The instances run with the flags `pnpm cluster` and the benchmarks start them with.
+    for (const name of ['api1', 'api2', 'api3'])
+      expect(compose.services[name]?.command, name).toEqual(['node', ...serverNodeFlags, 'dist/main.js']);
     expect(read('apps/server/build.ts')).toContain("migrate: join(root, 'src/migrate.ts')");
   });
 
