@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 
+/** Rows of `db.execute`, whichever driver answered (postgres.js: an array; PGlite: `{ rows }`). */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as T[];
+}
+
 /**
  * A PostgreSQL database of its own for one test file, made from an admin URL (DATABASE_URL)
  * and dropped afterwards, so parallel and repeated runs never share state.

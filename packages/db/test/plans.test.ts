@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type DbHandle } from '../src';
+import { rowsOf } from '../src/testing';
 
 /**
  * The hot queries must walk an index, never the whole table. The data set is small, so the
@@ -12,10 +13,7 @@ let handle: DbHandle;
 async function plan(query: ReturnType<typeof sql>): Promise<string> {
   await handle.db.execute(sql`set enable_seqscan = off`);
   const result = await handle.db.execute(sql`explain ${query}`);
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Record<
-    string,
-    string
-  >[];
+  const rows = rowsOf<Record<string, string>>(result);
   return rows.map((r) => Object.values(r)[0]).join('\n');
 }
 
@@ -97,11 +95,11 @@ describe('timestamps', () => {
     const result = await handle.db.execute(sql`
       select table_name, column_name, data_type from information_schema.columns
       where table_schema = 'public' and data_type like 'timestamp%'`);
-    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
+    const rows = rowsOf<{
       table_name: string;
       column_name: string;
       data_type: string;
-    }[];
+    }>(result);
     expect(rows.length).toBeGreaterThan(5);
     const naive = rows.filter((r) => r.data_type !== 'timestamp with time zone');
     expect(naive.map((r) => `${r.table_name}.${r.column_name}`)).toEqual([]);
@@ -113,9 +111,9 @@ describe('the message search index', () => {
     const result = await handle.db.execute(
       sql`select array_to_string(reloptions, ',') as options from pg_class where relname = 'messages_body_search_idx'`,
     );
-    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
+    const rows = rowsOf<{
       options: string;
-    }[];
+    }>(result);
     expect(rows[0]?.options).toMatch(/^fastupdate=(off|false)$/);
   });
 });

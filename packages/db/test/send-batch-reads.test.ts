@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type DbHandle } from '../src';
+import { rowsOf } from '../src/testing';
 
 /**
  * What one send batch reads of `messages`, counted by PostgreSQL itself for the transaction
@@ -21,15 +22,13 @@ interface Reads {
   indexFetched: number;
 }
 
-function rowsOf(result: unknown): Record<string, unknown>[] {
-  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Record<string, unknown>[];
-}
-
 async function sendBatch(clientIds: readonly string[]): Promise<Reads> {
   const batch = JSON.stringify(clientIds.map((k) => ({ s: alice, c: chat, k, b: `hello ${k}`, r: null })));
   return handle.db.transaction(async (tx) => {
-    const [answer] = rowsOf(await tx.execute(sql`select pigeon_send_batch(${batch}::jsonb, 100) as answers`));
-    const [reads] = rowsOf(
+    const [answer] = rowsOf<Record<string, unknown>>(
+      await tx.execute(sql`select pigeon_send_batch(${batch}::jsonb, 100) as answers`),
+    );
+    const [reads] = rowsOf<Record<string, unknown>>(
       await tx.execute(
         sql`select seq_tup_read, idx_tup_fetch from pg_stat_xact_user_tables where relname = 'messages'`,
       ),

@@ -1,12 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, preparedQueryOf, writerQueryOf, type DbHandle } from '../src';
-import { createScratchDatabase } from '../src/testing';
-
-/** Rows of `db.execute`, whichever driver answered. */
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as T[];
-}
+import { createScratchDatabase, rowsOf } from '../src/testing';
 
 // With a parameter: postgres.js sends a statement without any as a simple query, never prepared.
 const probe = 'insert into warm_probe (pid) select pg_backend_pid() where $1::integer = 1';
