@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { PublicUser, StoredSession } from '@pigeon/client';
@@ -39,14 +39,17 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): CliConfig | nu
 
 /**
  * Writes the session readable by its owner only: the refresh token in it is as good as the
- * password for as long as it lives. The folder is private too, and the mode is set again in
- * case the file existed with a looser one.
+ * password for as long as it lives. The folder is private too. Written beside it and renamed
+ * over it, so another pigeon process reading the session meanwhile sees the old file or the new
+ * one, never a half-written one.
  */
 export function writeConfig(config: CliConfig, env: NodeJS.ProcessEnv = process.env): void {
   mkdirSync(configDir(env), { recursive: true, mode: 0o700 });
   const file = configFile(env);
-  writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
+  const next = `${file}.${process.pid}.tmp`;
+  writeFileSync(next, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(next, 0o600);
+  renameSync(next, file);
 }
 
 export function removeConfig(env: NodeJS.ProcessEnv = process.env): void {
