@@ -9,6 +9,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { embeddedStartParams, prepareEmbeddedDataDir } from './embedded';
+import { pgliteMaintenance, type Maintain } from './maintenance';
 import * as tables from './tables';
 
 export type Tables = typeof tables;
@@ -31,6 +32,11 @@ export interface DbHandle {
    * before; resolves to how many connections were warmed, of how many there are.
    */
   warm(statements: readonly WarmStatement[]): Promise<{ warmed: number; connections: number }>;
+  /**
+   * ANALYZE and VACUUM, on the embedded database only (see maintenance.ts): PGlite never runs
+   * autovacuum. Absent on PostgreSQL, whose autovacuum does it.
+   */
+  maintain?: Maintain;
   close(): Promise<void>;
 }
 
@@ -228,6 +234,7 @@ function createPgliteDb(dataDir: string): DbHandle {
       for (const { text, params } of statements) await client.query(text, [...params]);
       return { warmed: 1, connections: 1 };
     },
+    maintain: pgliteMaintenance(client),
     async close() {
       await client.close();
     },
