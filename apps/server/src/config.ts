@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_RATE_LIMITS, type LimitName, type RateLimitRules, type UploadLimits } from '@pigeon/api';
 import { limits, registrationMode, type RegistrationMode } from '@pigeon/schema';
 import { z } from 'zod';
+import type { MaintenanceSchedule } from './embedded-maintenance';
 
 const defaultWebDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -357,6 +358,8 @@ export interface ServerConfig {
   uploads?: UploadLimits;
   /** How often the file sweep runs (orphans, failed removals). Defaults to 10 minutes. */
   fileSweepMs?: number;
+  /** When the embedded database is analyzed and vacuumed; DEFAULT_MAINTENANCE_SCHEDULE if absent. */
+  databaseMaintenance?: MaintenanceSchedule;
   /** The largest avatar upload in bytes (AVATAR_MAX_BYTES); defaults to 5 MiB. */
   avatarMaxBytes?: number;
   /**

@@ -21,6 +21,7 @@ import {
 import { createDb, prepareDataDir, type DbHandle } from '@pigeon/db';
 import { Redis } from 'ioredis';
 import type { ServerConfig } from './config';
+import { startEmbeddedMaintenance } from './embedded-maintenance';
 import { configuredFileStore } from './file-store';
 import { openUploadStaging } from './upload-staging';
 import type { Logger } from './logger';
@@ -39,7 +40,7 @@ export interface Dependencies {
   metrics: Metrics;
   /** Uploads in progress are staged here (inside the data directory). */
   stagingDir: string;
-  /** Stops the presence sweeper and closes the pools, the database last. */
+  /** Stops the sweepers and the database maintenance, and closes the pools, the database last. */
   close(): Promise<void>;
 }
 
@@ -116,6 +117,10 @@ export async function wireDependencies(
     orphanTtlSeconds: uploads.orphanTtlSeconds,
     everyMs: config.fileSweepMs ?? 10 * 60_000,
   });
+  // Embedded only: PostgreSQL's autovacuum does this, PGlite has none (the handle has no maintain).
+  const maintenance = database.maintain
+    ? startEmbeddedMaintenance(database.maintain, log, config.databaseMaintenance)
+    : null;
 
   return {
     deps,
@@ -125,6 +130,8 @@ export async function wireDependencies(
     async close() {
       stopPresenceSweeper();
       stopFileSweeper();
+      // A statement in progress ends before the database closes under it.
+      await maintenance?.stop();
       mailer?.close();
       await presence.close();
       await bus.close();
