@@ -1,12 +1,15 @@
 // `pnpm --filter @pigeon/infra bench:memory`: the resident memory of one server process, idle and
-// after storing messages. Starts `node --import tsx src/main.ts` (no wrapper process) on a new
-// embedded data directory (or on PostgreSQL when DATABASE_URL is set: a scratch database), then
-// reads VmRSS from /proc: after start and 10 s idle, after sending BENCH_MESSAGES messages
-// (100,000 by default) between two friends, and after 10 s idle again (BENCH_IDLE_SECONDS), with the server's CPU per send. BENCH_NODE_ARGS:
-// flags for the server's node. Prints one JSON line.
+// after storing messages. Starts the built server as production does (`node dist/main.js`, no
+// wrapper process; `BENCH_SERVER=source` runs `src/main.ts` through tsx instead) on a new embedded
+// data directory (or on PostgreSQL when DATABASE_URL is set: a scratch database), then reads VmRSS
+// from /proc: after start and BENCH_IDLE_SECONDS (60) idle, after sending BENCH_MESSAGES messages
+// (100,000) between two friends, and every 5 s over BENCH_IDLE_SECONDS idle again, with the
+// server's CPU per send and V8's heap from /metrics. BENCH_NODE_ARGS: flags for the server's node.
+// BENCH_HOST_MEMORY_MB: run the server in a memory cgroup of that size (Linux, root), so Node sizes
+// its heap as on a host with that much memory (a 1 GB VPS: 1024). Prints one JSON line.
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,8 +20,14 @@ import { freePort } from '../src/ports';
 
 const messages = Number(process.env.BENCH_MESSAGES ?? 100_000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 64);
-const idleMs = Number(process.env.BENCH_IDLE_SECONDS ?? 10) * 1000;
+// V8 gives back the heap a burst of sends grew only when its memory reducer sees the process idle,
+// 25–35 s after the burst here: a minute's idle shows the server at rest, the 5 s samples the way.
+const idleMs = Number(process.env.BENCH_IDLE_SECONDS ?? 60) * 1000;
 const serverDir = fileURLToPath(new URL('../../apps/server', import.meta.url));
+const fromSource = process.env.BENCH_SERVER === 'source';
+const hostMemoryMb = Number(process.env.BENCH_HOST_MEMORY_MB ?? 0);
+if (!fromSource && !existsSync(join(serverDir, 'dist/main.js')))
+  throw new Error('bench:memory runs the built server: run `pnpm --filter @pigeon/server build` first');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** CPU seconds the process has used (user + system), from /proc. */
 const cpuSeconds = (pid: number) => {
@@ -31,24 +40,29 @@ const rssMb = (pid: number) =>
 const dataDir = mkdtempSync(join(tmpdir(), 'pigeon-memory-'));
 const scratch = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL) : null;
 const port = await freePort();
-const server = spawn(
-  process.execPath,
-  [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'src/main.ts'],
-  {
-    cwd: serverDir,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      PATH: process.env.PATH,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      PIGEON_DATA_DIR: dataDir,
-      JWT_SECRET: randomBytes(48).toString('base64url'),
-      ...(scratch ? { DATABASE_URL: scratch.url } : {}),
-      RATE_LIMITS: JSON.stringify({ messages: { points: 1_000_000, durationSeconds: 1 } }),
-    },
+const nodeArgs = [
+  ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+  ...(fromSource ? ['--import', 'tsx', 'src/main.ts'] : ['dist/main.js']),
+];
+const cgroup = hostMemoryMb > 0 ? memoryCgroup(hostMemoryMb) : null;
+// The shell joins the cgroup, then becomes node: the server is the process measured, alone in it.
+const [command, args] = cgroup
+  ? ['/bin/sh', ['-c', 'echo $$ > "$0" && exec "$@"', cgroup.procs, process.execPath, ...nodeArgs]]
+  : [process.execPath, nodeArgs];
+const server = spawn(command, args, {
+  cwd: serverDir,
+  stdio: ['ignore', 'ignore', 'inherit'],
+  env: {
+    PATH: process.env.PATH,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    PIGEON_DATA_DIR: dataDir,
+    JWT_SECRET: randomBytes(48).toString('base64url'),
+    ...(scratch ? { DATABASE_URL: scratch.url } : {}),
+    RATE_LIMITS: JSON.stringify({ messages: { points: 1_000_000, durationSeconds: 1 } }),
   },
-);
+});
 const pid = server.pid ?? 0;
 const url = `http://127.0.0.1:${port}`;
 try {
@@ -97,7 +111,12 @@ try {
   const serverCpuUsPerSend = Math.round(((cpuSeconds(pid) - cpuBefore) * 1e6) / messages);
   const loaded = rssMb(pid);
   await Promise.all([a.$close(), b.$close()]);
-  await sleep(idleMs);
+  const idleAfter: number[] = [];
+  for (let waited = 0; waited < idleMs; waited += 5_000) {
+    await sleep(Math.min(5_000, idleMs - waited));
+    idleAfter.push(rssMb(pid));
+  }
+  const heap = await v8Heap(url);
   console.log(
     JSON.stringify({
       mode: scratch ? 'postgres' : 'embedded',
@@ -107,12 +126,47 @@ try {
       serverCpuUsPerSend,
       peakRssMbWhileSending: Math.max(peak, loaded),
       rssMbAfterSending: loaded,
-      rssMbIdleAfter: rssMb(pid),
+      rssMbIdleAfter: idleAfter.at(-1),
+      rssMbEvery5sIdleAfter: idleAfter,
+      v8HeapMbIdleAfter: heap,
+      ...(cgroup ? { hostMemoryMb, cgroupPeakMb: cgroup.peakMb() } : {}),
     }),
   );
 } finally {
   server.kill('SIGTERM');
   await new Promise((r) => server.once('exit', r));
   rmSync(dataDir, { recursive: true, force: true });
+  cgroup?.remove();
   await scratch?.drop();
+}
+
+/** V8's heap (allocated and in use) and external memory, MB, from the server's /metrics. */
+async function v8Heap(serverUrl: string) {
+  const text = await (await fetch(`${serverUrl}/metrics`)).text();
+  const mb = (name: string) =>
+    Math.round(Number(new RegExp(`^pigeon_process_${name} (\\S+)`, 'm').exec(text)?.[1]) / 1048576);
+  return {
+    total: mb('nodejs_heap_size_total_bytes'),
+    used: mb('nodejs_heap_size_used_bytes'),
+    external: mb('nodejs_external_memory_bytes'),
+  };
+}
+
+/** A memory cgroup limited to `mb` (v1 or v2 hierarchy): Node sizes its heap from the limit. */
+function memoryCgroup(mb: number) {
+  const v1 = '/sys/fs/cgroup/memory';
+  const root = existsSync(`${v1}/memory.limit_in_bytes`) ? v1 : '/sys/fs/cgroup';
+  const dir = join(root, `pigeon-bench-memory-${process.pid}`);
+  mkdirSync(dir);
+  const limitFile = root === v1 ? 'memory.limit_in_bytes' : 'memory.max';
+  writeFileSync(join(dir, limitFile), String(mb * 1048576));
+  const peakFile = root === v1 ? 'memory.max_usage_in_bytes' : 'memory.peak';
+  return {
+    procs: join(dir, 'cgroup.procs'),
+    peakMb: () =>
+      existsSync(join(dir, peakFile))
+        ? Math.round(Number(readFileSync(join(dir, peakFile), 'utf8')) / 1048576)
+        : null,
+    remove: () => rmdirSync(dir),
+  };
 }
