@@ -7,10 +7,11 @@ import type { Logger } from './logger';
  * directory of 100,000 messages (200,000 events, 2-core machine): every table, just after a start,
  * 2.0 s in 170 statements, the longest ANALYZE events 0.77 s and ANALYZE messages 0.34 s, VACUUM
  * events 0.15 s; again later 0.9 s (longest 0.38 s); a check with nothing due 11 ms. Hence:
- * - every table a minute after a start: PGlite forgets at each open which tables changed, and the
+ * - every table (of ten pages or more: see maintenance.ts) a minute after a start: PGlite forgets at each open which tables changed, and the
  *   planner has nothing but page counts until then; a minute lets the start's first burst pass;
- * - every ten minutes, the tables past autovacuum's thresholds: the small ones every send batch
- *   updates, in a few milliseconds, and a big one only after it grew by a tenth;
+ * - every minute (autovacuum's own naptime), the tables past autovacuum's thresholds: the hot ones
+ *   every send batch updates, in a few milliseconds, and a big one after it grew by a tenth, so a
+ *   table that grows fast is analyzed again before plans made on its old size cost much;
  * - every table daily, for what the thresholds never see: transaction ids to freeze and dead rows
  *   from before this start.
  */
@@ -22,7 +23,7 @@ export interface MaintenanceSchedule {
 
 export const DEFAULT_MAINTENANCE_SCHEDULE: MaintenanceSchedule = {
   firstRunMs: 60_000,
-  everyMs: 10 * 60_000,
+  everyMs: 60_000,
   everyTableEveryMs: 24 * 60 * 60_000,
 };
 

@@ -17,6 +17,14 @@ import type { PGlite } from '@electric-sql/pglite';
  * these counters (and last_analyze / last_vacuum) at every open, so what happened before this
  * process started is unknown: the first run after a start, and a periodic one, take everything.
  *
+ * Tables under ten pages are left alone (unless their transaction ids must be frozen, autovacuum's
+ * own anti-wraparound rule): the planner takes a table never analyzed nor vacuumed for at least ten
+ * pages, and its plans for a table it has been told is tiny are kept after the table grows. An
+ * ANALYZE a minute after the first start of a new server made the send batch read all of
+ * `messages` and `event_streams` on every batch while the first 100,000 messages came in (sends a
+ * second 1,367–1,772 against 2,117–2,267 without it; packages/db/test/send-batch-reads.test.ts).
+ * A small table gains nothing from statistics, and pruning within its pages keeps it small.
+ *
  * One statement per table, never one for the whole database: PGlite has one connection, and a
  * send waits for the statement in progress, not for the whole run.
  */
@@ -38,16 +46,20 @@ export type Maintain = (scope: MaintenanceScope, signal?: AbortSignal) => Promis
 // pg_stat_all_tables: the catalogs too (ANALYZE writes pg_statistic; a VACUUM of every table is
 // what advances the database's frozen transaction id). TOAST tables are vacuumed with their own.
 const TABLES_DUE = `
-  select format('%I.%I', s.schemaname, s.relname) as name,
-         $1::boolean or s.n_mod_since_analyze > current_setting('autovacuum_analyze_threshold')::float8
-           + current_setting('autovacuum_analyze_scale_factor')::float8 * greatest(c.reltuples, 0) as analyze,
-         $1::boolean or s.n_dead_tup > current_setting('autovacuum_vacuum_threshold')::float8
-           + current_setting('autovacuum_vacuum_scale_factor')::float8 * greatest(c.reltuples, 0)
-           or s.n_ins_since_vacuum > current_setting('autovacuum_vacuum_insert_threshold')::float8
-           + current_setting('autovacuum_vacuum_insert_scale_factor')::float8 * greatest(c.reltuples, 0) as vacuum
-    from pg_stat_all_tables s join pg_class c on c.oid = s.relid
-   where s.schemaname not in ('pg_toast', 'information_schema') and c.relkind in ('r', 'm')
-   order by s.schemaname, s.relname`;
+  select name,
+         not small and ($1::boolean or n_mod_since_analyze > current_setting('autovacuum_analyze_threshold')::float8
+           + current_setting('autovacuum_analyze_scale_factor')::float8 * reltuples) as analyze,
+         not small and ($1::boolean or n_dead_tup > current_setting('autovacuum_vacuum_threshold')::float8
+           + current_setting('autovacuum_vacuum_scale_factor')::float8 * reltuples
+           or n_ins_since_vacuum > current_setting('autovacuum_vacuum_insert_threshold')::float8
+           + current_setting('autovacuum_vacuum_insert_scale_factor')::float8 * reltuples)
+         or frozen_age > current_setting('autovacuum_freeze_max_age')::float8 as vacuum
+    from (select format('%I.%I', s.schemaname, s.relname) as name, s.n_mod_since_analyze, s.n_dead_tup,
+                 s.n_ins_since_vacuum, greatest(c.reltuples, 0) as reltuples, age(c.relfrozenxid) as frozen_age,
+                 pg_relation_size(c.oid) < 10 * current_setting('block_size')::bigint as small
+            from pg_stat_all_tables s join pg_class c on c.oid = s.relid
+           where s.schemaname not in ('pg_toast', 'information_schema') and c.relkind in ('r', 'm')) t
+   order by name`;
 
 /** The `maintain` of a PGlite database (see above). */
 export function pgliteMaintenance(client: PGlite): Maintain {
