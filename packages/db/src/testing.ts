@@ -1,5 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
+import type { Database } from './client';
 
 /** Rows of `db.execute`, whichever driver answered (postgres.js: an array; PGlite: `{ rows }`). */
 export function rowsOf<T>(result: unknown): T[] {
@@ -33,4 +35,33 @@ export async function createScratchDatabase(
       }
     },
   };
+}
+
+/** Two friends, alice and bob, with their event streams and their direct conversation. */
+export async function seedFriends(db: Database): Promise<{ alice: string; bob: string; chat: string }> {
+  const [alice, bob, chat] = [randomUUID(), randomUUID(), randomUUID()];
+  await db.execute(sql`
+    insert into users (id, username, password_hash) values (${alice}, 'alice', 'x'), (${bob}, 'bob', 'x')`);
+  await db.execute(sql`insert into event_streams (user_id) values (${alice}), (${bob})`);
+  await db.execute(
+    sql`insert into friendships (user_id, friend_id) values (${alice}, ${bob}), (${bob}, ${alice})`,
+  );
+  await db.execute(
+    sql`insert into conversations (id, kind, direct_key) values (${chat}, 'direct', 'alice:bob')`,
+  );
+  await db.execute(
+    sql`insert into conversation_members (conversation_id, user_id) values (${chat}, ${alice}), (${chat}, ${bob})`,
+  );
+  return { alice, bob, chat };
+}
+
+/** `count` more accounts, each with its event stream: tables the size of a real deployment's. */
+export async function seedAccounts(db: Database, count: number): Promise<void> {
+  await db.execute(sql`
+    with others as (
+      insert into users (username, password_hash)
+      select 'user' || g, 'x' from generate_series(1, ${count}) g
+      returning id
+    )
+    insert into event_streams (user_id) select id from others`);
 }

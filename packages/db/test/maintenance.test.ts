@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type DbHandle } from '../src';
-import { rowsOf } from '../src/testing';
+import { rowsOf, seedAccounts, seedFriends } from '../src/testing';
 
 /**
  * The embedded database's ANALYZE and VACUUM (src/maintenance.ts), on a real PGlite: PostgreSQL's
@@ -10,9 +9,8 @@ import { rowsOf } from '../src/testing';
  * PGlite database never gets statistics nor loses a dead row version, however long it runs.
  */
 let handle: DbHandle;
-const alice = randomUUID();
-const bob = randomUUID();
-const chat = randomUUID();
+let alice = '';
+let chat = '';
 const otherAccounts = 2_000;
 
 interface TableState {
@@ -54,19 +52,9 @@ async function touchHotRows(times: number) {
 beforeAll(async () => {
   handle = createDb({ dataDir: 'memory://' });
   await handle.migrate();
-  await handle.db.execute(sql`
-    insert into users (id, username, password_hash) values (${alice}, 'alice', 'x'), (${bob}, 'bob', 'x')`);
-  await handle.db.execute(sql`insert into event_streams (user_id) values (${alice}), (${bob})`);
-  await handle.db.execute(
-    sql`insert into conversations (id, kind, direct_key) values (${chat}, 'direct', 'alice:bob')`,
-  );
+  ({ alice, chat } = await seedFriends(handle.db));
   // Enough accounts and chats that their tables pass ten pages: smaller ones are left alone.
-  await handle.db.execute(sql`
-    with others as (
-      insert into users (username, password_hash)
-      select 'user' || g, 'x' from generate_series(1, ${otherAccounts}) g returning id
-    )
-    insert into event_streams (user_id) select id from others`);
+  await seedAccounts(handle.db, otherAccounts);
   await handle.db.execute(sql`
     insert into conversations (kind, direct_key)
     select 'direct', 'pair' || g from generate_series(1, ${otherAccounts}) g`);
@@ -110,9 +98,6 @@ describe('embedded database maintenance', () => {
   });
 
   it('leaves a table under ten pages alone: the planner keeps taking it for ten pages', async () => {
-    await handle.db.execute(
-      sql`insert into friendships (user_id, friend_id) values (${alice}, ${bob}), (${bob}, ${alice})`,
-    );
     const steps = (await handle.maintain?.('all')) ?? [];
     expect(steps.map((step) => step.table)).toContain('public.messages');
     expect(steps.map((step) => step.table)).not.toContain('public.friendships');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type DbHandle } from '../src';
-import { rowsOf } from '../src/testing';
+import { rowsOf, seedAccounts, seedFriends } from '../src/testing';
 
 /**
  * What one send batch reads of the tables that grow with a deployment, counted by PostgreSQL
@@ -14,9 +14,8 @@ import { rowsOf } from '../src/testing';
  * `attachments` only the rows it names, by key, however many accounts and uploads there are.
  */
 let handle: DbHandle;
-const alice = randomUUID();
-const bob = randomUUID();
-const chat = randomUUID();
+let alice = '';
+let chat = '';
 const otherAccounts = 3_000;
 
 interface TableReads {
@@ -92,18 +91,7 @@ async function upload(uploader: string): Promise<string> {
 async function setUp(maintainWhileSmall: boolean) {
   handle = createDb({ dataDir: 'memory://' });
   await handle.migrate();
-  await handle.db.execute(sql`
-    insert into users (id, username, password_hash) values (${alice}, 'alice', 'x'), (${bob}, 'bob', 'x')`);
-  await handle.db.execute(sql`insert into event_streams (user_id) values (${alice}), (${bob})`);
-  await handle.db.execute(
-    sql`insert into friendships (user_id, friend_id) values (${alice}, ${bob}), (${bob}, ${alice})`,
-  );
-  await handle.db.execute(
-    sql`insert into conversations (id, kind, direct_key) values (${chat}, 'direct', 'alice:bob')`,
-  );
-  await handle.db.execute(
-    sql`insert into conversation_members (conversation_id, user_id) values (${chat}, ${alice}), (${chat}, ${bob})`,
-  );
+  ({ alice, chat } = await seedFriends(handle.db));
   // Plans are cached per connection and turn generic after five runs: make them on small tables,
   // with and without an upload.
   for (let run = 0; run < 8; run++) {
@@ -118,13 +106,7 @@ async function setUp(maintainWhileSmall: boolean) {
   await handle.db.execute(sql`
     insert into messages (conversation_id, sender_id, client_id, body)
     select ${chat}, ${alice}, gen_random_uuid(), 'older ' || g from generate_series(1, 20000) g`);
-  await handle.db.execute(sql`
-    with others as (
-      insert into users (username, password_hash)
-      select 'user' || g, 'x' from generate_series(1, ${otherAccounts}) g
-      returning id
-    )
-    insert into event_streams (user_id) select id from others`);
+  await seedAccounts(handle.db, otherAccounts);
   await handle.db.execute(sql`
     insert into attachments (uploader_id, name, size, content_type, kind, original_key, message_id,
                              conversation_id, position, attached_at)
