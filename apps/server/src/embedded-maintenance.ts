@@ -7,8 +7,9 @@ import type { Logger } from './logger';
  * directory of 100,000 messages (200,000 events, 2-core machine): every table, just after a start,
  * 2.0 s in 170 statements, the longest ANALYZE events 0.77 s and ANALYZE messages 0.34 s, VACUUM
  * events 0.15 s; again later 0.9 s (longest 0.38 s); a check with nothing due 11 ms. Hence:
- * - every table (of ten pages or more: see maintenance.ts) a minute after a start: PGlite forgets at each open which tables changed, and the
- *   planner has nothing but page counts until then; a minute lets the start's first burst pass;
+ * - every table of ten pages or more (see maintenance.ts) a minute after a start: PGlite forgets
+ *   at each open which tables changed, and the planner has nothing but page counts until then;
+ *   a minute lets the start's first burst pass;
  * - every minute (autovacuum's own naptime), the tables past autovacuum's thresholds: the hot ones
  *   every send batch updates, in a few milliseconds, and a big one after it grew by a tenth, so a
  *   table that grows fast is analyzed again before plans made on its old size cost much;

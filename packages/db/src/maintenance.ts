@@ -11,9 +11,9 @@ import type { PGlite } from '@electric-sql/pglite';
  *
  * Which tables: autovacuum's own rule, with PostgreSQL's settings (threshold + scale factor ×
  * rows: ANALYZE after 50 + 10 % changed rows, VACUUM after 50 + 20 % dead rows or 1000 + 20 %
- * inserted ones). The small tables every batch updates pass it at nearly every run
- * (`event_streams`; `conversations` too unless pruning within its pages keeps up), `messages` and
- * `events` only after growing by a tenth (ANALYZE) or a fifth (VACUUM). But PGlite loses
+ * inserted ones). The hot tables every batch updates (`event_streams`, `conversations`) pass it
+ * when many of their rows changed (one row updated again and again is pruned within its page),
+ * `messages` and `events` after growing by a tenth (ANALYZE) or a fifth (VACUUM). But PGlite loses
  * these counters (and last_analyze / last_vacuum) at every open, so what happened before this
  * process started is unknown: the first run after a start, and a periodic one, take everything.
  *
