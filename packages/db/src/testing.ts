@@ -39,20 +39,31 @@ export async function createScratchDatabase(
 
 /** Two friends, alice and bob, with their event streams and their direct conversation. */
 export async function seedFriends(db: Database): Promise<{ alice: string; bob: string; chat: string }> {
-  const [alice, bob, chat] = [randomUUID(), randomUUID(), randomUUID()];
-  await db.execute(sql`
-    insert into users (id, username, password_hash) values (${alice}, 'alice', 'x'), (${bob}, 'bob', 'x')`);
-  await db.execute(sql`insert into event_streams (user_id) values (${alice}), (${bob})`);
-  await db.execute(
-    sql`insert into friendships (user_id, friend_id) values (${alice}, ${bob}), (${bob}, ${alice})`,
-  );
-  await db.execute(
-    sql`insert into conversations (id, kind, direct_key) values (${chat}, 'direct', 'alice:bob')`,
-  );
-  await db.execute(
-    sql`insert into conversation_members (conversation_id, user_id) values (${chat}, ${alice}), (${chat}, ${bob})`,
-  );
+  const { first: alice, second: bob, chat } = await seedPair(db, 'alice', 'bob');
   return { alice, bob, chat };
+}
+
+/** Two friends named as given, with their event streams and their direct conversation. */
+export async function seedPair(
+  db: Database,
+  firstName: string,
+  secondName: string,
+): Promise<{ first: string; second: string; chat: string }> {
+  const [first, second, chat] = [randomUUID(), randomUUID(), randomUUID()];
+  await db.execute(sql`
+    insert into users (id, username, password_hash)
+    values (${first}, ${firstName}, 'x'), (${second}, ${secondName}, 'x')`);
+  await db.execute(sql`insert into event_streams (user_id) values (${first}), (${second})`);
+  await db.execute(
+    sql`insert into friendships (user_id, friend_id) values (${first}, ${second}), (${second}, ${first})`,
+  );
+  await db.execute(
+    sql`insert into conversations (id, kind, direct_key) values (${chat}, 'direct', ${`${firstName}:${secondName}`})`,
+  );
+  await db.execute(
+    sql`insert into conversation_members (conversation_id, user_id) values (${chat}, ${first}), (${chat}, ${second})`,
+  );
+  return { first, second, chat };
 }
 
 /** `count` more accounts, each with its event stream: tables the size of a real deployment's. */

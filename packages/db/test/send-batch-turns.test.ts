@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type DbHandle } from '../src';
-import { createScratchDatabase, rowsOf, seedFriends } from '../src/testing';
+import { createScratchDatabase, rowsOf, seedPair } from '../src/testing';
 
 /**
  * Send batches take turns across the whole database (migration 0023): each instance of a cluster
@@ -25,22 +25,13 @@ describe.runIf(process.env.DATABASE_URL)('send batches from two writers (postgre
     scratch = await createScratchDatabase(process.env.DATABASE_URL ?? '');
     handle = createDb({ databaseUrl: scratch.url });
     await handle.migrate();
-    const { alice, chat } = await seedFriends(handle.db);
-    pairs.push({ sender: alice, chat });
-    const [carol, dave, other] = [randomUUID(), randomUUID(), randomUUID()];
-    await handle.db.execute(sql`
-      insert into users (id, username, password_hash) values (${carol}, 'carol', 'x'), (${dave}, 'dave', 'x')`);
-    await handle.db.execute(sql`insert into event_streams (user_id) values (${carol}), (${dave})`);
-    await handle.db.execute(
-      sql`insert into friendships (user_id, friend_id) values (${carol}, ${dave}), (${dave}, ${carol})`,
-    );
-    await handle.db.execute(
-      sql`insert into conversations (id, kind, direct_key) values (${other}, 'direct', 'carol:dave')`,
-    );
-    await handle.db.execute(
-      sql`insert into conversation_members (conversation_id, user_id) values (${other}, ${carol}), (${other}, ${dave})`,
-    );
-    pairs.push({ sender: carol, chat: other });
+    for (const [a, b] of [
+      ['alice', 'bob'],
+      ['carol', 'dave'],
+    ] as const) {
+      const { first, chat } = await seedPair(handle.db, a, b);
+      pairs.push({ sender: first, chat });
+    }
     writers = [postgres(scratch.url, { max: 1 }), postgres(scratch.url, { max: 1 })];
   });
   afterAll(async () => {
