@@ -10,6 +10,27 @@ export function percentiles(values: number[], ps = [50, 95, 99]) {
   } as { count: number; max: number } & Record<string, number>;
 }
 
+/** One latency sample of an open-loop run: when its send left (ms after the first send) and how long it took. */
+export interface TimedSample {
+  sentMs: number;
+  latencyMs: number;
+}
+
+/**
+ * Percentiles per second of sending: entry k holds the samples sent in second k (from k to k+1 s
+ * after the first send), so a slow first second (a cold server) shows as itself instead of setting
+ * a run's p99 unseen. A second with no samples has count 0 and NaN percentiles.
+ */
+export function percentilesBySecond(samples: readonly TimedSample[], ps = [50, 99]) {
+  const seconds: number[][] = [];
+  for (const { sentMs, latencyMs } of samples) {
+    const second = Math.max(0, Math.floor(sentMs / 1000));
+    (seconds[second] ??= []).push(latencyMs);
+  }
+  // Read by index: a second with no samples is a hole in `seconds`.
+  return Array.from({ length: seconds.length }, (_, second) => percentiles(seconds[second] ?? [], ps));
+}
+
 /** CPU seconds and resident memory of a process, from /proc (Linux). */
 export async function processUsage(pid: number): Promise<{ cpuSeconds: number; rssBytes: number }> {
   const { readFile } = await import('node:fs/promises');
