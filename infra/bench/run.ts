@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { createPigeonClient, type PigeonClient } from '@pigeon/client';
 import { createScratchDatabase } from '@pigeon/db/testing';
+import { deleteKeysUnder } from '@pigeon/test-utils';
 import WebSocket from 'ws';
 import { startCluster } from '../src/cluster';
 import { postgresCeiling } from './pg-ceiling';
@@ -31,10 +32,11 @@ async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise
 }
 
 const scratch = await createScratchDatabase(adminUrl);
+const redisPrefix = `pigeon-bench:${randomBytes(4).toString('hex')}:`;
 const cluster = await startCluster({
   databaseUrl: scratch.url,
   redisUrl,
-  redisPrefix: `pigeon-bench:${randomBytes(4).toString('hex')}:`,
+  redisPrefix,
   jwtSecret: randomBytes(48).toString('base64url'),
   env: {
     DATABASE_POOL_SIZE: '20',
@@ -315,4 +317,5 @@ try {
   await Promise.all(clients.map((c) => c.$close().catch(() => undefined)));
   await cluster.stop();
   await scratch.drop();
+  await deleteKeysUnder(redisUrl, redisPrefix);
 }

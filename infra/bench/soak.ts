@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { createPigeonClient, type PigeonClient } from '@pigeon/client';
 import { createScratchDatabase } from '@pigeon/db/testing';
+import { deleteKeysUnder } from '@pigeon/test-utils';
 import WebSocket from 'ws';
 import { startCluster } from '../src/cluster';
 import { processUsage } from './stats';
@@ -55,10 +56,11 @@ function slope(points: readonly { x: number; y: number }[]): number {
 }
 
 const scratch = await createScratchDatabase(adminUrl);
+const redisPrefix = `pigeon-soak:${randomBytes(4).toString('hex')}:`;
 const cluster = await startCluster({
   databaseUrl: scratch.url,
   redisUrl,
-  redisPrefix: `pigeon-soak:${randomBytes(4).toString('hex')}:`,
+  redisPrefix,
   jwtSecret: randomBytes(48).toString('base64url'),
   env: {
     RATE_LIMITS: JSON.stringify({
@@ -180,4 +182,5 @@ try {
   await Promise.all(clients.map((c) => c.$close()));
   await cluster.stop();
   await scratch.drop();
+  await deleteKeysUnder(redisUrl, redisPrefix);
 }

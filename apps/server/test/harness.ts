@@ -3,6 +3,7 @@ import { createPigeonClient, type PigeonClient, type StreamItem } from '@pigeon/
 import { DEFAULT_RATE_LIMITS, type RateLimitRules } from '@pigeon/api';
 import { afterAll, beforeAll } from 'vitest';
 import { createScratchDatabase } from '@pigeon/db/testing';
+import { deleteKeysUnder } from '@pigeon/test-utils';
 import WebSocket from 'ws';
 import type { ServerConfig } from '../src/config';
 import { createLogger, type Logger } from '../src/logger';
@@ -61,6 +62,7 @@ export async function startTestServer(
     rateLimits: UNLIMITED,
     ...overrides,
   };
+  const ownRedis = 'redis' in overrides ? undefined : config.redis;
   const server = await startServer(config, log ?? createLogger(config.logLevel));
   const clients: PigeonClient[] = [];
   const client = (opts: { url?: string } = {}) => {
@@ -85,6 +87,8 @@ export async function startTestServer(
       await Promise.all(clients.map((c) => c.$close()));
       await server.close();
       await scratch?.drop();
+      // Only a prefix made here: a server given another's Redis (two instances) shares its keys.
+      if (ownRedis) await deleteKeysUnder(ownRedis.url, ownRedis.prefix);
     },
   };
 }

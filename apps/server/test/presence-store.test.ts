@@ -2,6 +2,7 @@
 // in-process one always, the Redis one when the environment names a Redis (as CI does).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { InProcessPresenceStore, type PresenceStore } from '@pigeon/api';
+import { deleteKeysUnder } from '@pigeon/test-utils';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RedisPresenceStore } from '../src/redis-presence';
@@ -11,7 +12,11 @@ const T0 = 1_800_000_000_000;
 
 const redisUrl = process.env.REDIS_URL;
 const connections: Redis[] = [];
-afterAll(() => Promise.all(connections.map((r) => r.quit())));
+const prefixes: string[] = [];
+afterAll(async () => {
+  await Promise.all(connections.map((r) => r.quit()));
+  for (const prefix of prefixes) await deleteKeysUnder(redisUrl ?? '', prefix);
+});
 
 /** Two handles on one store: two instances in cluster mode, the same object in embedded mode. */
 function makeStores(kind: 'in-process' | 'redis'): [PresenceStore, PresenceStore] {
@@ -20,6 +25,7 @@ function makeStores(kind: 'in-process' | 'redis'): [PresenceStore, PresenceStore
     return [store, store];
   }
   const prefix = `pigeon-test:${randomBytes(4).toString('hex')}:`;
+  prefixes.push(prefix);
   const [one, two] = [new Redis(redisUrl ?? ''), new Redis(redisUrl ?? '')];
   connections.push(one, two);
   return [new RedisPresenceStore(one, prefix, TTL), new RedisPresenceStore(two, prefix, TTL)];
