@@ -3,6 +3,7 @@ import { request } from 'node:https';
 import { randomBytes } from 'node:crypto';
 import { startCluster, type Cluster } from '@pigeon/infra/cluster';
 import { createScratchDatabase } from '@pigeon/db/testing';
+import { deleteKeysUnder } from '@pigeon/test-utils';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { friendsWithConversation, launchChromium, logIn } from '../src/browser';
@@ -30,6 +31,7 @@ describe.runIf(adminUrl && redisUrl && tools)('the cluster behind the TLS proxy,
   let cluster: Cluster;
   let dropDatabase: () => Promise<void>;
   let browser: Browser;
+  const redisPrefix = `pigeon-tls-${randomBytes(4).toString('hex')}:`;
 
   beforeAll(async () => {
     const scratch = await createScratchDatabase(adminUrl ?? '');
@@ -37,7 +39,7 @@ describe.runIf(adminUrl && redisUrl && tools)('the cluster behind the TLS proxy,
     cluster = await startCluster({
       databaseUrl: scratch.url,
       redisUrl: redisUrl ?? '',
-      redisPrefix: `pigeon-tls-${randomBytes(4).toString('hex')}:`,
+      redisPrefix,
       jwtSecret: randomBytes(48).toString('base64url'),
       tls: true,
       env: { RATE_LIMITS: JSON.stringify({ registrationsPerIp: { points: 1000, durationSeconds: 1 } }) },
@@ -49,6 +51,7 @@ describe.runIf(adminUrl && redisUrl && tools)('the cluster behind the TLS proxy,
     await browser.close();
     await cluster.stop();
     await dropDatabase();
+    await deleteKeysUnder(redisUrl ?? '', redisPrefix);
   }, 60_000);
 
   it('logs in over https://, stays logged in across a reload, and gets live events over wss://', async () => {
