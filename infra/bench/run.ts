@@ -270,9 +270,10 @@ try {
   const d = percentiles(deliver.map((sample) => sample.latencyMs));
   // The first second apart: a server starts cold (its JIT warms up under the load), and that second
   // alone can set a run's p99 (docs/benchmarks.md).
-  const firstSecond = percentiles(deliver.filter((s) => s.sentMs < 1000).map((s) => s.latencyMs));
+  const perSecond = percentilesBySecond(deliver);
+  const firstSecond = perSecond[0] ?? percentiles([]);
   const afterFirst = percentiles(deliver.filter((s) => s.sentMs >= 1000).map((s) => s.latencyMs));
-  const bySecond = percentilesBySecond(deliver)
+  const bySecond = perSecond
     .map(
       ({ p99 }, second) => `${second + 1}: ${p99 === undefined || Number.isNaN(p99) ? '–' : p99.toFixed(0)}`,
     )

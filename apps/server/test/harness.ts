@@ -40,8 +40,10 @@ export async function startTestServer(
   /** Where the server logs; silent unless a test reads the log. */
   log?: Logger,
 ): Promise<TestServer> {
+  // A database and a Redis prefix of this server's own, unless the caller shares another server's
+  // (two instances of one cluster): only what is made here is removed after it.
   const scratch =
-    backend === 'cluster' && process.env.DATABASE_URL
+    backend === 'cluster' && process.env.DATABASE_URL && !('database' in overrides)
       ? await createScratchDatabase(process.env.DATABASE_URL)
       : null;
   const config: ServerConfig = {
@@ -63,7 +65,17 @@ export async function startTestServer(
     ...overrides,
   };
   const ownRedis = 'redis' in overrides ? undefined : config.redis;
-  const server = await startServer(config, log ?? createLogger(config.logLevel));
+  const removeOwn = async () => {
+    await scratch?.drop();
+    if (ownRedis) await deleteKeysUnder(ownRedis.url, ownRedis.prefix);
+  };
+  let server: RunningServer;
+  try {
+    server = await startServer(config, log ?? createLogger(config.logLevel));
+  } catch (error) {
+    await removeOwn();
+    throw error;
+  }
   const clients: PigeonClient[] = [];
   const client = (opts: { url?: string } = {}) => {
     const c = createPigeonClient({ url: opts.url ?? server.url, WebSocket, retryDelayMs: () => 50 });
@@ -86,9 +98,7 @@ export async function startTestServer(
     async close() {
       await Promise.all(clients.map((c) => c.$close()));
       await server.close();
-      await scratch?.drop();
-      // Only a prefix made here: a server given another's Redis (two instances) shares its keys.
-      if (ownRedis) await deleteKeysUnder(ownRedis.url, ownRedis.prefix);
+      await removeOwn();
     },
   };
 }
