@@ -87,6 +87,12 @@ const envSchema = z
       .optional(),
     /** Sends waiting for their transaction on one instance; more are refused TOO_MANY_REQUESTS. */
     SEND_QUEUE_MAX: z.coerce.number().int().min(1).max(100_000).default(1024),
+    /**
+     * Sends (to no conversation, stored nowhere) run before the server says ready, so V8 has
+     * compiled the send and delivery paths before the first person's message. 0 turns it off.
+     * Defaults to 2000 on PostgreSQL, 0 on the embedded database (a small host's memory first).
+     */
+    WARM_UP_SENDS: z.coerce.number().int().min(0).max(20_000).optional(),
     /** WebSockets one user may hold on one instance. */
     WS_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(100_000).default(20),
     /** A tab that sends no presence heartbeat for this long counts as gone (it beats every third). */
@@ -333,6 +339,8 @@ export interface ServerConfig {
   wsMaxConnectionsPerUser?: number;
   /** Sends waiting for a transaction on this instance at most (back-pressure). Defaults to 1024. */
   sendQueueMax?: number;
+  /** Synthetic sends run before ready (apps/server/src/warm-up); absent or 0: none. */
+  warmUpSends?: number;
   /** How often an idle SSE event stream gets a keep-alive comment. Defaults to 15 s. */
   sseKeepAliveMs?: number;
   /**
@@ -425,6 +433,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     trustProxy: e.TRUST_PROXY === 'true',
     wsMaxConnectionsPerUser: e.WS_MAX_CONNECTIONS_PER_USER,
     sendQueueMax: e.SEND_QUEUE_MAX,
+    warmUpSends: e.WARM_UP_SENDS ?? (e.DATABASE_URL ? 2_000 : 0),
     presence: {
       ttlMs: e.PRESENCE_TTL_SECONDS * 1000,
       sweepMs: Math.min(5_000, (e.PRESENCE_TTL_SECONDS * 1000) / 3),

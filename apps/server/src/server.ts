@@ -12,6 +12,7 @@ import type { Logger } from './logger';
 import { procedureErrorReporter } from './procedure-errors';
 import type { Readiness } from './readiness';
 import { shutDownGracefully } from './shutdown';
+import { warmUp } from './warm-up/warm-up';
 import { wireDependencies } from './wiring';
 import { attachWebSocketServer } from './ws/websocket-server';
 
@@ -79,6 +80,7 @@ async function finishStart(
     webApp: config.webDist ? webApp(config.webDist) : null,
   });
   openConnections = () => websockets.clients.size;
+  if (config.warmUpSends) await warmUp(deps, { sends: config.warmUpSends, timeoutMs: 30_000 }, log);
   state.readiness = 'ready';
 
   const { port } = http.address() as AddressInfo;

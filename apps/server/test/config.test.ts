@@ -11,6 +11,8 @@ describe('configuration', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ host: '127.0.0.1', port: 3000, redis: undefined, jwtSecret: undefined });
     expect(config.database).toMatchObject({ url: undefined, dataDir: './.pigeon-data' });
+    // A small host's memory before the first second's speed: no warm-up on the embedded database.
+    expect(config.warmUpSends).toBe(0);
   });
 
   it('reads cluster settings', () => {
@@ -23,6 +25,11 @@ describe('configuration', () => {
     expect(config.database.url).toBe('postgres://u@db:5432/pigeon');
     expect(config.redis).toEqual({ url: 'redis://cache:6379', prefix: 'pigeon:' });
     expect(config.port).toBe(4000);
+    expect(config.warmUpSends).toBe(2000);
+    expect(
+      loadConfig({ DATABASE_URL: 'postgres://u@db/p', JWT_SECRET: secret, WARM_UP_SENDS: '0' }).warmUpSends,
+    ).toBe(0);
+    expect(() => loadConfig({ WARM_UP_SENDS: 'lots' })).toThrow(/WARM_UP_SENDS/);
   });
 
   it.each([

@@ -29,6 +29,7 @@ const serverVariables: Record<keyof Env, true> = {
   ALLOWED_ORIGINS: true,
   WS_MAX_CONNECTIONS_PER_USER: true,
   SEND_QUEUE_MAX: true,
+  WARM_UP_SENDS: true,
   AVATAR_MAX_BYTES: true,
   PRESENCE_TTL_SECONDS: true,
   WS_AUTH_TIMEOUT_MS: true,
