@@ -22,6 +22,12 @@ describe.each(backends)('warm-up before ready (%s)', (backend) => {
       // NOT_FOUND (no such conversation: authenticated, validated, batched, refused by the
       // database); two events delivered per send.
       expect(report).toMatchObject({ sends: 300, answers: { NOT_FOUND: 300 }, eventsDelivered: 600 });
+      // The instance's own counters describe people's traffic only.
+      const metrics = await (await fetch(`${t.url}/metrics`)).text();
+      expect(metrics).toMatch(/^pigeon_send_batch_size_count 0$/m);
+      expect(metrics).toMatch(/^pigeon_event_delivery_lag_seconds_count 0$/m);
+      expect(metrics).not.toMatch(/^pigeon_events_delivered_total\{/m);
+      expect(metrics).not.toMatch(/^pigeon_procedure_errors_total\{code="NOT_FOUND"\}/m);
 
       if (backend === 'cluster') {
         const sql = postgres(t.config.database.url ?? '', { max: 1, onnotice: () => undefined });

@@ -48,7 +48,18 @@ export function openViewerSocket(url: string, token: string): ViewerSocket {
     );
   });
   ws.on('message', (raw: Buffer) => {
-    const frame = JSON.parse(raw.toString()) as AnswerFrame;
+    const text = raw.toString();
+    // tRPC's keep-alive; anything else not JSON is not for us (and must not throw in a listener).
+    if (text === 'PING') {
+      ws.send('PONG');
+      return;
+    }
+    let frame: AnswerFrame;
+    try {
+      frame = JSON.parse(text) as AnswerFrame;
+    } catch {
+      return;
+    }
     if (frame.id === STREAM_ID) {
       if (frame.error) fail(new Error(`warm-up stream refused: ${JSON.stringify(frame.error)}`));
       else if (frame.result?.data?.data?.type === 'stream.live') markLive();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { noMetrics, type ApiDeps, type SessionStatus } from '@pigeon/api';
+import { noMetrics, SendQueue, type ApiDeps, type SessionStatus } from '@pigeon/api';
 import type { StreamEvent } from '@pigeon/schema';
 import type { Logger } from '../logger';
 import { attachWebSocketServer } from '../ws/websocket-server';
@@ -53,7 +53,14 @@ export async function warmUp(
   const http = createServer((_req, res) => res.writeHead(404).end());
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const endpoint = attachWebSocketServer(http, {
-    deps: { ...deps, sessionStatus: onlyThese(sessionIds), metrics: noMetrics },
+    // Its own send queue (same code, same database) and no metrics: the instance's send batch
+    // sizes and counters describe people's traffic only.
+    deps: {
+      ...deps,
+      sessionStatus: onlyThese(sessionIds),
+      metrics: noMetrics,
+      sends: new SendQueue(deps.db),
+    },
     config: { wsAuthTimeoutMs: opts.timeoutMs, wsMaxConnectionsPerUser: 1, trustProxy: false },
     readiness: () => 'ready',
     allowedOrigins: new Set(),
