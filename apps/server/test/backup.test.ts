@@ -35,11 +35,14 @@ async function cliFailure(args: string[], database: { dataDir: string }): Promis
 
 interface Mode {
   name: string;
-  /** A fresh, empty database for the server, and a way to wipe it completely. */
+  /** A fresh, empty database for the server, a way to wipe it completely, and to remove it. */
   fresh: () => Promise<{
     database: ServerConfig['database'];
     cliTarget: { url?: string; dataDir?: string };
+    /** Leaves it empty, as after losing the server's disk (PostgreSQL: dropped and made again). */
     wipe: () => Promise<void>;
+    /** Removes it for good, after the test. */
+    remove: () => Promise<void>;
   }>;
 }
 
@@ -54,6 +57,10 @@ const embedded: Mode = {
       database: { url: undefined, dataDir, poolSize: 1 },
       cliTarget: { dataDir },
       wipe() {
+        rmSync(dataDir, { recursive: true, force: true });
+        return Promise.resolve();
+      },
+      remove() {
         rmSync(dataDir, { recursive: true, force: true });
         return Promise.resolve();
       },
@@ -80,6 +87,7 @@ const postgresMode: Mode = {
           await admin.end();
         }
       },
+      remove: () => scratch.drop(),
     };
   },
 };
@@ -88,7 +96,7 @@ const modes = process.env.DATABASE_URL ? [embedded, postgresMode] : [embedded];
 
 describe.each(modes)('backup and restore: $name', (mode) => {
   it('restores accounts, friendships, history and event streams; a client resumes from its old lastEventId', async () => {
-    const { database, cliTarget, wipe } = await mode.fresh();
+    const { database, cliTarget, wipe, remove } = await mode.fresh();
     const before = await startTestServer('embedded', { database });
     const alice = await before.user('alice');
     const bob = await before.user('bob');
@@ -143,7 +151,8 @@ describe.each(modes)('backup and restore: $name', (mode) => {
       resumed.unsubscribe();
     } finally {
       await after.close();
-      await wipe();
+      // Not wipe(): on PostgreSQL that makes the database again, empty, and it stayed behind.
+      await remove();
     }
   }, 180_000);
 });
