@@ -85,8 +85,9 @@ export async function warmUp(
         connected.map((v) => {
           sends++;
           // As a conversation does: the peer's message arrives, then the viewer's own echo.
-          void deps.bus.publish(v.userId, syntheticMessage(v.userId, 2 * round - 1));
-          void deps.bus.publish(v.userId, syntheticMessage(v.userId, 2 * round));
+          // A failed publish (Redis away) only means fewer deliveries; it must not go unhandled.
+          deps.bus.publish(v.userId, syntheticMessage(v.userId, 2 * round - 1)).catch(() => undefined);
+          deps.bus.publish(v.userId, syntheticMessage(v.userId, 2 * round)).catch(() => undefined);
           return v.socket
             .mutate('messages.send', {
               conversationId: NO_CONVERSATION,
