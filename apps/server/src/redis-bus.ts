@@ -10,18 +10,40 @@ const DEGRADED_POLL_MS = 250;
 const sharedBodies = new WeakMap<object, string>();
 
 /**
- * An event as the bus carries it. Every member's `message.created` shares one message object
- * (send-batch.ts) and differs only in `id`: the rest is serialised once, not once per member.
+ * An event as the bus carries it, its `id` always the last key (see `trailingEventId`). Every
+ * member's `message.created` shares one message object (send-batch.ts) and differs only in `id`:
+ * the rest is serialised once, not once per member.
  */
 function eventJson(event: StreamEvent): string {
-  if (event.type !== 'message.created') return JSON.stringify(event);
-  let body = sharedBodies.get(event.message);
+  let body = event.type === 'message.created' ? sharedBodies.get(event.message) : undefined;
   if (body === undefined) {
     const { id: _id, ...rest } = event;
     body = JSON.stringify(rest).slice(0, -1); // without the closing brace
-    sharedBodies.set(event.message, body);
+    if (event.type === 'message.created') sharedBodies.set(event.message, body);
   }
   return `${body},"id":${event.id}}`;
+}
+
+const ID_KEY = ',"id":';
+
+/**
+ * The id of a stored event's payload whose last key is `id` (as `eventJson` writes them), read
+ * without parsing it; null for anything else (an ephemeral envelope, another layout), which is
+ * then parsed as usual. A digit before the closing brace can only end a top-level value: a
+ * nested object would end in `}}`, a string in `"}`.
+ */
+export function trailingEventId(payload: string): number | null {
+  const end = payload.length - 1;
+  if (end < ID_KEY.length || payload.charCodeAt(end) !== 125 /* } */) return null;
+  let start = end;
+  while (start > 0) {
+    const c = payload.charCodeAt(start - 1);
+    if (c < 48 || c > 57) break;
+    start--;
+  }
+  if (start === end || end - start > 15) return null;
+  if (!payload.startsWith(ID_KEY, start - ID_KEY.length)) return null;
+  return Number(payload.slice(start, end));
 }
 
 /** A one-shot promise to wait on (Node 20 has no Promise.withResolvers). */
@@ -34,6 +56,12 @@ interface Channel {
   userId: string;
   listeners: Set<BusListener>;
   ready: Promise<unknown>;
+  /**
+   * The highest event id this instance handed to the channel's listeners itself (in `publish`).
+   * Its echo from Redis, and any older event, is news to none of them: every listener there then
+   * had it, and one added since read the log after subscribing, where it was already committed.
+   */
+  deliveredHere: number;
 }
 
 /**
@@ -166,6 +194,9 @@ export class RedisEventBus implements EventBus {
   private deliver(channel: string, payload: string) {
     const entry = this.channels.get(channel);
     if (!entry) return;
+    // Dropped before parsing: at one instance, every event comes back once as its own echo.
+    const id = trailingEventId(payload);
+    if (id !== null && id <= entry.deliveredHere) return;
     let signal: BusSignal;
     try {
       // Stored events travel bare; ephemeral ones in an envelope, so the two cannot be confused.
@@ -184,9 +215,12 @@ export class RedisEventBus implements EventBus {
   async publish(userId: string, event: StreamEvent): Promise<void> {
     const channel = this.channel(userId);
     // Streams on this instance hear it at once rather than after the round trip through Redis;
-    // the echo that follows carries the same id, which userEventStream drops as already seen.
+    // the echo that follows carries the same id, and `deliver` drops it unread.
     const local = this.channels.get(channel);
-    if (local) for (const listener of local.listeners) listener({ kind: 'event', event });
+    if (local) {
+      if (event.id > local.deliveredHere) local.deliveredHere = event.id;
+      for (const listener of local.listeners) listener({ kind: 'event', event });
+    }
     await this.publisher.publish(channel, eventJson(event));
   }
 
@@ -201,7 +235,7 @@ export class RedisEventBus implements EventBus {
       const ready = this.subscriber.subscribe(channel);
       // Awaited below unless the bus is down; then the poller serves the stream meanwhile.
       ready.catch(() => undefined);
-      entry = { userId, listeners: new Set(), ready };
+      entry = { userId, listeners: new Set(), ready, deliveredHere: 0 };
       this.channels.set(channel, entry);
     }
     entry.listeners.add(listener);

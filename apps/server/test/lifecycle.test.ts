@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger';
-import { RedisEventBus } from '../src/redis-bus';
+import { RedisEventBus, trailingEventId } from '../src/redis-bus';
 import { backends, befriend, collectEvents, newClientId, startTestServer } from './harness';
 
 const cluster = backends.includes('cluster');
@@ -102,27 +102,65 @@ describe.runIf(cluster)('cluster plumbing', () => {
     await admin.quit();
   });
 
-  it('the Redis bus hands an event to streams on its own instance at once, then again from Redis', async () => {
+  it('the Redis bus hands an event to streams on its own instance at once and drops its echo from Redis', async () => {
     const url = process.env.REDIS_URL ?? '';
-    const bus = new RedisEventBus(url, `pigeon-test:${newClientId()}:`, createLogger('silent'), noLogReads);
-    const heard: number[] = [];
+    const prefix = `pigeon-test:${newClientId()}:`;
+    const bus = new RedisEventBus(url, prefix, createLogger('silent'), noLogReads);
+    const other = new RedisEventBus(url, prefix, createLogger('silent'), noLogReads);
+    const raw = new Redis(url);
+    await waitForAsync(() =>
+      Promise.all([bus.ping(), other.ping()]).then(
+        () => true,
+        () => false,
+      ),
+    );
+    const heard: string[] = [];
     const off = await bus.subscribe('u1', (s) => {
-      if (s.kind === 'event') heard.push(s.event.id);
+      if (s.kind === 'event') heard.push(`event:${s.event.id}`);
+      if (s.kind === 'ephemeral') heard.push(`ephemeral:${s.event.type}`);
     });
     const published = bus.publish('u1', event(7));
     // Before any round trip: the local stream has it already.
-    expect(heard).toEqual([7]);
+    expect(heard).toEqual(['event:7']);
     await published;
-    // The echo through Redis follows with the same id (userEventStream drops it as seen).
-    await waitFor(() => heard.length === 2);
-    expect(heard).toEqual([7, 7]);
+    // Published after the event on the same connection, so Redis brings it after the echo.
+    await bus.publishEphemeral('u1', typing);
+    await waitFor(() => heard.includes('ephemeral:typing'));
+    expect(heard).toEqual(['event:7', 'ephemeral:typing']);
+
+    // Another instance's events still arrive: a newer one, and one in another layout (the id
+    // not last, as an instance of an earlier version may write it during a rolling upgrade).
+    await other.publish('u1', event(8));
+    const { id, ...rest } = event(9);
+    await raw.publish(`${prefix}user:u1`, JSON.stringify({ id, ...rest }));
+    await waitFor(() => heard.includes('event:9'));
+    expect(heard).toEqual(['event:7', 'ephemeral:typing', 'event:8', 'event:9']);
     off();
-    await bus.close();
+    await Promise.all([bus.close(), other.close(), raw.quit()]);
+  });
+
+  it("reads a stored event's id from the end of its payload only where it is the last top-level key", () => {
+    expect(trailingEventId('{"v":1,"type":"friend.request_declined","requestId":"r","id":12}')).toBe(12);
+    // An ephemeral envelope, a nested id, an id inside a string, an id first: parsed as usual.
+    expect(trailingEventId('{"ephemeral":{"v":1,"type":"typing","id":3}}')).toBeNull();
+    expect(trailingEventId('{"v":1,"message":{"id":5}}')).toBeNull();
+    expect(trailingEventId('{"v":1,"body":"a,\\"id\\":5}"}')).toBeNull();
+    expect(trailingEventId('{"id":5,"v":1}')).toBeNull();
+    expect(trailingEventId('{"id":5}')).toBeNull();
+    expect(trailingEventId('{"v":1,"id":}')).toBeNull();
   });
 });
 
 /** These tests are about Redis alone: users without streams in any database, so the log has nothing. */
 const noLogReads = () => Promise.resolve([]);
+
+const typing = {
+  v: 1 as const,
+  type: 'typing' as const,
+  conversationId: newClientId(),
+  userId: newClientId(),
+  expiresAt: new Date().toISOString(),
+};
 
 const event = (id: number) => ({
   v: 1 as const,
