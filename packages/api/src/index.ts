@@ -1,4 +1,5 @@
 export { appRouter, type AppRouter } from './router';
+export { sendMessageDirect } from './routers/messages';
 export { internalErrorMessage } from './client-errors';
 export { createContext, type ApiDeps, type Context } from './context';
 export type { CookieJar, Logger, StreamItem, Viewer } from './core/types';

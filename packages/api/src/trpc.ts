@@ -131,12 +131,10 @@ export function liveViewer(viewer: Viewer | null, type: TRPCProcedureType): View
  * a second (docs/benchmarks.md, "Issue 18, 2026-12-06 evening").
  */
 export function authedLimitedProcedure(name: LimitName) {
-  return t.procedure.use(async ({ ctx, next, type }) => {
-    const outbox = new Outbox();
-    try {
-      const viewer = liveViewer(ctx.viewer, type);
-      await ctx.rateLimits.consume(name, viewer.userId);
-      const result = await next({ ctx: { outbox, viewer } });
+  return t.procedure.use(({ ctx, next, type }) =>
+    limitedCall(ctx, type, name, async (callCtx) => {
+      const result = await next({ ctx: callCtx });
+      // As a thrown error would be below: tRPC hands a resolver's failure back as a result.
       if (
         !result.ok &&
         result.error.code === 'INTERNAL_SERVER_ERROR' &&
@@ -144,14 +142,34 @@ export function authedLimitedProcedure(name: LimitName) {
       )
         throw outageAnswer(result.error.cause);
       return result;
-    } catch (error) {
-      // As outagesAreUnavailable sees an error thrown by a middleware inside it.
-      if (!(error instanceof TRPCError) && isConnectionError(error)) throw outageAnswer(error);
-      throw error;
-    } finally {
-      await flushOutbox(outbox, ctx);
-    }
-  });
+    }),
+  );
+}
+
+/**
+ * The rules of `authedLimitedProcedure` around `run`, for whoever calls a procedure's body
+ * without tRPC (the WebSocket's send lane, apps/server/src/ws/send-lane.ts): a live token, one
+ * unit of the caller's `name` budget, an outbox flushed after the call, outages answered
+ * SERVICE_UNAVAILABLE.
+ */
+export async function limitedCall<T>(
+  ctx: Context,
+  type: TRPCProcedureType,
+  name: LimitName,
+  run: (callCtx: { outbox: Outbox; viewer: Viewer }) => Promise<T>,
+): Promise<T> {
+  const outbox = new Outbox();
+  try {
+    const viewer = liveViewer(ctx.viewer, type);
+    await ctx.rateLimits.consume(name, viewer.userId);
+    return await run({ outbox, viewer });
+  } catch (error) {
+    // As outagesAreUnavailable sees an error thrown by a middleware inside it.
+    if (!(error instanceof TRPCError) && isConnectionError(error)) throw outageAnswer(error);
+    throw error;
+  } finally {
+    await flushOutbox(outbox, ctx);
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { appRouter, createContext, type ApiDeps } from '@pigeon/api';
+import { appRouter, createContext, type ApiDeps, type Context } from '@pigeon/api';
 import { applyWSSHandler, type CreateWSSContextFnOptions } from '@trpc/server/adapters/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ServerConfig } from '../config';
@@ -7,6 +7,7 @@ import { clientAddress, requestIdOf } from '../http/request';
 import type { ProcedureErrorHandler } from '../procedure-errors';
 import type { Readiness } from '../readiness';
 import { sendFramesPerTurn } from './frames-per-turn';
+import { takeSendsFromSocket } from './send-lane';
 import { SocketRegistry } from './socket-registry';
 import { acceptUpgrades } from './upgrade';
 
@@ -45,9 +46,12 @@ export function attachWebSocketServer(http: Server, opts: WebSocketOptions): Web
     deps.sessionStatus.forget(sessionIds);
     sockets.closeSessions(sessionIds);
   });
+  // Each connection's context, once tRPC has made it: the send lane answers with it.
+  const contexts = new WeakMap<WebSocket, Context>();
   wss.on('connection', (ws, req) => {
     sendFramesPerTurn(ws, req.socket);
     sockets.awaitAuthentication(ws);
+    takeSendsFromSocket(ws, (socket) => contexts.get(socket), opts.onError);
   });
   acceptUpgrades(http, wss, { readiness: opts.readiness, allowedOrigins: opts.allowedOrigins });
 
@@ -55,7 +59,7 @@ export function attachWebSocketServer(http: Server, opts: WebSocketOptions): Web
     wss,
     router: appRouter,
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 10_000 },
-    createContext: connectionContext(deps, sockets, config.trustProxy),
+    createContext: connectionContext(deps, sockets, contexts, config.trustProxy),
     onError: opts.onError,
   });
   return {
@@ -73,7 +77,12 @@ export function attachWebSocketServer(http: Server, opts: WebSocketOptions): Web
  * Runs once per connection. It never throws (that makes clients reconnect in a storm): a bad
  * token gives an anonymous context that the auth middleware refuses. A good one admits the socket.
  */
-function connectionContext(deps: ApiDeps, sockets: SocketRegistry, trustProxy: boolean | undefined) {
+function connectionContext(
+  deps: ApiDeps,
+  sockets: SocketRegistry,
+  contexts: WeakMap<WebSocket, Context>,
+  trustProxy: boolean | undefined,
+) {
   return async ({ req, res, info }: CreateWSSContextFnOptions) => {
     const ctx = await createContext(deps, {
       accessToken: info.connectionParams?.token,
@@ -85,6 +94,7 @@ function connectionContext(deps: ApiDeps, sockets: SocketRegistry, trustProxy: b
     // tRPC's adapter hands us the `ws` socket, though its types may not resolve `ws` for us.
     const socket = res as unknown as WebSocket;
     if (ctx.viewer) sockets.admit(socket, ctx.viewer);
+    contexts.set(socket, ctx);
     return ctx;
   };
 }
