@@ -45,6 +45,11 @@ export function createMetrics(opts: {
     buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
     registers: [registry],
   });
+  const laneSends = new Counter({
+    name: 'pigeon_websocket_lane_sends_total',
+    help: 'messages.send calls over WebSockets answered by the send lane (outside tRPC), stored or refused.',
+    registers: [registry],
+  });
   const errors = new Counter({
     name: 'pigeon_procedure_errors_total',
     help: 'Procedure calls that ended in an error, by tRPC code.',
@@ -87,6 +92,7 @@ export function createMetrics(opts: {
     api,
     procedureFailed: (code: string) => errors.inc({ code }),
     sendBatchCommitted: (size: number) => sendBatches.observe(size),
+    laneSendTaken: () => laneSends.inc(),
   };
 }
 

@@ -63,7 +63,14 @@ async function finishStart(
   const allowedOrigins = new Set(config.allowedOrigins ?? []);
   const onError = procedureErrorReporter(metrics, log);
 
-  const websockets = attachWebSocketServer(http, { deps, config, readiness, allowedOrigins, onError });
+  const websockets = attachWebSocketServer(http, {
+    deps,
+    config,
+    readiness,
+    allowedOrigins,
+    onError,
+    onLaneSend: metrics.laneSendTaken,
+  });
   state.route = routes({
     readinessProbe: readinessProbe(readiness, { database, bus: deps.bus, files: deps.files }),
     metrics: metrics.registry,

@@ -33,15 +33,33 @@ async function rawSocket(url: string, token: string | null) {
     const answered = new Promise<Answer>((resolve) => answers.set(id, resolve));
     return { frame: { id, method, params: { path, input } }, answered };
   };
-  return {
+  const parseErrors: Answer[] = [];
+  ws.on('message', (raw: Buffer) => {
+    const text = raw.toString();
+    if (text.startsWith('{"id":null')) parseErrors.push(JSON.parse(text) as Answer);
+  });
+  const socket = {
     /** Sends the calls in one frame (an array when more than one) and waits for every answer. */
     async send(...calls: ReturnType<typeof call>[]) {
       ws.send(JSON.stringify(calls.length === 1 ? calls[0]?.frame : calls.map((c) => c.frame)));
       return Promise.all(calls.map((c) => c.answered));
     },
+    /** Sends a frame as it is. */
+    sendRaw: (text: string) => ws.send(text),
+    /** tRPC's answers to frames it could not read (id null). */
+    parseErrors,
     call,
     close: () => ws.close(),
   };
+  // The lane takes sends only once the connection has its context; one answer says it has.
+  await socket.send(call('query', 'auth.me', undefined));
+  return socket;
+}
+
+/** How many sends the instance's send lane has taken (its Prometheus counter). */
+async function laneSends(url: string) {
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^pigeon_websocket_lane_sends_total (\S+)$/m.exec(metrics)?.[1]);
 }
 
 /** The same call over HTTP, through tRPC's own procedure. */
@@ -78,6 +96,7 @@ describe.each(backends)('the WebSocket send lane (%s)', (backend) => {
     const conversationId = await befriend(a, b);
     const token = a.client.$session.get()?.accessToken ?? null;
     const socket = await rawSocket(t.url, token);
+    const taken = await laneSends(t.url);
     const refusals: unknown[] = [
       { conversationId, body: '', clientId: newClientId() }, // schema: empty text
       { conversationId, body: 'x', clientId: 'not-a-uuid' }, // schema: bad id
@@ -118,6 +137,8 @@ describe.each(backends)('the WebSocket send lane (%s)', (backend) => {
 
     const history = await b.client.messages.history.query({ conversationId, limit: 10 });
     expect(history.messages).toEqual([]);
+    // Every socket call above was the lane's, not tRPC's.
+    expect(await laneSends(t.url)).toBe(taken + refusals.length + 1);
     socket.close();
   });
 
@@ -126,6 +147,7 @@ describe.each(backends)('the WebSocket send lane (%s)', (backend) => {
     const b = await t.user('b');
     const conversationId = await befriend(a, b);
     const socket = await rawSocket(t.url, a.client.$session.get()?.accessToken ?? null);
+    const taken = await laneSends(t.url);
     const first = socket.call('mutation', 'messages.send', {
       conversationId,
       body: 'one',
@@ -157,6 +179,56 @@ describe.each(backends)('the WebSocket send lane (%s)', (backend) => {
     expect(repeat?.result?.data).toEqual(one?.result?.data);
     const history = await b.client.messages.history.query({ conversationId, limit: 10 });
     expect(history.messages.map((m) => m.body)).toEqual(['two', 'one']);
+    expect(await laneSends(t.url)).toBe(taken + 4);
+    socket.close();
+  });
+
+  it('leaves to tRPC the frames tRPC would refuse or read otherwise, and survives any frame', async () => {
+    const a = await t.user('a');
+    const b = await t.user('b');
+    const conversationId = await befriend(a, b);
+    const socket = await rawSocket(t.url, a.client.$session.get()?.accessToken ?? null);
+    const taken = await laneSends(t.url);
+    const send = (body: string) =>
+      socket.call('mutation', 'messages.send', { conversationId, body, clientId: newClientId() });
+    const refusedFrames = async (frame: string) => {
+      const before = socket.parseErrors.length;
+      socket.sendRaw(frame);
+      await expect.poll(() => socket.parseErrors.length).toBe(before + 1);
+      expect(socket.parseErrors.at(-1)?.error?.data.code).toBe('PARSE_ERROR');
+    };
+    // Not JSON-RPC 2.0: tRPC refuses the frame and runs nothing.
+    await refusedFrames(JSON.stringify({ ...send('wrong jsonrpc').frame, jsonrpc: '1.0' }));
+    // One malformed call refuses the whole frame, the send in it included.
+    await refusedFrames(JSON.stringify([send('beside a bad call').frame, { id: 99, method: 'nope' }]));
+    // A lastEventId is merged into the input by tRPC: its procedure answers (the key is dropped).
+    const withEventId = send('with a lastEventId');
+    socket.sendRaw(
+      JSON.stringify({ ...withEventId.frame, params: { ...withEventId.frame.params, lastEventId: '5' } }),
+    );
+    expect((await withEventId.answered).result?.type).toBe('data');
+    // A frame whose other call nests too deep to be written again: tRPC gets it whole and answers
+    // both calls; nothing is thrown inside the socket's receiver.
+    const deep = send('beside a deep call');
+    const me = socket.call('query', 'auth.me', undefined);
+    const nested = '['.repeat(100_000) + ']'.repeat(100_000);
+    socket.sendRaw(
+      `[${JSON.stringify(deep.frame)},${JSON.stringify(me.frame).replace('"params":{', `"params":{"input":${nested},`)}]`,
+    );
+    expect((await deep.answered).result?.type).toBe('data');
+    expect((await me.answered).result).toMatchObject({ data: { id: a.id } });
+
+    // The lane took none of these, and still takes the next send.
+    expect(await laneSends(t.url)).toBe(taken);
+    const [last] = await socket.send(send('still here'));
+    expect(last?.result?.type).toBe('data');
+    expect(await laneSends(t.url)).toBe(taken + 1);
+    const history = await b.client.messages.history.query({ conversationId, limit: 10 });
+    expect(history.messages.map((m) => m.body)).toEqual([
+      'still here',
+      'beside a deep call',
+      'with a lastEventId',
+    ]);
     socket.close();
   });
 
@@ -166,6 +238,7 @@ describe.each(backends)('the WebSocket send lane (%s)', (backend) => {
     const conversationId = await befriend(a, b);
     const input = { conversationId, body: 'hello', clientId: newClientId() };
 
+    const taken = await laneSends(t.url);
     const anonymous = await rawSocket(t.url, null);
     const [unauthorized] = await anonymous.send(anonymous.call('mutation', 'messages.send', input));
     expect(comparable(unauthorized?.error)).toEqual(comparable((await overHttp(t.url, null, input)).error));
@@ -179,5 +252,6 @@ describe.each(backends)('the WebSocket send lane (%s)', (backend) => {
     expect(forbidden?.error?.data.code).toBe('FORBIDDEN');
     reader.close();
     expect((await b.client.messages.history.query({ conversationId, limit: 10 })).messages).toEqual([]);
+    expect(await laneSends(t.url)).toBe(taken + 2);
   });
 });

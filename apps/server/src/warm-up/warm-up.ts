@@ -65,6 +65,7 @@ export async function warmUp(
     readiness: () => 'ready',
     allowedOrigins: new Set(),
     onError: () => undefined,
+    onLaneSend: () => undefined,
   });
   const url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}`;
   const sockets: ViewerSocket[] = [];

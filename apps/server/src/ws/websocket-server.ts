@@ -31,6 +31,8 @@ export interface WebSocketOptions {
   readiness: () => Readiness;
   allowedOrigins: ReadonlySet<string>;
   onError: ProcedureErrorHandler;
+  /** Called for each `messages.send` the send lane takes from a socket (send-lane.ts). */
+  onLaneSend: () => void;
 }
 
 /** The API over WebSockets on the HTTP server's port: upgrades on /trpc, with keep-alive. */
@@ -51,7 +53,7 @@ export function attachWebSocketServer(http: Server, opts: WebSocketOptions): Web
   wss.on('connection', (ws, req) => {
     sendFramesPerTurn(ws, req.socket);
     sockets.awaitAuthentication(ws);
-    takeSendsFromSocket(ws, (socket) => contexts.get(socket), opts.onError);
+    takeSendsFromSocket(ws, (socket) => contexts.get(socket), opts.onError, opts.onLaneSend);
   });
   acceptUpgrades(http, wss, { readiness: opts.readiness, allowedOrigins: opts.allowedOrigins });
 
